@@ -1,0 +1,2 @@
+export * from './workbook.ts';
+export * from './domain.ts';

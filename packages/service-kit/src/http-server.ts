@@ -1,0 +1,111 @@
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Logger } from './logger.ts';
+import type { ServiceMetrics } from './metrics.ts';
+import { requestIdFrom, runWithContext } from './context.ts';
+
+export type Handler = (req: IncomingMessage, res: ServerResponse) => unknown;
+/** A route is matched by method and exact path, or by path prefix; `name` is what metrics see, never the raw URL. */
+export type Route = { method?: string; path: string; prefix?: boolean; name: string; handler: Handler };
+export type ReadinessCheck = () => Promise<{ ok: boolean; detail?: unknown }>;
+
+export type HttpServerOptions = {
+  service: string;
+  metrics: ServiceMetrics;
+  logger: Logger;
+  routes: Route[];
+  /** Named dependency checks for /readyz; each gets `timeoutMs` to answer. */
+  readiness?: Record<string, ReadinessCheck>;
+  readinessTimeoutMs?: number;
+};
+
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers });
+  res.end(text);
+}
+
+async function runChecks(checks: Record<string, ReadinessCheck>, timeoutMs: number) {
+  const entries = await Promise.all(
+    Object.entries(checks).map(async ([name, check]) => {
+      try {
+        const result = await Promise.race([
+          check(),
+          new Promise<{ ok: false; detail: string }>((resolve) => setTimeout(() => resolve({ ok: false, detail: 'timed out' }), timeoutMs).unref()),
+        ]);
+        return [name, result] as const;
+      } catch (error) {
+        return [name, { ok: false, detail: error instanceof Error ? error.message : String(error) }] as const;
+      }
+    }),
+  );
+  return { ok: entries.every(([, r]) => r.ok), checks: Object.fromEntries(entries) };
+}
+
+/**
+ * The HTTP server every service runs: its own routes plus /metrics, /healthz and /readyz, with a request id
+ * (from `x-request-id` or new) in async context and a duration histogram labelled by route name.
+ */
+export function createHttpServer(opts: HttpServerOptions): http.Server {
+  const { metrics, logger } = opts;
+  const builtIn: Route[] = [
+    { method: 'GET', path: '/healthz', name: '/healthz', handler: (_req, res) => sendJson(res, 200, { ok: true, service: opts.service }) },
+    {
+      method: 'GET', path: '/readyz', name: '/readyz',
+      handler: async (_req, res) => {
+        const result = await runChecks(opts.readiness ?? {}, opts.readinessTimeoutMs ?? 2000);
+        sendJson(res, result.ok ? 200 : 503, { service: opts.service, ...result });
+      },
+    },
+    {
+      method: 'GET', path: '/metrics', name: '/metrics',
+      handler: async (_req, res) => {
+        const body = await metrics.registry.metrics();
+        res.writeHead(200, { 'content-type': metrics.registry.contentType });
+        res.end(body);
+      },
+    },
+  ];
+  const routes = [...builtIn, ...opts.routes];
+
+  const server = http.createServer((req, res) => {
+    const started = performance.now();
+    const path = (req.url ?? '/').split('?', 1)[0] ?? '/';
+    const route = routes.find((r) => (r.prefix ? path.startsWith(r.path) : path === r.path) && (!r.method || r.method === req.method));
+    const routeName = route?.name ?? (routes.some((r) => (r.prefix ? path.startsWith(r.path) : path === r.path)) ? 'method_not_allowed' : 'not_found');
+    res.once('finish', () => {
+      metrics.httpDuration.observe({ route: routeName, method: req.method ?? 'GET', status: String(res.statusCode) }, (performance.now() - started) / 1000);
+    });
+    const requestId = requestIdFrom(req.headers['x-request-id']);
+    res.setHeader('x-request-id', requestId);
+    runWithContext({ requestId }, () => {
+      if (!route) {
+        sendJson(res, routeName === 'not_found' ? 404 : 405, { error: routeName === 'not_found' ? 'not found' : 'method not allowed' });
+        return;
+      }
+      Promise.resolve()
+        .then(() => route.handler(req, res))
+        .catch((error: unknown) => {
+          logger.error({ err: error, route: routeName }, 'request handler failed');
+          if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
+          else res.destroy();
+        });
+    });
+  });
+  server.keepAliveTimeout = 65_000;
+  return server;
+}
+
+/** Listens and resolves with the port actually bound (port 0 picks a free one). */
+export function listen(server: http.Server, port: number, host = '0.0.0.0'): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      const address = server.address();
+      resolve(typeof address === 'object' && address ? address.port : port);
+    });
+  });
+}
+
+/** Mounts an internal tRPC router at `/trpc/`. */
+export { createHTTPHandler as createTrpcHandler } from '@trpc/server/adapters/standalone';

@@ -1,0 +1,60 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createLogger, listen } from '@mb/service-kit';
+import { createAssistantApp } from '@mb/assistant/app';
+import { createGatewayApp, type GatewayAppOptions } from '@mb/gateway/app';
+import { createSheetsApp } from '@mb/sheets/app';
+
+export const TEST_TOKEN = '123456789:AAtest-token-for-the-bot-api-double_x';
+export const TEST_SECRET = 'test-webhook-secret-0123456789abcdef';
+export const TEST_INTERNAL_TOKEN = 'test-internal-token-0123456789';
+
+export type Stack = Awaited<ReturnType<typeof startStack>>;
+
+/**
+ * All three services in this process on free ports, with a fresh workbook, as `npm start` wires them; the gateway's
+ * Bot API is whatever `apiRoot` points at (a BotApiDouble), or the sandbox when `botToken` is null.
+ */
+export async function startStack(opts: { apiRoot?: string; botToken?: string | null; gateway?: Partial<GatewayAppOptions>; dir?: string } = {}) {
+  const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'mb-stack-'));
+  const logger = createLogger('test', process.env['LOG_LEVEL'] ?? 'silent');
+  const sheets = createSheetsApp({ dbPath: join(dir, 'workbook.sqlite'), internalToken: TEST_INTERNAL_TOKEN, logger });
+  const sheetsUrl = `http://127.0.0.1:${await listen(sheets.server, 0, '127.0.0.1')}`;
+  const assistant = createAssistantApp({ sheetsUrl, internalToken: TEST_INTERNAL_TOKEN, logger });
+  const assistantUrl = `http://127.0.0.1:${await listen(assistant.server, 0, '127.0.0.1')}`;
+  const token = opts.botToken === null ? undefined : (opts.botToken ?? TEST_TOKEN);
+  const gateway = createGatewayApp({
+    logger,
+    ...(token ? { botToken: token, botInfo: { id: Number(token.split(':')[0]), is_bot: true, first_name: 'Test', username: 'test_bot', can_join_groups: true, can_read_all_group_messages: false, supports_inline_queries: false, can_connect_to_business: false, has_main_web_app: false, has_topics_enabled: false, allows_users_to_create_topics: false, can_manage_bots: false, supports_join_request_queries: false } } : {}),
+    webhookSecret: TEST_SECRET,
+    apiRoot: opts.apiRoot ?? 'http://127.0.0.1:9',
+    publicUrl: 'https://bot.example.com',
+    sheetsUrl,
+    assistantUrl,
+    internalToken: TEST_INTERNAL_TOKEN,
+    dbPath: join(dir, 'gateway.sqlite'),
+    ...opts.gateway,
+  });
+  const gatewayUrl = `http://127.0.0.1:${await listen(gateway.server, 0, '127.0.0.1')}`;
+
+  /** Posts an update to the webhook as Telegram would. */
+  const post = (update: unknown, secret: string = TEST_SECRET) =>
+    fetch(`${gatewayUrl}/telegram/webhook`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': secret },
+      body: typeof update === 'string' ? update : JSON.stringify(update),
+    });
+
+  const close = async () => {
+    for (const s of [gateway.server, assistant.server, sheets.server]) {
+      s.closeAllConnections();
+      await new Promise<void>((r) => s.close(() => r()));
+    }
+    await gateway.close();
+    assistant.close();
+    sheets.close();
+    if (!opts.dir) rmSync(dir, { recursive: true, force: true });
+  };
+  return { dir, sheets, assistant, gateway, sheetsUrl, assistantUrl, gatewayUrl, post, close };
+}

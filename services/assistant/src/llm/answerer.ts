@@ -1,0 +1,33 @@
+import type { AssistantAnswer, Language } from '@mb/contracts';
+import type { Hit } from '../retrieval/index.ts';
+
+export type AnswerRequest = { question: string; language: Language; hits: Hit[] };
+
+/** One interface for every way of answering: the offline retrieval answerer here, an LLM in its own module. */
+export interface Answerer {
+  readonly mode: AssistantAnswer['mode'];
+  answer(request: AnswerRequest): Promise<AssistantAnswer>;
+}
+
+/** Below this BM25 score the best hit is treated as not answering the question. */
+export const MIN_SCORE = 1.6;
+
+const TEXTS = {
+  ru: { unknown: 'К сожалению, я не нашёл ответа на этот вопрос. Могу передать его менеджеру — создайте обращение.', also: 'См. также' },
+  en: { unknown: "Sorry, I couldn't find an answer to that. I can pass it to a manager: create a request.", also: 'See also' },
+};
+
+/** Answers with the best FAQ entry or promotion itself, citing its id; no model involved. */
+export class RetrievalAnswerer implements Answerer {
+  readonly mode = 'retrieval' as const;
+  async answer({ language, hits }: AnswerRequest): Promise<AssistantAnswer> {
+    const relevant = hits.filter((h) => h.score >= MIN_SCORE);
+    const best = relevant[0];
+    if (!best) return { text: TEXTS[language].unknown, sources: [], mode: this.mode, answered: false };
+    const lines = [best.doc.kind === 'faq' ? best.doc.body : `${best.doc.title}: ${best.doc.body}`];
+    const second = relevant[1];
+    if (second && second.score >= best.score * 0.8) lines.push(`${TEXTS[language].also}: ${second.doc.title}`);
+    const sources = relevant.slice(0, second && second.score >= best.score * 0.8 ? 2 : 1).map((h) => ({ kind: h.doc.kind, id: h.doc.id, title: h.doc.title }));
+    return { text: lines.join('\n\n'), sources, mode: this.mode, answered: true };
+  }
+}

@@ -1,0 +1,40 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createServiceClient } from '@mb/service-kit';
+import { startStack, TEST_INTERNAL_TOKEN, type Stack } from '@mb/testing';
+import type { AssistantRouter } from '../src/router-type.ts';
+
+let stack: Stack;
+beforeAll(async () => {
+  stack = await startStack();
+});
+afterAll(() => stack.close());
+
+const client = () => createServiceClient<AssistantRouter>({ target: 'assistant', url: stack.assistantUrl, token: TEST_INTERNAL_TOKEN });
+
+describe('assistant ask (retrieval only)', () => {
+  it.each([
+    ['Сколько стоит доставка?', 'ru', 'faq-3'],
+    ['как вернуть товар', 'ru', 'faq-5'],
+    ['сколько идет доставка заказа', 'ru', 'faq-4'],
+    ['какие часы работы поддержки', 'ru', 'faq-9'],
+    ['How do I get a promo code?', 'en', 'faq-2'],
+    ['How can I return an item for a refund?', 'en', 'faq-5'],
+    ['what is the warranty', 'en', 'faq-16'],
+  ] as const)('%s → %s', async (question, language, id) => {
+    const answer = await client().ask.mutate({ telegramId: 1, question, language });
+    expect(answer.answered).toBe(true);
+    expect(answer.mode).toBe('retrieval');
+    expect(answer.sources[0]).toMatchObject({ kind: 'faq', id });
+  });
+
+  it('says it does not know, rather than inventing', async () => {
+    const answer = await client().ask.mutate({ telegramId: 1, question: 'Какая погода на Марсе?', language: 'ru' });
+    expect(answer).toMatchObject({ answered: false, sources: [] });
+    expect(answer.text).toMatch(/не нашёл/);
+  });
+
+  it('refuses an empty or over-long question', async () => {
+    await expect(client().ask.mutate({ telegramId: 1, question: '   ', language: 'ru' })).rejects.toThrow();
+    await expect(client().ask.mutate({ telegramId: 1, question: 'x'.repeat(2001), language: 'ru' })).rejects.toThrow();
+  });
+});

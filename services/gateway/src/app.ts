@@ -1,0 +1,130 @@
+import { randomBytes } from 'node:crypto';
+import { createHttpServer, createRegistry, createTrpcHandler, runWithContext, type Logger } from '@mb/service-kit';
+import { autoRetry } from '@grammyjs/auto-retry';
+import type { UserFromGetMe } from 'grammy/types';
+import { Counter, Gauge, Histogram } from 'prom-client';
+import { createBot } from './bot/index.ts';
+import { createClients } from './clients/index.ts';
+import { miniAppRouter } from './miniapp-api/router.ts';
+import { miniAppContextFactory } from './miniapp-api/trpc.ts';
+import { DEFAULT_WEBAPP_DIST, webappRoute } from './static.ts';
+import { apiMetricsTransformer } from './telegram/api-metrics.ts';
+import { SANDBOX_BOT, SandboxBotApi } from './telegram/sandbox-api.ts';
+import { ChatDispatcher } from './webhook/dispatcher.ts';
+import { SqliteInbox } from './webhook/inbox.ts';
+import { updateType, webhookRoute } from './webhook/route.ts';
+
+export type GatewayAppOptions = {
+  logger: Logger;
+  /** Unset: sandbox mode, with an in-process Bot API. */
+  botToken?: string;
+  botInfo?: UserFromGetMe;
+  webhookSecret?: string;
+  apiRoot: string;
+  publicUrl: string;
+  sheetsUrl: string;
+  assistantUrl: string;
+  internalToken: string;
+  dbPath: string;
+  webappDist?: string;
+};
+
+/** Builds the gateway (bot, webhook, Mini App API, static app) without listening; main.ts and tests share it. */
+export function createGatewayApp(opts: GatewayAppOptions) {
+  const sandbox = !opts.botToken;
+  // In sandbox mode the token only signs Mini App initData; it never leaves the process.
+  const botToken = opts.botToken ?? `${SANDBOX_BOT.id}:sandbox-${randomBytes(18).toString('base64url')}`;
+  const webhookSecret = opts.webhookSecret ?? randomBytes(32).toString('base64url');
+  const botInfo = opts.botInfo ?? SANDBOX_BOT;
+  const metrics = createRegistry('gateway');
+  const { registry } = metrics;
+  const clients = createClients({ sheetsUrl: opts.sheetsUrl, assistantUrl: opts.assistantUrl, token: opts.internalToken, metrics });
+  const sandboxApi = sandbox ? new SandboxBotApi() : undefined;
+
+  const bot = createBot({
+    token: botToken,
+    botInfo,
+    apiRoot: opts.apiRoot,
+    deps: { ...clients, logger: opts.logger, publicUrl: opts.publicUrl },
+    transformers: [
+      apiMetricsTransformer(registry),
+      // Bounded: a 429 longer than 30 s or a third failure is given up, never retried forever.
+      autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 30 }),
+      ...(sandboxApi ? [sandboxApi.transformer] : []),
+    ],
+  });
+
+  const handlerDuration = new Histogram({
+    name: 'gateway_update_handler_duration_seconds',
+    help: 'Time to handle one update after it was acknowledged, by update type.',
+    labelNames: ['type'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [registry],
+  });
+  const handlerErrors = new Counter({ name: 'gateway_update_errors_total', help: 'Updates whose handler failed, by type.', labelNames: ['type'], registers: [registry] });
+  const inbox = new SqliteInbox(opts.dbPath);
+  const dispatcher = new ChatDispatcher(async (update) => {
+    const type = updateType(update);
+    const end = handlerDuration.startTimer({ type });
+    await runWithContext({ requestId: `update-${update.update_id}`, updateId: update.update_id }, async () => {
+      try {
+        await bot.handleUpdate(update);
+      } catch (error) {
+        handlerErrors.inc({ type });
+        opts.logger.error({ err: error, updateId: update.update_id }, 'update failed');
+      } finally {
+        end();
+        inbox.done(update.update_id);
+      }
+    });
+  });
+  new Gauge({
+    name: 'gateway_updates_queued',
+    help: 'Updates acknowledged and waiting for or in their handler.',
+    registers: [registry],
+    collect() {
+      this.set(dispatcher.queued);
+    },
+  });
+  const webhookMetrics = {
+    received: new Counter({ name: 'gateway_updates_total', help: 'Updates accepted from Telegram, by type.', labelNames: ['type'], registers: [registry] }),
+    duplicates: new Counter({ name: 'gateway_updates_duplicate_total', help: 'Repeated update_ids dropped.', registers: [registry] }),
+    rejected: new Counter({ name: 'gateway_webhook_rejected_total', help: 'Webhook requests refused, by reason (secret, malformed, too_large).', labelNames: ['reason'], registers: [registry] }),
+  };
+
+  const miniApi = createTrpcHandler({
+    router: miniAppRouter,
+    basePath: '/api/trpc/',
+    createContext: miniAppContextFactory({ botToken, clients, metrics }),
+    onError: ({ error, path }) => {
+      if (error.code === 'INTERNAL_SERVER_ERROR') opts.logger.error({ err: error, procedure: path }, 'Mini App API failed');
+    },
+  });
+
+  const server = createHttpServer({
+    service: 'gateway',
+    metrics,
+    logger: opts.logger,
+    routes: [
+      { method: 'POST', path: '/telegram/webhook', name: '/telegram/webhook', handler: webhookRoute({ secret: webhookSecret, inbox, dispatcher, logger: opts.logger, metrics: webhookMetrics }) },
+      { path: '/api/trpc/', prefix: true, name: '/api/trpc', handler: miniApi },
+      { method: 'GET', path: '/app', prefix: true, name: '/app', handler: webappRoute(opts.webappDist ?? DEFAULT_WEBAPP_DIST) },
+    ],
+    readiness: {
+      sheets: async () => ({ ok: (await clients.sheets.ping.query()).ok }),
+      assistant: async () => ({ ok: (await clients.assistant.ping.query()).ok }),
+    },
+  });
+
+  /** Handles updates a crash left acknowledged but unhandled. */
+  const resume = () => {
+    const pending = inbox.pending();
+    for (const update of pending) dispatcher.push(update);
+    return pending.length;
+  };
+  const close = async () => {
+    await dispatcher.idle();
+    inbox.close();
+  };
+  return { server, bot, botToken, webhookSecret, sandbox, sandboxApi, clients, metrics, dispatcher, inbox, resume, close };
+}

@@ -1,0 +1,15 @@
+import type { Context } from 'grammy';
+import type { I18nFlavor } from '@grammyjs/i18n';
+import type { User } from '@mb/contracts';
+import type { Logger } from '@mb/service-kit';
+import type { Clients } from '../clients/index.ts';
+
+/** What every handler can use, injected once by createBot. */
+export type BotDeps = Clients & { logger: Logger; publicUrl: string };
+
+export type BotContext = Context &
+  I18nFlavor & {
+    deps: BotDeps;
+    /** The signed-in user's row, loaded fresh for every update (so a block or role change applies at once). */
+    account: User | null;
+  };

@@ -1,0 +1,30 @@
+import { internalToken, logLevel, parseEnv, port, url } from '@mb/service-kit';
+import { z } from 'zod';
+
+const schema = z
+  .object({
+    GATEWAY_PORT: port(8080),
+    TELEGRAM_BOT_TOKEN: z.string().regex(/^\d+:[A-Za-z0-9_-]{20,}$/, 'expected a bot token like 123456:ABC…').optional(),
+    TELEGRAM_WEBHOOK_SECRET: z.string().regex(/^[A-Za-z0-9_-]{1,256}$/, 'only A-Z a-z 0-9 _ - are allowed, 1–256 characters').optional(),
+    TELEGRAM_API_ROOT: url('https://api.telegram.org'),
+    PUBLIC_URL: url('http://localhost:8080'),
+    SHEETS_URL: url('http://127.0.0.1:8081'),
+    ASSISTANT_URL: url('http://127.0.0.1:8082'),
+    INTERNAL_TOKEN: internalToken,
+    GATEWAY_DB_PATH: z.string().default('./data/gateway.sqlite'),
+    STAFF_CHAT_ID: z.coerce.number().int().optional(),
+    REDIS_URL: z.url().optional(),
+    LOG_LEVEL: logLevel,
+    WEBAPP_DIST: z.string().optional(),
+  })
+  .superRefine((env, ctx) => {
+    if (env.TELEGRAM_BOT_TOKEN && !env.TELEGRAM_WEBHOOK_SECRET) {
+      ctx.addIssue({ code: 'custom', path: ['TELEGRAM_WEBHOOK_SECRET'], message: 'required when TELEGRAM_BOT_TOKEN is set' });
+    }
+    if (env.TELEGRAM_BOT_TOKEN && env.TELEGRAM_WEBHOOK_SECRET && env.TELEGRAM_WEBHOOK_SECRET.length < 32 && env.PUBLIC_URL.startsWith('https://')) {
+      ctx.addIssue({ code: 'custom', path: ['TELEGRAM_WEBHOOK_SECRET'], message: 'must be at least 32 characters in production' });
+    }
+  });
+
+export type GatewayEnv = z.infer<typeof schema>;
+export const readEnv = (source: Record<string, string | undefined>): GatewayEnv => parseEnv('gateway', schema, source);

@@ -1,0 +1,36 @@
+import { Api } from 'grammy';
+import { createLogger, DEV_INTERNAL_TOKEN, EnvError, installShutdown, listen } from '@mb/service-kit';
+import { createGatewayApp } from './app.ts';
+import { readEnv } from './env.ts';
+
+try {
+  const env = readEnv(process.env);
+  const logger = createLogger('gateway', env.LOG_LEVEL);
+  if (env.INTERNAL_TOKEN === DEV_INTERNAL_TOKEN) logger.warn('INTERNAL_TOKEN is unset: using the development value; set it in production');
+  const botInfo = env.TELEGRAM_BOT_TOKEN ? await new Api(env.TELEGRAM_BOT_TOKEN, { apiRoot: env.TELEGRAM_API_ROOT }).getMe() : undefined;
+  const app = createGatewayApp({
+    logger,
+    ...(env.TELEGRAM_BOT_TOKEN ? { botToken: env.TELEGRAM_BOT_TOKEN } : {}),
+    ...(botInfo ? { botInfo } : {}),
+    ...(env.TELEGRAM_WEBHOOK_SECRET ? { webhookSecret: env.TELEGRAM_WEBHOOK_SECRET } : {}),
+    ...(env.WEBAPP_DIST ? { webappDist: env.WEBAPP_DIST } : {}),
+    apiRoot: env.TELEGRAM_API_ROOT,
+    publicUrl: env.PUBLIC_URL,
+    sheetsUrl: env.SHEETS_URL,
+    assistantUrl: env.ASSISTANT_URL,
+    internalToken: env.INTERNAL_TOKEN,
+    dbPath: env.GATEWAY_DB_PATH,
+  });
+  const port = await listen(app.server, env.GATEWAY_PORT);
+  const resumed = app.resume();
+  if (resumed > 0) logger.info({ resumed }, 'handling updates left unhandled by the last run');
+  logger.info({ port, mode: app.sandbox ? 'sandbox' : 'telegram', bot: app.bot.botInfo.username }, 'gateway listening');
+  if (app.sandbox) logger.info('no TELEGRAM_BOT_TOKEN: sandbox mode, Bot API calls are answered in-process');
+  installShutdown({ logger, servers: [app.server], cleanups: [app.close] });
+} catch (error) {
+  if (error instanceof EnvError) {
+    console.error(error.message);
+    process.exit(2);
+  }
+  throw error;
+}

@@ -1,0 +1,84 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { safeEqual, sendJson, type Logger } from '@mb/service-kit';
+import type { Update } from 'grammy/types';
+import type { Counter } from 'prom-client';
+import type { ChatDispatcher } from './dispatcher.ts';
+import type { UpdateInbox } from './inbox.ts';
+
+const MAX_BODY_BYTES = 1_048_576;
+
+export type WebhookMetrics = { received: Counter<'type'>; duplicates: Counter; rejected: Counter<'reason'> };
+
+function readBody(req: IncomingMessage): Promise<Buffer | null> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        resolve(null);
+        req.resume();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(size > MAX_BODY_BYTES ? null : Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+/** The update's kind (`message`, `callback_query`, …): the one key besides update_id. */
+export function updateType(update: Update): string {
+  for (const key in update) if (key !== 'update_id') return key;
+  return 'unknown';
+}
+
+/**
+ * POST /telegram/webhook: checks the secret in constant time (401), parses (400), drops repeated update ids, stores
+ * the update durably, answers 200 at once and hands the update to the per-chat dispatcher. No handler runs inside
+ * the request, so a slow model or Google never holds Telegram's connection.
+ */
+export function webhookRoute(opts: { secret: string; inbox: UpdateInbox; dispatcher: ChatDispatcher; logger: Logger; metrics: WebhookMetrics }) {
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const presented = req.headers['x-telegram-bot-api-secret-token'];
+    if (!safeEqual(Array.isArray(presented) ? presented[0] : presented, opts.secret)) {
+      opts.metrics.rejected.inc({ reason: 'secret' });
+      req.resume();
+      sendJson(res, 401, { ok: false, error: 'wrong secret token' });
+      return;
+    }
+    const body = await readBody(req);
+    if (body === null) {
+      opts.metrics.rejected.inc({ reason: 'too_large' });
+      sendJson(res, 413, { ok: false, error: 'body too large' });
+      return;
+    }
+    let update: Update;
+    try {
+      const parsed = JSON.parse(body.toString('utf8')) as unknown;
+      if (!parsed || typeof parsed !== 'object' || !Number.isSafeInteger((parsed as { update_id?: unknown }).update_id)) throw new Error('no update_id');
+      update = parsed as Update;
+    } catch {
+      opts.metrics.rejected.inc({ reason: 'malformed' });
+      sendJson(res, 400, { ok: false, error: 'body is not a Telegram update' });
+      return;
+    }
+    let fresh: boolean;
+    try {
+      fresh = await opts.inbox.accept(update);
+    } catch (error) {
+      // Could not store it: let Telegram retry rather than lose it.
+      opts.logger.error({ err: error, updateId: update.update_id }, 'inbox unavailable');
+      sendJson(res, 503, { ok: false, error: 'try again' }, { 'retry-after': '1' });
+      return;
+    }
+    if (!fresh) {
+      opts.metrics.duplicates.inc();
+      sendJson(res, 200, { ok: true, duplicate: true });
+      return;
+    }
+    opts.metrics.received.inc({ type: updateType(update) });
+    sendJson(res, 200, { ok: true });
+    opts.dispatcher.push(update);
+  };
+}

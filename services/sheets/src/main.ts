@@ -1,0 +1,19 @@
+import { createLogger, DEV_INTERNAL_TOKEN, EnvError, installShutdown, listen } from '@mb/service-kit';
+import { createSheetsApp } from './app.ts';
+import { readEnv } from './env.ts';
+
+try {
+  const env = readEnv(process.env);
+  const logger = createLogger('sheets', env.LOG_LEVEL);
+  if (env.INTERNAL_TOKEN === DEV_INTERNAL_TOKEN) logger.warn('INTERNAL_TOKEN is unset: using the development value; set it in production');
+  const app = createSheetsApp({ dbPath: env.SHEETS_DB_PATH, internalToken: env.INTERNAL_TOKEN, logger });
+  const port = await listen(app.server, env.SHEETS_PORT);
+  logger.info({ port, db: env.SHEETS_DB_PATH }, 'sheets listening');
+  installShutdown({ logger, servers: [app.server], cleanups: [app.close] });
+} catch (error) {
+  if (error instanceof EnvError) {
+    console.error(error.message);
+    process.exit(2);
+  }
+  throw error;
+}

@@ -1,0 +1,5 @@
+import type { Catalog, BadRowRegistry } from '../domain/catalog.ts';
+import type { Workbook } from '../store/workbook.ts';
+
+/** What the routers need; built once in app.ts. */
+export type SheetsDeps = { wb: Workbook; catalog: Catalog; badRows: BadRowRegistry };

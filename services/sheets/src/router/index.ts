@@ -1,0 +1,17 @@
+import { internalProcedure, router } from '@mb/service-kit';
+import { catalogRouter } from './catalog.ts';
+import type { SheetsDeps } from './deps.ts';
+import { eventsRouter } from './events.ts';
+import { participationsRouter } from './participations.ts';
+import { usersRouter } from './users.ts';
+
+export const createSheetsRouter = (deps: SheetsDeps) =>
+  router({
+    ping: internalProcedure.query(() => ({ ok: true as const })),
+    catalog: catalogRouter(deps),
+    users: usersRouter(deps),
+    participations: participationsRouter(deps),
+    events: eventsRouter(deps),
+  });
+
+export type SheetsRouter = ReturnType<typeof createSheetsRouter>;

@@ -1,0 +1,61 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { TABS, TAB_NAMES } from '@mb/contracts';
+
+/** Columns kept beside each tab's own: when the row last changed here, and by whom (`bot` or `sheet`). */
+const MIGRATIONS: Array<(db: DatabaseSync) => void> = [
+  (db) => {
+    for (const tab of TAB_NAMES) {
+      const { key, columns } = TABS[tab];
+      const cols = columns.map((c) => (c === key ? `"${c}" TEXT PRIMARY KEY` : `"${c}" TEXT NOT NULL DEFAULT ''`));
+      db.exec(`CREATE TABLE "${tab}" (${cols.join(', ')}, _updated_at TEXT NOT NULL DEFAULT '', _updated_by TEXT NOT NULL DEFAULT 'bot')`);
+    }
+    db.exec(`
+      CREATE INDEX users_telegram_id ON "Users"(telegram_id);
+      CREATE INDEX users_phone ON "Users"(phone);
+      CREATE UNIQUE INDEX participations_once ON "Participations"(promotion_id, telegram_id);
+      CREATE INDEX tickets_telegram_id ON "Tickets"(telegram_id);
+      CREATE INDEX ticket_messages_ticket ON "TicketMessages"(ticket_id);
+      -- Writes waiting to reach the Sheet: one row per changed row (insert) or set of bot-owned cells (update).
+      CREATE TABLE outbox (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        tab TEXT NOT NULL, row_id TEXT NOT NULL, kind TEXT NOT NULL CHECK (kind IN ('insert', 'update')),
+        columns TEXT NOT NULL, created_at TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT
+      );
+      -- Change events for the gateway, read by cursor (seq); consumers' cursors are kept here so either side may restart.
+      CREATE TABLE events (seq INTEGER PRIMARY KEY AUTOINCREMENT, type TEXT NOT NULL, payload TEXT NOT NULL, created_at TEXT NOT NULL);
+      CREATE TABLE event_cursors (consumer TEXT PRIMARY KEY, seq INTEGER NOT NULL);
+      CREATE TABLE sequences (name TEXT PRIMARY KEY, next INTEGER NOT NULL);
+    `);
+  },
+];
+
+/** Opens (creating if needed) the workbook and brings its schema up to date. */
+export function openDatabase(path: string): DatabaseSync {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const db = new DatabaseSync(path);
+  db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;');
+  const version = (db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version;
+  for (let v = version; v < MIGRATIONS.length; v++) {
+    transaction(db, () => {
+      MIGRATIONS[v]!(db);
+      db.exec(`PRAGMA user_version = ${v + 1}`);
+    });
+  }
+  return db;
+}
+
+/** Runs `fn` in one transaction (nested calls join the outer one). */
+export function transaction<T>(db: DatabaseSync, fn: () => T): T {
+  if (db.isTransaction) return fn();
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    const result = fn();
+    db.exec('COMMIT');
+    return result;
+  } catch (error) {
+    db.exec('ROLLBACK');
+    throw error;
+  }
+}

@@ -1,0 +1,4 @@
+import './style.css';
+import { renderPromotions } from './promotions.ts';
+
+void renderPromotions(document.getElementById('catalogue')!);
