@@ -27,6 +27,8 @@ export type GatewayAppOptions = {
   internalToken: string;
   dbPath: string;
   webappDist?: string;
+  /** STAFF_CHAT_ID: overrides `staff_chat_id` in Settings. */
+  staffChatId?: number;
 };
 
 /** Builds the gateway (bot, webhook, Mini App API, static app) without listening; main.ts and tests share it. */
@@ -45,7 +47,7 @@ export function createGatewayApp(opts: GatewayAppOptions) {
     token: botToken,
     botInfo,
     apiRoot: opts.apiRoot,
-    deps: { ...clients, logger: opts.logger, publicUrl: opts.publicUrl },
+    deps: { ...clients, logger: opts.logger, publicUrl: opts.publicUrl, ...(opts.staffChatId !== undefined ? { staffChatOverride: opts.staffChatId } : {}) },
     transformers: [
       apiMetricsTransformer(registry),
       // Bounded: a 429 longer than 30 s or a third failure is given up, never retried forever.

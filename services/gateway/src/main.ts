@@ -14,6 +14,7 @@ try {
     ...(botInfo ? { botInfo } : {}),
     ...(env.TELEGRAM_WEBHOOK_SECRET ? { webhookSecret: env.TELEGRAM_WEBHOOK_SECRET } : {}),
     ...(env.WEBAPP_DIST ? { webappDist: env.WEBAPP_DIST } : {}),
+    ...(env.STAFF_CHAT_ID !== undefined ? { staffChatId: env.STAFF_CHAT_ID } : {}),
     apiRoot: env.TELEGRAM_API_ROOT,
     publicUrl: env.PUBLIC_URL,
     sheetsUrl: env.SHEETS_URL,

@@ -5,7 +5,7 @@ import type { Logger } from '@mb/service-kit';
 import type { Clients } from '../clients/index.ts';
 
 /** What every handler can use, injected once by createBot. */
-export type BotDeps = Clients & { logger: Logger; publicUrl: string };
+export type BotDeps = Clients & { logger: Logger; publicUrl: string; staffChatOverride?: number };
 
 export type BotContext = Context &
   I18nFlavor & {
