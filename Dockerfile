@@ -9,6 +9,7 @@ COPY services/gateway/package.json services/gateway/
 COPY services/sheets/package.json services/sheets/
 COPY services/assistant/package.json services/assistant/
 COPY webapp/package.json webapp/
+COPY bench/package.json bench/
 RUN npm ci --no-audit --no-fund
 
 FROM deps AS build
