@@ -10,6 +10,7 @@ import { miniAppContextFactory } from './miniapp-api/trpc.ts';
 import { DEFAULT_WEBAPP_DIST, webappRoute } from './static.ts';
 import { apiMetricsTransformer } from './telegram/api-metrics.ts';
 import { SANDBOX_BOT, SandboxBotApi } from './telegram/sandbox-api.ts';
+import { createWebhookInfoPoller } from './telegram/webhook-info.ts';
 import { ChatDispatcher } from './webhook/dispatcher.ts';
 import { SqliteInbox } from './webhook/inbox.ts';
 import { updateType, webhookRoute } from './webhook/route.ts';
@@ -55,6 +56,9 @@ export function createGatewayApp(opts: GatewayAppOptions) {
       ...(sandboxApi ? [sandboxApi.transformer] : []),
     ],
   });
+
+  // Pending updates and delivery errors as Telegram sees them; main.ts starts the polling.
+  const webhookInfo = createWebhookInfoPoller({ api: bot.api, registry, logger: opts.logger });
 
   const handlerDuration = new Histogram({
     name: 'gateway_update_handler_duration_seconds',
@@ -128,5 +132,5 @@ export function createGatewayApp(opts: GatewayAppOptions) {
     await dispatcher.idle();
     inbox.close();
   };
-  return { server, bot, botToken, webhookSecret, sandbox, sandboxApi, clients, metrics, dispatcher, inbox, resume, close };
+  return { server, bot, botToken, webhookSecret, sandbox, sandboxApi, clients, metrics, dispatcher, inbox, resume, close, webhookInfo };
 }

@@ -27,7 +27,8 @@ try {
   if (resumed > 0) logger.info({ resumed }, 'handling updates left unhandled by the last run');
   logger.info({ port, mode: app.sandbox ? 'sandbox' : 'telegram', bot: app.bot.botInfo.username }, 'gateway listening');
   if (app.sandbox) logger.info('no TELEGRAM_BOT_TOKEN: sandbox mode, Bot API calls are answered in-process');
-  installShutdown({ logger, servers: [app.server], cleanups: [app.close] });
+  app.webhookInfo.start();
+  installShutdown({ logger, servers: [app.server], cleanups: [app.webhookInfo.stop, app.close] });
 } catch (error) {
   if (error instanceof EnvError) {
     console.error(error.message);
