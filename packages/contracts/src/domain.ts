@@ -100,3 +100,31 @@ export const AssistantAnswer = z.object({
   answered: z.boolean(),
 });
 export type AssistantAnswer = z.infer<typeof AssistantAnswer>;
+
+/** A photo or file on a request message, carried by Telegram file_id (the Sheet gets a marker such as `[фото]`). */
+export const TicketAttachment = z.object({ kind: z.enum(['photo', 'document']), fileId: z.string().min(1).max(256) });
+export type TicketAttachment = z.infer<typeof TicketAttachment>;
+export const TicketMessage = z.object({
+  id: z.string(),
+  ticketId: z.string(),
+  author: z.enum(['user', 'staff']),
+  authorName: z.string(),
+  text: z.string(),
+  createdAt: z.string(),
+  attachments: z.array(TicketAttachment),
+});
+export type TicketMessage = z.infer<typeof TicketMessage>;
+export const Ticket = z.object({
+  id: z.string(),
+  telegramId: TelegramId,
+  name: z.string(),
+  category: z.string(),
+  text: z.string(),
+  status: TicketStatus,
+  assignee: z.string(),
+  answer: z.string(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  rating: z.number().int().min(1).max(5).nullable(),
+});
+export type Ticket = z.infer<typeof Ticket>;

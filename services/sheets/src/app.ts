@@ -1,6 +1,7 @@
 import { createHttpServer, createRegistry, createTrpcHandler, internalContextFactory, type Logger } from '@mb/service-kit';
 import { Gauge } from 'prom-client';
 import { BadRowRegistry, Catalog } from './domain/catalog.ts';
+import { registerTicketGauge } from './domain/tickets.ts';
 import { createSheetsRouter } from './router/index.ts';
 import { openDatabase } from './store/db.ts';
 import { seedIfEmpty } from './store/seed.ts';
@@ -24,6 +25,7 @@ export function createSheetsApp(opts: SheetsAppOptions) {
       this.set(wb.outboxDepth().pending);
     },
   });
+  registerTicketGauge(metrics.registry, wb);
   const router = createSheetsRouter({ wb, catalog, badRows });
   const trpc = createTrpcHandler({
     router,

@@ -3,6 +3,7 @@ import { catalogRouter } from './catalog.ts';
 import type { SheetsDeps } from './deps.ts';
 import { eventsRouter } from './events.ts';
 import { participationsRouter } from './participations.ts';
+import { ticketsRouter } from './tickets.ts';
 import { usersRouter } from './users.ts';
 
 export const createSheetsRouter = (deps: SheetsDeps) =>
@@ -12,6 +13,7 @@ export const createSheetsRouter = (deps: SheetsDeps) =>
     users: usersRouter(deps),
     participations: participationsRouter(deps),
     events: eventsRouter(deps),
+    tickets: ticketsRouter(deps),
   });
 
 export type SheetsRouter = ReturnType<typeof createSheetsRouter>;

@@ -29,6 +29,15 @@ const MIGRATIONS: Array<(db: DatabaseSync) => void> = [
       CREATE TABLE sequences (name TEXT PRIMARY KEY, next INTEGER NOT NULL);
     `);
   },
+  // Photos and files of request messages, by Telegram file_id: bot-owned, never sent to the Sheet (it gets a marker).
+  (db) => {
+    db.exec(`
+      CREATE TABLE ticket_attachments (
+        message_id TEXT NOT NULL, position INTEGER NOT NULL, kind TEXT NOT NULL CHECK (kind IN ('photo', 'document')),
+        file_id TEXT NOT NULL, PRIMARY KEY (message_id, position)
+      );
+    `);
+  },
 ];
 
 /** Opens (creating if needed) the workbook and brings its schema up to date. */

@@ -1,0 +1,59 @@
+import { internalProcedure, router } from '@mb/service-kit';
+import { TelegramId, TicketAttachment } from '@mb/contracts';
+import { TRPCError } from '@trpc/server';
+import { z } from 'zod';
+import {
+  addMessage, createTicket, getTicket, markBlockedBot, rateTicket, setStatus, ticketsByStatus, ticketsOf, TicketError, type TicketErrorReason,
+} from '../domain/tickets.ts';
+import type { SheetsDeps } from './deps.ts';
+
+const ticketId = z.string().regex(/^T-\d{1,9}$/, 'expected a request id like T-1001');
+const text = z.string().max(4000, 'at most 4000 characters');
+const attachments = z.array(TicketAttachment).max(10, 'at most 10 attachments').default([]);
+
+const CODES: Record<TicketErrorReason, TRPCError['code']> = {
+  not_found: 'NOT_FOUND', not_signed_in: 'FORBIDDEN', not_staff: 'FORBIDDEN', closed: 'PRECONDITION_FAILED',
+  not_closed: 'PRECONDITION_FAILED', already_rated: 'CONFLICT', unknown_category: 'BAD_REQUEST', empty: 'BAD_REQUEST',
+};
+
+/** Runs a domain call, turning a TicketError into a TRPCError whose message is the reason (callers branch on it). */
+function boundary<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (error) {
+    if (error instanceof TicketError) throw new TRPCError({ code: CODES[error.reason], message: error.reason, cause: error });
+    throw error;
+  }
+}
+
+export const ticketsRouter = ({ wb, catalog }: SheetsDeps) =>
+  router({
+    /** Durable (committed and queued for the Sheet) when it returns; emits `ticket.created`. */
+    create: internalProcedure
+      .input(z.object({ telegramId: TelegramId, category: z.string().min(1).max(100), text, attachments, transcript: z.string().max(20_000).optional() }))
+      .mutation(({ input }) => boundary(() => createTicket(wb, catalog, input))),
+    /** The user's requests, newest first. */
+    mine: internalProcedure
+      .input(z.object({ telegramId: TelegramId, limit: z.number().int().min(1).max(50).default(10), offset: z.number().int().min(0).default(0) }))
+      .query(({ input }) => ticketsOf(wb, input.telegramId, input)),
+    /** A request with its thread; with `telegramId`, only if it is that user's. */
+    get: internalProcedure
+      .input(z.object({ ticketId, telegramId: TelegramId.optional() }))
+      .query(({ input }) => boundary(() => getTicket(wb, input.ticketId, input.telegramId))),
+    /** A message from the owner (`as: 'user'`) or a manager/admin (`as: 'staff'`, status → answered). */
+    addMessage: internalProcedure
+      .input(z.object({ ticketId, telegramId: TelegramId, as: z.enum(['user', 'staff']), text: text.default(''), attachments }))
+      .mutation(({ input }) => boundary(() => addMessage(wb, input))),
+    /** Staff take (`in_progress`) or close; the owner may close. */
+    setStatus: internalProcedure
+      .input(z.object({ ticketId, telegramId: TelegramId, as: z.enum(['user', 'staff']), status: z.enum(['in_progress', 'closed']) }))
+      .mutation(({ input }) => boundary(() => setStatus(wb, input))),
+    rate: internalProcedure
+      .input(z.object({ ticketId, telegramId: TelegramId, rating: z.number().int().min(1, 'rating is 1 to 5').max(5, 'rating is 1 to 5') }))
+      .mutation(({ input }) => boundary(() => rateTicket(wb, input))),
+    /** A delivery to this user got 403 (bot blocked): sets blocked_bot on their row. */
+    recipientBlocked: internalProcedure
+      .input(z.object({ telegramId: TelegramId }))
+      .mutation(({ input }) => markBlockedBot(wb, input.telegramId)),
+    byStatus: internalProcedure.query(() => ticketsByStatus(wb)),
+  });
