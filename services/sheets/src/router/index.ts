@@ -5,6 +5,7 @@ import { eventsRouter } from './events.ts';
 import { participationsRouter } from './participations.ts';
 import { ticketsRouter } from './tickets.ts';
 import { usersRouter } from './users.ts';
+import { workbookRouter } from './workbook.ts';
 
 export const createSheetsRouter = (deps: SheetsDeps) =>
   router({
@@ -14,6 +15,7 @@ export const createSheetsRouter = (deps: SheetsDeps) =>
     participations: participationsRouter(deps),
     events: eventsRouter(deps),
     tickets: ticketsRouter(deps),
+    workbook: workbookRouter(deps),
   });
 
 export type SheetsRouter = ReturnType<typeof createSheetsRouter>;
