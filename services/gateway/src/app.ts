@@ -9,7 +9,10 @@ import { miniAppRouter } from './miniapp-api/router.ts';
 import { miniAppContextFactory } from './miniapp-api/trpc.ts';
 import { DEFAULT_WEBAPP_DIST, webappRoute } from './static.ts';
 import { apiMetricsTransformer } from './telegram/api-metrics.ts';
-import { SANDBOX_BOT, SandboxBotApi } from './telegram/sandbox-api.ts';
+import { SANDBOX_BOT } from './telegram/sandbox-api.ts';
+import { SANDBOX_STAFF_CHAT_ID, SandboxTelegram } from './sandbox/emulator.ts';
+import { sandboxRoutes } from './sandbox/routes.ts';
+import { SANDBOX_PEOPLE, sandboxWorkbook } from './sandbox/workbook.ts';
 import { createWebhookInfoPoller } from './telegram/webhook-info.ts';
 import { ChatDispatcher } from './webhook/dispatcher.ts';
 import { SqliteInbox } from './webhook/inbox.ts';
@@ -42,13 +45,16 @@ export function createGatewayApp(opts: GatewayAppOptions) {
   const metrics = createRegistry('gateway');
   const { registry } = metrics;
   const clients = createClients({ sheetsUrl: opts.sheetsUrl, assistantUrl: opts.assistantUrl, token: opts.internalToken, metrics });
-  const sandboxApi = sandbox ? new SandboxBotApi() : undefined;
+  // Sandbox: Telegram emulated in-process (Bot API answers, chats for the /sandbox page, updates to our webhook).
+  const sandboxApi = sandbox ? new SandboxTelegram(botInfo) : undefined;
+  for (const person of sandboxApi ? SANDBOX_PEOPLE : []) sandboxApi!.addUser(person);
+  const staffChatId = opts.staffChatId ?? (sandbox ? SANDBOX_STAFF_CHAT_ID : undefined);
 
   const bot = createBot({
     token: botToken,
     botInfo,
     apiRoot: opts.apiRoot,
-    deps: { ...clients, logger: opts.logger, publicUrl: opts.publicUrl, ...(opts.staffChatId !== undefined ? { staffChatOverride: opts.staffChatId } : {}) },
+    deps: { ...clients, logger: opts.logger, publicUrl: opts.publicUrl, ...(staffChatId !== undefined ? { staffChatOverride: staffChatId } : {}) },
     transformers: [
       apiMetricsTransformer(registry),
       // Bounded: a 429 longer than 30 s or a third failure is given up, never retried forever.
@@ -115,6 +121,8 @@ export function createGatewayApp(opts: GatewayAppOptions) {
       { method: 'POST', path: '/telegram/webhook', name: '/telegram/webhook', handler: webhookRoute({ secret: webhookSecret, inbox, dispatcher, logger: opts.logger, metrics: webhookMetrics }) },
       { path: '/api/trpc/', prefix: true, name: '/api/trpc', handler: miniApi },
       { method: 'GET', path: '/app', prefix: true, name: '/app', handler: webappRoute(opts.webappDist ?? DEFAULT_WEBAPP_DIST) },
+      // Only in sandbox mode: with a real token none of /sandbox exists.
+      ...(sandboxApi ? sandboxRoutes({ telegram: sandboxApi, botToken, workbook: sandboxWorkbook(clients.sheets) }) : []),
     ],
     readiness: {
       sheets: async () => ({ ok: (await clients.sheets.ping.query()).ok }),
@@ -132,5 +140,10 @@ export function createGatewayApp(opts: GatewayAppOptions) {
     await dispatcher.idle();
     inbox.close();
   };
+  // The emulator delivers updates to our own webhook, on whatever port we end up listening.
+  server.on('listening', () => {
+    const address = server.address();
+    if (sandboxApi && address && typeof address === 'object') sandboxApi.connect(`http://127.0.0.1:${address.port}/telegram/webhook`, webhookSecret);
+  });
   return { server, bot, botToken, webhookSecret, sandbox, sandboxApi, clients, metrics, dispatcher, inbox, resume, close, webhookInfo };
 }
