@@ -69,7 +69,7 @@ for (const name of services) {
 const base = `http://localhost:${ports.gateway}`;
 console.log(`
 marketingbot is running${env.TELEGRAM_BOT_TOKEN ? '' : ' in sandbox mode (no TELEGRAM_BOT_TOKEN)'}:
-  Mini App      ${base}/app/
+${env.TELEGRAM_BOT_TOKEN ? '' : `  ▶ Sandbox    ${base}/sandbox   (chat with the bot, play the manager, open the Mini App)\n`}  Mini App      ${base}/app/
   webhook       ${base}/telegram/webhook
   gateway       ${base}/healthz  ${base}/readyz  ${base}/metrics
   sheets        http://localhost:${ports.sheets}/healthz
