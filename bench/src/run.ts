@@ -1,0 +1,112 @@
+/**
+ * `npm run bench [-- [--quick] [--cpu-prof] [<suite>…]]`: runs every suite in bench/src/suites (or the ones named),
+ * one after the other in this process, prints one table with each goal beside each figure, and writes
+ * bench/results/latest.{json,md} (a full run) or bench/results/partial.{json,md} (some suites, or --quick).
+ */
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { enableCpuProfiles, stopAllChildren } from './harness/processes.ts';
+import { describeMachine, formatMarkdown, formatTable, judge, type BenchReport } from './report.ts';
+import type { BenchRow, BenchSuite } from './suite.ts';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, '../..');
+const resultsDir = join(here, '../results');
+/** A suite that has not finished by then is reported as failed, so one hang cannot eat the 15-minute budget. */
+const SUITE_TIMEOUT_MS = 6 * 60_000;
+
+function parseArgs(argv: string[]) {
+  const flags = new Set(argv.filter((a) => a.startsWith('--')));
+  const names = argv.filter((a) => !a.startsWith('--'));
+  const known = new Set(['--quick', '--cpu-prof', '--list']);
+  for (const f of flags) if (!known.has(f)) throw new Error(`unknown flag ${f}; known: ${[...known].join(', ')}`);
+  return { quick: flags.has('--quick'), cpuProf: flags.has('--cpu-prof'), list: flags.has('--list'), names };
+}
+
+async function loadSuites(): Promise<BenchSuite[]> {
+  const dir = join(here, 'suites');
+  const files = readdirSync(dir).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts')).sort();
+  const suites: BenchSuite[] = [];
+  for (const file of files) {
+    const mod = (await import(pathToFileURL(join(dir, file)).href)) as { default?: BenchSuite };
+    const suite = mod.default;
+    if (!suite || typeof suite.run !== 'function' || typeof suite.name !== 'string') throw new Error(`bench/src/suites/${file} does not default-export a BenchSuite`);
+    if (suite.name !== basename(file, '.ts')) throw new Error(`bench/src/suites/${file} exports a suite named "${suite.name}"; name it after its file`);
+    suites.push(suite);
+  }
+  return orderSuites(suites);
+}
+
+/** The heavy load suites first (the machine is quietest then), the rest in name order. */
+function orderSuites(suites: BenchSuite[]): BenchSuite[] {
+  const first = ['webhook-ingest', 'e2e-mix', 'memory'];
+  const rank = (s: BenchSuite) => (first.includes(s.name) ? first.indexOf(s.name) : first.length);
+  return [...suites].sort((a, b) => rank(a) - rank(b) || a.name.localeCompare(b.name));
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    promise,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms / 1000} s`)), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
+
+async function main(): Promise<number> {
+  const args = parseArgs(process.argv.slice(2));
+  const all = await loadSuites();
+  if (args.list) {
+    for (const s of all) console.log(`${s.name.padEnd(20)} ${s.description}`);
+    return 0;
+  }
+  const unknown = args.names.filter((n) => !all.some((s) => s.name === n));
+  if (unknown.length) throw new Error(`no such suite: ${unknown.join(', ')}; suites: ${all.map((s) => s.name).join(', ')}`);
+  const chosen = args.names.length ? all.filter((s) => args.names.includes(s.name)) : all;
+  if (args.cpuProf) enableCpuProfiles(join(resultsDir, 'profiles'));
+
+  const started = Date.now();
+  const report: BenchReport = { date: new Date().toISOString(), machine: describeMachine(root), quick: args.quick, durationSeconds: 0, suites: [], rows: [] };
+  for (const suite of chosen) {
+    const t0 = Date.now();
+    const log = (message: string) => console.log(`[${suite.name} ${((Date.now() - t0) / 1000).toFixed(0).padStart(3)}s] ${message}`);
+    log(`start: ${suite.description}`);
+    let rows: BenchRow[] = [];
+    let error: string | undefined;
+    try {
+      rows = await withTimeout(suite.run({ quick: args.quick, log }), SUITE_TIMEOUT_MS, `suite ${suite.name}`);
+    } catch (e) {
+      error = e instanceof Error ? e.message : String(e);
+      log(`FAILED: ${error}`);
+      rows = [{ suite: suite.name, metric: 'suite completed', value: 0, unit: '', goal: 'completes', pass: false, note: error.slice(0, 200) }];
+    } finally {
+      await stopAllChildren();
+    }
+    const seconds = (Date.now() - t0) / 1000;
+    report.suites.push({ name: suite.name, description: suite.description, seconds, ...(error ? { error } : {}) });
+    report.rows.push(...rows.map(judge));
+    log(`done in ${seconds.toFixed(0)} s`);
+  }
+  report.durationSeconds = (Date.now() - started) / 1000;
+
+  console.log(`\n${formatTable(report.rows)}\n`);
+  const m = report.machine;
+  console.log(`${m.cpu}, ${m.cores} cores, Node ${m.node}, commit ${m.commit}; ${report.durationSeconds.toFixed(0)} s in all`);
+  const full = !args.quick && args.names.length === 0;
+  const stem = full ? 'latest' : 'partial';
+  mkdirSync(resultsDir, { recursive: true });
+  writeFileSync(join(resultsDir, `${stem}.json`), `${JSON.stringify(report, null, 2)}\n`);
+  writeFileSync(join(resultsDir, `${stem}.md`), formatMarkdown(report));
+  console.log(`written: bench/results/${stem}.json, bench/results/${stem}.md`);
+  return report.suites.some((s) => s.error) ? 1 : 0;
+}
+
+try {
+  process.exitCode = await main();
+} catch (error) {
+  console.error(error instanceof Error ? error.message : error);
+  await stopAllChildren();
+  process.exitCode = 2;
+}

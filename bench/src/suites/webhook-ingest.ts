@@ -1,0 +1,81 @@
+import { BENCH_SECRET } from '../harness/credentials.ts';
+import { startBotApi } from '../harness/bot-api.ts';
+import { postLoad, type LoadFigures } from '../harness/load.ts';
+import { scrape, waitDrained } from '../harness/metrics.ts';
+import { startProcess, type ServiceProcess } from '../harness/processes.ts';
+import { startProcessStack, waitReady } from '../harness/stack.ts';
+import { makeUsers, UpdateFactory } from '../harness/updates.ts';
+import type { BenchContext, BenchRow, BenchSuite } from '../suite.ts';
+
+const CONNECTIONS = 40; // Telegram's default max_connections
+const TEXTS = ['Здравствуйте! Когда будет следующая акция?', 'Спасибо', 'Подскажите, сколько стоит доставка в Казань?', 'ok', 'Where is my order?'];
+
+/** Distinct, realistic updates from 10,000 users: free text, button taps on promotion pages, /start. */
+function updateStream() {
+  const users = makeUsers(10_000);
+  const factory = new UpdateFactory();
+  let i = 0;
+  return () => {
+    const user = users[(i * 7919) % users.length]!;
+    const kind = i++ % 20;
+    if (kind < 12) return factory.text(user, TEXTS[kind % TEXTS.length]!).body;
+    if (kind < 17) return factory.callback(user, `pr:p:${kind % 3}`, 1000 + (i % 5000)).body;
+    return factory.text(user, '/start').body;
+  };
+}
+
+async function measure(ctx: BenchContext, label: string, url: string, processes: ServiceProcess[], seconds: number) {
+  const nextBody = updateStream();
+  await postLoad({ url, secret: BENCH_SECRET, connections: CONNECTIONS, seconds: ctx.quick ? 1 : 3, nextBody }); // warm-up (JIT, SQLite pages)
+  const cpu0 = processes.map((p) => p.cpuSeconds());
+  const load = await postLoad({ url, secret: BENCH_SECRET, connections: CONNECTIONS, seconds, nextBody });
+  const cpu = processes.map((p, i) => ({ name: p.name, cores: (p.cpuSeconds() - cpu0[i]!) / load.seconds }));
+  ctx.log(`${label}: ${load.rate.toFixed(0)} updates/s, p50 ${load.p50Ms} ms, p99 ${load.p99Ms} ms, non-2xx ${load.non2xx}, errors ${load.errors}; CPU ${cpu.map((c) => `${c.name} ${c.cores.toFixed(2)}`).join(', ')}`);
+  return { load, cpu };
+}
+
+const suite: BenchSuite = {
+  name: 'webhook-ingest',
+  description: `webhook acknowledgements at ${CONNECTIONS} connections: the gateway with all services up vs a bare grammY webhookCallback`,
+  async run(ctx) {
+    const seconds = ctx.quick ? 3 : 15;
+    const botApi = await startBotApi();
+    try {
+      const baselineProc = await startProcess('baseline', 'bench/src/baseline/grammy-webhook.ts', { PORT: '0', TELEGRAM_WEBHOOK_SECRET: BENCH_SECRET });
+      let baseline: { load: LoadFigures };
+      try {
+        baseline = await measure(ctx, 'baseline (bare grammY webhookCallback)', `${baselineProc.url}/`, [baselineProc], seconds);
+      } finally {
+        await baselineProc.stop();
+      }
+
+      const stack = await startProcessStack({ apiRoot: botApi.api.url });
+      try {
+        await waitReady(`${stack.gateway.url}/readyz`);
+        const { load, cpu } = await measure(ctx, 'gateway', stack.webhookUrl, stack.services, seconds);
+        const handledBefore = await scrape(stack.gateway.url, 'gateway_update_handler_duration_seconds_count');
+        const drain = await waitDrained(stack.gateway.url, ctx.quick ? 15_000 : 60_000);
+        const handled = await scrape(stack.gateway.url, 'gateway_update_handler_duration_seconds_count');
+        ctx.log(`queue after load: ${drain.drained ? `drained in ${drain.seconds.toFixed(1)} s` : `${drain.left} left after ${drain.seconds.toFixed(0)} s`}; handled ${handledBefore} during/warm-up, ${handled} in all; gateway error logs ${stack.gateway.errors}`);
+        const b = baseline.load;
+        const cpuNote = cpu.map((c) => `${c.name} ${c.cores.toFixed(2)}`).join(', ');
+        return [
+          { suite: this.name, metric: 'acknowledged updates/s', value: load.rate, unit: '/s', goal: '≥ 5000', baseline: b.rate, note: `CPU cores: ${cpuNote}` },
+          { suite: this.name, metric: 'share of bare grammY', value: load.rate / b.rate * 100, unit: '%', goal: '≥ 60%' },
+          { suite: this.name, metric: 'ack latency p50', value: load.p50Ms, unit: 'ms', baseline: b.p50Ms },
+          { suite: this.name, metric: 'ack latency p99', value: load.p99Ms, unit: 'ms', goal: '≤ 50', baseline: b.p99Ms },
+          { suite: this.name, metric: 'non-2xx + errors', value: load.non2xx + load.errors, unit: '', goal: '= 0', baseline: b.non2xx + b.errors },
+          {
+            suite: this.name, metric: 'handled after ack', value: handled, unit: 'updates',
+            note: drain.drained ? `queue drained ${drain.seconds.toFixed(1)} s after the load` : `${drain.left} still queued ${drain.seconds.toFixed(0)} s after the load`,
+          },
+        ];
+      } finally {
+        await stack.stop();
+      }
+    } finally {
+      await botApi.close();
+    }
+  },
+};
+export default suite;
