@@ -7,17 +7,33 @@ const DAY_MS = 86_400_000;
 
 /** Where accepted updates wait to be handled; also the memory of update ids for dropping repeats. */
 export interface UpdateInbox {
-  /** Stores the update durably; `false` means this update_id was seen in the last 24 h. */
-  accept(update: Update): Promise<boolean> | boolean;
+  /**
+   * Stores the update durably; `false` means this update_id was seen in the last 24 h. `raw` is the body as received
+   * (the same JSON), stored as is when given.
+   */
+  accept(update: Update, raw?: string): Promise<boolean> | boolean;
   done(updateId: number): Promise<void> | void;
   /** Updates accepted but not handled (a crash between ack and handling), oldest first. */
   pending(): Promise<Update[]> | Update[];
   close(): Promise<void> | void;
 }
 
+export class InboxClosedError extends Error {
+  override readonly name = 'InboxClosedError';
+  constructor() {
+    super('the inbox is closed');
+  }
+}
+
+type Waiting = { updateId: number; body: string; resolve: (fresh: boolean) => void; reject: (error: unknown) => void };
+
 /**
  * The single-replica inbox: a small SQLite file of the gateway's own (operational state, not business data).
- * WAL with synchronous=NORMAL: a committed update survives a process crash; the cost is ~20 µs an update.
+ * WAL with synchronous=NORMAL: a committed update survives a process crash.
+ *
+ * Group commit: the updates accepted in one turn of the event loop are inserted in one transaction (one WAL append
+ * instead of one per update), and each `accept` resolves only after that transaction committed, so the webhook
+ * still answers 200 only for a durable update. Handled marks (`done`) ride along in the same transaction.
  */
 export class SqliteInbox implements UpdateInbox {
   private readonly db: DatabaseSync;
@@ -25,6 +41,10 @@ export class SqliteInbox implements UpdateInbox {
   private readonly markDone: StatementSync;
   private readonly prune: StatementSync;
   private lastPrune = 0;
+  private waiting: Waiting[] = [];
+  private handled: number[] = [];
+  private scheduled = false;
+  private closed = false;
 
   constructor(path: string) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -40,25 +60,66 @@ export class SqliteInbox implements UpdateInbox {
     this.prune = this.db.prepare('DELETE FROM updates WHERE received_at < ? AND body IS NULL');
   }
 
-  accept(update: Update): boolean {
-    const now = Date.now();
-    if (now - this.lastPrune > 60_000) {
-      this.lastPrune = now;
-      this.prune.run(now - DAY_MS);
-    }
-    return Number(this.insert.run(update.update_id, now, JSON.stringify(update)).changes) === 1;
+  accept(update: Update, raw?: string): Promise<boolean> {
+    if (this.closed) return Promise.reject(new InboxClosedError());
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ updateId: update.update_id, body: raw ?? JSON.stringify(update), resolve, reject });
+      this.schedule();
+    });
   }
 
   done(updateId: number): void {
-    this.markDone.run(updateId);
+    if (this.closed) return;
+    this.handled.push(updateId);
+    this.schedule();
   }
 
   pending(): Update[] {
+    this.flush();
     const rows = this.db.prepare('SELECT body FROM updates WHERE body IS NOT NULL ORDER BY update_id').all() as Array<{ body: string }>;
     return rows.map((r) => JSON.parse(r.body) as Update);
   }
 
   close(): void {
+    if (this.closed) return;
+    this.flush();
+    this.closed = true;
     this.db.close();
+  }
+
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    // After the I/O callbacks of this turn: every request whose body arrived in it joins the same transaction.
+    setImmediate(() => this.flush());
+  }
+
+  /** Commits what is waiting in one transaction, then answers each `accept`; on failure every one of them rejects. */
+  private flush(): void {
+    this.scheduled = false;
+    if (this.waiting.length === 0 && this.handled.length === 0) return;
+    const waiting = this.waiting;
+    const handled = this.handled;
+    this.waiting = [];
+    this.handled = [];
+    const now = Date.now();
+    const fresh: boolean[] = [];
+    try {
+      this.db.exec('BEGIN IMMEDIATE');
+      if (now - this.lastPrune > 60_000) {
+        this.lastPrune = now;
+        this.prune.run(now - DAY_MS);
+      }
+      for (const w of waiting) fresh.push(Number(this.insert.run(w.updateId, now, w.body).changes) === 1);
+      for (const id of handled) this.markDone.run(id);
+      this.db.exec('COMMIT');
+    } catch (error) {
+      if (this.db.isTransaction) this.db.exec('ROLLBACK');
+      for (const w of waiting) w.reject(error);
+      // A lost handled mark only means the update is handled again after a restart; keep it for the next commit.
+      this.handled.unshift(...handled);
+      return;
+    }
+    waiting.forEach((w, i) => w.resolve(fresh[i]!));
   }
 }

@@ -1,5 +1,6 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { safeEqual, sendJson, type Logger } from '@mb/service-kit';
+import { sendJson, type Logger } from '@mb/service-kit';
 import type { Update } from 'grammy/types';
 import type { Counter } from 'prom-client';
 import type { ChatDispatcher } from './dispatcher.ts';
@@ -33,15 +34,24 @@ export function updateType(update: Update): string {
   return 'unknown';
 }
 
+/** A constant-time check of the presented secret against one hashed once (not on every request). */
+function secretChecker(secret: string): (presented: string | string[] | undefined) => boolean {
+  const expected = createHash('sha256').update(secret).digest();
+  return (presented) => {
+    const given = Array.isArray(presented) ? presented[0] : presented;
+    return given !== undefined && timingSafeEqual(createHash('sha256').update(given).digest(), expected);
+  };
+}
+
 /**
  * POST /telegram/webhook: checks the secret in constant time (401), parses (400), drops repeated update ids, stores
  * the update durably, answers 200 at once and hands the update to the per-chat dispatcher. No handler runs inside
  * the request, so a slow model or Google never holds Telegram's connection.
  */
 export function webhookRoute(opts: { secret: string; inbox: UpdateInbox; dispatcher: ChatDispatcher; logger: Logger; metrics: WebhookMetrics }) {
+  const secretMatches = secretChecker(opts.secret);
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const presented = req.headers['x-telegram-bot-api-secret-token'];
-    if (!safeEqual(Array.isArray(presented) ? presented[0] : presented, opts.secret)) {
+    if (!secretMatches(req.headers['x-telegram-bot-api-secret-token'])) {
       opts.metrics.rejected.inc({ reason: 'secret' });
       req.resume();
       sendJson(res, 401, { ok: false, error: 'wrong secret token' });
@@ -53,9 +63,10 @@ export function webhookRoute(opts: { secret: string; inbox: UpdateInbox; dispatc
       sendJson(res, 413, { ok: false, error: 'body too large' });
       return;
     }
+    const raw = body.toString('utf8');
     let update: Update;
     try {
-      const parsed = JSON.parse(body.toString('utf8')) as unknown;
+      const parsed = JSON.parse(raw) as unknown;
       if (!parsed || typeof parsed !== 'object' || !Number.isSafeInteger((parsed as { update_id?: unknown }).update_id)) throw new Error('no update_id');
       update = parsed as Update;
     } catch {
@@ -65,7 +76,7 @@ export function webhookRoute(opts: { secret: string; inbox: UpdateInbox; dispatc
     }
     let fresh: boolean;
     try {
-      fresh = await opts.inbox.accept(update);
+      fresh = await opts.inbox.accept(update, raw);
     } catch (error) {
       // Could not store it: let Telegram retry rather than lose it.
       opts.logger.error({ err: error, updateId: update.update_id }, 'inbox unavailable');
