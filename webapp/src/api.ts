@@ -1,19 +1,33 @@
-import { createTRPCClient, httpLink } from '@trpc/client';
-import type { MiniAppRouter } from '@mb/gateway/miniapp-router-type';
-import { retrieveRawInitData } from '@telegram-apps/sdk';
+import { createTRPCClient, httpBatchLink, TRPCClientError } from '@trpc/client';
+import type { MiniAppOutputs, MiniAppRouter } from '@mb/gateway/miniapp-router-type';
+import { hasText, t } from './i18n.ts';
 
-/** The raw initData Telegram put in the launch parameters; undefined outside Telegram. */
-export function rawInitData(): string | undefined {
-  try {
-    return retrieveRawInitData() || undefined;
-  } catch {
-    return undefined;
-  }
-}
+export type Api = ReturnType<typeof createApi>;
+export type Me = MiniAppOutputs['me'];
+export type PromotionView = MiniAppOutputs['promotions']['list'][number];
+export type RequestView = MiniAppOutputs['requests']['list']['items'][number];
+export type RequestThread = MiniAppOutputs['requests']['get'];
 
 /** The gateway's Mini App API; every call carries `Authorization: tma <initData>`. */
 export function createApi(initData: string) {
   return createTRPCClient<MiniAppRouter>({
-    links: [httpLink({ url: new URL('../api/trpc', location.href).href, headers: () => ({ authorization: `tma ${initData}` }) })],
+    links: [httpBatchLink({ url: new URL('../api/trpc', location.href).href, headers: () => ({ authorization: `tma ${initData}` }) })],
   });
+}
+
+/** The reason key of a refused call (`initdata_invalid`, `not_signed_in`, …), or null. */
+export function errorReason(error: unknown): string | null {
+  if (!(error instanceof TRPCClientError)) return null;
+  const data = error.data as { reason?: string | null; code?: string } | undefined;
+  if (data?.reason) return data.reason;
+  if (data?.code === 'BAD_REQUEST') return 'bad_input';
+  if (data?.code === 'UNAUTHORIZED') return 'initdata_invalid';
+  if (!data) return 'network';
+  return null;
+}
+
+/** A failed call in words, in the user's language. */
+export function errorText(error: unknown): string {
+  const key = `error.${errorReason(error) ?? 'unknown'}`;
+  return hasText(key) ? t(key) : t('error.unknown');
 }

@@ -1,4 +1,54 @@
-import './style.css';
-import { renderPromotions } from './promotions.ts';
+import { h } from './dom.ts';
+import { t, type TextKey } from './i18n.ts';
+import { assistantSection } from './sections/assistant.ts';
+import type { Nav, Section, SectionName } from './sections/nav.ts';
+import { promotionsSection } from './sections/promotions.ts';
+import { requestsSection } from './sections/requests.ts';
+import { staffSection } from './sections/staff.ts';
+import { startSession } from './shell.ts';
+import { confirmClosing, haptic } from './telegram.ts';
 
-void renderPromotions(document.getElementById('catalogue')!);
+const root = document.getElementById('app')!;
+const SECTIONS: Record<SectionName, { section: Section; label: TextKey }> = {
+  promotions: { section: promotionsSection, label: 'action.promotions' },
+  requests: { section: requestsSection, label: 'action.requests' },
+  assistant: { section: assistantSection, label: 'action.assistant' },
+  staff: { section: staffSection, label: 'action.staff' },
+};
+
+async function main(): Promise<void> {
+  const s = await startSession(root);
+  if (!s) return;
+  document.title = t('title.menu');
+  const allowed: SectionName[] = ['promotions', ...(s.me.account ? (['requests', 'assistant'] as const) : []), ...(s.me.staff ? (['staff'] as const) : [])];
+  const tabs = h('nav', { class: 'tabs', role: 'tablist' });
+  const content = h('section', { id: 'section', class: 'section' });
+  root.replaceChildren(tabs, content);
+
+  const show = (name: SectionName, params: URLSearchParams) => {
+    tabs.replaceChildren(
+      ...allowed.map((n) =>
+        h('button', { role: 'tab', 'data-section': n, 'aria-selected': String(n === name), onclick: () => (haptic('tap'), nav.go(n)) }, t(SECTIONS[n].label)),
+      ),
+    );
+    content.dataset['section'] = name;
+    content.replaceChildren(h('p', { class: 'hint' }, t('loading')));
+    void SECTIONS[name].section(s, content, nav, params);
+  };
+  const nav: Nav = {
+    go(name, params = {}) {
+      const query = new URLSearchParams({ s: name, ...params });
+      history.replaceState(null, '', `?${query}`);
+      show(name, query);
+    },
+    home() {
+      confirmClosing(false);
+      location.href = './index.html';
+    },
+  };
+  const params = new URLSearchParams(location.search);
+  const wanted = params.get('s') as SectionName | null;
+  show(wanted && allowed.includes(wanted) ? wanted : 'promotions', params);
+}
+
+void main();

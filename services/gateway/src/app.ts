@@ -107,7 +107,7 @@ export function createGatewayApp(opts: GatewayAppOptions) {
   const miniApi = createTrpcHandler({
     router: miniAppRouter,
     basePath: '/api/trpc/',
-    createContext: miniAppContextFactory({ botToken, clients, metrics }),
+    createContext: miniAppContextFactory({ botToken, botUsername: botInfo.username, clients, metrics }),
     onError: ({ error, path }) => {
       if (error.code === 'INTERNAL_SERVER_ERROR') opts.logger.error({ err: error, procedure: path }, 'Mini App API failed');
     },

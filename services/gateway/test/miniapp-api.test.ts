@@ -25,9 +25,11 @@ describe('Mini App API auth', () => {
   it('returns public promotions to a valid user who has not signed in', async () => {
     const res = await call(`tma ${signInitData(TEST_TOKEN, { id: 42, first_name: 'Guest' })}`);
     expect(res.status).toBe(200);
-    const body = (await res.json()) as { result: { data: Array<{ segment: string }> } };
-    expect(body.result.data.length).toBeGreaterThan(0);
-    expect(body.result.data.every((p) => p.segment === 'all')).toBe(true);
+    const body = (await res.json()) as { result: { data: Array<{ id: string }> } };
+    const ids = body.result.data.map((p) => p.id);
+    expect(ids).toContain('cashback-10');
+    expect(ids).not.toContain('partner-webinar'); // partners only
+    expect(ids).not.toContain('friend-bonus'); // retail only
   });
 
   it('returns the segment promotions to a signed-in user (typed client)', async () => {

@@ -1,14 +1,52 @@
-import { router, userProcedure } from './trpc.ts';
+import { z } from 'zod';
+import { askAssistant, languageOf } from './assistant.ts';
+import { getPromotion, listPromotions, myParticipations, participate } from './promotions.ts';
+import { closeRequest, createRequest, myRequests, replyToRequest, requestCategories, requestThread } from './requests.ts';
+import { staffCounts } from './staff.ts';
+import { accountProcedure, router, signedInProcedure, staffProcedure, userProcedure } from './trpc.ts';
+
+const PromotionId = z.object({ id: z.string().trim().min(1).max(100) });
+const RequestId = z.object({ id: z.string().regex(/^T-\d{1,9}$/, 'expected a request id like T-1001') });
+const RequestText = z.string().trim().min(1, 'the text is empty').max(4000, 'at most 4000 characters');
+export const MAX_QUESTION_LENGTH = 2000;
 
 export const miniAppRouter = router({
-  /** Who is asking, and whether they have signed in in the chat. */
+  /** Who is asking, whether they have signed in in the chat, and where the bot is. */
   me: userProcedure.query(({ ctx }) => ({
     user: ctx.user,
+    language: languageOf(ctx.user, ctx.account),
+    botUsername: ctx.botUsername,
     account: ctx.account ? { name: ctx.account.name, role: ctx.account.role, segment: ctx.account.segment, language: ctx.account.language } : null,
+    staff: ctx.account !== null && ctx.account.role !== 'client',
   })),
   promotions: router({
     /** Live promotions for the user's segment; public ones when not signed in. */
-    list: userProcedure.query(({ ctx }) => ctx.clients.sheets.catalog.promotions.query({ segment: ctx.account?.segment ?? null })),
+    list: userProcedure.query(({ ctx }) => listPromotions(ctx.clients, ctx.account, ctx.user.id)),
+    get: userProcedure.input(PromotionId).query(({ ctx, input }) => getPromotion(ctx.clients, ctx.account, ctx.user.id, input.id)),
+    participate: signedInProcedure.input(PromotionId).mutation(({ ctx, input }) => participate(ctx.clients, ctx.user.id, input.id)),
+  }),
+  participations: router({
+    mine: accountProcedure.query(({ ctx }) => myParticipations(ctx.clients, ctx.user.id)),
+  }),
+  requests: router({
+    categories: userProcedure.query(({ ctx }) => requestCategories(ctx.clients)),
+    list: accountProcedure
+      .input(z.object({ limit: z.number().int().min(1).max(50).default(20), offset: z.number().int().min(0).default(0) }).default({ limit: 20, offset: 0 }))
+      .query(({ ctx, input }) => myRequests(ctx.clients, ctx.user.id, input)),
+    get: accountProcedure.input(RequestId).query(({ ctx, input }) => requestThread(ctx.clients, ctx.user.id, input.id)),
+    create: signedInProcedure
+      .input(z.object({ category: z.string().trim().min(1).max(100), text: RequestText }))
+      .mutation(({ ctx, input }) => createRequest(ctx.clients, ctx.user.id, input)),
+    reply: signedInProcedure.input(RequestId.extend({ text: RequestText })).mutation(({ ctx, input }) => replyToRequest(ctx.clients, ctx.user.id, input.id, input.text)),
+    close: signedInProcedure.input(RequestId).mutation(({ ctx, input }) => closeRequest(ctx.clients, ctx.user.id, input.id)),
+  }),
+  assistant: router({
+    ask: signedInProcedure
+      .input(z.object({ question: z.string().trim().min(1).max(MAX_QUESTION_LENGTH) }))
+      .mutation(({ ctx, input }) => askAssistant(ctx.clients, ctx.user, ctx.account, input.question)),
+  }),
+  staff: router({
+    counts: staffProcedure.query(({ ctx }) => staffCounts(ctx.clients)),
   }),
 });
 

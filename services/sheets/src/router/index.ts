@@ -3,6 +3,7 @@ import { catalogRouter } from './catalog.ts';
 import type { SheetsDeps } from './deps.ts';
 import { eventsRouter } from './events.ts';
 import { participationsRouter } from './participations.ts';
+import { statsRouter } from './stats.ts';
 import { ticketsRouter } from './tickets.ts';
 import { usersRouter } from './users.ts';
 import { workbookRouter } from './workbook.ts';
@@ -14,6 +15,7 @@ export const createSheetsRouter = (deps: SheetsDeps) =>
     users: usersRouter(deps),
     participations: participationsRouter(deps),
     events: eventsRouter(deps),
+    stats: statsRouter(deps),
     tickets: ticketsRouter(deps),
     workbook: workbookRouter(deps),
   });

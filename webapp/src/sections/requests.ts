@@ -1,0 +1,124 @@
+import { errorText, type RequestThread } from '../api.ts';
+import { fill, h, shortDate } from '../dom.ts';
+import { hasText, t } from '../i18n.ts';
+import { confirmClosing, haptic, setBackButton, setMainButton } from '../telegram.ts';
+import type { Nav, Section } from './nav.ts';
+
+type S = Parameters<Section>[0];
+const statusText = (status: string) => {
+  const key = `status.${status}`;
+  return hasText(key) ? t(key) : status;
+};
+
+/** My requests; `id` opens a thread, `new` the form. Unsaved text asks Telegram to confirm closing. */
+export const requestsSection: Section = async (s, root, nav, params) => {
+  setMainButton(null);
+  confirmClosing(false);
+  const id = params.get('id');
+  if (params.has('new')) return form(s, root, nav);
+  if (id) return thread(s, root, nav, id);
+  setBackButton(() => nav.home());
+  try {
+    const { items } = await s.api.requests.list.query();
+    fill(root, 
+      h('button', { id: 'new-request', class: 'button', onclick: () => nav.go('requests', { new: '1' }) }, t('requests.new')),
+      ...(items.length
+        ? items.map((r) =>
+            h(
+              'article',
+              { class: 'card request', 'data-id': r.id, role: 'button', tabindex: 0, onclick: () => nav.go('requests', { id: r.id }) },
+              h('h3', {}, `${r.id} · ${r.category}`),
+              h('p', { class: 'hint' }, `${statusText(r.status)} · ${shortDate(r.createdAt, s.lang)}`),
+              h('p', { class: 'clamp' }, r.text),
+            ),
+          )
+        : [h('p', { class: 'hint' }, t('requests.empty'))]),
+    );
+  } catch (error) {
+    fill(root, h('p', { class: 'error' }, errorText(error)));
+  }
+};
+
+function textArea(id: string, placeholder: string, onDirty: (dirty: boolean) => void): HTMLTextAreaElement {
+  const area = h('textarea', { id, rows: 5, maxlength: 4000, placeholder });
+  area.addEventListener('input', () => onDirty(area.value.trim().length > 0));
+  return area;
+}
+
+async function form(s: S, root: HTMLElement, nav: Nav): Promise<void> {
+  setBackButton(() => nav.go('requests'));
+  const categories = await s.api.requests.categories.query().catch(() => [] as string[]);
+  const select = h('select', { id: 'request-category' }, ...categories.map((c) => h('option', { value: c }, c)));
+  const error = h('p', { class: 'error', role: 'alert' });
+  const send = async () => {
+    setMainButton({ text: t('requests.send'), onClick: () => undefined, enabled: false, loading: true });
+    try {
+      const created = await s.api.requests.create.mutate({ category: select.value, text: area.value });
+      haptic('success');
+      confirmClosing(false);
+      nav.go('requests', { id: created.id });
+    } catch (e) {
+      haptic('error');
+      error.textContent = errorText(e);
+      setMainButton({ text: t('requests.send'), onClick: () => void send() });
+    }
+  };
+  const area = textArea('request-text', t('requests.text'), (dirty) => {
+    confirmClosing(dirty);
+    setMainButton(dirty ? { text: t('requests.send'), onClick: () => void send() } : null);
+  });
+  fill(root, 
+    h('h2', {}, t('requests.new')),
+    h('label', {}, t('requests.category'), select),
+    h('label', {}, t('requests.text'), area),
+    error,
+  );
+}
+
+async function thread(s: S, root: HTMLElement, nav: Nav, id: string): Promise<void> {
+  setBackButton(() => nav.go('requests'));
+  let r: RequestThread;
+  try {
+    r = await s.api.requests.get.query({ id });
+  } catch (error) {
+    fill(root, h('p', { class: 'error' }, errorText(error)));
+    return;
+  }
+  const error = h('p', { class: 'error', role: 'alert' });
+  const reply = async () => {
+    try {
+      await s.api.requests.reply.mutate({ id, text: area.value });
+      haptic('success');
+      confirmClosing(false);
+      nav.go('requests', { id });
+    } catch (e) {
+      haptic('error');
+      error.textContent = errorText(e);
+    }
+  };
+  const area = textArea('reply-text', t('requests.reply'), (dirty) => {
+    confirmClosing(dirty);
+    setMainButton(dirty ? { text: t('requests.reply'), onClick: () => void reply() } : null);
+  });
+  const close = async () => {
+    try {
+      await s.api.requests.close.mutate({ id });
+      haptic('success');
+      nav.go('requests', { id });
+    } catch (e) {
+      error.textContent = errorText(e);
+    }
+  };
+  fill(root, 
+    h('h2', {}, `${r.id} · ${r.category}`),
+    h('p', { id: 'request-status', class: 'hint' }, statusText(r.status)),
+    h(
+      'ol',
+      { id: 'thread', class: 'thread' },
+      ...r.messages.map((m) => h('li', { class: `msg ${m.author}` }, h('b', {}, m.author === 'user' ? t('requests.you') : t('requests.staff')), h('p', {}, m.text))),
+    ),
+    r.status !== 'closed' && area,
+    error,
+    r.status !== 'closed' && h('button', { class: 'button secondary', onclick: () => void close() }, t('requests.close')),
+  );
+}

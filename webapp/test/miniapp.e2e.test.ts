@@ -1,0 +1,154 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signInitData, startStack, TEST_TOKEN, type Stack } from '@mb/testing';
+import { ARTIFACTS, buildWebapp, DARK, emit, launchChromium, launchUrl, mainButton, telegramEvents, telegramPage } from './telegram-env.ts';
+
+const CLIENT = { id: 777, first_name: 'Пётр', language_code: 'ru' };
+const MANAGER = { id: 888, first_name: 'Maria', language_code: 'en' };
+
+let stack: Stack;
+let webapp: Awaited<ReturnType<typeof buildWebapp>>;
+let browser: Awaited<ReturnType<typeof launchChromium>>;
+let context: BrowserContext;
+const shot = (page: Page, name: string) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+
+beforeAll(async () => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  webapp = await buildWebapp();
+  stack = await startStack({ gateway: { webappDist: webapp.dist } });
+  stack.sheets.wb.update('Users', 'U-4', { telegram_id: String(CLIENT.id) }); // Пётр Клиентов, retail client
+  stack.sheets.wb.update('Users', 'U-2', { telegram_id: String(MANAGER.id), language: 'en' }); // Мария Менеджерова, manager
+  browser = await launchChromium();
+  context = browser.context;
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.close();
+  webapp?.remove();
+});
+
+const open = async (path: string, user: { id: number; first_name: string; language_code?: string }, initData = signInitData(TEST_TOKEN, user)) => {
+  const page = await telegramPage(context);
+  await page.goto(launchUrl(`${stack.gatewayUrl}/app/${path}`, initData));
+  return page;
+};
+
+describe('the Mini App in Telegram (headless Chromium)', () => {
+  it('home: greets the signed-in user by name, with quick actions and highlighted promotions, themed by Telegram', async () => {
+    const page = await open('', CLIENT);
+    await expect.poll(() => page.locator('#greeting').textContent()).toBe('Здравствуйте, Пётр Клиентов!');
+    expect(await page.locator('#sign-in-state').textContent()).toBe('Вы вошли как Пётр Клиентов.');
+    expect(await page.locator('.action').allTextContents()).toEqual(['Акции', 'Мои обращения', 'Спросить помощника']);
+    await page.locator('.highlights .promo').first().waitFor();
+    expect(await page.locator('.highlights .promo h3').allTextContents()).toContain('Кешбэк 10% баллами');
+    // Telegram's theme is bound as CSS variables, the page is fit for 360 px, and nothing moved while the data arrived.
+    expect(await page.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe('rgb(255, 255, 255)');
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+    const events = await telegramEvents(page);
+    expect(events.map((e) => e.name)).toContain('web_app_ready');
+    await shot(page, 'home');
+    await page.close();
+  });
+
+  it('promotions: browse, open one, take part with the MainButton; the participation is stored', async () => {
+    const page = await open('', CLIENT);
+    await page.getByRole('link', { name: 'Акции', exact: true }).click();
+    await page.locator('#section .promo').first().waitFor();
+    await shot(page, 'menu-promotions');
+    await page.locator('#section .promo[data-id="cashback-10"]').click();
+    await expect.poll(() => mainButton(page)).toMatchObject({ is_visible: true, text: 'Участвовать' });
+    expect((await telegramEvents(page)).some((e) => e.name === 'web_app_setup_back_button' && e.payload?.['is_visible'] === true)).toBe(true);
+    await emit(page, 'main_button_pressed');
+    await expect.poll(() => page.locator('#participation-state').textContent()).toBe('Готово! Вы участвуете в акции.');
+    expect(stack.sheets.wb.find('Participations', { telegram_id: String(CLIENT.id) }).map((p) => p.promotion_id)).toEqual(['cashback-10']);
+    const haptics = (await telegramEvents(page)).filter((e) => e.name === 'web_app_trigger_haptic_feedback');
+    expect(haptics.at(-1)?.payload).toMatchObject({ type: 'notification', notification_type: 'success' });
+    await shot(page, 'menu-promotion-detail');
+    // Telegram's BackButton returns to the catalogue, where the participation is listed.
+    await emit(page, 'back_button_pressed');
+    await expect.poll(() => page.locator('#my-participations').textContent()).toContain('Кешбэк 10% баллами');
+    await page.close();
+  });
+
+  it('requests: a new request from the form (closing asks to confirm while unsaved), then it is in "my requests"', async () => {
+    const page = await open('menu.html?s=requests', CLIENT);
+    await page.locator('#new-request').click();
+    await page.locator('#request-category').selectOption('Проблема');
+    await page.locator('#request-text').fill('Не пришёл промокод по акции');
+    const closing = (await telegramEvents(page)).filter((e) => e.name === 'web_app_setup_closing_behavior');
+    expect(closing.at(-1)?.payload).toEqual({ need_confirmation: true });
+    await expect.poll(() => mainButton(page)).toMatchObject({ is_visible: true, text: 'Отправить' });
+    await shot(page, 'menu-request-form');
+    await emit(page, 'main_button_pressed');
+    await expect.poll(() => page.locator('#thread').textContent()).toContain('Не пришёл промокод по акции');
+    const stored = stack.sheets.wb.find('Tickets', { telegram_id: String(CLIENT.id) });
+    expect(stored).toHaveLength(1);
+    expect(stored[0]).toMatchObject({ category: 'Проблема', status: 'new' });
+    expect((await telegramEvents(page)).filter((e) => e.name === 'web_app_setup_closing_behavior').at(-1)?.payload).toEqual({ need_confirmation: false });
+    await emit(page, 'back_button_pressed');
+    await page.locator(`#section .request[data-id="${stored[0]!.id}"]`).waitFor();
+    expect(await page.locator('#section .request').first().textContent()).toContain('Проблема');
+    await shot(page, 'menu-requests');
+    await page.close();
+  });
+
+  it('assistant: asks a question and shows the answer', async () => {
+    const page = await open('menu.html?s=assistant', CLIENT);
+    await page.locator('#question').fill('Как вернуть товар?');
+    await page.locator('#ask').click();
+    await page.locator('#chat .msg.staff:not(.pending)').waitFor();
+    expect(await page.locator('#chat .msg.staff').textContent()).toContain('14 дней');
+    await shot(page, 'menu-assistant');
+    await page.close();
+  });
+
+  it('switches to the dark theme when Telegram says so', async () => {
+    const page = await open('', CLIENT);
+    await page.locator('#greeting').waitFor();
+    await emit(page, 'theme_changed', { theme_params: DARK });
+    await expect.poll(() => page.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe('rgb(23, 33, 43)');
+    expect(await page.evaluate(() => document.documentElement.dataset['theme'])).toBe('dark');
+    await shot(page, 'home-dark');
+    await page.close();
+  });
+
+  it('staff: a manager sees open requests and participations per promotion (in English)', async () => {
+    const page = await open('menu.html?s=staff', MANAGER);
+    await page.locator('#open-requests').waitFor();
+    expect(await page.locator('#open-requests').textContent()).toBe('Open requests — new: 1, in progress: 0');
+    expect(await page.locator('#participation-counts').textContent()).toContain('Кешбэк 10% баллами1');
+    await shot(page, 'menu-staff');
+    await page.close();
+  });
+
+  it('a user who has not signed in sees a button to the bot', async () => {
+    const page = await open('', { id: 4242, first_name: 'Guest', language_code: 'en' });
+    await expect.poll(() => page.locator('#greeting').textContent()).toBe('Hello, Guest!');
+    expect(await page.locator('#open-bot').textContent()).toBe('Open the bot');
+    expect(await page.locator('.action').allTextContents()).toEqual(['Promotions']);
+    await shot(page, 'home-signed-out');
+    await page.close();
+  });
+
+  it('tampered initData: the error screen, in words', async () => {
+    const tampered = signInitData(TEST_TOKEN, CLIENT).replace('777', '778');
+    const page = await open('', CLIENT, tampered);
+    await page.locator('#error-screen').waitFor();
+    expect(await page.locator('#error-screen').textContent()).toContain('Telegram не подтвердил, что это вы.');
+    await shot(page, 'error-tampered');
+    await page.close();
+  });
+
+  it('outside Telegram: explains how to open the app', async () => {
+    const page = await context.newPage();
+    await page.goto(`${stack.gatewayUrl}/app/`);
+    await page.locator('#outside').waitFor();
+    expect(await page.locator('#outside h1').textContent()).toBe('Откройте приложение в Telegram');
+    expect(await page.locator('#outside h2').textContent()).toBe('Open the app in Telegram');
+    await shot(page, 'outside-telegram');
+    await page.close();
+  });
+});
