@@ -2,3 +2,6 @@ export * from './bot-api-double.ts';
 export * from './updates.ts';
 export * from './stack.ts';
 export * from './init-data.ts';
+export * from './openai-double.ts';
+export * from './sheets-double.ts';
+export * from './telegram-limits.ts';

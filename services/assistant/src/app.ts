@@ -1,17 +1,55 @@
 import { createHttpServer, createRegistry, createServiceClient, createTrpcHandler, internalContextFactory, type Logger } from '@mb/service-kit';
 import type { SheetsRouter } from '@mb/sheets/router-type';
+import { createAsker } from './ask.ts';
 import { Knowledge } from './knowledge.ts';
 import { RetrievalAnswerer } from './llm/answerer.ts';
+import { OpenAiLlm, type OpenAiLlmOptions } from './llm/llm-client.ts';
+import { createAssistantMetrics } from './metrics.ts';
 import { createAssistantRouter } from './router.ts';
+import { openAssistantDb } from './store/db.ts';
+import { ConversationMemory } from './store/memory.ts';
+import { UsageLedger } from './store/usage.ts';
 
-export type AssistantAppOptions = { sheetsUrl: string; internalToken: string; logger: Logger };
+export type AssistantAppOptions = {
+  sheetsUrl: string;
+  internalToken: string;
+  logger: Logger;
+  /** The assistant's own SQLite (memory, quotas); `:memory:` when unset (tests). */
+  dbPath?: string;
+  /** Unset: no model, retrieval answers only. */
+  llm?: OpenAiLlmOptions;
+  deadlineMs?: number;
+  memoryTurns?: number;
+  memoryIdleMs?: number;
+  maxQuestionChars?: number;
+  /** How long FAQ, promotions and settings are cached (ms). */
+  knowledgeTtlMs?: number;
+};
 
 /** Builds the assistant service without listening; main.ts and tests share it. */
 export function createAssistantApp(opts: AssistantAppOptions) {
   const metrics = createRegistry('assistant');
+  const assistantMetrics = createAssistantMetrics(metrics.registry);
   const sheets = createServiceClient<SheetsRouter>({ target: 'sheets', url: opts.sheetsUrl, token: opts.internalToken, metrics });
-  const knowledge = new Knowledge(sheets);
-  const router = createAssistantRouter({ knowledge, answerer: new RetrievalAnswerer() });
+  const knowledge = new Knowledge(sheets, opts.knowledgeTtlMs);
+  const db = openAssistantDb(opts.dbPath ?? ':memory:');
+  const memory = new ConversationMemory(db, { turns: opts.memoryTurns ?? 6, idleMs: opts.memoryIdleMs ?? 3_600_000 });
+  const usage = new UsageLedger(db);
+  const asker = createAsker({
+    knowledge,
+    fallback: new RetrievalAnswerer(),
+    llm: opts.llm ? new OpenAiLlm(opts.llm) : undefined,
+    memory,
+    usage,
+    metrics: assistantMetrics,
+    logger: opts.logger,
+    recordUnanswered: async (question) => {
+      await sheets.unanswered.record.mutate({ question });
+    },
+    maxQuestionChars: opts.maxQuestionChars ?? 1000,
+    deadlineMs: opts.deadlineMs ?? 25_000,
+  });
+  const router = createAssistantRouter({ asker, memory });
   const trpc = createTrpcHandler({
     router,
     basePath: '/trpc/',
@@ -27,5 +65,15 @@ export function createAssistantApp(opts: AssistantAppOptions) {
     routes: [{ path: '/trpc/', prefix: true, name: '/trpc', handler: trpc }],
     readiness: { sheets: async () => ({ ok: (await sheets.ping.query()).ok }) },
   });
-  return { server, metrics, router, close: () => undefined };
+  // Expired conversations and old counters are removed hourly (reads expire lazily too).
+  const sweeper = setInterval(() => {
+    memory.sweep();
+    usage.prune(7);
+  }, 3_600_000);
+  sweeper.unref();
+  const close = () => {
+    clearInterval(sweeper);
+    db.close();
+  };
+  return { server, metrics, assistantMetrics, router, memory, usage, close };
 }

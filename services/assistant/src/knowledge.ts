@@ -1,4 +1,5 @@
 import type { TRPCClient } from '@trpc/client';
+import type { Settings } from '@mb/contracts';
 import type { SheetsRouter } from '@mb/sheets/router-type';
 import { Retriever, documentsFrom } from './retrieval/index.ts';
 
@@ -11,10 +12,24 @@ export class Knowledge {
   private readonly ttlMs: number;
   private cached: { at: number; retriever: Retriever } | undefined;
   private loading: Promise<Retriever> | undefined;
+  private settingsCache: { at: number; settings: Settings } | undefined;
 
   constructor(sheets: TRPCClient<SheetsRouter>, ttlMs = 15_000) {
     this.sheets = sheets;
     this.ttlMs = ttlMs;
+  }
+
+  /** Settings (the system prompt, quota, budget), cached like the index; the last good copy if sheets is down. */
+  async settings(): Promise<Settings> {
+    if (this.settingsCache && Date.now() - this.settingsCache.at < this.ttlMs) return this.settingsCache.settings;
+    try {
+      const settings = await this.sheets.catalog.settings.query();
+      this.settingsCache = { at: Date.now(), settings };
+      return settings;
+    } catch (error) {
+      if (this.settingsCache) return this.settingsCache.settings;
+      throw error;
+    }
   }
 
   async retriever(segment: string | null): Promise<Retriever> {

@@ -7,9 +7,31 @@ try {
   const logger = createLogger('assistant', env.LOG_LEVEL);
   if (env.INTERNAL_TOKEN === DEV_INTERNAL_TOKEN) logger.warn('INTERNAL_TOKEN is unset: using the development value; set it in production');
   if (!env.OPENAI_API_KEY) logger.info('OPENAI_API_KEY is unset: answering from retrieval only');
-  const app = createAssistantApp({ sheetsUrl: env.SHEETS_URL, internalToken: env.INTERNAL_TOKEN, logger });
+  const app = createAssistantApp({
+    sheetsUrl: env.SHEETS_URL,
+    internalToken: env.INTERNAL_TOKEN,
+    logger,
+    dbPath: env.ASSISTANT_DB_PATH,
+    ...(env.OPENAI_API_KEY
+      ? {
+          llm: {
+            apiKey: env.OPENAI_API_KEY,
+            ...(env.OPENAI_BASE_URL ? { baseURL: env.OPENAI_BASE_URL } : {}),
+            model: env.OPENAI_MODEL,
+            api: env.OPENAI_API_STYLE,
+            timeoutMs: env.OPENAI_TIMEOUT_MS,
+            maxRetries: env.OPENAI_MAX_RETRIES,
+            idleMs: env.ASSISTANT_STREAM_IDLE_MS,
+          },
+        }
+      : {}),
+    deadlineMs: env.ASSISTANT_ANSWER_DEADLINE_MS,
+    memoryTurns: env.ASSISTANT_MEMORY_TURNS,
+    memoryIdleMs: env.ASSISTANT_MEMORY_IDLE_MINUTES * 60_000,
+    maxQuestionChars: env.ASSISTANT_MAX_QUESTION_CHARS,
+  });
   const port = await listen(app.server, env.ASSISTANT_PORT);
-  logger.info({ port }, 'assistant listening');
+  logger.info({ port, model: env.OPENAI_API_KEY ? env.OPENAI_MODEL : null, api: env.OPENAI_API_STYLE }, 'assistant listening');
   installShutdown({ logger, servers: [app.server], cleanups: [app.close] });
 } catch (error) {
   if (error instanceof EnvError) {

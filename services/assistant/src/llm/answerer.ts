@@ -12,18 +12,18 @@ export interface Answerer {
 /** Below this BM25 score the best hit is treated as not answering the question. */
 export const MIN_SCORE = 1.6;
 
-const TEXTS = {
-  ru: { unknown: 'К сожалению, я не нашёл ответа на этот вопрос. Могу передать его менеджеру — создайте обращение.', also: 'См. также' },
-  en: { unknown: "Sorry, I couldn't find an answer to that. I can pass it to a manager: create a request.", also: 'See also' },
-};
+const TEXTS = { ru: { also: 'См. также' }, en: { also: 'See also' } };
 
-/** Answers with the best FAQ entry or promotion itself, citing its id; no model involved. */
+/**
+ * Answers with the best FAQ entry or promotion itself, citing its id; no model involved. When nothing is relevant the
+ * text is empty and `answered` false: the caller (the chat) says "I don't know" in the user's language.
+ */
 export class RetrievalAnswerer implements Answerer {
   readonly mode = 'retrieval' as const;
   async answer({ language, hits }: AnswerRequest): Promise<AssistantAnswer> {
     const relevant = hits.filter((h) => h.score >= MIN_SCORE);
     const best = relevant[0];
-    if (!best) return { text: TEXTS[language].unknown, sources: [], mode: this.mode, answered: false };
+    if (!best) return { text: '', sources: [], mode: this.mode, answered: false };
     const lines = [best.doc.kind === 'faq' ? best.doc.body : `${best.doc.title}: ${best.doc.body}`];
     const second = relevant[1];
     if (second && second.score >= best.score * 0.8) lines.push(`${TEXTS[language].also}: ${second.doc.title}`);

@@ -5,6 +5,7 @@ import { eventsRouter } from './events.ts';
 import { participationsRouter } from './participations.ts';
 import { statsRouter } from './stats.ts';
 import { ticketsRouter } from './tickets.ts';
+import { unansweredRouter } from './unanswered.ts';
 import { usersRouter } from './users.ts';
 import { workbookRouter } from './workbook.ts';
 
@@ -17,6 +18,7 @@ export const createSheetsRouter = (deps: SheetsDeps) =>
     events: eventsRouter(deps),
     stats: statsRouter(deps),
     tickets: ticketsRouter(deps),
+    unanswered: unansweredRouter(deps),
     workbook: workbookRouter(deps),
   });
 

@@ -1,0 +1,69 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHarness, streamAnswer, type Harness } from './harness.ts';
+
+/** Whatever the model does, the user gets an answer: the retrieval answer, marked as such, within the deadline. */
+describe.each(['responses', 'chat'] as const)('model failures through the %s API', (api) => {
+  let h: Harness;
+  beforeAll(async () => {
+    // Per attempt 1.5 s, one retry, 1 s of stream silence, 4 s for the whole answer.
+    h = await startHarness({ api });
+  });
+  afterAll(() => h.close());
+  let nextUser = 200;
+  const ask = () => streamAnswer(h.client(), { telegramId: nextUser++, question: 'Сколько стоит доставка?' });
+
+  it('waits out a 429 with retry-after and then answers from the model', async () => {
+    const before = h.model.requests.length;
+    h.model.next({ kind: 'status', status: 429, retryAfter: 1 }, { kind: 'text', text: 'Доставка стоит 390 ₽ [faq-3].' });
+    const { result } = await ask();
+    expect(result).toMatchObject({ outcome: 'llm', answered: true, sources: [{ id: 'faq-3' }] });
+    const [first, second] = h.model.requests.slice(before);
+    expect(second!.at - first!.at).toBeGreaterThanOrEqual(950);
+  });
+
+  it.each([
+    ['429 on every attempt', [{ kind: 'status', status: 429, retryAfter: 0 }, { kind: 'status', status: 429, retryAfter: 0 }], 'rate_limited'],
+    ['500 on every attempt', [{ kind: 'status', status: 500 }, { kind: 'status', status: 503 }], 'server_error'],
+    ['no response at all', [{ kind: 'hang' }, { kind: 'hang' }], 'timeout'],
+    ['a stream that stops half way', [{ kind: 'hang', text: 'Доставка стоит', chunksFirst: 1 }], 'timeout'],
+    ['a stream event that is not JSON', [{ kind: 'malformed', textFirst: 'Доставка ' }], 'malformed'],
+  ] as const)('%s → the retrieval answer, marked as a fallback', async (_name, behaviours, reason) => {
+    h.model.next(...behaviours);
+    const { result } = await ask();
+    expect(result).toMatchObject({ outcome: 'fallback', mode: 'retrieval', answered: true, fallbackReason: reason, sources: [{ kind: 'faq', id: 'faq-3' }] });
+    expect(result.text).toContain('390 ₽');
+    expect(await h.metric('assistant_fallbacks_total', { reason })).toBeGreaterThanOrEqual(1);
+  });
+
+  it('an error event inside the stream → fallback', async () => {
+    h.model.next({ kind: 'status', status: 400, message: 'bad request' });
+    const { result } = await ask();
+    expect(result).toMatchObject({ outcome: 'fallback', fallbackReason: 'rejected' });
+  });
+
+  it('counts outcomes, tokens per model and latency', async () => {
+    h.model.next({ kind: 'text', text: 'Доставка стоит 390 ₽ [faq-3].', usage: { input: 321, output: 12 } });
+    const input = await h.metric('assistant_llm_tokens_total', { model: 'gpt-test', kind: 'input' });
+    await ask();
+    expect(await h.metric('assistant_llm_tokens_total', { model: 'gpt-test', kind: 'input' })).toBe(input + 321);
+    expect(await h.metric('assistant_requests_total', { outcome: 'llm' })).toBeGreaterThanOrEqual(2);
+    expect(await h.metric('assistant_requests_total', { outcome: 'fallback' })).toBeGreaterThanOrEqual(5);
+    expect(await h.metric('assistant_llm_duration_seconds_count', { api })).toBeGreaterThanOrEqual(2);
+    expect(await h.metric('assistant_llm_time_to_first_token_seconds_count', { api })).toBeGreaterThanOrEqual(2);
+  });
+});
+
+describe('no API key', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ llm: false });
+  });
+  afterAll(() => h.close());
+
+  it('answers from retrieval, marked as such, and never calls a model', async () => {
+    const { result, deltas } = await streamAnswer(h.client(), { telegramId: 1, question: 'How can I return an item for a refund?', language: 'en' });
+    expect(result).toMatchObject({ outcome: 'fallback', mode: 'retrieval', fallbackReason: 'no_key', answered: true, sources: [{ id: 'faq-5' }] });
+    expect(deltas).toEqual([]);
+    expect(h.model.requests).toEqual([]);
+  });
+});
