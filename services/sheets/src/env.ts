@@ -12,6 +12,10 @@ const schema = z.object({
   GOOGLE_SHEETS_API_ROOT: z.url().default('https://sheets.googleapis.com/'),
   SHEETS_PULL_INTERVAL_MS: z.coerce.number().int().min(1000).default(30_000),
   SHEETS_FLUSH_INTERVAL_MS: z.coerce.number().int().min(100).default(2_000),
+}).superRefine((env, ctx) => {
+  if (env.GOOGLE_SHEETS_SPREADSHEET_ID && !env.GOOGLE_APPLICATION_CREDENTIALS && !env.GOOGLE_SHEETS_ACCESS_TOKEN) {
+    ctx.addIssue({ code: 'custom', path: ['GOOGLE_SHEETS_SPREADSHEET_ID'], message: 'needs GOOGLE_APPLICATION_CREDENTIALS or GOOGLE_SHEETS_ACCESS_TOKEN' });
+  }
 });
 
 export type SheetsEnv = z.infer<typeof schema>;

@@ -4,6 +4,7 @@ import type { SheetsDeps } from './deps.ts';
 import { eventsRouter } from './events.ts';
 import { participationsRouter } from './participations.ts';
 import { statsRouter } from './stats.ts';
+import { syncRouter } from './sync.ts';
 import { ticketsRouter } from './tickets.ts';
 import { unansweredRouter } from './unanswered.ts';
 import { usersRouter } from './users.ts';
@@ -20,6 +21,7 @@ export const createSheetsRouter = (deps: SheetsDeps) =>
     tickets: ticketsRouter(deps),
     unanswered: unansweredRouter(deps),
     workbook: workbookRouter(deps),
+    sync: syncRouter(deps),
   });
 
 export type SheetsRouter = ReturnType<typeof createSheetsRouter>;

@@ -23,8 +23,11 @@ const nowIso = () => new Date().toISOString();
  */
 export class Workbook {
   readonly db: DatabaseSync;
-  constructor(db: DatabaseSync) {
+  /** False when no spreadsheet is configured: SQLite is the whole store, so nothing is queued for a Sheet. */
+  readonly outbox: boolean;
+  constructor(db: DatabaseSync, opts: { outbox?: boolean } = {}) {
     this.db = db;
+    this.outbox = opts.outbox ?? true;
   }
 
   get<T extends TabName>(tab: T, id: string): RawRow<T> | undefined {
@@ -86,6 +89,7 @@ export class Workbook {
   }
 
   private enqueue(tab: TabName, rowId: string, kind: 'insert' | 'update', columns: Record<string, string>): void {
+    if (!this.outbox) return;
     this.db.prepare('INSERT INTO outbox(tab, row_id, kind, columns, created_at) VALUES (?, ?, ?, ?, ?)').run(tab, rowId, kind, JSON.stringify(columns), nowIso());
   }
 

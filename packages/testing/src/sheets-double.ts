@@ -1,0 +1,324 @@
+import http from 'node:http';
+import { listen } from '@mb/service-kit';
+
+/** A stored cell: text, or a formula (what USER_ENTERED makes of `=...`), shown as its (failed) result. */
+export type SheetCell = string | { formula: string };
+export type SheetsCall = { method: string; status: number; at: number };
+type Tab = { sheetId: number; rows: SheetCell[][] };
+type A1 = { tab: string; r1: number; c1: number; r2: number; c2: number };
+
+const OPEN = Number.MAX_SAFE_INTEGER;
+
+export const columnLetter = (index: number): string => {
+  let s = '';
+  for (let n = index + 1; n > 0; n = Math.floor((n - 1) / 26)) s = String.fromCharCode(65 + ((n - 1) % 26)) + s;
+  return s;
+};
+const columnIndex = (letters: string): number => [...letters.toUpperCase()].reduce((n, ch) => n * 26 + ch.charCodeAt(0) - 64, 0) - 1;
+
+class SheetsApiError extends Error {
+  override readonly name = 'SheetsApiError';
+  readonly code: number;
+  readonly status: string;
+  constructor(code: number, status: string, message: string) {
+    super(message);
+    this.code = code;
+    this.status = status;
+  }
+}
+
+/**
+ * A Google Sheets v4 REST double on real HTTP: googleapis reaches it through `rootUrl` (GOOGLE_SHEETS_API_ROOT).
+ * Serves spreadsheets.get/batchUpdate(addSheet) and values.get/batchGet/update/append/batchUpdate with A1 ranges,
+ * models RAW vs USER_ENTERED, a per-minute read/write quota (429 RESOURCE_EXHAUSTED), outages (503), hangs past the
+ * client's timeout (before or after applying a write), counts calls by method, and lets a test act as a manager.
+ */
+export class SheetsDouble {
+  readonly spreadsheetId: string;
+  readonly calls: SheetsCall[] = [];
+  /** Requests allowed per window (Google: 60 reads and 60 writes a minute per user); Infinity disables the quota. */
+  quota = { reads: Infinity, writes: Infinity, windowMs: 60_000 };
+  /** 503 for every call while true. */
+  down = false;
+  /** Hang every call `ms` before answering; `after` applies a write first (a lost response). */
+  hang: { ms: number; when: 'before' | 'after' } | null = null;
+  url = '';
+  private readonly tabs = new Map<string, Tab>();
+  private readonly served: Array<{ at: number; write: boolean }> = [];
+  private nextSheetId = 1;
+  private server?: http.Server;
+  private readonly token: string | undefined;
+
+  constructor(opts: { spreadsheetId?: string; token?: string } = {}) {
+    this.spreadsheetId = opts.spreadsheetId ?? 'test-spreadsheet-0001';
+    this.token = opts.token;
+  }
+
+  async start(): Promise<this> {
+    this.server = http.createServer((req, res) => void this.handle(req, res));
+    this.url = `http://127.0.0.1:${await listen(this.server, 0, '127.0.0.1')}/`;
+    return this;
+  }
+
+  async close(): Promise<void> {
+    await new Promise<void>((resolve) => {
+      if (!this.server) return resolve();
+      this.server.close(() => resolve());
+      this.server.closeAllConnections();
+    });
+  }
+
+  /** Calls answered, optionally only one method (e.g. `values.append`) and/or one status. */
+  count(method?: string, status?: number): number {
+    return this.calls.filter((c) => (!method || c.method === method) && (status === undefined || c.status === status)).length;
+  }
+
+  // ---- the manager's hands -------------------------------------------------------------------------------------
+
+  /** Creates or replaces a tab with rows of text (the first row is the header). */
+  setTab(title: string, rows: string[][]): void {
+    const existing = this.tabs.get(title);
+    this.tabs.set(title, { sheetId: existing?.sheetId ?? this.nextSheetId++, rows: rows.map((r) => [...r]) });
+  }
+  deleteTab(title: string): void {
+    this.tabs.delete(title);
+  }
+  tabNames(): string[] {
+    return [...this.tabs.keys()];
+  }
+  /** The tab as a manager sees it (formulas shown as their result). */
+  table(title: string): string[][] {
+    return this.tab(title).rows.map((r) => r.map(shown));
+  }
+  /** The rows under the header as objects keyed by header name. */
+  records(title: string): Array<Record<string, string>> {
+    const [header = [], ...rows] = this.table(title);
+    return rows.filter((r) => r.some((c) => c !== '')).map((r) => Object.fromEntries(header.map((h, i) => [h, r[i] ?? ''])));
+  }
+  /** The stored cell at a row index (0 = header) and header name. */
+  cell(title: string, rowIndex: number, column: string): SheetCell | undefined {
+    const tab = this.tab(title);
+    return tab.rows[rowIndex]?.[this.col(tab, column)];
+  }
+  rowIndexOf(title: string, id: string, keyColumn = 'id'): number {
+    const tab = this.tab(title);
+    const c = this.col(tab, keyColumn);
+    return tab.rows.findIndex((r, i) => i > 0 && shown(r[c] ?? '') === id);
+  }
+  /** Types a value into the cell of the row with that id, as a manager would (text stays text). */
+  edit(title: string, id: string, column: string, value: string, keyColumn = 'id'): void {
+    const tab = this.tab(title);
+    const r = this.rowIndexOf(title, id, keyColumn);
+    if (r < 0) throw new Error(`${title}: no row ${id}`);
+    setAt(tab.rows, r, this.col(tab, column), value);
+  }
+  /** Adds a row at the bottom from a record keyed by header name. */
+  addRow(title: string, record: Record<string, string>): void {
+    const tab = this.tab(title);
+    const header = (tab.rows[0] ?? []).map(shown);
+    tab.rows.splice(lastUsedRow(tab.rows) + 1, 0, header.map((h) => record[h] ?? ''));
+  }
+  insertRow(title: string, index: number, values: string[] = []): void {
+    this.tab(title).rows.splice(index, 0, [...values]);
+  }
+  deleteRow(title: string, index: number): void {
+    this.tab(title).rows.splice(index, 1);
+  }
+  /** Sorts the rows under the header by a column (text order), as "Sort sheet A→Z / Z→A" does. */
+  sortBy(title: string, column: string, direction: 'asc' | 'desc' = 'asc'): void {
+    const tab = this.tab(title);
+    const c = this.col(tab, column);
+    const [header, ...rows] = tab.rows;
+    rows.sort((a, b) => shown(a[c] ?? '').localeCompare(shown(b[c] ?? ''), 'en', { numeric: true }) * (direction === 'asc' ? 1 : -1));
+    tab.rows = header ? [header, ...rows] : rows;
+  }
+  renameColumn(title: string, from: string, to: string): void {
+    const tab = this.tab(title);
+    setAt(tab.rows, 0, this.col(tab, from), to);
+  }
+
+  private tab(title: string): Tab {
+    const tab = this.tabs.get(title);
+    if (!tab) throw new SheetsApiError(400, 'INVALID_ARGUMENT', `Unable to parse range: ${title}`);
+    return tab;
+  }
+  private col(tab: Tab, column: string): number {
+    const c = (tab.rows[0] ?? []).map(shown).indexOf(column);
+    if (c < 0) throw new Error(`no column ${column}`);
+    return c;
+  }
+
+  // ---- the REST API --------------------------------------------------------------------------------------------
+
+  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://x');
+    const body = await readBody(req);
+    const route = this.route(req.method ?? 'GET', url.pathname);
+    const reply = (status: number, payload: unknown) => {
+      this.calls.push({ method: route?.name ?? 'unknown', status, at: Date.now() });
+      if (!res.destroyed) {
+        res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+        res.end(JSON.stringify(payload));
+      }
+    };
+    const fail = (code: number, status: string, message: string) => reply(code, { error: { code, message, status } });
+    if (!route) return fail(404, 'NOT_FOUND', `no route ${req.method} ${url.pathname}`);
+    if (this.token && req.headers.authorization !== `Bearer ${this.token}`) return fail(401, 'UNAUTHENTICATED', 'Request had invalid authentication credentials.');
+    if (this.down) return fail(503, 'UNAVAILABLE', 'The service is currently unavailable.');
+    if (route.id !== this.spreadsheetId) return fail(404, 'NOT_FOUND', 'Requested entity was not found.');
+    const now = Date.now();
+    const write = req.method !== 'GET';
+    const used = this.served.filter((s) => s.at > now - this.quota.windowMs && s.write === write).length;
+    if (used >= (write ? this.quota.writes : this.quota.reads)) {
+      return fail(429, 'RESOURCE_EXHAUSTED', `Quota exceeded for quota metric '${write ? 'Write' : 'Read'} requests' and limit '${write ? 'Write' : 'Read'} requests per minute per user'.`);
+    }
+    this.served.push({ at: now, write });
+    const hang = this.hang;
+    if (hang?.when === 'before') await sleep(hang.ms);
+    let result: unknown;
+    try {
+      result = route.run(url.searchParams, body ? (JSON.parse(body) as Record<string, unknown>) : {});
+    } catch (error) {
+      if (error instanceof SheetsApiError) return fail(error.code, error.status, error.message);
+      return fail(400, 'INVALID_ARGUMENT', error instanceof Error ? error.message : String(error));
+    }
+    if (hang?.when === 'after') await sleep(hang.ms);
+    reply(200, result);
+  }
+
+  private route(method: string, path: string) {
+    const m = /^\/v4\/spreadsheets\/([^/:]+)(.*)$/.exec(path);
+    if (!m) return undefined;
+    const id = decodeURIComponent(m[1]!);
+    const rest = m[2]!;
+    const make = (name: string, run: (q: URLSearchParams, b: Record<string, unknown>) => unknown) => ({ id, name, run });
+    if (method === 'GET' && rest === '') return make('spreadsheets.get', () => this.describe());
+    if (method === 'POST' && rest === ':batchUpdate') return make('spreadsheets.batchUpdate', (_q, b) => this.structural(b));
+    if (method === 'GET' && rest === '/values:batchGet') {
+      return make('values.batchGet', (q) => ({ spreadsheetId: id, valueRanges: q.getAll('ranges').map((r) => this.read(r, q)) }));
+    }
+    if (method === 'POST' && rest === '/values:batchUpdate') {
+      return make('values.batchUpdate', (_q, b) => {
+        const mode = inputMode(b['valueInputOption']);
+        const responses = ((b['data'] ?? []) as Array<{ range: string; values: unknown[][] }>).map((d) => this.write(d.range, d.values, mode));
+        return { spreadsheetId: id, totalUpdatedCells: responses.reduce((n, r) => n + r.updatedCells, 0), responses };
+      });
+    }
+    const values = /^\/values\/(.+?)(:append)?$/.exec(rest);
+    if (!values) return undefined;
+    const range = decodeURIComponent(values[1]!);
+    if (method === 'GET' && !values[2]) return make('values.get', (q) => this.read(range, q));
+    if (method === 'PUT' && !values[2]) return make('values.update', (q, b) => ({ spreadsheetId: id, ...this.write(range, b['values'] as unknown[][], inputMode(q.get('valueInputOption')))}));
+    if (method === 'POST' && values[2]) return make('values.append', (q, b) => this.append(range, b['values'] as unknown[][], inputMode(q.get('valueInputOption'))));
+    return undefined;
+  }
+
+  private describe() {
+    return {
+      spreadsheetId: this.spreadsheetId,
+      properties: { title: 'Double', locale: 'ru_RU' },
+      sheets: [...this.tabs.entries()].map(([title, tab], index) => ({
+        properties: { sheetId: tab.sheetId, title, index, sheetType: 'GRID', gridProperties: { rowCount: Math.max(1000, tab.rows.length), columnCount: 26 } },
+      })),
+    };
+  }
+
+  private structural(body: Record<string, unknown>) {
+    const replies = ((body['requests'] ?? []) as Array<Record<string, { properties?: { title?: string } }>>).map((request) => {
+      const title = request['addSheet']?.properties?.title;
+      if (!title) throw new SheetsApiError(400, 'INVALID_ARGUMENT', 'only addSheet requests are modelled');
+      if (this.tabs.has(title)) throw new SheetsApiError(400, 'INVALID_ARGUMENT', `A sheet with the name "${title}" already exists.`);
+      this.setTab(title, []);
+      return { addSheet: { properties: { sheetId: this.tabs.get(title)!.sheetId, title, index: this.tabs.size - 1 } } };
+    });
+    return { spreadsheetId: this.spreadsheetId, replies };
+  }
+
+  private parse(range: string): A1 {
+    const m = /^(?:'((?:[^']|'')+)'|([^!]+))(?:!([A-Z]*)(\d*)(?::([A-Z]*)(\d*))?)?$/i.exec(range);
+    if (!m) throw new SheetsApiError(400, 'INVALID_ARGUMENT', `Unable to parse range: ${range}`);
+    const tab = m[1]?.replaceAll("''", "'") ?? m[2]!;
+    this.tab(tab);
+    const [, , , col1 = '', row1 = '', col2, row2] = m;
+    const single = col2 === undefined && row2 === undefined;
+    return {
+      tab,
+      c1: col1 ? columnIndex(col1) : 0,
+      r1: row1 ? Number(row1) - 1 : 0,
+      c2: single ? (col1 ? columnIndex(col1) : OPEN) : col2 ? columnIndex(col2) : OPEN,
+      r2: single ? (row1 ? Number(row1) - 1 : OPEN) : row2 ? Number(row2) - 1 : OPEN,
+    };
+  }
+
+  private read(range: string, q: URLSearchParams) {
+    const a = this.parse(range);
+    const formulas = q.get('valueRenderOption') === 'FORMULA';
+    const rows = this.tab(a.tab).rows.slice(a.r1, a.r2 === OPEN ? undefined : a.r2 + 1).map((r) =>
+      trimEnd(r.slice(a.c1, a.c2 === OPEN ? undefined : a.c2 + 1).map((c) => (formulas && typeof c === 'object' ? c.formula : shown(c)))),
+    );
+    while (rows.length && rows[rows.length - 1]!.length === 0) rows.pop();
+    const width = Math.max(0, ...rows.map((r) => r.length));
+    const a1 = `${quoteTab(a.tab)}!${columnLetter(a.c1)}${a.r1 + 1}:${columnLetter(a.c1 + Math.max(width, 1) - 1)}${a.r1 + Math.max(rows.length, 1)}`;
+    return { range: a1, majorDimension: 'ROWS', ...(rows.length ? { values: rows } : {}) };
+  }
+
+  private write(range: string, values: unknown[][], mode: 'RAW' | 'USER_ENTERED') {
+    const a = this.parse(range);
+    const tab = this.tab(a.tab);
+    (values ?? []).forEach((row, i) => row.forEach((v, j) => setAt(tab.rows, a.r1 + i, a.c1 + j, enter(v, mode))));
+    const cols = Math.max(0, ...(values ?? []).map((r) => r.length));
+    return {
+      updatedRange: `${quoteTab(a.tab)}!${columnLetter(a.c1)}${a.r1 + 1}:${columnLetter(a.c1 + Math.max(cols, 1) - 1)}${a.r1 + Math.max(values?.length ?? 0, 1)}`,
+      updatedRows: values?.length ?? 0, updatedColumns: cols, updatedCells: (values ?? []).reduce((n, r) => n + r.length, 0),
+    };
+  }
+
+  private append(range: string, values: unknown[][], mode: 'RAW' | 'USER_ENTERED') {
+    const a = this.parse(range);
+    const tab = this.tab(a.tab);
+    const at = lastUsedRow(tab.rows) + 1;
+    tab.rows.splice(at, 0, ...(values ?? []).map(() => [] as SheetCell[]));
+    const updates = this.write(`${quoteTab(a.tab)}!${columnLetter(a.c1)}${at + 1}`, values, mode);
+    return { spreadsheetId: this.spreadsheetId, tableRange: `${quoteTab(a.tab)}!A1:${columnLetter(25)}${at}`, updates: { spreadsheetId: this.spreadsheetId, ...updates } };
+  }
+}
+
+/** What a cell shows: a formula that reaches outside cannot load here, as in a sheet without network access. */
+const shown = (c: SheetCell): string => (typeof c === 'string' ? c : '#N/A');
+const trimEnd = (r: string[]) => {
+  while (r.length && r[r.length - 1] === '') r.pop();
+  return r;
+};
+const quoteTab = (t: string) => (/^[A-Za-z0-9_]+$/.test(t) ? t : `'${t.replaceAll("'", "''")}'`);
+const lastUsedRow = (rows: SheetCell[][]) => {
+  for (let i = rows.length - 1; i >= 0; i--) if (rows[i]!.some((c) => c !== '')) return i;
+  return -1;
+};
+function setAt(rows: SheetCell[][], r: number, c: number, value: SheetCell): void {
+  while (rows.length <= r) rows.push([]);
+  const row = rows[r]!;
+  while (row.length <= c) row.push('');
+  row[c] = value;
+}
+const inputMode = (v: unknown): 'RAW' | 'USER_ENTERED' => {
+  if (v === 'RAW' || v === 'USER_ENTERED') return v;
+  throw new SheetsApiError(400, 'INVALID_ARGUMENT', "Invalid valueInputOption: expected 'RAW' or 'USER_ENTERED'");
+};
+/** USER_ENTERED parses as if typed: `=` starts a formula, numbers lose their `+` and leading zeros, `'` forces text. */
+function enter(v: unknown, mode: 'RAW' | 'USER_ENTERED'): SheetCell {
+  const text = v === null || v === undefined ? '' : String(v);
+  if (mode === 'RAW') return text;
+  if (text.startsWith("'")) return text.slice(1);
+  if (text.startsWith('=')) return { formula: text };
+  if (/^[+-]?(\d+\.?\d*|\.\d+)$/.test(text.trim())) return String(Number(text));
+  return text;
+}
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+function readBody(req: http.IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}

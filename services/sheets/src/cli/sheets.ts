@@ -1,0 +1,63 @@
+/**
+ * `npm run sheets -- init|check`: creates or verifies the tabs and header rows of the configured spreadsheet
+ * (GOOGLE_SHEETS_SPREADSHEET_ID, with GOOGLE_APPLICATION_CREDENTIALS or GOOGLE_SHEETS_ACCESS_TOKEN).
+ * Exit codes: 0 the layout matches, 1 differences remain, 2 usage or configuration error, 3 Google did not answer.
+ */
+import { createRegistry, EnvError } from '@mb/service-kit';
+import { readEnv } from '../env.ts';
+import { syncConfigFromEnv } from '../sync/config.ts';
+import { createSheetsApi, SheetsCallError } from '../sync/google-client.ts';
+import { checkLayout, initLayout, type LayoutReport } from '../sync/layout-admin.ts';
+import { createSyncMetrics } from '../sync/metrics.ts';
+
+const USAGE = 'usage: npm run sheets -- init|check\n  init   create missing tabs and header rows (never touches data)\n  check  report what differs from the expected layout';
+
+function print(report: LayoutReport): void {
+  for (const t of report.tabs) console.log(`${t.state === 'ok' ? 'ok     ' : t.state.padEnd(7)} ${t.tab}${t.problems.length ? `\n          ${t.problems.join('\n          ')}` : ''}`);
+  if (report.extraTabs.length) console.log(`other tabs (left alone): ${report.extraTabs.join(', ')}`);
+}
+
+async function main(argv: string[]): Promise<number> {
+  const command = argv[0];
+  if (command !== 'init' && command !== 'check') {
+    console.error(USAGE);
+    return 2;
+  }
+  let config;
+  try {
+    config = syncConfigFromEnv(readEnv(process.env));
+  } catch (error) {
+    if (error instanceof EnvError) {
+      console.error(error.message);
+      return 2;
+    }
+    throw error;
+  }
+  if (!config) {
+    console.error('GOOGLE_SHEETS_SPREADSHEET_ID is not set: there is no spreadsheet to ' + command);
+    return 2;
+  }
+  const api = createSheetsApi({ ...config.google, timeoutMs: 30_000 }, createSyncMetrics(createRegistry('sheets').registry));
+  try {
+    if (command === 'check') {
+      const report = await checkLayout(api);
+      print(report);
+      console.log(report.ok ? 'the spreadsheet matches the expected layout' : 'the spreadsheet differs from the expected layout (see above; `init` adds missing tabs and headers)');
+      return report.ok ? 0 : 1;
+    }
+    const { created, headed, after } = await initLayout(api);
+    console.log(created.length ? `created tabs: ${created.join(', ')}` : 'no tabs were missing');
+    console.log(headed.length ? `wrote header rows: ${headed.join(', ')}` : 'no header rows were needed');
+    print(after);
+    console.log(after.ok ? 'the spreadsheet matches the expected layout' : 'some differences need a human (renamed or missing columns in tabs with data)');
+    return after.ok ? 0 : 1;
+  } catch (error) {
+    if (error instanceof SheetsCallError) {
+      console.error(`Google Sheets did not answer as expected: ${error.message}`);
+      return error.status === 401 || error.status === 403 || error.status === 404 ? 2 : 3;
+    }
+    throw error;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,192 @@
+import { TAB_NAMES, type TabName } from '@mb/contracts';
+import type { Logger } from '@mb/service-kit';
+import type { BadRow } from '../store/mappers.ts';
+import type { Workbook } from '../store/workbook.ts';
+import { a1Tab } from './a1.ts';
+import { flushOutbox, type FlushSummary } from './flush.ts';
+import { SheetsCallError, type SheetsApi } from './google-client.ts';
+import type { TabLayout } from './layout.ts';
+import type { SyncMetrics } from './metrics.ts';
+import { Outbox } from './outbox.ts';
+import { applyPull, type PullSummary } from './pull.ts';
+import { backoffMs, CallBudget } from './rate-limit.ts';
+
+export type SyncOptions = {
+  pullIntervalMs: number;
+  flushIntervalMs: number;
+  /** Backoff after a failed pull or flush (429, 5xx, network): base and cap. */
+  backoff?: { baseMs: number; maxMs: number };
+  /** Calls allowed a minute (defaults stay under Google's 60/60 with room for the CLI: 50 reads, 25 writes). */
+  limits?: { readsPerMinute: number; writesPerMinute: number; burst?: number };
+  /** Outbox entries taken per flush (keeps one batch well under Google's 2 MB payload limit). */
+  flushLimit?: number;
+};
+
+export type SyncStatus = {
+  reachable: boolean;
+  lastPullAt: string | null;
+  lastError: string | null;
+  problems: string[];
+  badRows: BadRow[];
+  outbox: { pending: number; oldestAgeSeconds: number };
+};
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms).unref());
+
+/**
+ * The two-way sync: pulls every tab in one batchGet each `pullIntervalMs` (or on demand), flushes the outbox every
+ * `flushIntervalMs`, one at a time (a pull and a flush never overlap), within a call budget, backing off on failures.
+ */
+export class SheetsSync {
+  readonly layouts = new Map<TabName, TabLayout>();
+  private readonly opts: Required<Omit<SyncOptions, 'limits'>> & Pick<SyncOptions, 'limits'>;
+  private readonly budget: CallBudget;
+  private readonly wb: Workbook;
+  private readonly api: SheetsApi;
+  private readonly metrics: SyncMetrics;
+  private readonly logger: Logger;
+  private lane: Promise<unknown> = Promise.resolve();
+  private pulling: Promise<PullSummary> | null = null;
+  private timers = new Set<NodeJS.Timeout>();
+  private stopped = true;
+  private failures = { pull: 0, flush: 0 };
+  private missingTabs = new Set<TabName>();
+  private state = { lastPullAt: null as string | null, lastError: null as string | null, reachable: false, problems: [] as string[], badRows: [] as BadRow[] };
+
+  constructor(deps: { wb: Workbook; api: SheetsApi; metrics: SyncMetrics; logger: Logger }, opts: SyncOptions) {
+    this.wb = deps.wb;
+    this.api = deps.api;
+    this.metrics = deps.metrics;
+    this.logger = deps.logger;
+    this.opts = { backoff: { baseMs: 1000, maxMs: 60_000 }, flushLimit: 5000, ...opts };
+    this.budget = new CallBudget(opts.limits ?? { readsPerMinute: 50, writesPerMinute: 25 });
+  }
+
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.loop('pull', 0);
+    this.loop('flush', 0);
+  }
+
+  /** Stops the loops and waits for the call in flight. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+    await this.lane.catch(() => undefined);
+  }
+
+  /** A pull now (joined with one already queued or running). */
+  pullNow(): Promise<PullSummary> {
+    this.pulling ??= this.exclusive(() => this.pull()).finally(() => {
+      this.pulling = null;
+    });
+    return this.pulling;
+  }
+
+  flushNow(): Promise<FlushSummary> {
+    return this.exclusive(() => this.flush());
+  }
+
+  status(): SyncStatus {
+    const outbox = new Outbox(this.wb.db);
+    return { ...this.state, outbox: { pending: this.wb.outboxDepth().pending, oldestAgeSeconds: outbox.oldestAgeSeconds() } };
+  }
+
+  badRowCounts(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const r of this.state.badRows) out[r.tab] = (out[r.tab] ?? 0) + 1;
+    return out;
+  }
+
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.lane.catch(() => undefined).then(fn);
+    this.lane = run.catch(() => undefined);
+    return run;
+  }
+
+  private loop(kind: 'pull' | 'flush', delay: number): void {
+    if (this.stopped) return;
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      const run = kind === 'pull' ? this.pullNow() : this.flushNow();
+      run.then(
+        (result) => {
+          this.failures[kind] = 0;
+          const deferred = kind === 'flush' && (result as FlushSummary).deferred;
+          const interval = kind === 'pull' ? this.opts.pullIntervalMs : this.opts.flushIntervalMs;
+          this.loop(kind, deferred ? Math.max(interval, this.budget.waitMs('write'), this.budget.waitMs('read')) : interval);
+        },
+        (error: unknown) => {
+          this.failures[kind]++;
+          this.state.lastError = error instanceof Error ? error.message : String(error);
+          if (error instanceof SheetsCallError && error.retryable) this.state.reachable = false;
+          const wait = backoffMs(this.failures[kind], this.opts.backoff.baseMs, this.opts.backoff.maxMs);
+          this.logger.warn({ err: error, kind, failures: this.failures[kind], retryInMs: Math.round(wait) }, 'sheets sync call failed; backing off');
+          if (kind === 'flush') new Outbox(this.wb.db).failed(this.opts.flushLimit, this.state.lastError);
+          this.loop(kind, wait);
+        },
+      );
+    }, delay);
+    timer.unref();
+    this.timers.add(timer);
+  }
+
+  private async read(): Promise<void> {
+    while (!this.budget.take('read')) await sleep(this.budget.waitMs('read'));
+  }
+
+  private async pull(): Promise<PullSummary> {
+    const started = performance.now();
+    let wanted = TAB_NAMES.filter((t) => !this.missingTabs.has(t));
+    if (this.missingTabs.size) wanted = await this.existingTabs();
+    let ranges: Awaited<ReturnType<SheetsApi['batchGet']>>;
+    await this.read();
+    try {
+      ranges = await this.api.batchGet(wanted.map(a1Tab));
+    } catch (error) {
+      if (!(error instanceof SheetsCallError) || error.status !== 400) throw error;
+      wanted = await this.existingTabs(); // a tab was deleted or renamed: find out which, then read the others
+      await this.read();
+      ranges = await this.api.batchGet(wanted.map(a1Tab));
+    }
+    const tables = new Map<TabName, string[][] | undefined>(TAB_NAMES.map((t) => [t, undefined]));
+    wanted.forEach((t, i) => tables.set(t, ranges[i]?.values ?? []));
+    const summary = applyPull(this.wb, tables);
+    for (const [tab, layout] of summary.layouts) this.layouts.set(tab, layout);
+    for (const tab of this.missingTabs) this.layouts.delete(tab);
+    for (const [tab, n] of Object.entries(summary.rows)) this.metrics.rows.set({ tab }, n);
+    this.metrics.pullDuration.observe((performance.now() - started) / 1000);
+    this.metrics.pullLastSuccess.set(Date.now() / 1000);
+    if (summary.problems.join('\n') !== this.state.problems.join('\n') && summary.problems.length) this.logger.warn({ problems: summary.problems }, 'the Sheet differs from the expected layout');
+    for (const bad of summary.badRows) this.logger.warn({ tab: bad.tab, id: bad.id, problem: bad.problem }, 'skipped a bad row of the Sheet');
+    Object.assign(this.state, { lastPullAt: new Date().toISOString(), lastError: null, reachable: true, problems: summary.problems, badRows: summary.badRows });
+    return summary;
+  }
+
+  private async existingTabs(): Promise<TabName[]> {
+    await this.read();
+    const titles = new Set(await this.api.tabTitles());
+    this.missingTabs = new Set(TAB_NAMES.filter((t) => !titles.has(t)));
+    return TAB_NAMES.filter((t) => titles.has(t));
+  }
+
+  private async flush(): Promise<FlushSummary> {
+    // Rows are placed by header name: the Sheet's layout must be known (from a pull) before anything is written.
+    if (this.layouts.size === 0 && this.wb.outboxDepth().pending > 0) await this.pull();
+    const summary = await flushOutbox({
+      wb: this.wb,
+      api: this.api,
+      layouts: this.layouts,
+      take: (kind) => this.budget.take(kind),
+      onLanded: (createdAt) => {
+        const now = Date.now();
+        for (const at of createdAt) this.metrics.writeLag.observe(Math.max(0, (now - Date.parse(at)) / 1000));
+      },
+      log: (msg, data) => this.logger.warn(data ?? {}, msg),
+    }, this.opts.flushLimit);
+    if (summary.calls > 0) this.state.reachable = true;
+    return summary;
+  }
+}

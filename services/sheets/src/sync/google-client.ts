@@ -1,0 +1,108 @@
+import { auth as googleAuth, sheets } from 'googleapis/build/src/apis/sheets/index.js';
+import type { sheets_v4 } from 'googleapis/build/src/apis/sheets/index.js';
+import { a1Tab } from './a1.ts';
+import type { SyncMetrics } from './metrics.ts';
+
+export type GoogleConfig = {
+  spreadsheetId: string;
+  /** Sheets API base URL; a double or an emulator in tests. */
+  apiRoot: string;
+  /** A service-account key file (GOOGLE_APPLICATION_CREDENTIALS) or a static bearer token. */
+  keyFile?: string | undefined;
+  accessToken?: string | undefined;
+  /** Per-call timeout; a write that times out may still have landed (the flusher checks ids before appending again). */
+  timeoutMs?: number;
+};
+
+/** A failed Sheets call: `retryable` for 429, 5xx and network errors/timeouts; `quota` for 429. */
+export class SheetsCallError extends Error {
+  override readonly name = 'SheetsCallError';
+  readonly method: string;
+  readonly status: number | null;
+  readonly retryable: boolean;
+  readonly quota: boolean;
+  constructor(method: string, status: number | null, message: string) {
+    super(`${method}: ${status ?? 'network'} ${message}`);
+    this.method = method;
+    this.status = status;
+    this.quota = status === 429;
+    this.retryable = status === null || status === 408 || status === 429 || status >= 500;
+  }
+}
+
+export type ValueRange = { range: string; values: string[][] };
+
+/** The few Sheets calls the sync makes; every one is counted by method and status, and never retried here. */
+export type SheetsApi = {
+  spreadsheetId: string;
+  tabTitles(): Promise<string[]>;
+  addTabs(titles: string[]): Promise<void>;
+  batchGet(ranges: string[]): Promise<ValueRange[]>;
+  /** values.batchUpdate with RAW input: text stays text. */
+  writeRanges(data: ValueRange[]): Promise<void>;
+  /** values.append with RAW input, rows inserted below the table. */
+  append(tab: string, rows: string[][]): Promise<void>;
+};
+
+/**
+ * The googleapis Sheets v4 client behind SheetsApi. googleapis' own retries are switched off (it retries GETs and PUTs
+ * but never POSTs): the sync engine backs off on every kind of call alike, so its request counts are exact.
+ */
+export function createSheetsApi(config: GoogleConfig, metrics: SyncMetrics): SheetsApi {
+  let authClient: sheets_v4.Options['auth'];
+  if (config.keyFile) authClient = new googleAuth.GoogleAuth({ keyFile: config.keyFile, scopes: ['https://www.googleapis.com/auth/spreadsheets'] });
+  else if (config.accessToken) {
+    const oauth = new googleAuth.OAuth2();
+    oauth.setCredentials({ access_token: config.accessToken });
+    authClient = oauth;
+  }
+  const api = sheets({ version: 'v4', rootUrl: config.apiRoot, ...(authClient ? { auth: authClient } : {}) });
+  const spreadsheetId = config.spreadsheetId;
+  const options = { retry: false, timeout: config.timeoutMs ?? 30_000 };
+
+  async function call<T>(method: string, run: () => Promise<{ data: T }>): Promise<T> {
+    try {
+      const { data } = await run();
+      metrics.googleRequests.inc({ method, status: '200' });
+      return data;
+    } catch (error) {
+      const e = error as { status?: number; response?: { status?: number }; message?: string };
+      const status = e.response?.status ?? e.status ?? null;
+      metrics.googleRequests.inc({ method, status: status === null ? 'network' : String(status) });
+      if (status === 429) metrics.quotaErrors.inc();
+      throw new SheetsCallError(method, status, e.message ?? String(error));
+    }
+  }
+
+  return {
+    spreadsheetId,
+    async tabTitles() {
+      const data = await call('spreadsheets.get', () => api.spreadsheets.get({ spreadsheetId, fields: 'sheets.properties.title' }, options));
+      return (data.sheets ?? []).map((s) => s.properties?.title ?? '').filter(Boolean);
+    },
+    async addTabs(titles) {
+      if (titles.length === 0) return;
+      await call('spreadsheets.batchUpdate', () =>
+        api.spreadsheets.batchUpdate({ spreadsheetId, requestBody: { requests: titles.map((title) => ({ addSheet: { properties: { title } } })) } }, options),
+      );
+    },
+    async batchGet(ranges) {
+      const data = await call('values.batchGet', () =>
+        api.spreadsheets.values.batchGet({ spreadsheetId, ranges, majorDimension: 'ROWS', valueRenderOption: 'FORMATTED_VALUE' }, options),
+      );
+      return (data.valueRanges ?? []).map((v) => ({ range: v.range ?? '', values: (v.values ?? []).map((r) => r.map((c) => (c === null || c === undefined ? '' : String(c)))) }));
+    },
+    async writeRanges(data) {
+      if (data.length === 0) return;
+      await call('values.batchUpdate', () => api.spreadsheets.values.batchUpdate({ spreadsheetId, requestBody: { valueInputOption: 'RAW', data } }, options));
+    },
+    async append(tab, rows) {
+      await call('values.append', () =>
+        api.spreadsheets.values.append(
+          { spreadsheetId, range: `${a1Tab(tab)}!A1`, valueInputOption: 'RAW', insertDataOption: 'INSERT_ROWS', requestBody: { values: rows } },
+          options,
+        ),
+      );
+    },
+  };
+}

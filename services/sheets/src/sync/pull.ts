@@ -1,0 +1,166 @@
+import { TABS, type RawRow, type TabName } from '@mb/contracts';
+import { eventsForManagerChange } from '../domain/change-events.ts';
+import { isLive } from '../domain/catalog.ts';
+import { toPromotion, type BadRow } from '../store/mappers.ts';
+import { transaction } from '../store/db.ts';
+import type { Workbook } from '../store/workbook.ts';
+import { readLayout, rowKey, rowRecord, type TabLayout } from './layout.ts';
+import { Outbox } from './outbox.ts';
+import { rowProblem } from './row-checks.ts';
+import { managedCells, SyncStore, type Cells } from './sync-store.ts';
+
+/** Tabs whose rows managers create (and delete) in the Sheet; the others' rows are the bot's and are never deleted here. */
+const MANAGERS_ROWS: ReadonlySet<TabName> = new Set(['Promotions', 'FAQ', 'Settings', 'Users', 'Broadcasts']);
+const DELETABLE: ReadonlySet<TabName> = new Set(['Promotions', 'FAQ', 'Settings']);
+/** Rows managers add without an id get one (and it is written back to the Sheet). */
+const ID_PREFIX: Partial<Record<TabName, string>> = { Users: 'U', Broadcasts: 'B' };
+
+export type PullSummary = {
+  rows: Partial<Record<TabName, number>>;
+  applied: number;
+  inserted: number;
+  deleted: number;
+  events: number;
+  problems: string[];
+  badRows: BadRow[];
+  layouts: Map<TabName, TabLayout>;
+};
+
+/** A row a manager added without an id: the id it was given, and how the flusher finds the row to write it back. */
+export type IdAssignment = { tab: TabName; id: string; match: Record<string, string> };
+
+/**
+ * Applies one read of the Sheet (`tables`: each tab's rows, header first; undefined when the tab is missing) to the
+ * replica: managers' cells that changed since the Sheet was last seen are written to SQLite (a queued bot write to
+ * the same cell is dropped: the manager's edit is the newer), rows managers added are inserted, the change events
+ * they mean are recorded — all in one transaction with the new snapshot, so each change yields its events exactly once.
+ */
+export function applyPull(wb: Workbook, tables: Map<TabName, string[][] | undefined>, now = new Date()): PullSummary {
+  const store = new SyncStore(wb.db);
+  const outbox = new Outbox(wb.db);
+  const summary: PullSummary = { rows: {}, applied: 0, inserted: 0, deleted: 0, events: 0, problems: [], badRows: [], layouts: new Map() };
+  const emit = (events: ReturnType<typeof eventsForManagerChange>) => {
+    for (const e of events) wb.emit(e.type, e.payload);
+    summary.events += events.length;
+  };
+  transaction(wb.db, () => {
+    const activated = new Set<string>();
+    const assignments = store.get<IdAssignment[]>('id_assignments') ?? [];
+    for (const [tab, rows] of tables) {
+      if (!rows) {
+        summary.problems.push(`${tab}: tab is missing`);
+        continue;
+      }
+      const layout = readLayout(tab, rows[0] ?? []);
+      summary.layouts.set(tab, layout);
+      summary.problems.push(...layout.problems);
+      if (!layout.usable) continue;
+      const { key } = TABS[tab];
+      const snapshot = store.snapshot(tab);
+      const pending = outbox.pending(tab);
+      const seen = new Set<string>();
+      let count = 0;
+      for (const cells of rows.slice(1)) {
+        if (cells.every((c) => c.trim() === '')) continue;
+        count++;
+        let id = rowKey(layout, cells);
+        const record = rowRecord(layout, cells);
+        if (!id) {
+          const prefix = ID_PREFIX[tab];
+          if (!prefix) {
+            summary.badRows.push({ tab, id: '', problem: `row without ${key}` });
+            continue;
+          }
+          id = reuseAssignedId(assignments, tab, record) ?? wb.nextId(prefix, 1000);
+          record[key] = id;
+          if (!assignments.some((a) => a.tab === tab && a.id === id)) assignments.push({ tab, id, match: matchCells(tab, record) });
+        }
+        if (seen.has(id)) {
+          summary.badRows.push({ tab, id, problem: `${key} appears more than once; the first row is used` });
+          continue;
+        }
+        seen.add(id);
+        const waiting = pending.get(id);
+        if (waiting?.insert) continue; // the bot's own row, not yet confirmed in the Sheet
+        const existing = wb.get(tab, id) as Record<string, string> | undefined;
+        const problem = rowProblem(tab, { ...emptyRow(tab), ...existing, ...record });
+        if (problem) {
+          summary.badRows.push({ tab, id, problem });
+          continue;
+        }
+        if (!existing) {
+          if (!MANAGERS_ROWS.has(tab) && snapshot.has(id)) continue;
+          const row = wb.insert(tab, record as Partial<RawRow<TabName>>, { outbox: false });
+          store.saveSnapshot(tab, id, managedCells(tab, row));
+          summary.inserted++;
+          const events = MANAGERS_ROWS.has(tab) ? eventsForManagerChange(tab, undefined, row, now) : [];
+          for (const e of events) if (e.type === 'promotion.activated') activated.add(e.payload.promotionId);
+          emit(events);
+          continue;
+        }
+        const seenCells = managedCells(tab, record);
+        const base: Cells = snapshot.get(id) ?? baseFromReplica(tab, existing, seenCells, waiting?.columns);
+        const changed: Cells = {};
+        for (const [c, v] of Object.entries(seenCells)) if (v !== (base[c] ?? '') && v !== existing[c]) changed[c] = v;
+        const edited = Object.keys(seenCells).filter((c) => seenCells[c] !== (base[c] ?? ''));
+        const overridden = edited.filter((c) => waiting?.columns.has(c));
+        if (overridden.length) outbox.dropCells(tab, id, overridden);
+        if (Object.keys(changed).length) {
+          const after = wb.update(tab, id, changed as Partial<RawRow<TabName>>, { by: 'sheet', outbox: false }) as Record<string, string>;
+          summary.applied++;
+          const events = eventsForManagerChange(tab, existing, after, now);
+          for (const e of events) if (e.type === 'promotion.activated') activated.add(e.payload.promotionId);
+          emit(events);
+        }
+        const stored = snapshot.get(id);
+        if (!stored || JSON.stringify(stored) !== JSON.stringify({ ...stored, ...seenCells })) store.saveSnapshot(tab, id, { ...stored, ...seenCells });
+      }
+      summary.rows[tab] = count;
+      for (const id of snapshot.keys()) {
+        if (seen.has(id) || pending.get(id)?.insert) continue;
+        store.dropSnapshot(tab, id);
+        if (DELETABLE.has(tab)) {
+          wb.db.prepare(`DELETE FROM "${tab}" WHERE "${key}" = ?`).run(id);
+          summary.deleted++;
+        }
+      }
+    }
+    store.set('id_assignments', assignments);
+    if (tables.has('Promotions')) emitTimeActivations(wb, store, activated, now, emit);
+  });
+  return summary;
+}
+
+const emptyRow = (tab: TabName): Record<string, string> => Object.fromEntries(TABS[tab].columns.map((c) => [c, '']));
+
+/** Without a snapshot (first sync of this row), the replica is the baseline, except cells the bot is still writing. */
+function baseFromReplica(tab: TabName, existing: Record<string, string>, seen: Cells, waiting: Set<string> | undefined): Cells {
+  const base = managedCells(tab, existing);
+  for (const c of waiting ?? []) if (c in seen) base[c] = seen[c]!;
+  return base;
+}
+
+/** What identifies a row a manager added without an id, until its id is written back: its other managers' cells. */
+const matchCells = (tab: TabName, record: Record<string, string>) => managedCells(tab, record);
+function reuseAssignedId(assignments: IdAssignment[], tab: TabName, record: Record<string, string>): string | undefined {
+  const cells = matchCells(tab, record);
+  return assignments.find((a) => a.tab === tab && Object.entries(a.match).every(([c, v]) => (cells[c] ?? '') === v))?.id;
+}
+
+/** Promotions that became live by the calendar (a start date reached) with no edit: each once, remembered durably. */
+function emitTimeActivations(wb: Workbook, store: SyncStore, activated: Set<string>, now: Date, emit: (e: ReturnType<typeof eventsForManagerChange>) => void) {
+  const live: string[] = [];
+  for (const row of wb.find('Promotions')) {
+    try {
+      if (isLive(toPromotion(row), now)) live.push(row.id);
+    } catch {
+      // a bad row is reported by the pull and the catalog; it is simply not live
+    }
+  }
+  const before = store.get<string[]>('live_promotions');
+  if (before) {
+    const was = new Set(before);
+    emit(live.filter((id) => !was.has(id) && !activated.has(id)).map((promotionId) => ({ type: 'promotion.activated' as const, payload: { promotionId } })));
+  }
+  store.set('live_promotions', live);
+}

@@ -1,0 +1,50 @@
+import type { DatabaseSync } from 'node:sqlite';
+import { TABS, type TabName } from '@mb/contracts';
+
+export type Cells = Record<string, string>;
+
+/** The managers' cells of a row (what the snapshot keeps). */
+export const managedCells = (tab: TabName, row: Record<string, string>): Cells => {
+  const out: Cells = {};
+  for (const c of TABS[tab].managed) if (c !== TABS[tab].key && row[c] !== undefined) out[c] = row[c];
+  return out;
+};
+
+/**
+ * What the sync remembers durably, in the workbook's own database (so it commits with the change it describes):
+ * the managers' cells of each row as the Sheet last held them (read by a pull, or written by a flush), and small
+ * named values. A cell that differs from its snapshot was edited by a manager since; one that matches was not.
+ */
+export class SyncStore {
+  readonly db: DatabaseSync;
+  constructor(db: DatabaseSync) {
+    this.db = db;
+  }
+
+  snapshot(tab: TabName): Map<string, Cells> {
+    const rows = this.db.prepare('SELECT id, cells FROM sheet_rows WHERE tab = ?').all(tab) as Array<{ id: string; cells: string }>;
+    return new Map(rows.map((r) => [r.id, JSON.parse(r.cells) as Cells]));
+  }
+
+  snapshotOf(tab: TabName, id: string): Cells | undefined {
+    const row = this.db.prepare('SELECT cells FROM sheet_rows WHERE tab = ? AND id = ?').get(tab, id) as { cells: string } | undefined;
+    return row ? (JSON.parse(row.cells) as Cells) : undefined;
+  }
+
+  saveSnapshot(tab: TabName, id: string, cells: Cells): void {
+    this.db.prepare('INSERT INTO sheet_rows(tab, id, cells) VALUES (?, ?, ?) ON CONFLICT(tab, id) DO UPDATE SET cells = excluded.cells').run(tab, id, JSON.stringify(cells));
+  }
+
+  dropSnapshot(tab: TabName, id: string): void {
+    this.db.prepare('DELETE FROM sheet_rows WHERE tab = ? AND id = ?').run(tab, id);
+  }
+
+  get<T>(key: string): T | undefined {
+    const row = this.db.prepare('SELECT value FROM sync_state WHERE key = ?').get(key) as { value: string } | undefined;
+    return row ? (JSON.parse(row.value) as T) : undefined;
+  }
+
+  set(key: string, value: unknown): void {
+    this.db.prepare('INSERT INTO sync_state(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, JSON.stringify(value));
+  }
+}

@@ -1,0 +1,61 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TABS, TAB_NAMES } from '@mb/contracts';
+import { createLogger, listen } from '@mb/service-kit';
+// Imported by path: @mb/testing depends on this service (its stack helper), so the reverse dependency would be a cycle.
+import { SheetsDouble } from '../../../packages/testing/src/sheets-double.ts';
+import { createSheetsApp } from '../src/app.ts';
+import type { SyncOptions } from '../src/sync/index.ts';
+
+export const INTERNAL = 'sheets-sync-test-token-0123';
+export const GOOGLE_TOKEN = 'ya29.test-bearer-token';
+
+/** A Sheets double with every tab and its header row, as `npm run sheets -- init` leaves a new spreadsheet. */
+export async function startDouble(): Promise<SheetsDouble> {
+  const double = await new SheetsDouble({ token: GOOGLE_TOKEN }).start();
+  for (const tab of TAB_NAMES) double.setTab(tab, [[...TABS[tab].columns]]);
+  return double;
+}
+
+/** Compressed time: quick backoff, a generous call budget (the double's quota decides), loops started by the test. */
+export const FAST: SyncOptions = {
+  pullIntervalMs: 60_000,
+  flushIntervalMs: 60_000,
+  backoff: { baseMs: 5, maxMs: 50 },
+  limits: { readsPerMinute: 60_000, writesPerMinute: 60_000, burst: 1000 },
+};
+
+export type SheetsUnderTest = ReturnType<typeof createSheetsApp> & { url: string; sync: NonNullable<ReturnType<typeof createSheetsApp>['sync']> };
+
+/** The sheets service with the sync pointed at the double, listening on a free port; `dir` survives restarts. */
+export async function startSheets(dir: string, double: SheetsDouble, opts: Partial<SyncOptions> & { timeoutMs?: number } = {}): Promise<SheetsUnderTest> {
+  const { timeoutMs, ...sync } = opts;
+  const app = createSheetsApp({
+    dbPath: join(dir, 'workbook.sqlite'),
+    internalToken: INTERNAL,
+    logger: createLogger('sheets', process.env['LOG_LEVEL'] ?? 'silent'),
+    seed: false,
+    sync: { google: { spreadsheetId: double.spreadsheetId, apiRoot: double.url, accessToken: GOOGLE_TOKEN, timeoutMs: timeoutMs ?? 2000 }, ...FAST, ...sync },
+  });
+  const url = `http://127.0.0.1:${await listen(app.server, 0, '127.0.0.1')}`;
+  return Object.assign(app, { url, sync: app.sync! });
+}
+
+export async function stopSheets(app: SheetsUnderTest): Promise<void> {
+  app.server.closeAllConnections();
+  await new Promise<void>((r) => app.server.close(() => r()));
+  await app.close();
+}
+
+export const tempDir = () => mkdtempSync(join(tmpdir(), 'sheets-sync-'));
+export const removeDir = (dir: string) => rmSync(dir, { recursive: true, force: true });
+
+/** Polls `check` every few ms until it holds, or fails after `timeoutMs` naming what it waited for. */
+export async function until(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
