@@ -4,6 +4,14 @@ import { autoRetry } from '@grammyjs/auto-retry';
 import type { UserFromGetMe } from 'grammy/types';
 import { Counter, Gauge, Histogram } from 'prom-client';
 import { createBot } from './bot/index.ts';
+import { setupCommands } from './bot/commands.ts';
+import { createFunnelMetrics } from './bot/funnel-metrics.ts';
+import { createI18n } from './bot/i18n.ts';
+import { staffChatId as resolveStaffChat } from './bot/staff-chat.ts';
+import { EventConsumer } from './events/consumer.ts';
+import { createEventHandlers } from './events/handlers/index.ts';
+import { blockedUserTransformer } from './telegram/blocked.ts';
+import type { FloodLimit } from './telegram/flood-control.ts';
 import { createClients } from './clients/index.ts';
 import { miniAppRouter } from './miniapp-api/router.ts';
 import { miniAppContextFactory } from './miniapp-api/trpc.ts';
@@ -33,6 +41,10 @@ export type GatewayAppOptions = {
   webappDist?: string;
   /** STAFF_CHAT_ID: overrides `staff_chat_id` in Settings. */
   staffChatId?: number;
+  /** Per-user incoming flood limit (default 20 updates per 10 s). */
+  flood?: FloodLimit;
+  /** The change-event consumer: on unless `enabled: false` (GATEWAY_EVENT_CONSUMER=off on all but one replica). */
+  events?: { enabled?: boolean; idleMs?: number };
 };
 
 /** Builds the gateway (bot, webhook, Mini App API, static app) without listening; main.ts and tests share it. */
@@ -50,15 +62,20 @@ export function createGatewayApp(opts: GatewayAppOptions) {
   for (const person of sandboxApi ? SANDBOX_PEOPLE : []) sandboxApi!.addUser(person);
   const staffChatId = opts.staffChatId ?? (sandbox ? SANDBOX_STAFF_CHAT_ID : undefined);
 
+  const funnel = createFunnelMetrics(registry);
+  const botDeps = { ...clients, logger: opts.logger, publicUrl: opts.publicUrl, funnel, ...(staffChatId !== undefined ? { staffChatOverride: staffChatId } : {}) };
   const bot = createBot({
     token: botToken,
     botInfo,
     apiRoot: opts.apiRoot,
-    deps: { ...clients, logger: opts.logger, publicUrl: opts.publicUrl, ...(staffChatId !== undefined ? { staffChatOverride: staffChatId } : {}) },
+    deps: botDeps,
+    ...(opts.flood ? { flood: opts.flood } : {}),
     transformers: [
       apiMetricsTransformer(registry),
       // Bounded: a 429 longer than 30 s or a third failure is given up, never retried forever.
       autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 30 }),
+      // Outside the retries: sees the final answer; a 403 "blocked by the user" marks blocked_bot.
+      blockedUserTransformer({ logger: opts.logger, onBlocked: (telegramId) => clients.sheets.users.setBlockedBot.mutate({ telegramId, blocked: true }) }),
       ...(sandboxApi ? [sandboxApi.transformer] : []),
     ],
   });
@@ -130,6 +147,20 @@ export function createGatewayApp(opts: GatewayAppOptions) {
     },
   });
 
+  // Change events from sheets (approvals, Sheet edits, participations) turned into messages; see docs/bot.md.
+  const i18n = createI18n();
+  const events = new EventConsumer({
+    sheets: clients.sheets,
+    handlers: createEventHandlers(),
+    deps: { api: bot.api, sheets: clients.sheets, logger: opts.logger, t: (l, k, v) => i18n.t(l, k, v), publicUrl: opts.publicUrl, staffChat: () => resolveStaffChat(botDeps) },
+    logger: opts.logger,
+    registry,
+    ...(opts.events?.idleMs !== undefined ? { idleMs: opts.events.idleMs } : {}),
+  });
+  if (opts.events?.enabled !== false) server.on('listening', () => events.start());
+  /** Start-up (not in sandbox mode): the bot's commands and the chat menu button that opens the Mini App. */
+  const setup = () => setupCommands(bot.api, (l, k) => i18n.t(l, k), opts.publicUrl);
+
   /** Handles updates a crash left acknowledged but unhandled. */
   const resume = () => {
     const pending = inbox.pending();
@@ -137,6 +168,7 @@ export function createGatewayApp(opts: GatewayAppOptions) {
     return pending.length;
   };
   const close = async () => {
+    await events.stop();
     await dispatcher.idle();
     inbox.close();
   };
@@ -145,5 +177,5 @@ export function createGatewayApp(opts: GatewayAppOptions) {
     const address = server.address();
     if (sandboxApi && address && typeof address === 'object') sandboxApi.connect(`http://127.0.0.1:${address.port}/telegram/webhook`, webhookSecret);
   });
-  return { server, bot, botToken, webhookSecret, sandbox, sandboxApi, clients, metrics, dispatcher, inbox, resume, close, webhookInfo };
+  return { server, bot, botToken, webhookSecret, sandbox, sandboxApi, clients, metrics, dispatcher, inbox, resume, close, webhookInfo, events, setup };
 }

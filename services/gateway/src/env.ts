@@ -16,8 +16,13 @@ const schema = z
     REDIS_URL: z.url().optional(),
     LOG_LEVEL: logLevel,
     WEBAPP_DIST: z.string().optional(),
+    GATEWAY_MODE: z.enum(['webhook', 'polling']).default('webhook'),
+    GATEWAY_EVENT_CONSUMER: z.enum(['on', 'off']).default('on'),
   })
   .superRefine((env, ctx) => {
+    if (env.GATEWAY_MODE === 'polling' && !env.TELEGRAM_BOT_TOKEN) {
+      ctx.addIssue({ code: 'custom', path: ['GATEWAY_MODE'], message: 'polling needs TELEGRAM_BOT_TOKEN (the sandbox needs neither polling nor a webhook)' });
+    }
     if (env.TELEGRAM_BOT_TOKEN && !env.TELEGRAM_WEBHOOK_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['TELEGRAM_WEBHOOK_SECRET'], message: 'required when TELEGRAM_BOT_TOKEN is set' });
     }

@@ -2,6 +2,7 @@ import { Api } from 'grammy';
 import { createLogger, DEV_INTERNAL_TOKEN, EnvError, installShutdown, listen } from '@mb/service-kit';
 import { createGatewayApp } from './app.ts';
 import { readEnv } from './env.ts';
+import { startPolling, WebhookIsSetError } from './polling.ts';
 
 try {
   const env = readEnv(process.env);
@@ -21,6 +22,7 @@ try {
     assistantUrl: env.ASSISTANT_URL,
     internalToken: env.INTERNAL_TOKEN,
     dbPath: env.GATEWAY_DB_PATH,
+    events: { enabled: env.GATEWAY_EVENT_CONSUMER === 'on' },
   });
   const port = await listen(app.server, env.GATEWAY_PORT);
   const resumed = app.resume();
@@ -28,7 +30,20 @@ try {
   logger.info({ port, mode: app.sandbox ? 'sandbox' : 'telegram', bot: app.bot.botInfo.username }, 'gateway listening');
   if (app.sandbox) logger.info('no TELEGRAM_BOT_TOKEN: sandbox mode, Bot API calls are answered in-process');
   app.webhookInfo.start();
-  installShutdown({ logger, servers: [app.server], cleanups: [app.webhookInfo.stop, app.close] });
+  // Commands and the Mini App menu button (idempotent); the sandbox answers these calls itself, so it is skipped there.
+  if (!app.sandbox) await app.setup().catch((err: unknown) => logger.warn({ err }, 'could not set the bot commands and the menu button'));
+  let polling: Awaited<ReturnType<typeof startPolling>> | undefined;
+  if (env.GATEWAY_MODE === 'polling') {
+    try {
+      polling = await startPolling({ api: app.bot.api, inbox: app.inbox, dispatcher: app.dispatcher, logger });
+      logger.warn('development mode: long polling (GATEWAY_MODE=polling); production uses the webhook');
+    } catch (error) {
+      if (!(error instanceof WebhookIsSetError)) throw error;
+      console.error(error.message);
+      process.exit(2);
+    }
+  }
+  installShutdown({ logger, servers: [app.server], cleanups: [...(polling ? [polling.stop] : []), app.webhookInfo.stop, app.close] });
 } catch (error) {
   if (error instanceof EnvError) {
     console.error(error.message);

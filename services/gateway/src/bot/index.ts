@@ -3,9 +3,13 @@ import type { UserFromGetMe } from 'grammy/types';
 import { callErrorCode } from '@mb/service-kit';
 import type { BotContext, BotDeps } from './context.ts';
 import { createI18n } from './i18n.ts';
+import { approvalsFeature } from './features/approvals.ts';
+import { menuFeature } from './features/menu.ts';
 import { promotionsFeature } from './features/promotions.ts';
+import { signinFeature } from './features/signin.ts';
 import { startFeature } from './features/start.ts';
 import { unhandledFeature } from './features/unhandled.ts';
+import { DEFAULT_FLOOD_LIMIT, floodControl, type FloodLimit } from '../telegram/flood-control.ts';
 
 export type CreateBotOptions = {
   token: string;
@@ -14,6 +18,8 @@ export type CreateBotOptions = {
   deps: BotDeps;
   /** API transformers (the sandbox's in-process Bot API, metrics, retries), applied in order. */
   transformers?: Transformer[];
+  /** Incoming updates allowed per user and time frame (default 20 per 10 s). */
+  flood?: FloodLimit;
 };
 
 /** Builds the bot: deps and the account on the context, i18n, then one Composer per feature, "unhandled" last. */
@@ -21,6 +27,7 @@ export function createBot(opts: CreateBotOptions): Bot<BotContext> {
   const bot = new Bot<BotContext>(opts.token, { botInfo: opts.botInfo, client: { apiRoot: opts.apiRoot } });
   for (const t of opts.transformers ?? []) bot.api.config.use(t);
 
+  bot.use(floodControl({ ...(opts.flood ?? DEFAULT_FLOOD_LIMIT), ...(opts.deps.funnel ? { dropped: opts.deps.funnel.floodDropped } : {}) }));
   bot.use(async (ctx, next) => {
     ctx.deps = opts.deps;
     ctx.account = null;
@@ -31,6 +38,10 @@ export function createBot(opts: CreateBotOptions): Bot<BotContext> {
 
   const features = bot.errorBoundary(handleError);
   features.use(startFeature);
+  // The sign-in gate: in private chats, the features below see only active users.
+  features.use(signinFeature);
+  features.use(approvalsFeature);
+  features.use(menuFeature);
   features.use(promotionsFeature);
   features.use(unhandledFeature);
 

@@ -1,21 +1,30 @@
-import { Keyboard } from 'grammy';
+import { InlineKeyboard, Keyboard } from 'grammy';
 import type { BotContext } from './context.ts';
 
+type Translate = (key: string) => string;
+
+export const miniAppUrl = (publicUrl: string) => `${publicUrl.replace(/\/$/, '')}/app/`;
+
 /** The main menu as a persistent reply keyboard; the Mini App opens from a web_app button. */
-export function mainMenu(ctx: BotContext): Keyboard {
+export function menuKeyboard(t: Translate, publicUrl: string): Keyboard {
   return new Keyboard()
-    .text(ctx.t('menu-promotions'))
-    .text(ctx.t('menu-my-requests'))
+    .text(t('menu-promotions'))
+    .text(t('menu-my-requests'))
     .row()
-    .text(ctx.t('menu-new-request'))
-    .text(ctx.t('menu-assistant'))
+    .text(t('menu-new-request'))
+    .text(t('menu-assistant'))
     .row()
-    .webApp(ctx.t('menu-webapp'), `${ctx.deps.publicUrl.replace(/\/$/, '')}/app/`)
+    .webApp(t('menu-webapp'), miniAppUrl(publicUrl))
     .resized()
     .persistent();
 }
 
-/** Matches a menu button's text in either language. */
-export function menuText(key: string): RegExp {
-  return new RegExp(`^(${[key].join('|')})$`);
+export const mainMenu = (ctx: BotContext): Keyboard => menuKeyboard((k) => ctx.t(k), ctx.deps.publicUrl);
+
+/** The one-button keyboard that shares the user's own phone. */
+export const contactKeyboard = (ctx: BotContext): Keyboard => new Keyboard().requestContact(ctx.t('button-share-phone')).resized().oneTime();
+
+/** Approve / deny buttons under a staff notice of a pending user (user ids are the bot's own `U-n`). */
+export function approvalKeyboard(t: Translate, userId: string): InlineKeyboard {
+  return new InlineKeyboard().text(t('staff-approve'), `ua:a:${userId}`).text(t('staff-deny'), `ua:d:${userId}`);
 }

@@ -1,5 +1,6 @@
-import type { User } from '@mb/contracts';
+import type { Language, Settings, User, UserStatus } from '@mb/contracts';
 import { toUser } from '../store/mappers.ts';
+import { transaction } from '../store/db.ts';
 import type { Workbook } from '../store/workbook.ts';
 
 /** The user row linked to a Telegram account, if any (a row that cannot be read counts as none). */
@@ -11,4 +12,168 @@ export function userByTelegramId(wb: Workbook, telegramId: number): User | null 
   } catch {
     return null;
   }
+}
+
+/**
+ * A phone as comparable digits (country code first), reading the forms managers type: `8 (903) 555-01-01`,
+ * `+7 903 555-01-02`, `79035550104`, `9035550105`. Without a country code a number is taken as Russian (the
+ * default region), as the gateway's E.164 normalisation does.
+ */
+export function phoneKey(raw: string): string {
+  const digits = raw.replace(/\D/g, '');
+  if (raw.trim().startsWith('+')) return digits;
+  if (digits.length === 11 && digits.startsWith('8')) return `7${digits.slice(1)}`;
+  if (digits.length === 10) return `7${digits}`;
+  return digits;
+}
+
+/**
+ * The Users row whose phone is this E.164 number. A scan of the phone column (managers type phones in any form, so an
+ * index on the raw text cannot answer): ~10 ms per 100,000 rows, and it runs once per sign-in, not per update.
+ */
+export function userIdByPhone(wb: Workbook, e164: string): string | null {
+  const key = phoneKey(e164);
+  if (key.length < 8) return null;
+  const exact = wb.db.prepare('SELECT id FROM "Users" WHERE phone = ? LIMIT 1').get(e164) as { id: string } | undefined;
+  if (exact) return exact.id;
+  const tail = key.slice(-2);
+  for (const row of wb.db.prepare('SELECT id, phone FROM "Users"').iterate() as Iterable<{ id: string; phone: string }>) {
+    if (row.phone.replace(/\D/g, '').endsWith(tail) && phoneKey(row.phone) === key) return row.id;
+  }
+  return null;
+}
+
+export type SignInInput = { telegramId: number; phone: string; name: string; language: Language };
+/**
+ * `signed_in`: active row found (or already linked); `registered`: unknown phone under `access_policy=open`;
+ * `pending_created`: unknown phone under `allowlist` (a pending row and a `user.pending` event);
+ * `pending`: the row is waiting for approval; `blocked`: the row is blocked.
+ */
+export type SignInOutcome = 'signed_in' | 'registered' | 'pending_created' | 'pending' | 'blocked';
+
+export class UserRowUnreadableError extends Error {
+  override readonly name = 'UserRowUnreadableError';
+  readonly userId: string;
+  constructor(userId: string, options?: { cause?: unknown }) {
+    super(`Users row ${userId} cannot be read`, options);
+    this.userId = userId;
+  }
+}
+
+function read(wb: Workbook, id: string): User {
+  const row = wb.get('Users', id);
+  if (!row) throw new UserRowUnreadableError(id);
+  try {
+    return toUser(row);
+  } catch (error) {
+    throw new UserRowUnreadableError(id, { cause: error });
+  }
+}
+
+const statusOutcome = (s: UserStatus): SignInOutcome => (s === 'active' ? 'signed_in' : s);
+
+/**
+ * Signs a Telegram account in by its own phone (the gateway checked the contact is the sender's). Links the row
+ * (`telegram_id`, `language`, `last_seen_at`; through the outbox) or creates one according to the access policy.
+ */
+export function signIn(wb: Workbook, settings: Settings, input: SignInInput, now = new Date()): { outcome: SignInOutcome; user: User } {
+  const at = now.toISOString();
+  return transaction(wb.db, () => {
+    const id = userIdByPhone(wb, input.phone);
+    if (id) {
+      const other = wb.find('Users', { telegram_id: String(input.telegramId) }).filter((r) => r.id !== id);
+      // The account moves to the row of the phone it proved to own.
+      for (const r of other) wb.update('Users', r.id, { telegram_id: '' });
+      wb.update('Users', id, { telegram_id: String(input.telegramId), language: input.language, last_seen_at: at });
+      const user = read(wb, id);
+      return { outcome: statusOutcome(user.status), user };
+    }
+    const open = settings.accessPolicy === 'open';
+    const row = wb.insert('Users', {
+      id: wb.nextId('U'), telegram_id: String(input.telegramId), phone: input.phone, name: input.name, role: 'client', segment: 'all',
+      status: open ? 'active' : 'pending', language: input.language, registered_at: at, last_seen_at: at, blocked_bot: 'no',
+    });
+    if (!open) wb.emit('user.pending', { userId: row.id, telegramId: input.telegramId, name: input.name });
+    return { outcome: open ? 'registered' : 'pending_created', user: read(wb, row.id) };
+  });
+}
+
+export class NotStaffError extends Error {
+  override readonly name = 'NotStaffError';
+  constructor() {
+    super('only an active manager or admin may do this');
+  }
+}
+
+const isStaff = (u: User | null): u is User => !!u && u.status === 'active' && (u.role === 'manager' || u.role === 'admin');
+
+/** A manager's decision in Telegram (approve: active; deny or block: blocked). Emits `user.status_changed` once. */
+export function setStatusByStaff(wb: Workbook, actorTelegramId: number, userId: string, status: UserStatus): { changed: boolean; user: User; actor: User } {
+  return transaction(wb.db, () => {
+    const actor = userByTelegramId(wb, actorTelegramId);
+    if (!isStaff(actor)) throw new NotStaffError();
+    const before = read(wb, userId);
+    if (before.status === status) return { changed: false, user: before, actor };
+    wb.update('Users', userId, { status });
+    wb.emit('user.status_changed', { userId, telegramId: before.telegramId, from: before.status, to: status, by: 'staff' });
+    return { changed: true, user: read(wb, userId), actor };
+  });
+}
+
+/** Marks (or clears) `blocked_bot` for the account; false when nothing changed or no row is linked. */
+export function setBlockedBot(wb: Workbook, telegramId: number, blocked: boolean): boolean {
+  const row = wb.find('Users', { telegram_id: String(telegramId) })[0];
+  const value = blocked ? 'yes' : 'no';
+  if (!row || (row.blocked_bot === value) || (!blocked && row.blocked_bot === '')) return false;
+  wb.update('Users', row.id, { blocked_bot: value });
+  return true;
+}
+
+const SEEN_EVERY_MS = 3_600_000;
+
+/** Refreshes `last_seen_at` at most hourly, so activity does not turn into a stream of Sheet writes. */
+export function markSeen(wb: Workbook, telegramId: number, now = new Date()): boolean {
+  const row = wb.find('Users', { telegram_id: String(telegramId) })[0];
+  if (!row) return false;
+  const last = Date.parse(row.last_seen_at);
+  if (!Number.isNaN(last) && now.getTime() - last < SEEN_EVERY_MS) return false;
+  wb.update('Users', row.id, { last_seen_at: now.toISOString() });
+  return true;
+}
+
+/** Rows waiting for approval, oldest first (for the staff's /pending). */
+export function pendingUsers(wb: Workbook, limit = 20): User[] {
+  return wb.find('Users', { status: 'pending' }, { orderBy: 'registered_at, id', limit }).flatMap((r) => {
+    try {
+      return [toUser(r)];
+    } catch {
+      return [];
+    }
+  });
+}
+
+/**
+ * Deep-link starts (`/start promo_x`), kept for attribution in a bot-owned table (not a Sheet tab). The latest
+ * unconsumed one is opened once the user has signed in.
+ */
+export function recordStart(wb: Workbook, telegramId: number, payload: string, now = new Date()): void {
+  wb.db.prepare('INSERT INTO start_payloads(telegram_id, payload, created_at) VALUES (?, ?, ?)').run(telegramId, payload, now.toISOString());
+}
+
+export function takeStart(wb: Workbook, telegramId: number): string | null {
+  return transaction(wb.db, () => {
+    const row = wb.db
+      .prepare('SELECT id, payload FROM start_payloads WHERE telegram_id = ? AND consumed_at IS NULL ORDER BY id DESC LIMIT 1')
+      .get(telegramId) as { id: number; payload: string } | undefined;
+    if (!row) return null;
+    wb.db.prepare('UPDATE start_payloads SET consumed_at = ? WHERE telegram_id = ? AND consumed_at IS NULL').run(new Date().toISOString(), telegramId);
+    return row.payload;
+  });
+}
+
+/** How many starts each payload brought (attribution report). */
+export function startCounts(wb: Workbook): Array<{ payload: string; starts: number; users: number }> {
+  return wb.db
+    .prepare('SELECT payload, count(*) AS starts, count(DISTINCT telegram_id) AS users FROM start_payloads GROUP BY payload ORDER BY starts DESC')
+    .all() as Array<{ payload: string; starts: number; users: number }>;
 }

@@ -29,33 +29,6 @@ const MIGRATIONS: Array<(db: DatabaseSync) => void> = [
       CREATE TABLE sequences (name TEXT PRIMARY KEY, next INTEGER NOT NULL);
     `);
   },
-  // Photos and files of request messages, by Telegram file_id: bot-owned, never sent to the Sheet (it gets a marker).
-  (db) => {
-    db.exec(`
-      CREATE TABLE ticket_attachments (
-        message_id TEXT NOT NULL, position INTEGER NOT NULL, kind TEXT NOT NULL CHECK (kind IN ('photo', 'document')),
-        file_id TEXT NOT NULL, PRIMARY KEY (message_id, position)
-      );
-    `);
-  },
-  // Broadcasts: one row per recipient (the durable exactly-once state), marketing opt-outs, deep-link conversions.
-  (db) => {
-    db.exec(`
-      CREATE TABLE broadcast_recipients (
-        broadcast_id TEXT NOT NULL, telegram_id INTEGER NOT NULL, language TEXT NOT NULL DEFAULT 'ru',
-        state TEXT NOT NULL CHECK (state IN ('pending', 'sending', 'sent', 'failed', 'blocked', 'unknown', 'cancelled')),
-        attempts INTEGER NOT NULL DEFAULT 0, worker TEXT, claimed_at INTEGER, finished_at INTEGER, error TEXT,
-        PRIMARY KEY (broadcast_id, telegram_id)
-      );
-      CREATE INDEX broadcast_recipients_next ON broadcast_recipients(broadcast_id, state, attempts, telegram_id);
-      CREATE TABLE broadcast_runs (broadcast_id TEXT PRIMARY KEY, started_at TEXT NOT NULL, progress_written_at INTEGER NOT NULL DEFAULT 0);
-      CREATE TABLE marketing_optout (telegram_id INTEGER PRIMARY KEY, opted_out_at TEXT NOT NULL);
-      CREATE TABLE broadcast_conversions (
-        broadcast_id TEXT NOT NULL, telegram_id INTEGER NOT NULL, promotion_id TEXT NOT NULL, at TEXT NOT NULL,
-        PRIMARY KEY (broadcast_id, telegram_id)
-      );
-    `);
-  },
   // Deep-link starts (`/start promo_x`) for attribution: bot-owned, not a Sheet tab; the latest unconsumed one opens after sign-in.
   (db) => {
     db.exec(`
@@ -65,13 +38,13 @@ const MIGRATIONS: Array<(db: DatabaseSync) => void> = [
       CREATE INDEX start_payloads_user ON start_payloads(telegram_id, consumed_at);
     `);
   },
-  // Google Sheets sync: what each row's managers' cells last held in the Sheet (to tell a manager's edit from a
-  // bot write still on its way, durably across restarts), and small sync state (e.g. which promotions were live).
+  // Photos and files of request messages, by Telegram file_id: bot-owned, never sent to the Sheet (it gets a marker).
   (db) => {
     db.exec(`
-      CREATE TABLE sheet_rows (tab TEXT NOT NULL, id TEXT NOT NULL, cells TEXT NOT NULL, PRIMARY KEY (tab, id)) WITHOUT ROWID;
-      CREATE TABLE sync_state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-      CREATE INDEX outbox_row ON outbox(tab, row_id);
+      CREATE TABLE ticket_attachments (
+        message_id TEXT NOT NULL, position INTEGER NOT NULL, kind TEXT NOT NULL CHECK (kind IN ('photo', 'document')),
+        file_id TEXT NOT NULL, PRIMARY KEY (message_id, position)
+      );
     `);
   },
 ];

@@ -1,39 +1,78 @@
-import { Composer, InlineKeyboard } from 'grammy';
-import type { Promotion } from '@mb/contracts';
+import { Composer, GrammyError } from 'grammy';
+import { hears } from '@grammyjs/i18n';
+import { callErrorCode } from '@mb/service-kit';
 import type { BotContext } from '../context.ts';
+import { findByRef, promotionCard, type Card } from '../promotion-card.ts';
 
+/** Live promotions for the user's segment, one card a page, with "take part" or the link, and paging buttons. */
 export const promotionsFeature = new Composer<BotContext>();
 const privateChat = promotionsFeature.chatType('private');
 
-const PAGE = 'pr:p:';
+const live = (ctx: BotContext) => ctx.deps.sheets.catalog.promotions.query({ segment: ctx.account?.status === 'active' ? ctx.account.segment : null });
 
-function card(ctx: BotContext, p: Promotion, page: number, pages: number) {
-  const text = [`<b>${escapeHtml(p.title)}</b>`, ctx.t('promotion-dates', { from: p.startsAt || '…', to: p.endsAt || '…' }), '', escapeHtml(p.description)].join('\n');
-  const keyboard = new InlineKeyboard();
-  if (p.cta === 'link' && p.linkUrl) keyboard.url(ctx.t('promotion-open-link'), p.linkUrl);
-  else keyboard.text(ctx.t('promotion-participate'), `pr:j:${p.id}`);
-  keyboard.row();
-  if (page > 0) keyboard.text(ctx.t('button-prev'), `${PAGE}${page - 1}`);
-  if (page < pages - 1) keyboard.text(ctx.t('button-next'), `${PAGE}${page + 1}`);
-  return { text: `${ctx.t('promotions-header', { page: page + 1, pages })}\n\n${text}`, keyboard };
+async function send(ctx: BotContext, card: Card) {
+  if (card.photo) return ctx.replyWithPhoto(card.photo, { caption: card.text, parse_mode: 'HTML', reply_markup: card.keyboard });
+  return ctx.reply(card.text, { parse_mode: 'HTML', reply_markup: card.keyboard, link_preview_options: { is_disabled: true } });
 }
 
-export function escapeHtml(s: string): string {
-  return s.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+/** Edits the card in place (text ↔ text, photo ↔ photo); a change of kind replaces the message. */
+async function edit(ctx: BotContext, card: Card) {
+  const message = ctx.callbackQuery?.message;
+  const hadPhoto = !!message && 'photo' in message && !!message.photo;
+  try {
+    if (card.photo && hadPhoto) return await ctx.editMessageMedia({ type: 'photo', media: card.photo, caption: card.text, parse_mode: 'HTML' }, { reply_markup: card.keyboard });
+    if (!card.photo && !hadPhoto) return await ctx.editMessageText(card.text, { parse_mode: 'HTML', reply_markup: card.keyboard, link_preview_options: { is_disabled: true } });
+  } catch (error) {
+    if (error instanceof GrammyError && error.description.includes('message is not modified')) return;
+    throw error;
+  }
+  await ctx.deleteMessage().catch(() => undefined);
+  return send(ctx, card);
 }
 
-async function showPage(ctx: BotContext, page: number, edit: boolean) {
-  const list = await ctx.deps.sheets.catalog.promotions.query({ segment: ctx.account?.status === 'active' ? ctx.account.segment : null });
-  if (list.length === 0) return ctx.reply(ctx.t('promotions-empty'));
+async function showPage(ctx: BotContext, page: number, inPlace: boolean) {
+  const list = await live(ctx);
+  if (list.length === 0) return inPlace ? ctx.editMessageText(ctx.t('promotions-empty')) : ctx.reply(ctx.t('promotions-empty'));
   const index = Math.min(Math.max(page, 0), list.length - 1);
-  const { text, keyboard } = card(ctx, list[index]!, index, list.length);
-  if (edit) return ctx.editMessageText(text, { parse_mode: 'HTML', reply_markup: keyboard });
-  return ctx.reply(text, { parse_mode: 'HTML', reply_markup: keyboard });
+  const card = promotionCard(ctx, list[index]!, index, list.length, await ctx.i18n.getLocale());
+  return inPlace ? edit(ctx, card) : send(ctx, card);
+}
+
+/** Opens one promotion (a deep link); one the user may not see, or that ended, is answered as unavailable. */
+export async function openPromotion(ctx: BotContext, id: string): Promise<void> {
+  const list = await live(ctx);
+  const index = list.findIndex((p) => p.id === id);
+  if (index < 0) {
+    await ctx.reply(ctx.t('promotion-unavailable'));
+    return;
+  }
+  await send(ctx, promotionCard(ctx, list[index]!, index, list.length, await ctx.i18n.getLocale()));
 }
 
 privateChat.command('promotions', (ctx) => showPage(ctx, 0, false));
-privateChat.hears([/^🎁/], (ctx) => showPage(ctx, 0, false));
+privateChat.filter(hears('menu-promotions'), (ctx) => showPage(ctx, 0, false));
 privateChat.callbackQuery(/^pr:p:(\d{1,4})$/, async (ctx) => {
   await ctx.answerCallbackQuery();
   await showPage(ctx, Number(ctx.match[1]), true);
+});
+
+privateChat.callbackQuery(/^pr:([jh]):(.+)$/, async (ctx) => {
+  const funnel = ctx.deps.funnel;
+  const promotion = findByRef(await live(ctx), ctx.match[1] as 'j' | 'h', ctx.match[2]!);
+  const unavailable = () => {
+    funnel?.participations.inc({ result: 'unavailable' });
+    return ctx.answerCallbackQuery({ text: ctx.t('promotion-unavailable'), show_alert: true });
+  };
+  if (!promotion) return unavailable();
+  let created: boolean;
+  try {
+    ({ created } = await ctx.deps.sheets.participations.create.mutate({ telegramId: ctx.from.id, promotionId: promotion.id }));
+  } catch (error) {
+    if (['NOT_FOUND', 'PRECONDITION_FAILED'].includes(callErrorCode(error))) return unavailable();
+    throw error;
+  }
+  funnel?.participations.inc({ result: created ? 'created' : 'already' });
+  // The row is committed (and queued for the Sheet) by now: only then is the user told.
+  await ctx.answerCallbackQuery({ text: ctx.t(created ? 'participation-done-short' : 'participation-already', { title: promotion.title }), show_alert: !created });
+  if (created) await ctx.reply(ctx.t('participation-done', { title: promotion.title }));
 });

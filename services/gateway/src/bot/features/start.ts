@@ -1,19 +1,38 @@
-import { Composer, Keyboard } from 'grammy';
+import { Composer } from 'grammy';
 import type { BotContext } from '../context.ts';
-import { mainMenu } from '../keyboards.ts';
+import { contactKeyboard, mainMenu } from '../keyboards.ts';
+import { openPromotion } from './promotions.ts';
 
+/** `/start [payload]`: greets with Settings' welcome text; a deep link is recorded first, then opened when signed in. */
 export const startFeature = new Composer<BotContext>();
 const privateChat = startFeature.chatType('private');
 
+const PROMO = /^promo_([A-Za-z0-9_-]{1,58})$/;
+
 privateChat.command('start', async (ctx) => {
-  const settings = await ctx.deps.sheets.catalog.settings.query();
-  if (ctx.account?.status === 'active') {
-    await ctx.reply(settings.welcomeText, { reply_markup: mainMenu(ctx) });
-    return;
+  const payload = ctx.match.trim();
+  const { sheets } = ctx.deps;
+  if (/^[A-Za-z0-9_-]{1,64}$/.test(payload)) {
+    await sheets.users.recordStart.mutate({ telegramId: ctx.from.id, payload });
+    ctx.deps.funnel?.deepLinks.inc({ kind: PROMO.test(payload) ? 'promo' : 'other' });
   }
-  await ctx.reply(`${settings.welcomeText}\n\n${ctx.t('start-share-phone')}`, {
-    reply_markup: new Keyboard().requestContact(ctx.t('button-share-phone')).resized().oneTime(),
-  });
+  const settings = await sheets.catalog.settings.query();
+  const account = ctx.account;
+  if (account?.status === 'blocked') return ctx.reply(ctx.t('signin-blocked'), { reply_markup: { remove_keyboard: true } });
+  if (account?.status === 'pending') return ctx.reply(ctx.t('signin-pending'));
+  if (account?.status !== 'active') {
+    return ctx.reply(`${settings.welcomeText}\n\n${ctx.t('start-share-phone')}`, { reply_markup: contactKeyboard(ctx) });
+  }
+  await sheets.users.seen.mutate({ telegramId: ctx.from.id });
+  await ctx.reply(settings.welcomeText, { reply_markup: mainMenu(ctx) });
+  // Signed in already: the deep link opens now (and is not opened again at the next sign-in).
+  if (payload) await openStartPayload(ctx);
 });
 
-privateChat.command('menu', (ctx) => ctx.reply(ctx.t('menu-title'), { reply_markup: mainMenu(ctx) }));
+/** After a sign-in: opens the promotion of a deep link the user came with, if any. */
+export async function openStartPayload(ctx: BotContext): Promise<void> {
+  if (!ctx.from) return;
+  const { payload } = await ctx.deps.sheets.users.takeStart.mutate({ telegramId: ctx.from.id });
+  const promo = payload ? PROMO.exec(payload) : null;
+  if (promo) await openPromotion(ctx, promo[1]!);
+}

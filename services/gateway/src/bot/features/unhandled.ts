@@ -1,9 +1,20 @@
 import { Composer } from 'grammy';
 import type { BotContext } from '../context.ts';
 
-/** Last in the chain: answers what nothing else took, without ever replying in groups (no reply loops). */
+/**
+ * Last in the chain: answers what nothing else took, once, and only in private chats (never in groups, so no reply
+ * loops). Edited messages, reactions, member updates and unknown update types end here silently.
+ */
 export const unhandledFeature = new Composer<BotContext>();
 const privateChat = unhandledFeature.chatType('private');
 
-privateChat.on('callback_query', (ctx) => ctx.answerCallbackQuery());
-privateChat.on('message:text', (ctx) => (ctx.message.text.startsWith('/') ? ctx.reply(ctx.t('unknown-command')) : undefined));
+/** Telegram never delivers more than 4096 characters; anything longer did not come from Telegram's client. */
+const MAX_TEXT = 4096;
+
+privateChat.on('callback_query', (ctx) => ctx.answerCallbackQuery({ text: ctx.t('button-outdated') }));
+privateChat.on('message:text', (ctx) => {
+  const text = ctx.message.text;
+  if (text.length > MAX_TEXT) return ctx.reply(ctx.t('text-too-long'));
+  return ctx.reply(ctx.t(text.startsWith('/') ? 'unknown-command' : 'not-understood'));
+});
+privateChat.on(['message:sticker', 'message:animation', 'message:voice', 'message:video_note'], (ctx) => ctx.reply(ctx.t('not-understood')));

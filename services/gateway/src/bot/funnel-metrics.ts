@@ -1,0 +1,28 @@
+import { Counter, type Registry } from 'prom-client';
+
+/** The chat funnel: sign-ins by outcome, deep-link starts, participations by result, floods dropped. */
+export type FunnelMetrics = {
+  signIns: Counter<'outcome'>;
+  deepLinks: Counter<'kind'>;
+  participations: Counter<'result'>;
+  floodDropped: Counter;
+};
+
+export function createFunnelMetrics(registry: Registry): FunnelMetrics {
+  return {
+    signIns: new Counter({
+      name: 'gateway_signins_total',
+      help: 'Sign-in attempts by outcome (signed_in, registered, pending_created, pending, blocked, foreign_contact, invalid_phone).',
+      labelNames: ['outcome'],
+      registers: [registry],
+    }),
+    deepLinks: new Counter({ name: 'gateway_deep_link_starts_total', help: '/start with a payload, by kind (promo, other).', labelNames: ['kind'], registers: [registry] }),
+    participations: new Counter({
+      name: 'gateway_participations_total',
+      help: '"Take part" presses by result (created, already, unavailable).',
+      labelNames: ['result'],
+      registers: [registry],
+    }),
+    floodDropped: new Counter({ name: 'gateway_flood_dropped_total', help: 'Updates dropped by the per-user flood control.', registers: [registry] }),
+  };
+}

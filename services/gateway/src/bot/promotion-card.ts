@@ -1,0 +1,57 @@
+import { createHash } from 'node:crypto';
+import { InlineKeyboard } from 'grammy';
+import type { Promotion } from '@mb/contracts';
+import type { BotContext } from './context.ts';
+
+/** Telegram's limits: a photo caption is at most 1024 characters, a message 4096; callback_data at most 64 bytes. */
+const CAPTION_MAX = 1024;
+const TEXT_MAX = 4096;
+const CALLBACK_MAX_BYTES = 64;
+
+export function escapeHtml(s: string): string {
+  return s.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+}
+
+const hashOf = (id: string) => createHash('sha256').update(id).digest('base64url').slice(0, 22);
+
+/**
+ * The "take part" button's data: `pr:j:<id>` when it fits in 64 bytes; managers type ids, so a longer one is sent as
+ * `pr:h:<hash of the id>` and found again among the live promotions (`findByRef`).
+ */
+export function joinData(id: string): string {
+  const plain = `pr:j:${id}`;
+  return Buffer.byteLength(plain, 'utf8') <= CALLBACK_MAX_BYTES ? plain : `pr:h:${hashOf(id)}`;
+}
+
+export function findByRef(list: Promotion[], kind: 'j' | 'h', ref: string): Promotion | undefined {
+  return list.find((p) => (kind === 'j' ? p.id === ref : hashOf(p.id) === ref));
+}
+
+function formatDate(value: string, locale: string): string {
+  const time = Date.parse(value);
+  if (value === '' || Number.isNaN(time)) return '…';
+  return new Intl.DateTimeFormat(locale === 'en' ? 'en-GB' : 'ru-RU', { dateStyle: 'long', timeZone: 'UTC' }).format(time);
+}
+
+export type Card = { text: string; photo: string | null; keyboard: InlineKeyboard };
+
+/** One promotion as a message: header with the position, title, dates, description, its call to action, paging. */
+export function promotionCard(ctx: BotContext, p: Promotion, page: number, pages: number, locale: string): Card {
+  const photo = /^https?:\/\//.test(p.imageUrl) ? p.imageUrl : null;
+  const head = [
+    ctx.t('promotions-header', { page: page + 1, pages }),
+    '',
+    `<b>${escapeHtml(p.title)}</b>`,
+    ctx.t('promotion-dates', { from: formatDate(p.startsAt, locale), to: formatDate(p.endsAt, locale) }),
+    '',
+  ].join('\n');
+  const room = (photo ? CAPTION_MAX : TEXT_MAX) - head.length - 10;
+  const description = p.description.length > room ? `${p.description.slice(0, room)}…` : p.description;
+  const keyboard = new InlineKeyboard();
+  if (p.cta === 'link' && /^https?:\/\//.test(p.linkUrl)) keyboard.url(ctx.t('promotion-open-link'), p.linkUrl);
+  else if (p.cta === 'participate') keyboard.text(ctx.t('promotion-participate'), joinData(p.id));
+  keyboard.row();
+  if (page > 0) keyboard.text(ctx.t('button-prev'), `pr:p:${page - 1}`);
+  if (page < pages - 1) keyboard.text(ctx.t('button-next'), `pr:p:${page + 1}`);
+  return { text: head + escapeHtml(description), photo, keyboard };
+}
