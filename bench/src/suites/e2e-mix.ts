@@ -1,0 +1,68 @@
+import { join } from 'node:path';
+import { startBotApi } from '../harness/bot-api.ts';
+import { MixDriver, type MixResult } from '../harness/mix.ts';
+import { seedSignedInUsers } from '../harness/seed.ts';
+import { startProcessStack, waitReady, type ProcessStack } from '../harness/stack.ts';
+import { makeUsers } from '../harness/updates.ts';
+import type { BenchContext, BenchRow, BenchSuite } from '../suite.ts';
+
+export const MIX_USERS = 10_000;
+
+/** The stack with `totalUsers` signed-in users in the workbook, the mix driver wired to its Bot API double. */
+export async function startMixStack(totalUsers: number) {
+  const users = makeUsers(MIX_USERS);
+  const driver = new MixDriver(users);
+  const botApi = await startBotApi(driver.onCall);
+  let stack: ProcessStack;
+  try {
+    stack = await startProcessStack({ apiRoot: botApi.api.url, beforeGateway: ({ dir }) => seedSignedInUsers(join(dir, 'workbook.sqlite'), users, totalUsers) });
+  } catch (error) {
+    await botApi.close();
+    throw error;
+  }
+  await waitReady(`${stack.gateway.url}/readyz`);
+  const stop = async () => {
+    await stack.stop();
+    await botApi.close();
+  };
+  return { users, driver, botApi, stack, stop };
+}
+
+/** Warm-up at half the rate (not recorded), then the measured run. */
+export async function runMix(ctx: BenchContext, mix: Awaited<ReturnType<typeof startMixStack>>, rate: number, seconds: number): Promise<MixResult> {
+  const opts = { url: mix.stack.webhookUrl, secret: mix.stack.secret };
+  await mix.driver.run({ ...opts, rate: rate / 2, seconds: ctx.quick ? 2 : 5, record: false });
+  const result = await mix.driver.run({ ...opts, rate, seconds, record: true });
+  ctx.log(
+    `mix at ${rate}/s for ${seconds} s: sent ${result.sent}, answered ${result.answered} (${result.rate.toFixed(0)}/s), lost ${result.lost}, non-2xx ${result.non2xx}, ` +
+      `p50 ${result.p50Ms.toFixed(1)} ms, p99 ${result.p99Ms.toFixed(1)} ms, max ${result.maxMs.toFixed(0)} ms`,
+  );
+  ctx.log(`p99 by scenario: ${Object.entries(result.byScenario).map(([k, v]) => `${k} ${v.p99Ms.toFixed(0)} ms (${v.answered})`).join(', ')}`);
+  for (const s of mix.stack.services) if (s.errors) ctx.log(`${s.name} logged ${s.errors} errors, last: ${s.lastErrors.at(-1)}`);
+  return result;
+}
+
+const suite: BenchSuite = {
+  name: 'e2e-mix',
+  description: `a realistic mix from ${MIX_USERS.toLocaleString('en-US')} signed-in users, update posted → reply at the Bot API double`,
+  async run(ctx): Promise<BenchRow[]> {
+    const rate = ctx.quick ? 300 : 1000;
+    const seconds = ctx.quick ? 8 : 30;
+    const mix = await startMixStack(MIX_USERS);
+    try {
+      const cpu0 = mix.stack.services.map((s) => s.cpuSeconds());
+      const r = await runMix(ctx, mix, rate, seconds);
+      const cpu = mix.stack.services.map((s, i) => `${s.name} ${((s.cpuSeconds() - cpu0[i]!) / (seconds + (ctx.quick ? 2 : 5))).toFixed(2)}`).join(', ');
+      const mixNote = `offered ${rate}/s; scenarios ${r.scenarios.join(', ')}; CPU cores ${cpu}`;
+      return [
+        { suite: this.name, metric: 'answered updates/s', value: r.rate, unit: '/s', goal: '≥ 1000', note: mixNote },
+        { suite: this.name, metric: 'update → reply p50', value: r.p50Ms, unit: 'ms' },
+        { suite: this.name, metric: 'update → reply p99', value: r.p99Ms, unit: 'ms', goal: '≤ 250', note: `max ${r.maxMs.toFixed(0)} ms` },
+        { suite: this.name, metric: 'unanswered + non-2xx', value: r.lost + r.non2xx, unit: '', goal: '= 0', note: `${r.answered} of ${r.sent} answered within 10 s` },
+      ];
+    } finally {
+      await mix.stop();
+    }
+  },
+};
+export default suite;
