@@ -1,4 +1,4 @@
-import { createTRPCClient, httpBatchLink, TRPCClientError } from '@trpc/client';
+import { createTRPCClient, httpBatchLink, httpBatchStreamLink, splitLink, TRPCClientError } from '@trpc/client';
 import type { MiniAppOutputs, MiniAppRouter } from '@mb/gateway/miniapp-router-type';
 import { hasText, t } from './i18n.ts';
 
@@ -10,8 +10,17 @@ export type RequestThread = MiniAppOutputs['requests']['get'];
 
 /** The gateway's Mini App API; every call carries `Authorization: tma <initData>`. */
 export function createApi(initData: string) {
+  const url = new URL('../api/trpc', location.href).href;
+  const headers = () => ({ authorization: `tma ${initData}` });
   return createTRPCClient<MiniAppRouter>({
-    links: [httpBatchLink({ url: new URL('../api/trpc', location.href).href, headers: () => ({ authorization: `tma ${initData}` }) })],
+    links: [
+      splitLink({
+        // The assistant's answer streams as JSON lines; everything else is batched.
+        condition: (op) => op.path === 'assistant.askStream',
+        true: httpBatchStreamLink({ url, headers, maxItems: 1 }),
+        false: httpBatchLink({ url, headers }),
+      }),
+    ],
   });
 }
 

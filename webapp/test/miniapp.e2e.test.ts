@@ -2,13 +2,14 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signInitData, startStack, TEST_TOKEN, type Stack } from '@mb/testing';
+import { OpenAiDouble, signInitData, startStack, TEST_TOKEN, type Stack } from '@mb/testing';
 import { ARTIFACTS, buildWebapp, DARK, emit, launchChromium, launchUrl, mainButton, telegramEvents, telegramPage } from './telegram-env.ts';
 
 const CLIENT = { id: 777, first_name: 'Пётр', language_code: 'ru' };
 const MANAGER = { id: 888, first_name: 'Maria', language_code: 'en' };
 
 let stack: Stack;
+let model: OpenAiDouble;
 let webapp: Awaited<ReturnType<typeof buildWebapp>>;
 let browser: Awaited<ReturnType<typeof launchChromium>>;
 let context: BrowserContext;
@@ -17,7 +18,11 @@ const shot = (page: Page, name: string) => page.screenshot({ path: join(ARTIFACT
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   webapp = await buildWebapp();
-  stack = await startStack({ gateway: { webappDist: webapp.dist } });
+  model = await new OpenAiDouble().start();
+  stack = await startStack({
+    gateway: { webappDist: webapp.dist },
+    assistant: { llm: { apiKey: 'sk-test', baseURL: model.url, model: 'gpt-test', api: 'responses', timeoutMs: 5000, maxRetries: 0, idleMs: 5000 }, deadlineMs: 20_000 },
+  });
   stack.sheets.wb.update('Users', 'U-4', { telegram_id: String(CLIENT.id) }); // Пётр Клиентов, retail client
   stack.sheets.wb.update('Users', 'U-2', { telegram_id: String(MANAGER.id), language: 'en' }); // Мария Менеджерова, manager
   browser = await launchChromium();
@@ -27,6 +32,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await stack?.close();
+  await model?.close();
   webapp?.remove();
 });
 
@@ -95,12 +101,26 @@ describe('the Mini App in Telegram (headless Chromium)', () => {
     await page.close();
   });
 
-  it('assistant: asks a question and shows the answer', async () => {
+  it('assistant: the answer streams in as the model writes it, then shows its sources', async () => {
+    const answer = 'Вернуть товар можно в течение 14 дней: оформите обращение с категорией «Проблема» [faq-5].';
+    model.next({ kind: 'text', text: answer, chunks: 6, delayMs: 150 });
     const page = await open('menu.html?s=assistant', CLIENT);
     await page.locator('#question').fill('Как вернуть товар?');
     await page.locator('#ask').click();
+    // While the answer is still being written, part of it is already on the screen.
+    const partial = await page.waitForFunction(() => {
+      const pending = document.querySelector('#chat .msg.staff.pending p');
+      const text = pending?.textContent ?? '';
+      return text.length > 1 && text !== '…' ? text : null;
+    });
+    const shown = (await partial.jsonValue()) as string;
+    expect(answer.startsWith(shown)).toBe(true);
+    expect(shown.length).toBeLessThan(answer.length);
     await page.locator('#chat .msg.staff:not(.pending)').waitFor();
-    expect(await page.locator('#chat .msg.staff').textContent()).toContain('14 дней');
+    const final = await page.locator('#chat .msg.staff').textContent();
+    expect(final).toContain('Вернуть товар можно в течение 14 дней');
+    expect(final).not.toContain('[faq-5]');
+    expect(final).toContain('Источники: Как вернуть товар?');
     await shot(page, 'menu-assistant');
     await page.close();
   });

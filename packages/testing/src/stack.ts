@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger, listen } from '@mb/service-kit';
-import { createAssistantApp } from '@mb/assistant/app';
+import { createAssistantApp, type AssistantAppOptions } from '@mb/assistant/app';
 import { createGatewayApp, type GatewayAppOptions } from '@mb/gateway/app';
 import { createSheetsApp } from '@mb/sheets/app';
 
@@ -16,12 +16,12 @@ export type Stack = Awaited<ReturnType<typeof startStack>>;
  * All three services in this process on free ports, with a fresh workbook, as `npm start` wires them; the gateway's
  * Bot API is whatever `apiRoot` points at (a BotApiDouble), or the sandbox when `botToken` is null.
  */
-export async function startStack(opts: { apiRoot?: string; botToken?: string | null; gateway?: Partial<GatewayAppOptions>; dir?: string } = {}) {
+export async function startStack(opts: { apiRoot?: string; botToken?: string | null; gateway?: Partial<GatewayAppOptions>; assistant?: Partial<AssistantAppOptions>; dir?: string } = {}) {
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'mb-stack-'));
   const logger = createLogger('test', process.env['LOG_LEVEL'] ?? 'silent');
   const sheets = createSheetsApp({ dbPath: join(dir, 'workbook.sqlite'), internalToken: TEST_INTERNAL_TOKEN, logger });
   const sheetsUrl = `http://127.0.0.1:${await listen(sheets.server, 0, '127.0.0.1')}`;
-  const assistant = createAssistantApp({ sheetsUrl, internalToken: TEST_INTERNAL_TOKEN, logger });
+  const assistant = createAssistantApp({ sheetsUrl, internalToken: TEST_INTERNAL_TOKEN, logger, ...opts.assistant });
   const assistantUrl = `http://127.0.0.1:${await listen(assistant.server, 0, '127.0.0.1')}`;
   const token = opts.botToken === null ? undefined : (opts.botToken ?? TEST_TOKEN);
   const gateway = createGatewayApp({

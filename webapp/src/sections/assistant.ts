@@ -1,10 +1,10 @@
 import { errorText } from '../api.ts';
 import { fill, h } from '../dom.ts';
-import { t } from '../i18n.ts';
+import { hasText, t } from '../i18n.ts';
 import { haptic, setBackButton, setMainButton } from '../telegram.ts';
 import type { Section } from './nav.ts';
 
-/** A chat with the assistant: the question, then its answer with the sources it used. */
+/** A chat with the assistant: the answer appears as it is written, then its sources (or an offer to ask a manager). */
 export const assistantSection: Section = (s, root, nav) => {
   setBackButton(() => nav.home());
   setMainButton(null);
@@ -19,11 +19,24 @@ export const assistantSection: Section = (s, root, nav) => {
     input.value = '';
     button.disabled = true;
     log.append(h('li', { class: 'msg user' }, h('p', {}, question)));
-    const answer = h('li', { class: 'msg staff pending', 'aria-busy': 'true' }, h('p', {}, '…'));
+    const text = h('p', {}, '…');
+    const answer = h('li', { class: 'msg staff pending', 'aria-busy': 'true' }, text);
     log.append(answer);
     try {
-      const result = await s.api.assistant.ask.mutate({ question });
-      fill(answer, h('p', {}, result.text), result.sources.length > 0 && h('p', { class: 'hint' }, t('assistant.sources', { list: result.sources.map((x) => x.title).join(', ') })));
+      let streamed = '';
+      for await (const chunk of await s.api.assistant.askStream.mutate({ question })) {
+        if (chunk.type === 'delta') {
+          streamed += chunk.text;
+          text.textContent = streamed;
+        } else if (chunk.type === 'error') {
+          const key = `error.${chunk.reason}`;
+          fill(answer, h('p', { class: 'error' }, hasText(key) ? t(key) : t('error.unknown')));
+        } else if (chunk.answered) {
+          fill(answer, h('p', {}, chunk.text), chunk.sources.length > 0 && h('p', { class: 'hint' }, t('assistant.sources', { list: chunk.sources.map((x) => x.title).join(', ') })));
+        } else {
+          fill(answer, h('p', {}, t('assistant.unanswered')), h('button', { class: 'button secondary', onclick: () => nav.go('requests', { new: '1' }) }, t('requests.new')));
+        }
+      }
     } catch (error) {
       fill(answer, h('p', { class: 'error' }, errorText(error)));
     } finally {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { askAssistant, languageOf } from './assistant.ts';
+import { askAssistant, askAssistantStream, languageOf } from './assistant.ts';
 import { getPromotion, listPromotions, myParticipations, participate } from './promotions.ts';
 import { closeRequest, createRequest, myRequests, replyToRequest, requestCategories, requestThread } from './requests.ts';
 import { staffCounts } from './staff.ts';
@@ -9,6 +9,7 @@ const PromotionId = z.object({ id: z.string().trim().min(1).max(100) });
 const RequestId = z.object({ id: z.string().regex(/^T-\d{1,9}$/, 'expected a request id like T-1001') });
 const RequestText = z.string().trim().min(1, 'the text is empty').max(4000, 'at most 4000 characters');
 export const MAX_QUESTION_LENGTH = 2000;
+const Question = z.object({ question: z.string().trim().min(1, 'the question is empty').max(MAX_QUESTION_LENGTH, `at most ${MAX_QUESTION_LENGTH} characters`) });
 
 export const miniAppRouter = router({
   /** Who is asking, whether they have signed in in the chat, and where the bot is. */
@@ -41,9 +42,10 @@ export const miniAppRouter = router({
     close: signedInProcedure.input(RequestId).mutation(({ ctx, input }) => closeRequest(ctx.clients, ctx.user.id, input.id)),
   }),
   assistant: router({
-    ask: signedInProcedure
-      .input(z.object({ question: z.string().trim().min(1).max(MAX_QUESTION_LENGTH) }))
-      .mutation(({ ctx, input }) => askAssistant(ctx.clients, ctx.user, ctx.account, input.question)),
+    /** The whole answer at once. */
+    ask: signedInProcedure.input(Question).mutation(({ ctx, input }) => askAssistant(ctx.clients, ctx.user, ctx.account, input.question)),
+    /** The answer as it is written (JSON lines; the webapp calls it through httpBatchStreamLink). */
+    askStream: signedInProcedure.input(Question).mutation(({ ctx, input, signal }) => askAssistantStream(ctx.clients, ctx.user, ctx.account, input.question, signal)),
   }),
   staff: router({
     counts: staffProcedure.query(({ ctx }) => staffCounts(ctx.clients)),
