@@ -1,7 +1,7 @@
-/** The service metric names a PromQL expression reads (`gateway_…`, `sheets_…`, `assistant_…`), without duplicates. */
+/** The metric names a PromQL expression reads from the services (`gateway_…`, `sheets_…`, `assistant_…`, `process_…`, `nodejs_…`), without duplicates. */
 export function metricNames(expr: string): string[] {
   const code = expr.replace(/"(?:[^"\\]|\\.)*"/g, '""').replace(/\{[^}]*\}/g, '{}');
-  return [...new Set(code.match(/\b(?:gateway|sheets|assistant)_[A-Za-z0-9_]+/g) ?? [])];
+  return [...new Set(code.match(/\b(?:gateway|sheets|assistant|process|nodejs)_[A-Za-z0-9_]+/g) ?? [])];
 }
 
 /** Names a scrape of `/metrics` exposes: every family from `# TYPE`, plus a histogram's `_bucket`, `_count`, `_sum`. */

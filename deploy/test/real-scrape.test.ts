@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
+import { dashboardExprs } from '../src/dashboard-exprs.ts';
 import { DEPLOY_DIR } from '../src/rule-files.ts';
 import { startActiveStack, type RunningStack } from './running-stack.ts';
 
@@ -109,6 +110,15 @@ describe('a real Prometheus with the project prometheus.yml', () => {
     expect(calls.map((r) => r.metric['target'])).toContain('sheets');
     const served = await query('sum(sheets_trpc_server_duration_seconds_count{job="sheets",result="ok"})');
     expect(Number(served[0]?.value[1] ?? 0)).toBeGreaterThan(0);
+  });
+
+  it('accepts every dashboard query (PromQL that Prometheus 2.42 parses and evaluates)', async () => {
+    const failures: string[] = [];
+    for (const { where, expr } of dashboardExprs()) {
+      const res = await fetch(`${promUrl}/api/v1/query?query=${encodeURIComponent(expr.replaceAll('$__rate_interval', '1m'))}`);
+      if (!res.ok) failures.push(`${where}: ${res.status} ${await res.text()}`);
+    }
+    expect(failures).toEqual([]);
   });
 
   it('loads every rule group of the project without evaluation errors', async () => {

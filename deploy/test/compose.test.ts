@@ -1,0 +1,147 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { DEPLOY_DIR, ROOT_DIR } from '../src/rule-files.ts';
+
+// No Docker engine here: `docker compose config` cannot run, so the file's structure is checked as far as it can be.
+type Healthcheck = { test: string[] | string; interval?: string; timeout?: string; retries?: number };
+type Service = {
+  build?: { context: string; dockerfile: string; target?: string };
+  image?: string;
+  restart?: string;
+  environment?: Record<string, string>;
+  volumes?: string[];
+  ports?: string[];
+  depends_on?: Record<string, { condition: string }>;
+  healthcheck?: Healthcheck;
+};
+type Compose = { services: Record<string, Service>; volumes: Record<string, unknown> };
+
+const composeText = readFileSync(`${ROOT_DIR}docker-compose.yml`, 'utf8');
+const compose = parse(composeText, { merge: true }) as Compose;
+const dockerfile = readFileSync(`${ROOT_DIR}Dockerfile`, 'utf8');
+const APP = ['gateway', 'sheets', 'assistant'] as const;
+
+/** The variables a service's env.ts reads: the keys of its zod schema. */
+function envKeys(service: string): string[] {
+  const source = readFileSync(`${ROOT_DIR}services/${service}/src/env.ts`, 'utf8');
+  return [...new Set([...source.matchAll(/^\s+([A-Z][A-Z0-9_]+):/gm)].map((m) => m[1]!))];
+}
+
+/** Dockerfile stages: name → the lines of the stage. */
+function stages(): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  let current: string[] = [];
+  for (const line of dockerfile.split('\n')) {
+    const from = /^FROM\s+\S+(?:\s+AS\s+(\S+))?/i.exec(line);
+    if (from) out.set(from[1] ?? `stage${out.size}`, (current = []));
+    current.push(line);
+  }
+  return out;
+}
+
+describe('docker-compose.yml', () => {
+  it('runs the three services, Redis, Prometheus and Grafana, each restarted and health-checked', () => {
+    expect(Object.keys(compose.services).sort()).toEqual(['assistant', 'gateway', 'grafana', 'prometheus', 'redis', 'sheets']);
+    for (const [name, s] of Object.entries(compose.services)) {
+      expect(s.restart, `${name} restart`).toMatch(/^(unless-stopped|always)$/);
+      expect(s.healthcheck?.test, `${name} healthcheck`).toBeTruthy();
+      expect(s.image ?? s.build, `${name} image or build`).toBeTruthy();
+    }
+  });
+
+  it('keeps each SQLite file on a named volume at /data, and declares every named volume', () => {
+    const paths = { gateway: 'GATEWAY_DB_PATH', sheets: 'SHEETS_DB_PATH', assistant: 'ASSISTANT_DB_PATH' } as const;
+    for (const service of APP) {
+      const s = compose.services[service]!;
+      expect(s.environment?.[paths[service]], `${service} ${paths[service]}`).toMatch(/^\/data\/[\w-]+\.sqlite$/);
+      expect(s.volumes ?? [], `${service} volumes`).toContain(`${service}-data:/data`);
+    }
+    const named = Object.values(compose.services).flatMap((s) => s.volumes ?? []).map((v) => v.split(':')[0]!).filter((v) => !v.startsWith('.') && !v.startsWith('/') && !v.startsWith('$'));
+    for (const v of named) expect(Object.keys(compose.volumes), `volume ${v} declared`).toContain(v);
+  });
+
+  it('passes through every environment variable each service reads', () => {
+    for (const service of APP) {
+      const env = compose.services[service]!.environment ?? {};
+      const missing = envKeys(service).filter((k) => !(k in env));
+      expect(missing, `${service}: variables its env.ts reads but docker-compose.yml does not pass`).toEqual([]);
+    }
+  });
+
+  it('uses only well-formed ${VAR}, ${VAR:-default} and ${VAR:?message} substitutions, and requires the secrets', () => {
+    const subs = [...composeText.matchAll(/\$\{[^}]*\}/g)].map((m) => m[0]);
+    expect(subs.length).toBeGreaterThan(10);
+    for (const sub of subs) expect(sub).toMatch(/^\$\{[A-Z_][A-Z0-9_]*(?::?[-?][^}]*)?\}$/);
+    expect(compose.services['gateway']!.environment!['INTERNAL_TOKEN']).toMatch(/^\$\{INTERNAL_TOKEN:\?/);
+    expect(compose.services['grafana']!.environment!['GF_SECURITY_ADMIN_PASSWORD']).toMatch(/^\$\{GRAFANA_ADMIN_PASSWORD:\?/);
+  });
+
+  it('starts services after what they depend on, waiting for health where there is a health check', () => {
+    for (const [name, s] of Object.entries(compose.services)) {
+      for (const [dep, { condition }] of Object.entries(s.depends_on ?? {})) {
+        expect(compose.services[dep], `${name} depends on ${dep}`).toBeDefined();
+        if (condition === 'service_healthy') expect(compose.services[dep]!.healthcheck, `${dep} health`).toBeDefined();
+      }
+    }
+    expect(Object.keys(compose.services['gateway']!.depends_on ?? {}).sort()).toEqual(['assistant', 'redis', 'sheets']);
+  });
+
+  it('lets Prometheus scrape exactly the compose services on their ports, with the rule files mounted', () => {
+    const prom = compose.services['prometheus']!;
+    expect(prom.volumes).toContain('./deploy/prometheus:/etc/prometheus:ro');
+    const config = parse(readFileSync(`${DEPLOY_DIR}prometheus/prometheus.yml`, 'utf8')) as { rule_files: string[]; scrape_configs: Array<{ job_name: string; static_configs: Array<{ targets: string[] }> }> };
+    for (const f of config.rule_files) expect(existsSync(`${DEPLOY_DIR}prometheus/${f}`), f).toBe(true);
+    const targets = Object.fromEntries(config.scrape_configs.map((j) => [j.job_name, j.static_configs.flatMap((c) => c.targets)]));
+    const portVar = { gateway: 'GATEWAY_PORT', sheets: 'SHEETS_PORT', assistant: 'ASSISTANT_PORT' } as const;
+    for (const service of APP) expect(targets[service]).toEqual([`${service}:${compose.services[service]!.environment![portVar[service]]}`]);
+  });
+
+  it('provisions Grafana with the Prometheus datasource and every dashboard', () => {
+    const grafana = compose.services['grafana']!;
+    expect(grafana.volumes).toEqual(expect.arrayContaining(['./deploy/grafana/provisioning:/etc/grafana/provisioning:ro', './deploy/grafana/dashboards:/etc/grafana/dashboards:ro']));
+    const ds = parse(readFileSync(`${DEPLOY_DIR}grafana/provisioning/datasources/prometheus.yml`, 'utf8')) as { datasources: Array<{ uid: string; url: string; type: string }> };
+    expect(ds.datasources[0]).toMatchObject({ uid: 'prometheus', type: 'prometheus', url: 'http://prometheus:9090' });
+    const provider = parse(readFileSync(`${DEPLOY_DIR}grafana/provisioning/dashboards/marketingbot.yml`, 'utf8')) as { providers: Array<{ options: { path: string } }> };
+    expect(provider.providers[0]!.options.path).toBe('/etc/grafana/dashboards');
+    const files = readdirSync(`${DEPLOY_DIR}grafana/dashboards`).filter((f) => f.endsWith('.json')).sort();
+    expect(files).toEqual(['assistant.json', 'business.json', 'overview.json', 'sheets.json', 'telegram.json']);
+    for (const f of files) {
+      const d = JSON.parse(readFileSync(`${DEPLOY_DIR}grafana/dashboards/${f}`, 'utf8')) as { uid: string; panels: Array<{ datasource?: { uid: string } }> };
+      expect(d.uid).toMatch(/^mb-/);
+      for (const p of d.panels) if (p.datasource) expect(p.datasource.uid, `${f} datasource`).toBe('prometheus');
+    }
+  });
+});
+
+describe('Dockerfile', () => {
+  it('is multi-stage with a target per service that compose builds', () => {
+    const all = stages();
+    expect(all.size).toBeGreaterThan(4);
+    for (const service of APP) {
+      expect(all.has(service), `stage ${service}`).toBe(true);
+      expect(compose.services[service]!.build).toMatchObject({ context: '.', dockerfile: 'Dockerfile', target: service });
+    }
+  });
+
+  it('runs every service as the unprivileged node user, its own entry point, with only production dependencies', () => {
+    const all = stages();
+    for (const service of APP) {
+      const lines = all.get(service)!;
+      const user = lines.findIndex((l) => /^USER\s+node\s*$/.test(l));
+      const cmd = lines.findIndex((l) => l.startsWith('CMD '));
+      expect(user, `${service} USER node`).toBeGreaterThan(-1);
+      expect(cmd, `${service} CMD after USER`).toBeGreaterThan(user);
+      expect(lines[cmd]).toContain(`services/${service}/src/main.ts`);
+      expect(lines.join('\n')).toContain(`--from=deps-${service} `);
+      expect(all.get(`deps-${service}`)!.join('\n')).toMatch(new RegExp(`npm ci --omit=dev --workspace=@mb/${service}`));
+    }
+    // Nothing after the last USER switches back to root.
+    expect(dockerfile.split('\n').filter((l) => /^USER\s+(root|0)\b/.test(l))).toEqual([]);
+  });
+
+  it('is given a context without node_modules, databases, .git or .env', () => {
+    const ignore = readFileSync(`${ROOT_DIR}.dockerignore`, 'utf8').split('\n');
+    for (const entry of ['node_modules', '**/node_modules', '.git', 'data', '**/*.sqlite', '.env']) expect(ignore).toContain(entry);
+  });
+});
