@@ -25,7 +25,7 @@ export type AskResult = {
   fallbackReason?: FallbackReason;
   /** For `refused`: why. */
   refusal?: 'too_long';
-  /** For `quota`: the daily limit. */
+  /** For `quota`: the daily limit of questions; for `refused`: the longest question allowed (characters). */
   limit?: number;
 };
 export type AskEvent = { type: 'delta'; text: string } | { type: 'final'; result: AskResult };
@@ -62,7 +62,7 @@ export function createAsker(deps: AskerDeps) {
     const question = input.question.trim();
     if (question.length > deps.maxQuestionChars) {
       deps.metrics.requests.inc({ outcome: 'refused' });
-      yield final({ outcome: 'refused', mode: 'retrieval', answered: false, text: '', sources: [], handoff: false, refusal: 'too_long' });
+      yield final({ outcome: 'refused', mode: 'retrieval', answered: false, text: '', sources: [], handoff: false, refusal: 'too_long', limit: deps.maxQuestionChars });
       return;
     }
     const settings = await deps.knowledge.settings();

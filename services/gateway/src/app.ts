@@ -4,6 +4,8 @@ import { autoRetry } from '@grammyjs/auto-retry';
 import type { UserFromGetMe } from 'grammy/types';
 import { Counter, Gauge, Histogram } from 'prom-client';
 import { createBot } from './bot/index.ts';
+import { createAssistantChat } from './assistant/index.ts';
+import type { StreamPacing } from './assistant/stream-to-chat.ts';
 import { setupCommands } from './bot/commands.ts';
 import { createFunnelMetrics } from './bot/funnel-metrics.ts';
 import { createI18n } from './bot/i18n.ts';
@@ -43,6 +45,8 @@ export type GatewayAppOptions = {
   staffChatId?: number;
   /** Per-user incoming flood limit (default 20 updates per 10 s). */
   flood?: FloodLimit;
+  /** How often a streamed assistant answer may update the chat (drafts, edits); tests shorten it. */
+  assistantPacing?: Partial<StreamPacing>;
   /** The change-event consumer: on unless `enabled: false` (GATEWAY_EVENT_CONSUMER=off on all but one replica). */
   events?: { enabled?: boolean; idleMs?: number };
 };
@@ -63,7 +67,8 @@ export function createGatewayApp(opts: GatewayAppOptions) {
   const staffChatId = opts.staffChatId ?? (sandbox ? SANDBOX_STAFF_CHAT_ID : undefined);
 
   const funnel = createFunnelMetrics(registry);
-  const botDeps = { ...clients, logger: opts.logger, publicUrl: opts.publicUrl, funnel, ...(staffChatId !== undefined ? { staffChatOverride: staffChatId } : {}) };
+  const assistantChat = createAssistantChat({ logger: opts.logger, registry, ...(opts.assistantPacing ? { pacing: opts.assistantPacing } : {}) });
+  const botDeps = { ...clients, logger: opts.logger, publicUrl: opts.publicUrl, funnel, assistantChat, ...(staffChatId !== undefined ? { staffChatOverride: staffChatId } : {}) };
   const bot = createBot({
     token: botToken,
     botInfo,
@@ -170,6 +175,7 @@ export function createGatewayApp(opts: GatewayAppOptions) {
   const close = async () => {
     await events.stop();
     await dispatcher.idle();
+    await assistantChat.jobs.idle();
     inbox.close();
   };
   // The emulator delivers updates to our own webhook, on whatever port we end up listening.

@@ -3,10 +3,11 @@ import type { I18nFlavor } from '@grammyjs/i18n';
 import type { User } from '@mb/contracts';
 import type { Logger } from '@mb/service-kit';
 import type { Clients } from '../clients/index.ts';
+import type { AssistantChatDeps } from '../assistant/index.ts';
 import type { FunnelMetrics } from './funnel-metrics.ts';
 
 /** What every handler can use, injected once by createBot. */
-export type BotDeps = Clients & { logger: Logger; publicUrl: string; staffChatOverride?: number; funnel?: FunnelMetrics };
+export type BotDeps = Clients & { logger: Logger; publicUrl: string; staffChatOverride?: number; funnel?: FunnelMetrics; assistantChat?: AssistantChatDeps };
 
 export type BotContext = Context &
   I18nFlavor & {

@@ -9,6 +9,7 @@ import { promotionsFeature } from './features/promotions.ts';
 import { signinFeature } from './features/signin.ts';
 import { startFeature } from './features/start.ts';
 import { unhandledFeature } from './features/unhandled.ts';
+import { assistantFeature } from './features/assistant.ts';
 import { DEFAULT_FLOOD_LIMIT, floodControl, type FloodLimit } from '../telegram/flood-control.ts';
 
 export type CreateBotOptions = {
@@ -43,6 +44,8 @@ export function createBot(opts: CreateBotOptions): Bot<BotContext> {
   features.use(approvalsFeature);
   features.use(menuFeature);
   features.use(promotionsFeature);
+  // Free text no feature above took is a question for the assistant.
+  if (opts.deps.assistantChat) features.use(assistantFeature(opts.deps.assistantChat));
   features.use(unhandledFeature);
 
   bot.catch(handleError);
