@@ -40,8 +40,8 @@ export class SheetsDouble {
   quota = { reads: Infinity, writes: Infinity, windowMs: 60_000 };
   /** 503 for every call while true. */
   down = false;
-  /** Hang every call `ms` before answering; `after` applies a write first (a lost response). */
-  hang: { ms: number; when: 'before' | 'after' } | null = null;
+  /** Hang calls (all, or only the `only` method) `ms` before answering; `after` applies a write first (a lost response). */
+  hang: { ms: number; when: 'before' | 'after'; only?: string } | null = null;
   url = '';
   private readonly tabs = new Map<string, Tab>();
   private readonly served: Array<{ at: number; write: boolean }> = [];
@@ -173,7 +173,7 @@ export class SheetsDouble {
       return fail(429, 'RESOURCE_EXHAUSTED', `Quota exceeded for quota metric '${write ? 'Write' : 'Read'} requests' and limit '${write ? 'Write' : 'Read'} requests per minute per user'.`);
     }
     this.served.push({ at: now, write });
-    const hang = this.hang;
+    const hang = this.hang && (!this.hang.only || this.hang.only === route.name) ? this.hang : null;
     if (hang?.when === 'before') await sleep(hang.ms);
     let result: unknown;
     try {
