@@ -62,3 +62,79 @@ assistant-reset-done = Starting over: I have forgotten our earlier conversation.
 assistant-handoff-created = Request { $id } created, with the conversation attached. A manager will answer here.
 assistant-handoff-empty = Ask a question first; then I can pass it to a manager with the conversation.
 assistant-transcript-no-answer = (no answer in the knowledge base)
+# Requests: docs/requests.md
+status-new = 🆕 new
+status-in_progress = 🛠 in progress
+status-answered = 💬 answered
+status-closed = ✅ closed
+request-sign-in-first = To open a request, please sign in first: /start
+request-choose-category = Choose the topic of your request (/cancel to stop):
+request-category-picked = Topic: { $category }
+request-use-buttons = Choose with a button above, or send /cancel to stop.
+request-write-text = Describe your question in one message.
+request-text-expected = Please send the text of your request (or /cancel to stop).
+request-text-too-long = That is too long: at most { $max } characters, please.
+request-attach = You may attach photos or files (up to { $max }). Press "Done" when ready.
+request-attach-hint = Send a photo or a file, or press "Done" (/cancel to stop).
+request-attached = Attachments: { $count }. Another one, or "Done".
+request-confirm =
+    Please check your request:
+
+    Topic: { $category }
+    { $text }
+    Attachments: { $files }
+
+    Send it?
+button-done = ✅ Done
+button-send = 📨 Send
+button-cancel = ✖️ Cancel
+request-cancelled = Request cancelled; nothing was saved.
+request-nothing-to-cancel = There is nothing to cancel.
+request-created = Request { $id } received. The answer will come here, in this chat; see "My requests" for its status.
+request-failed = Could not save the request. Please try again a bit later.
+my-requests-empty = You have no requests yet.
+my-requests-header = Your requests ({ $from }–{ $to } of { $total }). Tap one to open it:
+request-line = { $id } · { $status } · { $category }
+request-thread-header =
+    Request { $id } · { $category }
+    Status: { $status }
+request-thread-user = 👤 You, { $at }:
+request-thread-staff = 💬 { $name }, { $at }:
+button-add-message = ✍️ Add a message
+button-close-request = ✅ Close the request
+button-back-to-list = ◀️ Back to the list
+request-not-found = Request not found.
+request-reply-prompt = Write your message to request { $id } as a reply to this message (a photo or file is fine too).
+request-message-added = Added to request { $id }.
+request-closed-already = Request { $id } is closed already. If you still need help, open a new one.
+request-closed-by-you = Request { $id } is closed.
+request-rate = Please rate how we helped: 1 is poor, 5 is excellent.
+request-rated = Thank you for the rating!
+request-already-rated = Your rating is saved already, thank you.
+request-answer =
+    💬 Answer to request { $id }:
+
+    { $text }
+request-status-changed = Request { $id }: { $status }
+request-status-answer =
+    Request { $id }: { $status }
+
+    Answer: { $answer }
+staff-card =
+    Request { $id } · { $category }
+    From: { $name } (tg { $telegramId })
+    Status: { $status } · assignee: { $assignee }
+staff-topic-name = { $id } · { $status } · { $name }
+staff-user-message = 👤 { $name }: { $text }
+staff-button-take = 🛠 Take
+staff-button-close = ✅ Close
+staff-only-managers = Only managers and admins can act on requests.
+staff-taken = 🛠 { $id } taken by { $name }
+staff-closed = ✅ { $id } closed by { $name }
+staff-done-taken = Taken
+staff-done-closed = Closed
+staff-taken-already = Already yours
+staff-request-closed = Request { $id } is closed already.
+staff-closed-by-user = ✅ The user closed request { $id }.
+staff-rated = ⭐ Rating of request { $id }: { $rating } of 5
+staff-user-blocked = ⚠️ { $name } blocked the bot: the message about { $id } was not delivered.

@@ -62,3 +62,79 @@ assistant-reset-done = Начинаем разговор заново: преж�
 assistant-handoff-created = Обращение { $id } создано, переписка с помощником приложена. Менеджер ответит здесь.
 assistant-handoff-empty = Сначала задайте вопрос — тогда я передам его менеджеру вместе с перепиской.
 assistant-transcript-no-answer = (ответа в базе знаний не нашлось)
+# Requests (обращения): docs/requests.md
+status-new = 🆕 новое
+status-in_progress = 🛠 в работе
+status-answered = 💬 есть ответ
+status-closed = ✅ закрыто
+request-sign-in-first = Чтобы создать обращение, сначала войдите: /start
+request-choose-category = Выберите тему обращения (отменить — /cancel):
+request-category-picked = Тема: { $category }
+request-use-buttons = Выберите вариант кнопкой выше или отправьте /cancel, чтобы отменить.
+request-write-text = Опишите ваш вопрос одним сообщением.
+request-text-expected = Напишите текст обращения сообщением (или /cancel, чтобы отменить).
+request-text-too-long = Слишком длинный текст: не больше { $max } символов. Сократите, пожалуйста.
+request-attach = Можно приложить фото или файлы (до { $max }). Когда всё готово, нажмите «Готово».
+request-attach-hint = Пришлите фото или файл, либо нажмите «Готово» (отменить — /cancel).
+request-attached = Добавлено вложений: { $count }. Ещё одно — или «Готово».
+request-confirm =
+    Проверьте обращение:
+
+    Тема: { $category }
+    { $text }
+    Вложений: { $files }
+
+    Отправить?
+button-done = ✅ Готово
+button-send = 📨 Отправить
+button-cancel = ✖️ Отменить
+request-cancelled = Обращение отменено, ничего не сохранено.
+request-nothing-to-cancel = Сейчас нечего отменять.
+request-created = Обращение { $id } принято. Ответ придёт сюда, в чат; статус — в разделе «Мои обращения».
+request-failed = Не удалось сохранить обращение. Попробуйте ещё раз чуть позже.
+my-requests-empty = У вас пока нет обращений.
+my-requests-header = Ваши обращения ({ $from }–{ $to } из { $total }). Нажмите, чтобы открыть:
+request-line = { $id } · { $status } · { $category }
+request-thread-header =
+    Обращение { $id } · { $category }
+    Статус: { $status }
+request-thread-user = 👤 Вы, { $at }:
+request-thread-staff = 💬 { $name }, { $at }:
+button-add-message = ✍️ Дописать
+button-close-request = ✅ Закрыть обращение
+button-back-to-list = ◀️ К списку
+request-not-found = Обращение не найдено.
+request-reply-prompt = Напишите сообщение к обращению { $id } ответом на это сообщение (можно с фото или файлом).
+request-message-added = Добавлено к обращению { $id }.
+request-closed-already = Обращение { $id } уже закрыто. Если вопрос остался, создайте новое.
+request-closed-by-you = Обращение { $id } закрыто.
+request-rate = Оцените, пожалуйста, как мы помогли: 1 — плохо, 5 — отлично.
+request-rated = Спасибо за оценку!
+request-already-rated = Оценка уже сохранена, спасибо.
+request-answer =
+    💬 Ответ по обращению { $id }:
+
+    { $text }
+request-status-changed = Обращение { $id }: { $status }
+request-status-answer =
+    Обращение { $id }: { $status }
+
+    Ответ: { $answer }
+staff-card =
+    Обращение { $id } · { $category }
+    От: { $name } (tg { $telegramId })
+    Статус: { $status } · ответственный: { $assignee }
+staff-topic-name = { $id } · { $status } · { $name }
+staff-user-message = 👤 { $name }: { $text }
+staff-button-take = 🛠 Взять
+staff-button-close = ✅ Закрыть
+staff-only-managers = Действовать с обращениями могут только менеджеры и администраторы.
+staff-taken = 🛠 { $id } в работе: { $name }
+staff-closed = ✅ { $id } закрыто: { $name }
+staff-done-taken = Взято в работу
+staff-done-closed = Закрыто
+staff-taken-already = Уже у вас в работе
+staff-request-closed = Обращение { $id } уже закрыто.
+staff-closed-by-user = ✅ Пользователь закрыл обращение { $id }.
+staff-rated = ⭐ Оценка обращения { $id }: { $rating } из 5
+staff-user-blocked = ⚠️ { $name } заблокировал(а) бота: сообщение по { $id } не доставлено.

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createHttpServer, createRegistry, createTrpcHandler, runWithContext, type Logger } from '@mb/service-kit';
 import { autoRetry } from '@grammyjs/auto-retry';
+import { Api } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import { Counter, Gauge, Histogram } from 'prom-client';
 import { createBot } from './bot/index.ts';
@@ -12,6 +13,10 @@ import { createI18n } from './bot/i18n.ts';
 import { staffChatId as resolveStaffChat } from './bot/staff-chat.ts';
 import { EventConsumer } from './events/consumer.ts';
 import { createEventHandlers } from './events/handlers/index.ts';
+import { ticketHandlers } from './events/handlers/tickets.ts';
+import { SqliteStorage } from './storage/sqlite-storage.ts';
+import { TicketDesk } from './tickets/desk.ts';
+import { TicketStore } from './tickets/staff-store.ts';
 import { blockedUserTransformer } from './telegram/blocked.ts';
 import type { FloodLimit } from './telegram/flood-control.ts';
 import { createClients } from './clients/index.ts';
@@ -68,7 +73,15 @@ export function createGatewayApp(opts: GatewayAppOptions) {
 
   const funnel = createFunnelMetrics(registry);
   const assistantChat = createAssistantChat({ logger: opts.logger, registry, ...(opts.assistantPacing ? { pacing: opts.assistantPacing } : {}) });
-  const botDeps = { ...clients, logger: opts.logger, publicUrl: opts.publicUrl, funnel, assistantChat, ...(staffChatId !== undefined ? { staffChatOverride: staffChatId } : {}) };
+  const apiMetrics = apiMetricsTransformer(registry);
+  // Requests: the staff-chat queue calls Telegram without auto-retry, so a 429 comes back to the queue (docs/requests.md).
+  const staffApi = new Api(botToken, { apiRoot: opts.apiRoot });
+  for (const t of [apiMetrics, ...(sandboxApi ? [sandboxApi.transformer] : [])]) staffApi.config.use(t);
+  const desk = new TicketDesk({
+    staffApi, sheets: clients.sheets, store: new TicketStore(opts.dbPath), staffChat: (): Promise<number | null> => resolveStaffChat(botDeps), i18n: createI18n(), logger: opts.logger, registry,
+  });
+  const requests = { desk, conversations: new SqliteStorage<never>(opts.dbPath, 'conversations') };
+  const botDeps = { ...clients, logger: opts.logger, publicUrl: opts.publicUrl, funnel, requests, assistantChat, ...(staffChatId !== undefined ? { staffChatOverride: staffChatId } : {}) };
   const bot = createBot({
     token: botToken,
     botInfo,
@@ -76,7 +89,7 @@ export function createGatewayApp(opts: GatewayAppOptions) {
     deps: botDeps,
     ...(opts.flood ? { flood: opts.flood } : {}),
     transformers: [
-      apiMetricsTransformer(registry),
+      apiMetrics,
       // Bounded: a 429 longer than 30 s or a third failure is given up, never retried forever.
       autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 30 }),
       // Outside the retries: sees the final answer; a 403 "blocked by the user" marks blocked_bot.
@@ -156,7 +169,7 @@ export function createGatewayApp(opts: GatewayAppOptions) {
   const i18n = createI18n();
   const events = new EventConsumer({
     sheets: clients.sheets,
-    handlers: createEventHandlers(),
+    handlers: { ...createEventHandlers(), ...ticketHandlers(desk) },
     deps: { api: bot.api, sheets: clients.sheets, logger: opts.logger, t: (l, k, v) => i18n.t(l, k, v), publicUrl: opts.publicUrl, staffChat: () => resolveStaffChat(botDeps) },
     logger: opts.logger,
     registry,
@@ -174,10 +187,14 @@ export function createGatewayApp(opts: GatewayAppOptions) {
   };
   const close = async () => {
     await events.stop();
+    await desk.queue.stop();
     await dispatcher.idle();
     await assistantChat.jobs.idle();
     inbox.close();
+    desk.store.close();
+    requests.conversations.close();
   };
+  server.on('listening', () => desk.queue.start());
   // The emulator delivers updates to our own webhook, on whatever port we end up listening.
   server.on('listening', () => {
     const address = server.address();

@@ -1,19 +1,43 @@
-import { createTRPCClient, httpLink } from '@trpc/client';
+import { createTRPCClient, httpBatchStreamLink, httpLink, TRPCClientError } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PUBLISHED_VECTOR, signInitData, startStack, TEST_TOKEN, type Stack } from '@mb/testing';
 import type { MiniAppRouter } from '../src/miniapp-api/router-type.ts';
 import { authenticate, InitDataError } from '../src/miniapp-api/auth.ts';
 
+const CLIENT = { id: 777, first_name: 'Пётр' };
+const OTHER_CLIENT = { id: 779, first_name: 'Ольга' };
+const MANAGER = { id: 888, first_name: 'Мария' };
+const GUEST = { id: 42, first_name: 'Guest' };
+type Person = { id: number; first_name: string };
+
 let stack: Stack;
 beforeAll(async () => {
   stack = await startStack();
+  stack.sheets.wb.update('Users', 'U-4', { telegram_id: String(CLIENT.id) }); // retail client
+  stack.sheets.wb.update('Users', 'U-5', { telegram_id: String(OTHER_CLIENT.id) }); // retail client
+  stack.sheets.wb.update('Users', 'U-2', { telegram_id: String(MANAGER.id) }); // manager
 });
 afterAll(() => stack.close());
 
-const call = (authorization?: string) =>
-  fetch(`${stack.gatewayUrl}/api/trpc/promotions.list`, { headers: authorization ? { authorization } : {} });
+const api = (person: Person, authDate = new Date()) =>
+  createTRPCClient<MiniAppRouter>({
+    links: [httpLink({ url: `${stack.gatewayUrl}/api/trpc`, headers: { authorization: `tma ${signInitData(TEST_TOKEN, person, authDate)}` } })],
+  });
+const get = (path: string, authorization?: string) => fetch(`${stack.gatewayUrl}/api/trpc/${path}`, { headers: authorization ? { authorization } : {} });
 
-describe('Mini App API auth', () => {
+/** The refusal a call ended with: HTTP status, tRPC code and the reason the webapp puts into words. */
+async function refusal(call: Promise<unknown>): Promise<{ status: number | undefined; code: string | undefined; reason: string | null | undefined }> {
+  try {
+    await call;
+  } catch (error) {
+    if (!(error instanceof TRPCClientError)) throw error;
+    const data = error.data as { httpStatus?: number; code?: string; reason?: string | null };
+    return { status: data.httpStatus, code: data.code, reason: data.reason };
+  }
+  throw new Error('the call succeeded');
+}
+
+describe('Mini App API: who is calling', () => {
   it('validates the published tma.js test vector (signature kept in the data-check string)', () => {
     const { user, authDate } = authenticate(`tma ${PUBLISHED_VECTOR.initData}`, PUBLISHED_VECTOR.token, 0);
     expect(user).toMatchObject({ id: PUBLISHED_VECTOR.userId, firstName: 'Vladislav + - ? /', username: 'vdkfrost' });
@@ -22,33 +46,113 @@ describe('Mini App API auth', () => {
     expect(() => authenticate(`tma ${PUBLISHED_VECTOR.initData}`, TEST_TOKEN, 0)).toThrow(/not valid/);
   });
 
-  it('returns public promotions to a valid user who has not signed in', async () => {
-    const res = await call(`tma ${signInitData(TEST_TOKEN, { id: 42, first_name: 'Guest' })}`);
-    expect(res.status).toBe(200);
-    const body = (await res.json()) as { result: { data: Array<{ id: string }> } };
-    const ids = body.result.data.map((p) => p.id);
-    expect(ids).toContain('cashback-10');
-    expect(ids).not.toContain('partner-webinar'); // partners only
-    expect(ids).not.toContain('friend-bonus'); // retail only
-  });
-
-  it('returns the segment promotions to a signed-in user (typed client)', async () => {
-    stack.sheets.wb.update('Users', 'U-6', { telegram_id: '777' }); // a partner
-    const initData = signInitData(TEST_TOKEN, { id: 777, first_name: 'Partner' });
-    const client = createTRPCClient<MiniAppRouter>({ links: [httpLink({ url: `${stack.gatewayUrl}/api/trpc`, headers: { authorization: `tma ${initData}` } })] });
-    const list = await client.promotions.list.query();
-    expect(list.map((p) => p.id)).toContain('partner-webinar');
-    expect((await client.me.query()).account).toMatchObject({ role: 'client', segment: 'partners' });
-  });
-
-  it('refuses forged, expired, other-bot and missing initData with 401', async () => {
-    const valid = signInitData(TEST_TOKEN, { id: 42, first_name: 'Guest' });
-    const forged = valid.replace('Guest', 'Admin');
-    const expired = signInitData(TEST_TOKEN, { id: 42, first_name: 'Guest' }, new Date(Date.now() - 2 * 86_400_000));
-    const otherBot = signInitData('999:other-bot-token-aaaaaaaaaaaaaaaa', { id: 42, first_name: 'Guest' });
-    for (const header of [`tma ${forged}`, `tma ${expired}`, `tma ${otherBot}`, undefined, 'Bearer x', `tma ${PUBLISHED_VECTOR.initData}`]) {
-      const res = await call(header);
+  it('refuses tampered, expired, other-bot and missing initData with 401 and a reason', async () => {
+    const valid = signInitData(TEST_TOKEN, GUEST);
+    const cases: Array<[string | undefined, string]> = [
+      [`tma ${valid.replace('Guest', 'Admin')}`, 'initdata_invalid'],
+      [`tma ${signInitData(TEST_TOKEN, GUEST, new Date(Date.now() - 2 * 86_400_000))}`, 'initdata_expired'],
+      [`tma ${signInitData('999:other-bot-token-aaaaaaaaaaaaaaaa', GUEST)}`, 'initdata_invalid'],
+      [`tma ${PUBLISHED_VECTOR.initData}`, 'initdata_invalid'],
+      [undefined, 'initdata_missing'],
+      ['Bearer x', 'initdata_missing'],
+    ];
+    for (const [header, reason] of cases) {
+      const res = await get('promotions.list', header);
       expect(res.status, String(header).slice(0, 40)).toBe(401);
+      const body = (await res.json()) as { error: { data: { reason: string } } };
+      expect(body.error.data.reason).toBe(reason);
     }
+  });
+
+  it('tells who is asking, whether they signed in, and where the bot is', async () => {
+    expect(await api(GUEST).me.query()).toMatchObject({ user: { id: 42, firstName: 'Guest' }, account: null, staff: false, botUsername: 'test_bot', language: 'ru' });
+    expect(await api(CLIENT).me.query()).toMatchObject({ account: { name: 'Пётр Клиентов', role: 'client', segment: 'retail' }, staff: false });
+    expect(await api(MANAGER).me.query()).toMatchObject({ account: { role: 'manager' }, staff: true });
+  });
+
+  it('a client calling a staff procedure gets 403; a manager gets the counts', async () => {
+    expect(await refusal(api(CLIENT).staff.counts.query())).toEqual({ status: 403, code: 'FORBIDDEN', reason: 'staff_only' });
+    expect(await refusal(api(GUEST).staff.counts.query())).toEqual({ status: 403, code: 'FORBIDDEN', reason: 'not_signed_in' });
+    expect((await get('staff.counts', `tma ${signInitData(TEST_TOKEN, CLIENT)}`)).status).toBe(403);
+    const counts = await api(MANAGER).staff.counts.query();
+    expect(counts.openRequests).toEqual({ new: expect.any(Number), inProgress: expect.any(Number) });
+  });
+
+  it('changes need initData under an hour old; reads accept it for a day', async () => {
+    const twoHoursOld = api(CLIENT, new Date(Date.now() - 2 * 3_600_000));
+    expect((await twoHoursOld.promotions.list.query()).length).toBeGreaterThan(0);
+    expect(await refusal(twoHoursOld.promotions.participate.mutate({ id: 'cashback-10' }))).toEqual({ status: 401, code: 'UNAUTHORIZED', reason: 'initdata_expired' });
+    expect(stack.sheets.wb.find('Participations', { telegram_id: String(CLIENT.id) })).toHaveLength(0);
+  });
+});
+
+describe('Mini App API: promotions', () => {
+  it('shows public promotions before sign-in, and the segment ones after', async () => {
+    const guest = (await api(GUEST).promotions.list.query()).map((p) => p.id);
+    expect(guest).toContain('cashback-10');
+    expect(guest).not.toContain('friend-bonus'); // retail only
+    const client = (await api(CLIENT).promotions.list.query()).map((p) => p.id);
+    expect(client).toEqual(expect.arrayContaining(['cashback-10', 'friend-bonus']));
+    expect(client).not.toContain('partner-webinar');
+  });
+
+  it('takes part once, stores it, and marks the promotion as joined', async () => {
+    const client = api(CLIENT);
+    expect(await client.promotions.participate.mutate({ id: 'friend-bonus' })).toEqual({ created: true, promotionId: 'friend-bonus' });
+    expect(await client.promotions.participate.mutate({ id: 'friend-bonus' })).toEqual({ created: false, promotionId: 'friend-bonus' });
+    expect(stack.sheets.wb.find('Participations', { telegram_id: String(CLIENT.id), promotion_id: 'friend-bonus' })).toHaveLength(1);
+    expect(await client.promotions.get.query({ id: 'friend-bonus' })).toMatchObject({ title: 'Приведи друга', joined: true });
+    expect(await client.participations.mine.query()).toEqual([expect.objectContaining({ promotionId: 'friend-bonus', title: 'Приведи друга' })]);
+  });
+
+  it('refuses what cannot be joined, each with its reason', async () => {
+    const client = api(CLIENT);
+    expect(await refusal(api(GUEST).promotions.participate.mutate({ id: 'cashback-10' }))).toMatchObject({ status: 403, reason: 'not_signed_in' });
+    expect(await refusal(client.promotions.participate.mutate({ id: 'free-delivery' }))).toMatchObject({ code: 'PRECONDITION_FAILED', reason: 'promotion_link_only' });
+    expect(await refusal(client.promotions.participate.mutate({ id: 'black-friday' }))).toMatchObject({ code: 'PRECONDITION_FAILED', reason: 'promotion_not_live' });
+    expect(await refusal(client.promotions.participate.mutate({ id: 'partner-volume' }))).toMatchObject({ code: 'NOT_FOUND', reason: 'promotion_not_visible' });
+    expect(await refusal(client.promotions.participate.mutate({ id: 'no-such' }))).toMatchObject({ code: 'NOT_FOUND', reason: 'promotion_not_found' });
+    expect(await refusal(client.promotions.get.query({ id: 'new-year' }))).toMatchObject({ code: 'NOT_FOUND', reason: 'promotion_not_found' }); // a draft
+    expect(await refusal(client.promotions.get.query({ id: '' }))).toMatchObject({ status: 400, code: 'BAD_REQUEST' });
+  });
+});
+
+describe('Mini App API: requests and the assistant', () => {
+  it('opens a request, lists it, replies, closes; another user cannot see it', async () => {
+    const client = api(CLIENT);
+    const created = await client.requests.create.mutate({ category: 'Вопрос', text: 'Когда придёт промокод?' });
+    expect(created).toMatchObject({ category: 'Вопрос', status: 'new', messages: [{ author: 'user', text: 'Когда придёт промокод?' }] });
+    expect(stack.sheets.wb.get('Tickets', created.id)).toMatchObject({ telegram_id: String(CLIENT.id), text: 'Когда придёт промокод?' });
+    expect((await client.requests.list.query()).items.map((r) => r.id)).toContain(created.id);
+    const replied = await client.requests.reply.mutate({ id: created.id, text: 'Заказ № 123' });
+    expect(replied.messages.map((m) => m.text)).toEqual(['Когда придёт промокод?', 'Заказ № 123']);
+    expect(await refusal(api(OTHER_CLIENT).requests.get.query({ id: created.id }))).toMatchObject({ code: 'NOT_FOUND', reason: 'request_not_found' });
+    expect((await client.requests.close.mutate({ id: created.id })).status).toBe('closed');
+    expect(await refusal(client.requests.reply.mutate({ id: created.id, text: 'ещё' }))).toMatchObject({ code: 'PRECONDITION_FAILED', reason: 'request_closed' });
+  });
+
+  it('refuses empty or unknown input with 400', async () => {
+    const client = api(CLIENT);
+    expect(await refusal(client.requests.create.mutate({ category: 'Вопрос', text: '   ' }))).toMatchObject({ status: 400, code: 'BAD_REQUEST' });
+    expect(await refusal(client.requests.create.mutate({ category: 'Нет такой', text: 'текст' }))).toMatchObject({ status: 400, reason: 'bad_input' });
+    expect(await refusal(client.requests.get.query({ id: '1; DROP TABLE' }))).toMatchObject({ status: 400, code: 'BAD_REQUEST' });
+    expect(await client.requests.categories.query()).toEqual(['Вопрос', 'Проблема', 'Предложение', 'Удалить данные']);
+  });
+
+  it('answers a question from the FAQ, whole or streamed', async () => {
+    const client = api(CLIENT);
+    const answer = await client.assistant.ask.mutate({ question: 'Как вернуть товар?' });
+    expect(answer).toMatchObject({ answered: true });
+    expect(answer.text).toContain('14 дней');
+    expect(await refusal(client.assistant.ask.mutate({ question: '' }))).toMatchObject({ status: 400 });
+    const streaming = createTRPCClient<MiniAppRouter>({
+      links: [httpBatchStreamLink({ url: `${stack.gatewayUrl}/api/trpc`, headers: { authorization: `tma ${signInitData(TEST_TOKEN, CLIENT)}` } })],
+    });
+    const chunks = [];
+    for await (const chunk of await streaming.assistant.askStream.mutate({ question: 'Как вернуть товар?' })) chunks.push(chunk);
+    const final = chunks.at(-1);
+    expect(final).toMatchObject({ type: 'final', answered: true });
+    expect(final?.type === 'final' && final.text).toContain('14 дней');
+    expect(await refusal(api(GUEST).assistant.ask.mutate({ question: 'Привет' }))).toMatchObject({ status: 403, reason: 'not_signed_in' });
   });
 });

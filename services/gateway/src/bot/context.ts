@@ -5,9 +5,10 @@ import type { Logger } from '@mb/service-kit';
 import type { Clients } from '../clients/index.ts';
 import type { AssistantChatDeps } from '../assistant/index.ts';
 import type { FunnelMetrics } from './funnel-metrics.ts';
+import type { RequestsDeps } from '../tickets/index.ts';
 
 /** What every handler can use, injected once by createBot. */
-export type BotDeps = Clients & { logger: Logger; publicUrl: string; staffChatOverride?: number; funnel?: FunnelMetrics; assistantChat?: AssistantChatDeps };
+export type BotDeps = Clients & { logger: Logger; publicUrl: string; staffChatOverride?: number; funnel?: FunnelMetrics; requests?: RequestsDeps; assistantChat?: AssistantChatDeps };
 
 export type BotContext = Context &
   I18nFlavor & {

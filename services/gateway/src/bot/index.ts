@@ -6,6 +6,10 @@ import { createI18n } from './i18n.ts';
 import { approvalsFeature } from './features/approvals.ts';
 import { menuFeature } from './features/menu.ts';
 import { promotionsFeature } from './features/promotions.ts';
+import { myRequestsFeature } from './features/my-requests.ts';
+import { newRequestFeature } from './features/new-request.ts';
+import { requestThreadFeature } from './features/request-thread.ts';
+import { staffRequestsFeature } from './features/staff-requests.ts';
 import { signinFeature } from './features/signin.ts';
 import { startFeature } from './features/start.ts';
 import { unhandledFeature } from './features/unhandled.ts';
@@ -44,6 +48,12 @@ export function createBot(opts: CreateBotOptions): Bot<BotContext> {
   features.use(approvalsFeature);
   features.use(menuFeature);
   features.use(promotionsFeature);
+  if (opts.deps.requests) {
+    features.use(staffRequestsFeature);
+    features.use(newRequestFeature(opts.deps.requests, opts.deps.publicUrl, opts.deps.sheets));
+    features.use(myRequestsFeature);
+    features.use(requestThreadFeature);
+  }
   // Free text no feature above took is a question for the assistant.
   if (opts.deps.assistantChat) features.use(assistantFeature(opts.deps.assistantChat));
   features.use(unhandledFeature);

@@ -22,14 +22,14 @@ export const WRITE_MAX_AGE_S = 3_600;
 export function authenticate(header: string | undefined, botToken: string, maxAgeSeconds: number): { user: MiniAppUser; authDate: Date; startParam?: string } {
   if (!header || !header.startsWith('tma ')) throw new InitDataError('missing', 'Authorization: tma <initData> is required');
   const raw = header.slice(4).trim();
+  // The signature first, then the age: a forged old initData is "invalid", never merely "expired".
   try {
-    validate(raw, botToken, { expiresIn: maxAgeSeconds });
-  } catch (error) {
-    const name = error instanceof Error ? error.name : '';
-    if (/Expired/i.test(name)) throw new InitDataError('expired', 'initData has expired: reopen the Mini App');
+    validate(raw, botToken, { expiresIn: 0 });
+  } catch {
     throw new InitDataError('invalid', 'initData signature is not valid');
   }
   const data = parse(raw);
+  if (maxAgeSeconds > 0 && Date.now() - data.auth_date.getTime() > maxAgeSeconds * 1000) throw new InitDataError('expired', 'initData has expired: reopen the Mini App');
   if (!data.user) throw new InitDataError('invalid', 'initData has no user');
   const u = data.user;
   const user: MiniAppUser = { id: u.id, firstName: u.first_name };

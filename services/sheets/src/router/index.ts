@@ -1,4 +1,5 @@
 import { internalProcedure, router } from '@mb/service-kit';
+import { broadcastsRouter } from './broadcasts.ts';
 import { catalogRouter } from './catalog.ts';
 import type { SheetsDeps } from './deps.ts';
 import { eventsRouter } from './events.ts';
@@ -17,6 +18,7 @@ export const createSheetsRouter = (deps: SheetsDeps) =>
     users: usersRouter(deps),
     participations: participationsRouter(deps),
     events: eventsRouter(deps),
+    broadcasts: broadcastsRouter(deps),
     stats: statsRouter(deps),
     tickets: ticketsRouter(deps),
     unanswered: unansweredRouter(deps),

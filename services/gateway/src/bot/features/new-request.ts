@@ -1,0 +1,42 @@
+import { Composer, type Context } from 'grammy';
+import { conversations, createConversation, type ConversationFlavor } from '@grammyjs/conversations';
+import type { BotContext } from '../context.ts';
+import type { RequestsDeps } from '../../tickets/index.ts';
+import { CB } from '../../tickets/format.ts';
+import { NEW_REQUEST, newRequestFlow } from '../../tickets/new-request-flow.ts';
+
+type Ctx = ConversationFlavor<BotContext>;
+
+/** "New request": the entry points, `/cancel` at every step, and the dialogue itself (tickets/new-request-flow.ts). */
+export function newRequestFeature(deps: RequestsDeps, publicUrl: string, sheets: BotContext['deps']['sheets']): Composer<BotContext> {
+  const feature = new Composer<Ctx>();
+  const pm = feature.chatType('private');
+  pm.use(conversations<Ctx, Context>({ storage: { type: 'key', version: 1, prefix: 'conv:', adapter: deps.conversations } }));
+
+  const cancel = async (ctx: Ctx) => {
+    const active = ctx.conversation.active(NEW_REQUEST) > 0;
+    if (active) await ctx.conversation.exit(NEW_REQUEST);
+    await ctx.reply(ctx.t(active ? 'request-cancelled' : 'request-nothing-to-cancel'));
+  };
+  pm.command('cancel', cancel);
+  pm.callbackQuery(CB.cancel, async (ctx) => {
+    await ctx.answerCallbackQuery();
+    await ctx.editMessageReplyMarkup().catch(() => undefined);
+    await cancel(ctx);
+  });
+
+  pm.use(createConversation<Ctx, Context>(newRequestFlow({ sheets, desk: deps.desk, publicUrl }), { id: NEW_REQUEST, maxMillisecondsToWait: 24 * 3_600_000 }));
+
+  const start = async (ctx: Ctx) => {
+    if (ctx.account?.status !== 'active') return ctx.reply(ctx.t('request-sign-in-first'));
+    await ctx.conversation.enter(NEW_REQUEST, ctx.account.language);
+  };
+  pm.command(['new', 'request'], start);
+  pm.hears([/^✉️/], start);
+  pm.callbackQuery('rq:new', async (ctx) => {
+    await ctx.answerCallbackQuery();
+    await start(ctx);
+  });
+  // The plugin's flavour only adds `ctx.conversation`, which nothing outside this Composer uses.
+  return feature as unknown as Composer<BotContext>;
+}

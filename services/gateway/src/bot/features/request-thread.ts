@@ -1,0 +1,48 @@
+import { Composer } from 'grammy';
+import { callErrorCode } from '@mb/service-kit';
+import type { BotContext } from '../context.ts';
+import { ratingButtons } from '../../tickets/format.ts';
+import { attachmentsOf } from '../../tickets/staff-actions.ts';
+
+/** A user's side of an open request: add a message (reply, or the button), close it, rate it once after closing. */
+export const requestThreadFeature = new Composer<BotContext>();
+const pm = requestThreadFeature.chatType('private');
+const desk = (ctx: BotContext) => ctx.deps.requests!.desk;
+
+pm.callbackQuery(/^rq:a:(T-\d{1,9})$/, async (ctx) => {
+  await ctx.answerCallbackQuery();
+  const m = await ctx.reply(ctx.t('request-reply-prompt', { id: ctx.match[1]! }), { reply_markup: { force_reply: true, input_field_placeholder: ctx.match[1]! } });
+  desk(ctx).store.remember(ctx.chat.id, m.message_id, ctx.match[1]!);
+});
+
+pm.on(['message:text', 'message:photo', 'message:document']).filter((ctx) => ctx.message.reply_to_message !== undefined && desk(ctx).store.ticketByMessage(ctx.chat.id, ctx.message.reply_to_message.message_id) !== null, async (ctx) => {
+  const ticketId = desk(ctx).store.ticketByMessage(ctx.chat.id, ctx.message.reply_to_message!.message_id)!;
+  const text = ctx.message.text ?? ctx.message.caption ?? '';
+  const files = attachmentsOf(ctx.message);
+  const added = await ctx.deps.sheets.tickets.addMessage.mutate({ ticketId, telegramId: ctx.from.id, as: 'user', text, attachments: files }).catch((e: unknown) => callErrorCode(e));
+  if (typeof added === 'string') return ctx.reply(ctx.t(added === 'PRECONDITION_FAILED' ? 'request-closed-already' : 'request-not-found', { id: ticketId }));
+  desk(ctx).forward(ticketId, added.message.authorName, text, files);
+  await ctx.reply(ctx.t('request-message-added', { id: ticketId }));
+});
+
+pm.callbackQuery(/^rq:z:(T-\d{1,9})$/, async (ctx) => {
+  await ctx.answerCallbackQuery();
+  const r = await ctx.deps.sheets.tickets.setStatus.mutate({ ticketId: ctx.match[1]!, telegramId: ctx.from.id, as: 'user', status: 'closed' }).catch(() => null);
+  if (!r) return ctx.reply(ctx.t('request-not-found'));
+  if (!r.changed) return ctx.reply(ctx.t('request-closed-already', { id: r.ticket.id }));
+  if (r.resolutionSeconds !== null) desk(ctx).resolution.observe(r.resolutionSeconds);
+  desk(ctx).store.recordNotice(r.ticket.id, r.ticket.status, r.ticket.answer);
+  desk(ctx).retitle(r.ticket.id);
+  desk(ctx).notice(r.ticket.id, 'staff-closed-by-user', { id: r.ticket.id });
+  await ctx.reply(ctx.t('request-closed-by-you', { id: r.ticket.id }));
+  await ctx.reply(ctx.t('request-rate'), { reply_markup: ratingButtons(r.ticket.id) });
+});
+
+pm.callbackQuery(/^rq:r:(T-\d{1,9}):([1-5])$/, async (ctx) => {
+  await ctx.answerCallbackQuery();
+  await ctx.editMessageReplyMarkup().catch(() => undefined);
+  const rated = await ctx.deps.sheets.tickets.rate.mutate({ ticketId: ctx.match[1]!, telegramId: ctx.from.id, rating: Number(ctx.match[2]) }).catch((e: unknown) => callErrorCode(e));
+  if (typeof rated === 'string') return ctx.reply(ctx.t(rated === 'CONFLICT' ? 'request-already-rated' : 'request-not-found'));
+  desk(ctx).notice(rated.id, 'staff-rated', { id: rated.id, rating: rated.rating ?? 0 });
+  await ctx.reply(ctx.t('request-rated'));
+});

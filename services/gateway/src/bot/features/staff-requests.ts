@@ -1,0 +1,41 @@
+import { Composer } from 'grammy';
+import type { BotContext } from '../context.ts';
+import { staffChatId } from '../staff-chat.ts';
+import { attachmentsOf, isStaff, staffAnswer, staffSetStatus } from '../../tickets/staff-actions.ts';
+
+/**
+ * The staff chat: buttons and `/take` `/close` act on a request; a message in a request's topic (forum) or a reply
+ * to one of its messages (plain group) is the answer to the user. Only managers and admins act; others are told so.
+ */
+export const staffRequestsFeature = new Composer<BotContext>();
+const staff = staffRequestsFeature.chatType(['group', 'supergroup']).filter(async (ctx) => ctx.chat.id === (await staffChatId(ctx.deps)));
+const desk = (ctx: BotContext) => ctx.deps.requests!.desk;
+
+staff.callbackQuery(/^st:(t|c):(T-\d{1,9})$/, async (ctx) => {
+  if (!isStaff(ctx)) return ctx.answerCallbackQuery({ text: ctx.t('staff-only-managers'), show_alert: true });
+  const outcome = await staffSetStatus(ctx, desk(ctx), ctx.match[2]!, ctx.match[1] === 't' ? 'in_progress' : 'closed');
+  await ctx.answerCallbackQuery({ text: ctx.t(outcome, { id: ctx.match[2]! }) });
+});
+
+/** The request a staff-chat message is about: its topic, or the request message it replies to. */
+const ticketOf = (ctx: BotContext) => {
+  const m = ctx.message!;
+  const replyTo = m.reply_to_message && m.reply_to_message.message_id !== m.message_thread_id ? m.reply_to_message.message_id : undefined;
+  return desk(ctx).ticketOfStaffMessage(ctx.chat!.id, m.is_topic_message ? m.message_thread_id : undefined, replyTo);
+};
+
+staff.command(['take', 'close'], async (ctx) => {
+  const ticketId = ticketOf(ctx);
+  if (!ticketId) return;
+  if (!isStaff(ctx)) return desk(ctx).notice(ticketId, 'staff-only-managers');
+  const outcome = await staffSetStatus(ctx, desk(ctx), ticketId, ctx.message.text.startsWith('/take') ? 'in_progress' : 'closed');
+  if (outcome !== 'staff-done-taken' && outcome !== 'staff-done-closed') desk(ctx).notice(ticketId, outcome, { id: ticketId });
+});
+
+staff.on(['message:text', 'message:photo', 'message:document'], async (ctx) => {
+  if (ctx.from.is_bot || ctx.message.text?.startsWith('/')) return;
+  const ticketId = ticketOf(ctx);
+  if (!ticketId) return;
+  if (!isStaff(ctx)) return desk(ctx).notice(ticketId, 'staff-only-managers');
+  await staffAnswer(ctx, desk(ctx), ticketId, ctx.message.text ?? ctx.message.caption ?? '', attachmentsOf(ctx.message));
+});

@@ -1,0 +1,30 @@
+import type { Ticket } from '@mb/contracts';
+import type { TicketDesk } from '../../tickets/desk.ts';
+import type { EventHandlers } from '../types.ts';
+
+/**
+ * Request events. `ticket.created` (from the bot, the Mini App or the assistant's hand-off) puts the request into
+ * the staff chat, once per request whoever created it. `ticket.changed` by 'sheet' (a manager edited status or
+ * answer in the Tickets tab) tells the user, once per distinct (status, answer): the events are delivered at least
+ * once, and the gateway also tells the user itself for changes staff make in Telegram.
+ */
+export function ticketHandlers(desk: TicketDesk): EventHandlers {
+  return {
+    'ticket.created': async ({ ticketId }) => {
+      desk.open(ticketId);
+    },
+    'ticket.changed': async ({ ticketId, by }, deps) => {
+      if (by !== 'sheet') return;
+      // The row as it is now: a later edit supersedes this event's values (its own event then finds nothing new).
+      const ticket = (await deps.sheets.tickets.get.query({ ticketId }).catch(() => null)) as Ticket | null;
+      if (!ticket) return;
+      if (desk.store.wasNotified(ticket.id, ticket.status, ticket.answer)) return;
+      const user = await deps.sheets.users.byTelegramId.query({ telegramId: ticket.telegramId });
+      const closedNow = ticket.status === 'closed' && !desk.store.wasNotified(ticket.id, 'closed', ticket.answer);
+      await desk.notifyStatus(deps.api, ticket, user?.language ?? 'ru');
+      desk.store.recordNotice(ticket.id, ticket.status, ticket.answer);
+      if (closedNow) desk.resolution.observe(Math.max(0, (Date.now() - Date.parse(ticket.createdAt)) / 1000));
+      desk.retitle(ticket.id);
+    },
+  };
+}

@@ -1,0 +1,11 @@
+import type { ConversationData, VersionedState } from '@grammyjs/conversations';
+import type { VersionedStateStorage } from '@grammyjs/conversations';
+import type { TicketDesk } from './desk.ts';
+
+/** What the request features need on `ctx.deps.requests` (absent: the features are not mounted). */
+export type RequestsDeps = {
+  desk: TicketDesk;
+  /** Where half-written requests (conversation state) are kept: SQLite here, Redis with several replicas. */
+  conversations: VersionedStateStorage<string, ConversationData>;
+};
+export type { VersionedState };

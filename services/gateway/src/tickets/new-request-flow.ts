@@ -1,0 +1,94 @@
+import { InlineKeyboard, type Context } from 'grammy';
+import type { Conversation } from '@grammyjs/conversations';
+import type { TicketAttachment } from '@mb/contracts';
+import { callErrorCode } from '@mb/service-kit';
+import type { SheetsClient } from '../clients/index.ts';
+import { menuKeyboard } from '../bot/keyboards.ts';
+import type { TicketDesk } from './desk.ts';
+import { CB, clip } from './format.ts';
+
+export const NEW_REQUEST = 'new-request';
+const MAX_TEXT = 4000;
+const MAX_FILES = 10;
+const MENU_KEYS = ['menu-promotions', 'menu-my-requests', 'menu-new-request', 'menu-assistant', 'menu-webapp'];
+
+export type FlowDeps = { sheets: SheetsClient; desk: TicketDesk; publicUrl: string };
+
+/**
+ * The "new request" dialogue: category → text → optional photos/files → confirm. Runs in the grammY conversations
+ * plugin (replayed from its stored state, so it survives a restart); nothing is written until the user confirms,
+ * and the number is shown only after sheets has committed the request. `/cancel` and the cancel button are
+ * handled outside (they exit the conversation); a menu button or another command leaves it and does its own thing.
+ */
+export function newRequestFlow(deps: FlowDeps) {
+  return async function newRequest(conversation: Conversation<Context, Context>, ctx: Context, language: string): Promise<void> {
+    const t = deps.desk.userT(language);
+    const leaves = new Set(MENU_KEYS.flatMap((k) => ['ru', 'en'].map((l) => deps.desk.userT(l)(k))));
+    const leave = async (c: Context) => {
+      await c.reply(t('request-cancelled'));
+      await conversation.halt({ next: true });
+    };
+    const telegramId = ctx.from!.id;
+
+    const categories = await conversation.external(async () => (await deps.sheets.catalog.settings.query()).ticketCategories);
+    const kb = new InlineKeyboard();
+    categories.forEach((c, i) => kb.text(c, CB.category(i)).row());
+    await ctx.reply(t('request-choose-category'), { reply_markup: kb.text(t('button-cancel'), CB.cancel) });
+    const picked = await conversation.waitForCallbackQuery(/^rq:c:(\d{1,3})$/, {
+      otherwise: async (c) => (c.message?.text && (c.message.text.startsWith('/') || leaves.has(c.message.text)) ? leave(c) : c.reply(t('request-use-buttons'))),
+    });
+    const category = categories[Number(picked.match[1])] ?? categories[0]!;
+    await picked.answerCallbackQuery();
+    await picked.editMessageText(t('request-category-picked', { category }));
+
+    await ctx.reply(t('request-write-text'));
+    let text = '';
+    while (!text) {
+      const c = await conversation.waitFor('message', { otherwise: (o) => o.reply(t('request-text-expected')) });
+      const body = c.message.text ?? c.message.caption ?? '';
+      if (c.message.text && (body.startsWith('/') || leaves.has(body))) await leave(c);
+      else if (body.length > MAX_TEXT) await c.reply(t('request-text-too-long', { max: MAX_TEXT }));
+      else if (!body.trim()) await c.reply(t('request-text-expected'));
+      else text = body;
+    }
+
+    const files: TicketAttachment[] = [];
+    await ctx.reply(t('request-attach', { max: MAX_FILES }), { reply_markup: new InlineKeyboard().text(t('button-done'), CB.done).text(t('button-cancel'), CB.cancel) });
+    while (files.length < MAX_FILES) {
+      const c = await conversation.waitFor(['message:photo', 'message:document', 'callback_query:data', 'message:text'], { otherwise: (o) => o.reply(t('request-attach-hint')) });
+      if (c.callbackQuery) {
+        await c.answerCallbackQuery();
+        if (c.callbackQuery.data === CB.done) break;
+        continue;
+      }
+      const m = c.message!;
+      if (m.text) {
+        await (m.text.startsWith('/') || leaves.has(m.text) ? leave(c) : c.reply(t('request-attach-hint')));
+        continue;
+      }
+      const photo = m.photo?.at(-1);
+      files.push(photo ? { kind: 'photo', fileId: photo.file_id } : { kind: 'document', fileId: m.document!.file_id });
+      if (m.caption) text = clip(`${text}\n${m.caption}`, MAX_TEXT);
+      await c.reply(t('request-attached', { count: files.length }), { reply_markup: new InlineKeyboard().text(t('button-done'), CB.done) });
+    }
+
+    await ctx.reply(t('request-confirm', { category, text: clip(text, 3000), files: files.length }), {
+      reply_markup: new InlineKeyboard().text(t('button-send'), CB.send).text(t('button-cancel'), CB.cancel),
+    });
+    const confirm = await conversation.waitForCallbackQuery(CB.send, { otherwise: (o) => o.reply(t('request-use-buttons')) });
+    await confirm.answerCallbackQuery();
+    const result = await conversation.external(async () => {
+      try {
+        const ticket = await deps.sheets.tickets.create.mutate({ telegramId, category, text, attachments: files });
+        deps.desk.open(ticket.id);
+        return { id: ticket.id, error: null };
+      } catch (error) {
+        return { id: null, error: callErrorCode(error) };
+      }
+    });
+    await confirm.editMessageReplyMarkup();
+    const menu = menuKeyboard((k) => t(k), deps.publicUrl);
+    if (result.id) await confirm.reply(t('request-created', { id: result.id }), { reply_markup: menu });
+    else await confirm.reply(t(result.error === 'FORBIDDEN' ? 'request-sign-in-first' : 'request-failed'), { reply_markup: menu });
+  };
+}
