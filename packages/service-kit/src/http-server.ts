@@ -42,6 +42,26 @@ async function runChecks(checks: Record<string, ReadinessCheck>, timeoutMs: numb
 }
 
 /**
+ * Finds the route for a path and method: exact paths through a map, then prefixes in order; the name metrics see is
+ * the route's, or `method_not_allowed` / `not_found`.
+ */
+function routeMatcher(routes: Route[]) {
+  const indexed = routes.map((route, index) => ({ route, index }));
+  const exact = new Map<string, typeof indexed>();
+  const prefixes = indexed.filter((r) => r.route.prefix);
+  for (const r of indexed) if (!r.route.prefix) exact.set(r.route.path, [...(exact.get(r.route.path) ?? []), r]);
+  return (path: string, method: string): { route?: Route; name: string } => {
+    const prefixed = prefixes.filter((r) => path.startsWith(r.route.path));
+    const exactly = exact.get(path) ?? [];
+    // Declaration order decides, as if every route were tried in turn.
+    const candidates = prefixed.length === 0 ? exactly : [...exactly, ...prefixed].sort((a, b) => a.index - b.index);
+    const route = candidates.find((r) => !r.route.method || r.route.method === method)?.route;
+    if (route) return { route, name: route.name };
+    return { name: candidates.length > 0 ? 'method_not_allowed' : 'not_found' };
+  };
+}
+
+/**
  * The HTTP server every service runs: its own routes plus /metrics, /healthz and /readyz, with a request id
  * (from `x-request-id` or new) in async context and a duration histogram labelled by route name.
  */
@@ -66,15 +86,20 @@ export function createHttpServer(opts: HttpServerOptions): http.Server {
     },
   ];
   const routes = [...builtIn, ...opts.routes];
+  const match = routeMatcher(routes);
+  const fail = (error: unknown, routeName: string, res: ServerResponse) => {
+    logger.error({ err: error, route: routeName }, 'request handler failed');
+    if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
+    else res.destroy();
+  };
 
   const server = http.createServer((req, res) => {
     const started = performance.now();
-    const path = (req.url ?? '/').split('?', 1)[0] ?? '/';
-    const route = routes.find((r) => (r.prefix ? path.startsWith(r.path) : path === r.path) && (!r.method || r.method === req.method));
-    const routeName = route?.name ?? (routes.some((r) => (r.prefix ? path.startsWith(r.path) : path === r.path)) ? 'method_not_allowed' : 'not_found');
-    res.once('finish', () => {
-      metrics.httpDuration.observe({ route: routeName, method: req.method ?? 'GET', status: String(res.statusCode) }, (performance.now() - started) / 1000);
-    });
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const method = req.method ?? 'GET';
+    const { route, name: routeName } = match(q === -1 ? url : url.slice(0, q), method);
+    res.once('finish', () => metrics.httpDuration.observe({ route: routeName, method, status: String(res.statusCode) }, (performance.now() - started) / 1000));
     const requestId = requestIdFrom(req.headers['x-request-id']);
     res.setHeader('x-request-id', requestId);
     runWithContext({ requestId }, () => {
@@ -82,13 +107,12 @@ export function createHttpServer(opts: HttpServerOptions): http.Server {
         sendJson(res, routeName === 'not_found' ? 404 : 405, { error: routeName === 'not_found' ? 'not found' : 'method not allowed' });
         return;
       }
-      Promise.resolve()
-        .then(() => route.handler(req, res))
-        .catch((error: unknown) => {
-          logger.error({ err: error, route: routeName }, 'request handler failed');
-          if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
-          else res.destroy();
-        });
+      try {
+        const result = route.handler(req, res);
+        if (result instanceof Promise) result.catch((error: unknown) => fail(error, routeName, res));
+      } catch (error) {
+        fail(error, routeName, res);
+      }
     });
   });
   server.keepAliveTimeout = 65_000;
