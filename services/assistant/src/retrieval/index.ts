@@ -58,7 +58,10 @@ export class Retriever {
       }
       const grams = trigrams(term);
       for (const [candidate, candidateGrams] of this.vocabulary) {
-        const sim = candidate.startsWith(term) || term.startsWith(candidate) ? 0.8 : similarity(grams, candidateGrams);
+        // A prefix ("промо" of "промокод") is close when it is most of the word; "cat" is not "catalog".
+        const [short, long] = term.length <= candidate.length ? [term, candidate] : [candidate, term];
+        const prefix = short.length >= 4 && long.startsWith(short) && short.length / long.length >= 0.5;
+        const sim = prefix ? 0.8 : similarity(grams, candidateGrams);
         if (sim >= 0.45 && Math.min(term.length, candidate.length) >= 3) expanded.set(candidate, Math.max(expanded.get(candidate) ?? 0, sim));
       }
     }

@@ -14,6 +14,10 @@ const STOP = new Set([
   'вы', 'он', 'она', 'мне', 'меня', 'мой', 'моя', 'мои', 'это', 'как', 'что', 'где', 'когда', 'ли', 'можно', 'есть', 'ваш', 'ваши', 'вас',
   'the', 'a', 'an', 'is', 'are', 'do', 'does', 'i', 'my', 'me', 'you', 'your', 'to', 'of', 'in', 'on', 'for', 'can', 'how', 'what',
   'where', 'when', 'it', 'and', 'or', 'with', 'be', 'there', 'about', 'we', 'get',
+  // Question words and fillers: they say a question is asked, not what about.
+  'сколько', 'какой', 'какая', 'какое', 'какие', 'почему', 'зачем', 'кто', 'будет', 'ли', 'бы', 'пожалуйста', 'подскажите',
+  'скажите', 'хочу', 'нужно', 'надо', 'ещё', 'еще', 'уже', 'все', 'всё', 'who', 'why', 'which', 'will', 'would', 'please',
+  'want', 'need', 'tell', 'could', 'should', 'this', 'that', 'at', 'by', 'from', 'is', 'am',
 ]);
 
 export function stem(word: string): string {

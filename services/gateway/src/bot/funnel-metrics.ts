@@ -1,11 +1,12 @@
 import { Counter, type Registry } from 'prom-client';
 
-/** The chat funnel: sign-ins by outcome, deep-link starts, participations by result, floods dropped. */
+/** The chat funnel: sign-ins by outcome, deep-link starts, participations by result, floods dropped, handler errors. */
 export type FunnelMetrics = {
   signIns: Counter<'outcome'>;
   deepLinks: Counter<'kind'>;
   participations: Counter<'result'>;
   floodDropped: Counter;
+  handlerErrors: Counter<'kind'>;
 };
 
 export function createFunnelMetrics(registry: Registry): FunnelMetrics {
@@ -24,5 +25,11 @@ export function createFunnelMetrics(registry: Registry): FunnelMetrics {
       registers: [registry],
     }),
     floodDropped: new Counter({ name: 'gateway_flood_dropped_total', help: 'Updates dropped by the per-user flood control.', registers: [registry] }),
+    handlerErrors: new Counter({
+      name: 'gateway_handler_errors_total',
+      help: 'Feature handler errors caught by the error boundary (the user got an apology), by kind (unavailable, telegram, other).',
+      labelNames: ['kind'],
+      registers: [registry],
+    }),
   };
 }

@@ -1,4 +1,4 @@
-import { Bot, BotError, type Transformer } from 'grammy';
+import { Bot, BotError, GrammyError, HttpError, type Transformer } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import { callErrorCode } from '@mb/service-kit';
 import type { BotContext, BotDeps } from './context.ts';
@@ -64,11 +64,14 @@ export function createBot(opts: CreateBotOptions): Bot<BotContext> {
   async function handleError(error: BotError<BotContext>): Promise<void> {
     const ctx = error.ctx;
     const code = callErrorCode(error.error);
+    // A Bot API failure is not "our service is down": only an unreachable peer service is.
+    const kind = error.error instanceof GrammyError || error.error instanceof HttpError ? 'telegram' : code === 'UNAVAILABLE' ? 'unavailable' : 'other';
+    opts.deps.funnel?.handlerErrors.inc({ kind });
     opts.deps.logger.error({ err: error.error, updateId: ctx.update.update_id, code }, 'update handler failed');
     if (ctx.chat?.type !== 'private') return;
     try {
       if (ctx.callbackQuery) await ctx.answerCallbackQuery().catch(() => undefined);
-      const key = code === 'UNAVAILABLE' ? 'service-unavailable' : 'error-apology';
+      const key = kind === 'unavailable' ? 'service-unavailable' : 'error-apology';
       await ctx.reply(typeof ctx.t === 'function' ? ctx.t(key) : 'Извините, что-то пошло не так.');
     } catch (replyError) {
       opts.deps.logger.warn({ err: replyError, updateId: ctx.update.update_id }, 'could not send the apology');

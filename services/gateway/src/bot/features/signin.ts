@@ -10,6 +10,7 @@ import { openStartPayload } from './start.ts';
  * user gets past it, and since ctx.account is loaded per update a block or approval in the Sheet applies at once.
  */
 export const signinFeature = new Composer<BotContext>();
+const MAX_TEXT = 4096;
 const privateChat = signinFeature.chatType('private');
 
 privateChat.on('message:contact', async (ctx) => {
@@ -46,6 +47,8 @@ privateChat.on(['message', 'callback_query'], async (ctx, next) => {
   const account = ctx.account;
   if (account?.status === 'active') {
     if (account.blockedBot) await ctx.deps.sheets.users.setBlockedBot.mutate({ telegramId: ctx.from.id, blocked: false });
+    // Telegram never delivers more than 4096 characters: a longer text is not from a Telegram client; no feature sees it.
+    if ((ctx.message?.text?.length ?? 0) > MAX_TEXT) return ctx.reply(ctx.t('text-too-long'));
     return next();
   }
   const key = account?.status === 'blocked' ? 'signin-blocked' : account?.status === 'pending' ? 'signin-pending' : 'signin-required';

@@ -8,13 +8,6 @@ import type { BotContext } from '../context.ts';
 export const unhandledFeature = new Composer<BotContext>();
 const privateChat = unhandledFeature.chatType('private');
 
-/** Telegram never delivers more than 4096 characters; anything longer did not come from Telegram's client. */
-const MAX_TEXT = 4096;
-
 privateChat.on('callback_query', (ctx) => ctx.answerCallbackQuery({ text: ctx.t('button-outdated') }));
-privateChat.on('message:text', (ctx) => {
-  const text = ctx.message.text;
-  if (text.length > MAX_TEXT) return ctx.reply(ctx.t('text-too-long'));
-  return ctx.reply(ctx.t(text.startsWith('/') ? 'unknown-command' : 'not-understood'));
-});
+privateChat.on('message:text', (ctx) => ctx.reply(ctx.t(ctx.message.text.startsWith('/') ? 'unknown-command' : 'not-understood')));
 privateChat.on(['message:sticker', 'message:animation', 'message:voice', 'message:video_note'], (ctx) => ctx.reply(ctx.t('not-understood')));

@@ -1,0 +1,202 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '@mb/service-kit';
+import { BotApiDouble, callbackUpdate, contactUpdate, startStack, TEST_SECRET, TEST_TOKEN, textUpdate, type Stack, type TestUser } from '@mb/testing';
+import { runWebhookCli } from '../src/cli/webhook.ts';
+import { startPolling, WebhookIsSetError } from '../src/polling.ts';
+import { person, sentTo } from './signin-helpers.ts';
+
+let api: BotApiDouble;
+let stack: Stack;
+const FLOOD = { limit: 6, timeFrameMs: 60_000 };
+
+beforeAll(async () => {
+  api = await new BotApiDouble().start();
+  stack = await startStack({ apiRoot: api.url, gateway: { flood: FLOOD, events: { idleMs: 20 } } });
+});
+afterAll(async () => {
+  await stack.close();
+  await api.close();
+});
+afterEach(async () => {
+  await stack.gateway.dispatcher.idle();
+});
+
+async function signIn(user: TestUser, phone: string) {
+  await stack.post(contactUpdate(user, phone));
+  await sentTo(api, user.id, 'вы вошли');
+  await stack.gateway.dispatcher.idle();
+}
+const sendsTo = (chatId: number) => api.callsTo('sendMessage').filter((c) => Number(c.payload['chat_id']) === chatId);
+/** The value of one series on /metrics (labels given as `name="value"` pairs, in any order); 0 when absent. */
+async function metric(name: string, ...labels: string[]): Promise<number> {
+  const text = await (await fetch(`${stack.gatewayUrl}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith(`${name}{`) && labels.every((label) => l.includes(label)));
+  return line ? Number(line.split(' ').at(-1)) : 0;
+}
+
+describe('webhook input', () => {
+  it('refuses a wrong secret (a prefix, a longer one, none) with 401 and handles nothing', async () => {
+    const user = person(6_300_001, 'Тест');
+    for (const secret of [TEST_SECRET.slice(0, -1), `${TEST_SECRET}x`, '']) expect((await stack.post(textUpdate(user, '/start'), secret)).status).toBe(401);
+    await stack.gateway.dispatcher.idle();
+    expect(sendsTo(user.id)).toHaveLength(0);
+  });
+
+  it('answers malformed bodies with 400 (413 when huge) and keeps serving', async () => {
+    for (const body of ['not json', '{"update_id": "7"}', 'null', '{"update_id": 1.5}']) expect((await stack.post(body)).status).toBe(400);
+    expect((await stack.post(`{"update_id": 1, "pad": "${'x'.repeat(1_100_000)}"}`)).status).toBe(413);
+    expect((await fetch(`${stack.gatewayUrl}/healthz`)).status).toBe(200);
+  });
+
+  it('has exactly one effect for the same update posted twice in a row and five times at once', async () => {
+    const buyer = person(6_300_002, 'Пётр');
+    await signIn(buyer, '+79035550103');
+    const tap = callbackUpdate(buyer, 'pr:j:spring-sale');
+    expect((await stack.post(tap)).status).toBe(200);
+    expect((await stack.post(tap)).status).toBe(200);
+    const again = callbackUpdate(buyer, 'pr:j:cashback-10');
+    const answers = await Promise.all(Array.from({ length: 5 }, () => stack.post(again)));
+    expect(answers.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
+    await stack.gateway.dispatcher.idle();
+    expect(stack.sheets.wb.find('Participations', { telegram_id: String(buyer.id) })).toHaveLength(2);
+    expect(sendsTo(buyer.id).filter((c) => String(c.payload['text']).includes('Вы участвуете'))).toHaveLength(2);
+    expect(api.callsTo('answerCallbackQuery').filter((c) => String(c.payload['text']).includes('уже участвуете'))).toHaveLength(0);
+    expect(await metric('gateway_updates_duplicate_total')).toBeGreaterThanOrEqual(5);
+  });
+
+  it('ignores unknown update types, edited messages and group chatter; answers a sticker and a huge text once', async () => {
+    const user = person(6_300_003, 'Ольга');
+    await signIn(user, '79035550104');
+    const before = api.calls.length;
+    await stack.post({ update_id: 9_100_001, some_future_update: { from: { id: user.id } } });
+    await stack.post({ ...textUpdate(user, 'исправлено'), message: undefined, edited_message: { ...textUpdate(user, 'исправлено').message, edit_date: 2 } });
+    await stack.post(textUpdate(user, '/promotions', { chat: { id: -100777, type: 'supergroup', title: 'Группа' } }));
+    await stack.post(textUpdate(user, 'привет', { chat: { id: -100777, type: 'supergroup', title: 'Группа' } }));
+    await stack.gateway.dispatcher.idle();
+    expect(api.calls.slice(before).map((c) => [c.method, c.payload['text']])).toEqual([]);
+
+    await stack.post({ ...textUpdate(user, ''), message: { ...textUpdate(user, '').message, text: undefined, sticker: { file_id: 's', file_unique_id: 's', type: 'regular', width: 1, height: 1, is_animated: false, is_video: false } } });
+    await stack.post(textUpdate(user, 'я'.repeat(5000)));
+    await stack.gateway.dispatcher.idle();
+    const replies = api.calls.slice(before).map((c) => String(c.payload['text']));
+    expect(replies).toHaveLength(2);
+    expect(replies[0]).toContain('Я понимаю текст и кнопки меню');
+    expect(replies[1]).toContain('слишком длинное');
+  });
+
+  it('drops a flood from one user after the limit, without affecting others', async () => {
+    const spammer = person(6_300_004, 'Спамер');
+    for (let i = 0; i < 15; i++) await stack.post(textUpdate(spammer, '/start'));
+    await stack.gateway.dispatcher.idle();
+    expect(sendsTo(spammer.id)).toHaveLength(FLOOD.limit);
+    expect(await metric('gateway_flood_dropped_total')).toBe(9);
+    const calm = person(6_300_005, 'Спокойный');
+    await stack.post(textUpdate(calm, '/start'));
+    await sentTo(api, calm.id, 'поделитесь номером');
+  });
+});
+
+describe('outgoing calls', () => {
+  it("obeys a 429's retry_after and sends once the wait is over", async () => {
+    const user = person(6_300_006, 'Терпеливый');
+    let refused = 0;
+    api.script((call) => {
+      if (call.method !== 'sendMessage' || Number(call.payload['chat_id']) !== user.id || refused++ > 0) return undefined;
+      return { status: 429, body: { ok: false, error_code: 429, description: 'Too Many Requests: retry after 1', parameters: { retry_after: 1 } } };
+    });
+    await stack.post(textUpdate(user, '/start'));
+    await api.waitFor(() => sendsTo(user.id).length === 2, 8000);
+    const [first, second] = sendsTo(user.id);
+    expect(second!.at - first!.at).toBeGreaterThanOrEqual(950);
+    expect(await metric('gateway_telegram_api_calls_total', 'method="sendMessage"', 'result="429"')).toBeGreaterThanOrEqual(1);
+  });
+
+  it('gives up on a 429 longer than the 30 s bound instead of hanging, and apologises', async () => {
+    const user = person(6_300_007, 'Долгий');
+    let refused = 0;
+    api.script((call) => {
+      if (call.method !== 'sendMessage' || Number(call.payload['chat_id']) !== user.id || refused++ > 0) return undefined;
+      return { status: 429, body: { ok: false, error_code: 429, description: 'Too Many Requests: retry after 600', parameters: { retry_after: 600 } } };
+    });
+    await stack.post(textUpdate(user, '/start'));
+    await stack.gateway.dispatcher.idle();
+    const texts = sendsTo(user.id).map((c) => String(c.payload['text']));
+    expect(texts).toHaveLength(2);
+    expect(texts[1]).toContain('Извините, что-то пошло не так');
+    expect(await metric('gateway_handler_errors_total', 'kind="telegram"')).toBeGreaterThanOrEqual(1);
+  });
+
+  it('marks blocked_bot when Telegram answers 403 "bot was blocked by the user"', async () => {
+    const gone = person(6_300_008, 'Ушедший');
+    await signIn(gone, '+7 903 555-01-02');
+    api.script((call) =>
+      Number(call.payload['chat_id']) === gone.id ? { status: 403, body: { ok: false, error_code: 403, description: 'Forbidden: bot was blocked by the user' } } : undefined,
+    );
+    await stack.post(textUpdate(gone, '/menu'));
+    await stack.gateway.dispatcher.idle();
+    expect(stack.sheets.wb.find('Users', { telegram_id: String(gone.id) })[0]!.blocked_bot).toBe('yes');
+    expect(await metric('gateway_telegram_api_calls_total', 'method="sendMessage"', 'result="403"')).toBeGreaterThanOrEqual(1);
+  });
+});
+
+describe('npm run webhook and the polling dev mode', () => {
+  const env = { TELEGRAM_BOT_TOKEN: TEST_TOKEN, TELEGRAM_WEBHOOK_SECRET: TEST_SECRET, PUBLIC_URL: 'https://bot.example.com' };
+
+  it('sets the webhook with the secret, allowed updates and drop_pending_updates; prints info; deletes it', async () => {
+    const cli = await new BotApiDouble().start();
+    try {
+      const out: string[] = [];
+      await runWebhookCli(['set', '--drop-pending-updates', '--max-connections', '80'], { ...env, TELEGRAM_API_ROOT: cli.url }, (l) => out.push(l));
+      expect(cli.callsTo('setWebhook')[0]!.payload).toMatchObject({
+        url: 'https://bot.example.com/telegram/webhook', secret_token: TEST_SECRET, drop_pending_updates: true, max_connections: 80,
+        allowed_updates: ['message', 'edited_message', 'callback_query', 'my_chat_member'],
+      });
+      cli.script((call) =>
+        call.method === 'getWebhookInfo'
+          ? { status: 200, body: { ok: true, result: { url: 'https://bot.example.com/telegram/webhook', has_custom_certificate: false, pending_update_count: 42, last_error_date: 1_790_000_000, last_error_message: 'Wrong response from the webhook: 502 Bad Gateway' } } }
+          : undefined,
+      );
+      out.length = 0;
+      await runWebhookCli(['info'], { ...env, TELEGRAM_API_ROOT: cli.url }, (l) => out.push(l));
+      expect(out.join('\n')).toMatch(/pending updates:\s+42/);
+      expect(out.join('\n')).toContain('502 Bad Gateway');
+      await runWebhookCli(['delete'], { ...env, TELEGRAM_API_ROOT: cli.url }, () => undefined);
+      expect(cli.callsTo('deleteWebhook')[0]!.payload).toMatchObject({ drop_pending_updates: false });
+      await expect(runWebhookCli(['sett'], { ...env, TELEGRAM_API_ROOT: cli.url }, () => undefined)).rejects.toThrow(/usage: npm run webhook/);
+      await expect(runWebhookCli(['set', '--max-connections', '500'], { ...env, TELEGRAM_API_ROOT: cli.url }, () => undefined)).rejects.toThrow(/1 to 100/);
+      await expect(runWebhookCli(['info'], {}, () => undefined)).rejects.toThrow(/TELEGRAM_BOT_TOKEN is not set/);
+    } finally {
+      await cli.close();
+    }
+  });
+
+  it('refuses to poll while a webhook is set, and otherwise handles polled updates through the same pipeline', async () => {
+    const tg = await new BotApiDouble().start();
+    const local = await startStack({ apiRoot: tg.url, gateway: { events: { enabled: false } } });
+    const logger = createLogger('test', 'silent');
+    try {
+      let webhookUrl = 'https://bot.example.com/telegram/webhook';
+      const user = person(6_300_009, 'Разработчик');
+      let delivered = false;
+      tg.script((call) => {
+        if (call.method === 'getWebhookInfo') return { status: 200, body: { ok: true, result: { url: webhookUrl, has_custom_certificate: false, pending_update_count: 0 } } };
+        if (call.method !== 'getUpdates') return undefined;
+        const updates = delivered ? [] : [textUpdate(user, '/start')];
+        delivered = true;
+        return { status: 200, body: { ok: true, result: updates } };
+      });
+      const { api: botApi } = local.gateway.bot;
+      await expect(startPolling({ api: botApi, inbox: local.gateway.inbox, dispatcher: local.gateway.dispatcher, logger })).rejects.toThrow(WebhookIsSetError);
+      await expect(startPolling({ api: botApi, inbox: local.gateway.inbox, dispatcher: local.gateway.dispatcher, logger })).rejects.toThrow(/npm run webhook -- delete/);
+      expect(tg.callsTo('getUpdates')).toHaveLength(0);
+      webhookUrl = '';
+      const polling = await startPolling({ api: botApi, inbox: local.gateway.inbox, dispatcher: local.gateway.dispatcher, logger, timeoutSeconds: 0 });
+      await sentTo(tg, user.id, 'поделитесь номером');
+      await polling.stop();
+      expect(tg.callsTo('getUpdates')[0]!.payload['allowed_updates']).toEqual(['message', 'edited_message', 'callback_query', 'my_chat_member']);
+    } finally {
+      await local.close();
+      await tg.close();
+    }
+  });
+});
