@@ -41,6 +41,7 @@ export const SCENARIOS: Record<string, { weight: number; steps: Step[] }> = {
   'new-request': { weight: 15, steps: [text('/new'), tap('rq:c:0'), text('Не пришёл промокод по акции «Весенняя распродажа», заказ 12345'), tap('rq:done'), tap('rq:send')] },
   'my-requests': { weight: 10, steps: [text((u) => label(lang(u), 'menu-my-requests'))] },
   help: { weight: 5, steps: [text('/help')] },
+  assistant: { weight: 15, steps: [text((u) => (lang(u) === 'en' ? 'How much is delivery?' : 'Сколько стоит доставка?'))] },
 };
 
 const REPLY_METHODS = new Set(['sendMessage', 'sendPhoto', 'editMessageText', 'editMessageMedia', 'editMessageReplyMarkup', 'answerCallbackQuery', 'sendMessageDraft']);
@@ -85,7 +86,7 @@ export class MixDriver {
   constructor(users: TestUser[], thinkMs = 1000) {
     this.thinkMs = thinkMs;
     this.weighted = Object.entries(SCENARIOS).flatMap(([name, s]) => Array<string>(s.weight).fill(name));
-    this.states = users.map((user, i) => ({ user, scenario: this.weighted[(i * 7) % this.weighted.length]!, step: 0, readyAt: 0 }));
+    this.states = users.map((user, i) => ({ user, scenario: this.weighted[(i * 7919) % this.weighted.length]!, step: 0, readyAt: 0 }));
     users.forEach((u, i) => this.byId.set(u.id, i));
     this.idle = users.map((_, i) => i);
   }

@@ -21,7 +21,7 @@ export type ProcessStack = {
  * ports with a fresh temp directory; the gateway's Bot API is `apiRoot` (a double in the bench process).
  * `beforeGateway` runs once sheets is up (e.g. to seed the workbook).
  */
-export async function startProcessStack(opts: { apiRoot: string; beforeGateway?: (stack: { dir: string; sheets: ServiceProcess }) => Promise<void> | void }): Promise<ProcessStack> {
+export async function startProcessStack(opts: { apiRoot: string; assistantEnv?: Record<string, string>; beforeGateway?: (stack: { dir: string; sheets: ServiceProcess }) => Promise<void> | void }): Promise<ProcessStack> {
   const dir = mkdtempSync(join(tmpdir(), 'mb-bench-'));
   const common = { INTERNAL_TOKEN: BENCH_INTERNAL_TOKEN };
   const started: ServiceProcess[] = [];
@@ -30,7 +30,7 @@ export async function startProcessStack(opts: { apiRoot: string; beforeGateway?:
     started.push(sheets);
     await opts.beforeGateway?.({ dir, sheets });
     const assistant = await startProcess('assistant', 'services/assistant/src/main.ts', {
-      ...common, ASSISTANT_PORT: '0', SHEETS_URL: sheets.url, ASSISTANT_DB_PATH: join(dir, 'assistant.sqlite'),
+      ...common, ASSISTANT_PORT: '0', SHEETS_URL: sheets.url, ASSISTANT_DB_PATH: join(dir, 'assistant.sqlite'), ...opts.assistantEnv,
     });
     started.push(assistant);
     const gateway = await startProcess('gateway', 'services/gateway/src/main.ts', {
