@@ -23,7 +23,7 @@ async function signIn(user: TestUser, phone: string) {
 }
 const buttons = (payload: Record<string, unknown>) =>
   ((payload['reply_markup'] as { inline_keyboard?: Array<Array<{ text: string; callback_data?: string; url?: string }>> })?.inline_keyboard ?? []).flat();
-const titleOf = (text: unknown) => String(text).split('\n')[2];
+const titleOf = (text: unknown) => String(text).split('\n')[2] ?? '';
 const participations = (telegramId: number) => stack.sheets.wb.find('Participations', { telegram_id: String(telegramId) });
 
 describe('promotions', () => {
