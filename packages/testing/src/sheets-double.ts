@@ -29,7 +29,8 @@ class SheetsApiError extends Error {
 
 /**
  * A Google Sheets v4 REST double on real HTTP: googleapis reaches it through `rootUrl` (GOOGLE_SHEETS_API_ROOT).
- * Serves spreadsheets.get/batchUpdate(addSheet) and values.get/batchGet/update/append/batchUpdate with A1 ranges,
+ * Serves spreadsheets.get/batchUpdate (addSheet, appendCells, updateCells) and values.get/batchGet/update/append/batchUpdate
+ * with A1 ranges,
  * models RAW vs USER_ENTERED, a per-minute read/write quota (429 RESOURCE_EXHAUSTED), outages (503), hangs past the
  * client's timeout (before or after applying a write), counts calls by method, and lets a test act as a manager.
  */
@@ -223,13 +224,42 @@ export class SheetsDouble {
     };
   }
 
+  /** spreadsheets.batchUpdate: addSheet, appendCells, updateCells; atomic like Google's (all requests or none). */
   private structural(body: Record<string, unknown>) {
-    const replies = ((body['requests'] ?? []) as Array<Record<string, { properties?: { title?: string } }>>).map((request) => {
-      const title = request['addSheet']?.properties?.title;
-      if (!title) throw new SheetsApiError(400, 'INVALID_ARGUMENT', 'only addSheet requests are modelled');
-      if (this.tabs.has(title)) throw new SheetsApiError(400, 'INVALID_ARGUMENT', `A sheet with the name "${title}" already exists.`);
-      this.setTab(title, []);
-      return { addSheet: { properties: { sheetId: this.tabs.get(title)!.sheetId, title, index: this.tabs.size - 1 } } };
+    const requests = (body['requests'] ?? []) as Array<Record<string, Record<string, unknown>>>;
+    const byId = (sheetId: unknown) => {
+      const entry = [...this.tabs.entries()].find(([, t]) => t.sheetId === sheetId);
+      if (!entry) throw new SheetsApiError(400, 'INVALID_ARGUMENT', `Invalid requests: No grid with id: ${String(sheetId)}`);
+      return entry[1];
+    };
+    const titles = new Set(this.tabs.keys());
+    for (const request of requests) {
+      const [kind, r] = Object.entries(request)[0] ?? [];
+      if (kind === 'addSheet') {
+        const title = (r?.['properties'] as { title?: string } | undefined)?.title;
+        if (!title || titles.has(title)) throw new SheetsApiError(400, 'INVALID_ARGUMENT', `A sheet with the name "${title}" already exists.`);
+        titles.add(title);
+      } else if (kind === 'appendCells') byId(r!['sheetId']);
+      else if (kind === 'updateCells') byId((r!['start'] as { sheetId?: number } | undefined)?.sheetId);
+      else throw new SheetsApiError(400, 'INVALID_ARGUMENT', `request ${kind} is not modelled by the double`);
+    }
+    const replies = requests.map((request) => {
+      const [kind, r] = Object.entries(request)[0]!;
+      if (kind === 'addSheet') {
+        const title = (r['properties'] as { title: string }).title;
+        this.setTab(title, []);
+        return { addSheet: { properties: { sheetId: this.tabs.get(title)!.sheetId, title, index: this.tabs.size - 1 } } };
+      }
+      const rows = ((r['rows'] ?? []) as Array<{ values?: Array<{ userEnteredValue?: Record<string, unknown> }> }>).map((row) => (row.values ?? []).map((c) => cellData(c.userEnteredValue)));
+      if (kind === 'appendCells') {
+        const tab = byId(r['sheetId']);
+        tab.rows.splice(lastUsedRow(tab.rows) + 1, 0, ...rows);
+      } else {
+        const start = r['start'] as { sheetId: number; rowIndex?: number; columnIndex?: number };
+        const tab = byId(start.sheetId);
+        rows.forEach((row, i) => row.forEach((v, j) => setAt(tab.rows, (start.rowIndex ?? 0) + i, (start.columnIndex ?? 0) + j, v)));
+      }
+      return {};
     });
     return { spreadsheetId: this.spreadsheetId, replies };
   }
@@ -304,6 +334,15 @@ const inputMode = (v: unknown): 'RAW' | 'USER_ENTERED' => {
   if (v === 'RAW' || v === 'USER_ENTERED') return v;
   throw new SheetsApiError(400, 'INVALID_ARGUMENT', "Invalid valueInputOption: expected 'RAW' or 'USER_ENTERED'");
 };
+/** A CellData's userEnteredValue: stringValue is text as given (never a formula), formulaValue a formula. */
+function cellData(v: Record<string, unknown> | undefined): SheetCell {
+  if (!v) return '';
+  if (typeof v['formulaValue'] === 'string') return { formula: v['formulaValue'] };
+  if (typeof v['stringValue'] === 'string') return v['stringValue'];
+  if (typeof v['boolValue'] === 'boolean') return v['boolValue'] ? 'TRUE' : 'FALSE';
+  if (typeof v['numberValue'] === 'number') return String(v['numberValue']);
+  return '';
+}
 /** USER_ENTERED parses as if typed: `=` starts a formula, numbers lose their `+` and leading zeros, `'` forces text. */
 function enter(v: unknown, mode: 'RAW' | 'USER_ENTERED'): SheetCell {
   const text = v === null || v === undefined ? '' : String(v);

@@ -21,7 +21,7 @@ afterEach(async () => {
 
 describe('the outbox reaches the Sheet exactly once', () => {
   it('lands 1,000 bot writes through a 429 storm, an outage, lost responses and a restart: every row once, every update applied', async () => {
-    double.quota = { reads: 12, writes: 6, windowMs: 200 };
+    double.quota = { reads: 3, writes: 2, windowMs: 200 };
     app = await startSheets(dir, double, LOOPS);
     app.sync.start();
     const expected: string[] = [];
@@ -58,15 +58,15 @@ describe('the outbox reaches the Sheet exactly once', () => {
     expect(double.count(undefined, 429)).toBeGreaterThan(0);
     expect(double.count(undefined, 503)).toBeGreaterThan(0);
     // batched: far fewer write calls than writes
-    expect(double.count('values.append', 200) + double.count('values.batchUpdate', 200)).toBeLessThan(200);
+    expect(double.count('spreadsheets.batchUpdate', 200)).toBeLessThan(200);
   });
 
   it('does not append a row twice when an append landed but its answer was lost', async () => {
     app = await startSheets(dir, double, { timeoutMs: 200 });
     app.wb.insert('TicketMessages', { id: 'M-1', ticket_id: 'T-1', author: 'user', text: 'hello' });
     await app.sync.pullNow();
-    double.hang = { ms: 400, when: 'after', only: 'values.append' };
-    await expect(app.sync.flushNow()).rejects.toThrow(/values.append/);
+    double.hang = { ms: 400, when: 'after', only: 'spreadsheets.batchUpdate' };
+    await expect(app.sync.flushNow()).rejects.toThrow(/spreadsheets.batchUpdate/);
     double.hang = null;
     expect(double.records('TicketMessages')).toHaveLength(1); // it landed
     expect(app.wb.outboxDepth().pending).toBe(1); // but the service cannot know
@@ -76,17 +76,18 @@ describe('the outbox reaches the Sheet exactly once', () => {
   });
 
   it('keeps within its call budget however many writes arrive, and reports quota errors in its metrics', async () => {
-    double.quota = { reads: 2, writes: 1, windowMs: 60_000 };
+    double.quota = { reads: 3, writes: 1, windowMs: 60_000 };
     app = await startSheets(dir, double);
     for (let i = 0; i < 300; i++) app.wb.insert('TicketMessages', { id: `M-${i}`, ticket_id: 'T-1', author: 'user', text: `m${i}` });
     await app.sync.pullNow();
-    await app.sync.flushNow(); // one read, one append: all 300 rows
+    await app.sync.flushNow(); // one read, one write: all 300 rows
     expect(double.records('TicketMessages')).toHaveLength(300);
     app.wb.insert('TicketMessages', { id: 'M-300', ticket_id: 'T-1', author: 'user', text: 'late' });
     await expect(app.sync.flushNow()).rejects.toThrow(/429/);
     const metrics = await (await fetch(`${app.url}/metrics`)).text();
     expect(metrics).toMatch(/sheets_google_requests_total\{[^}]*method="values.batchGet"[^}]*status="200"[^}]*\} 2/);
-    expect(metrics).toMatch(/sheets_google_requests_total\{[^}]*method="values.append"[^}]*status="200"[^}]*\} 1/);
+    expect(metrics).toMatch(/sheets_google_requests_total\{[^}]*method="spreadsheets.get"[^}]*status="200"[^}]*\} 1/);
+    expect(metrics).toMatch(/sheets_google_requests_total\{[^}]*method="spreadsheets.batchUpdate"[^}]*status="200"[^}]*\} 1/);
     expect(metrics).toMatch(/sheets_google_quota_errors_total\{[^}]*\} 1/);
     expect(metrics).toMatch(/sheets_outbox_pending_rows\{[^}]*\} 1/);
     expect(metrics).toMatch(/sheets_write_lag_seconds_count\{[^}]*\} 300/);

@@ -51,6 +51,7 @@ export class SheetsSync {
   private stopped = true;
   private failures = { pull: 0, flush: 0 };
   private missingTabs = new Set<TabName>();
+  private readonly sheetIds = new Map<string, number>();
   private state = { lastPullAt: null as string | null, lastError: null as string | null, reachable: false, problems: [] as string[], badRows: [] as BadRow[] };
 
   constructor(deps: { wb: Workbook; api: SheetsApi; metrics: SyncMetrics; logger: Logger }, opts: SyncOptions) {
@@ -140,7 +141,7 @@ export class SheetsSync {
   private async pull(): Promise<PullSummary> {
     const started = performance.now();
     let wanted = TAB_NAMES.filter((t) => !this.missingTabs.has(t));
-    if (this.missingTabs.size) wanted = await this.existingTabs();
+    if (this.missingTabs.size || this.sheetIds.size === 0) wanted = await this.existingTabs();
     let ranges: Awaited<ReturnType<SheetsApi['batchGet']>>;
     await this.read();
     try {
@@ -167,25 +168,33 @@ export class SheetsSync {
 
   private async existingTabs(): Promise<TabName[]> {
     await this.read();
-    const titles = new Set(await this.api.tabTitles());
+    const tabs = await this.api.tabs();
+    this.sheetIds.clear();
+    for (const t of tabs) this.sheetIds.set(t.title, t.sheetId);
+    const titles = new Set(tabs.map((t) => t.title));
     this.missingTabs = new Set(TAB_NAMES.filter((t) => !titles.has(t)));
     return TAB_NAMES.filter((t) => titles.has(t));
   }
 
   private async flush(): Promise<FlushSummary> {
     // Rows are placed by header name: the Sheet's layout must be known (from a pull) before anything is written.
-    if (this.layouts.size === 0 && this.wb.outboxDepth().pending > 0) await this.pull();
+    if (this.wb.outboxDepth().pending > 0 && (this.layouts.size === 0 || this.sheetIds.size === 0)) await this.pull();
     const summary = await flushOutbox({
       wb: this.wb,
       api: this.api,
       layouts: this.layouts,
+      sheetIds: this.sheetIds,
       take: (kind) => this.budget.take(kind),
       onLanded: (createdAt) => {
         const now = Date.now();
         for (const at of createdAt) this.metrics.writeLag.observe(Math.max(0, (now - Date.parse(at)) / 1000));
       },
       log: (msg, data) => this.logger.warn(data ?? {}, msg),
-    }, this.opts.flushLimit);
+    }, this.opts.flushLimit).catch((error: unknown) => {
+      // a tab deleted or recreated since its id was read: look the ids up again before the next write
+      if (error instanceof SheetsCallError && error.status === 400) this.sheetIds.clear();
+      throw error;
+    });
     if (summary.calls > 0) this.state.reachable = true;
     return summary;
   }

@@ -1,6 +1,5 @@
 import { auth as googleAuth, sheets } from 'googleapis/build/src/apis/sheets/index.js';
 import type { sheets_v4 } from 'googleapis/build/src/apis/sheets/index.js';
-import { a1Tab } from './a1.ts';
 import type { SyncMetrics } from './metrics.ts';
 
 export type GoogleConfig = {
@@ -31,18 +30,23 @@ export class SheetsCallError extends Error {
 }
 
 export type ValueRange = { range: string; values: string[][] };
+export type SheetTab = { title: string; sheetId: number };
+/** Cells written as text (CellData stringValue: never parsed, so `=...` stays text): rows appended below a tab's data, or a run of cells from (row, col). */
+export type CellWrite = { kind: 'append'; sheetId: number; rows: string[][] } | { kind: 'update'; sheetId: number; row: number; col: number; values: string[] };
 
 /** The few Sheets calls the sync makes; every one is counted by method and status, and never retried here. */
 export type SheetsApi = {
   spreadsheetId: string;
-  tabTitles(): Promise<string[]>;
+  tabs(): Promise<SheetTab[]>;
   addTabs(titles: string[]): Promise<void>;
   batchGet(ranges: string[]): Promise<ValueRange[]>;
   /** values.batchUpdate with RAW input: text stays text. */
   writeRanges(data: ValueRange[]): Promise<void>;
-  /** values.append with RAW input, rows inserted below the table. */
-  append(tab: string, rows: string[][]): Promise<void>;
+  /** One spreadsheets.batchUpdate (appendCells + updateCells): every tab's new rows and changed cells, atomically. */
+  writeCells(writes: CellWrite[]): Promise<void>;
 };
+
+const textRow = (values: string[]) => ({ values: values.map((v) => ({ userEnteredValue: { stringValue: v } })) });
 
 /**
  * The googleapis Sheets v4 client behind SheetsApi. googleapis' own retries are switched off (it retries GETs and PUTs
@@ -76,9 +80,9 @@ export function createSheetsApi(config: GoogleConfig, metrics: SyncMetrics): She
 
   return {
     spreadsheetId,
-    async tabTitles() {
-      const data = await call('spreadsheets.get', () => api.spreadsheets.get({ spreadsheetId, fields: 'sheets.properties.title' }, options));
-      return (data.sheets ?? []).map((s) => s.properties?.title ?? '').filter(Boolean);
+    async tabs() {
+      const data = await call('spreadsheets.get', () => api.spreadsheets.get({ spreadsheetId, fields: 'sheets.properties(sheetId,title)' }, options));
+      return (data.sheets ?? []).map((s) => ({ title: s.properties?.title ?? '', sheetId: s.properties?.sheetId ?? -1 })).filter((t) => t.title !== '');
     },
     async addTabs(titles) {
       if (titles.length === 0) return;
@@ -96,13 +100,14 @@ export function createSheetsApi(config: GoogleConfig, metrics: SyncMetrics): She
       if (data.length === 0) return;
       await call('values.batchUpdate', () => api.spreadsheets.values.batchUpdate({ spreadsheetId, requestBody: { valueInputOption: 'RAW', data } }, options));
     },
-    async append(tab, rows) {
-      await call('values.append', () =>
-        api.spreadsheets.values.append(
-          { spreadsheetId, range: `${a1Tab(tab)}!A1`, valueInputOption: 'RAW', insertDataOption: 'INSERT_ROWS', requestBody: { values: rows } },
-          options,
-        ),
+    async writeCells(writes) {
+      if (writes.length === 0) return;
+      const requests = writes.map((w) =>
+        w.kind === 'append'
+          ? { appendCells: { sheetId: w.sheetId, rows: w.rows.map(textRow), fields: 'userEnteredValue' } }
+          : { updateCells: { start: { sheetId: w.sheetId, rowIndex: w.row, columnIndex: w.col }, rows: [textRow(w.values)], fields: 'userEnteredValue' } },
       );
+      await call('spreadsheets.batchUpdate', () => api.spreadsheets.batchUpdate({ spreadsheetId, requestBody: { requests } }, options));
     },
   };
 }

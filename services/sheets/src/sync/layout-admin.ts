@@ -8,7 +8,7 @@ export type LayoutReport = { ok: boolean; tabs: TabReport[]; extraTabs: string[]
 
 /** Compares the spreadsheet with the expected layout: tabs, and header names (order does not matter). Two reads. */
 export async function checkLayout(api: SheetsApi): Promise<LayoutReport> {
-  const titles = await api.tabTitles();
+  const titles = (await api.tabs()).map((t) => t.title);
   const present = TAB_NAMES.filter((t) => titles.includes(t));
   const heads = present.length ? await api.batchGet(present.map((t) => `${a1Tab(t)}!1:2`)) : [];
   const tabs = TAB_NAMES.map((tab): TabReport => {
