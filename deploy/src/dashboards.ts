@@ -90,7 +90,13 @@ const telegram = dashboard('mb-telegram', 'marketingbot: Telegram', 'Updates in,
     row: 'Handling',
     panels: [
       { title: 'Handler p99 by type (objective 250 ms)', unit: 's', width: 8, threshold: 0.25, targets: [{ expr: quantile(0.99, 'gateway_update_handler_duration_seconds', '', ['type']), legend: '{{type}}' }] },
-      { title: 'Handler errors/s by type', unit: 'ops', width: 8, targets: [{ expr: `sum by (type) (${r('gateway_update_errors_total')})`, legend: '{{type}}' }] },
+      {
+        title: 'Handler errors/s: thrown (by update type), caught by the error boundary (by kind)', unit: 'ops', width: 8,
+        targets: [
+          { expr: `sum by (type) (${r('gateway_update_errors_total')})`, legend: 'thrown {{type}}' },
+          { expr: `sum by (kind) (${r('gateway_handler_errors_total')})`, legend: 'caught {{kind}}' },
+        ],
+      },
       { title: 'Updates queued (acknowledged, not yet handled)', width: 8, targets: [{ expr: 'sum by (instance) (gateway_updates_queued)', legend: '{{instance}}' }] },
     ],
   },

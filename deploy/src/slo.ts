@@ -46,8 +46,9 @@ export const SLOS: Slo[] = [
   },
   {
     name: 'update-errors', service: 'gateway', objective: 0.999,
-    description: '99.9% of accepted updates are handled without an error',
-    bad: 'sum(rate(gateway_update_errors_total[$w]))',
+    description: '99.9% of accepted updates are handled without an error (thrown, or caught by the error boundary with an apology)',
+    // Either counter may have no series yet (labelled counters appear at their first error): `or vector(0)` keeps the sum.
+    bad: '(sum(rate(gateway_update_errors_total[$w])) or vector(0)) + (sum(rate(gateway_handler_errors_total[$w])) or vector(0))',
     total: 'sum(rate(gateway_updates_total[$w]))',
   },
   {
@@ -69,6 +70,17 @@ export const SLOS: Slo[] = [
     name: 'assistant-availability', service: 'assistant', objective: 0.999,
     description: '99.9% of calls to the assistant service are answered without a 5xx',
     ...serverErrors('assistant', notProbes),
+  },
+  {
+    name: 'sheets-write-lag', service: 'sheets', objective: 0.99,
+    description: '99% of writes reach the Google Sheet within 10 s of entering the outbox',
+    ...latency('sheets_write_lag_seconds', '', '10'),
+  },
+  {
+    name: 'assistant-answers', service: 'gateway', objective: 0.99,
+    description: '99% of assistant answers shown in chats are not errors (a fallback answer counts as good: the user got an answer)',
+    bad: 'sum(rate(gateway_assistant_answers_total{outcome="error"}[$w]))',
+    total: 'sum(rate(gateway_assistant_answers_total[$w]))',
   },
 ];
 
