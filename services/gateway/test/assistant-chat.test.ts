@@ -31,7 +31,9 @@ afterAll(async () => {
 });
 
 const callsTo = (chatId: number, method: string) => api.callsTo(method).filter((c) => Number(c.payload['chat_id']) === chatId);
-const finalMessage = (chatId: number, part: string) => callsTo(chatId, 'sendMessage').find((c) => String(c.payload['text']).includes(part));
+// Once drafts were refused (the edits test), answers that streamed end with an edit instead of a new message.
+const finalMessage = (chatId: number, part: string) =>
+  [...callsTo(chatId, 'sendMessage'), ...callsTo(chatId, 'editMessageText')].find((c) => String(c.payload['text']).includes(part) && !String(c.payload['text']).endsWith(' …'));
 const waitForFinal = (chatId: number, part: string) => api.waitFor(() => finalMessage(chatId, part) !== undefined, 8000, `"${part}" to ${chatId}`);
 
 describe('the assistant in a private chat', () => {
@@ -101,5 +103,30 @@ describe('the assistant in a private chat', () => {
     await stack.post(textUpdate(anna, 'Какие часы работы поддержки?'));
     await waitForFinal(anna.id, 'Ответ из базы знаний');
     expect(String(finalMessage(anna.id, 'Ответ из базы знаний')!.payload['text'])).toContain('с 9:00 до 21:00');
+  });
+
+  it('says when the daily quota is used up, and when a question is too long, without asking the model', async () => {
+    const requests = model.requests.length;
+    await stack.post(textUpdate(olga, `Where is the store? ${'really '.repeat(200)}`));
+    await waitForFinal(olga.id, 'too long');
+    expect(String(finalMessage(olga.id, 'too long')!.payload['text'])).toBe('The question is too long: at most 1,000 characters. Please shorten it.');
+
+    stack.sheets.wb.update('Settings', 'assistant_daily_quota', { value: '0' }, { outbox: false });
+    try {
+      await stack.post(textUpdate(petr, '/ask Где находится магазин?'));
+      await waitForFinal(petr.id, 'Лимит вопросов');
+      expect(String(finalMessage(petr.id, 'Лимит вопросов')!.payload['text'])).toContain('(0 в день)');
+      expect(model.requests.length).toBe(requests);
+    } finally {
+      stack.sheets.wb.update('Settings', 'assistant_daily_quota', { value: '30' }, { outbox: false });
+    }
+  });
+
+  it('answers a question through /ask, and the menu button explains what to ask', async () => {
+    model.next({ kind: 'text', text: 'Шоурум в Москве, ул. Примерная, 1 [faq-20].' });
+    await stack.post(textUpdate(anna, '/ask где находится магазин'));
+    await waitForFinal(anna.id, 'Примерная');
+    await stack.post(textUpdate(anna, '🤖 Спросить помощника'));
+    await waitForFinal(anna.id, 'Задайте вопрос');
   });
 });
