@@ -200,5 +200,5 @@ export function createGatewayApp(opts: GatewayAppOptions) {
     const address = server.address();
     if (sandboxApi && address && typeof address === 'object') sandboxApi.connect(`http://127.0.0.1:${address.port}/telegram/webhook`, webhookSecret);
   });
-  return { server, bot, botToken, webhookSecret, sandbox, sandboxApi, clients, metrics, dispatcher, inbox, resume, close, webhookInfo, events, setup };
+  return { server, bot, botToken, webhookSecret, sandbox, sandboxApi, clients, metrics, dispatcher, inbox, resume, close, webhookInfo, events, setup, desk };
 }

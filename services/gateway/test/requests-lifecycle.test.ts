@@ -1,60 +1,51 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BotApiDouble } from '@mb/testing';
+import { describe, expect, it } from 'vitest';
 import {
-  buttonsOf, bystander, client, dmButton, dmPhoto, dmReply, dmText, groupButton, manager, STAFF_CHAT, staffChatIs, startRequestsStack, topicPhoto, topicText,
-  type RequestsStack,
+  buttonsOf, bystander, client, dmButton, dmPhoto, dmReply, dmText, groupButton, manager, STAFF_CHAT, topicPhoto, topicText, useRequestsStack,
 } from './requests-setup.ts';
 
-let api: BotApiDouble;
-let stack: RequestsStack;
 const ANSWER_MESSAGE_ID = 777_001;
-
-beforeAll(async () => {
-  api = await new BotApiDouble().start();
-  staffChatIs(api, true);
-  // The staff answer reaches the user as a message with a known id, so the user can reply to it.
-  api.script((call) =>
-    call.method === 'sendMessage' && Number(call.payload['chat_id']) === client.id && String(call.payload['text']).startsWith('💬 Ответ')
-      ? { status: 200, body: { ok: true, result: { message_id: ANSWER_MESSAGE_ID, date: 1, chat: { id: client.id, type: 'private' }, text: call.payload['text'] } } }
-      : undefined,
-  );
-  stack = await startRequestsStack(api);
-});
-afterAll(async () => {
-  await stack.close();
-  await api.close();
+const env = useRequestsStack({
+  forum: true,
+  script: (a) => {
+    // The staff answer reaches the user as a message with a known id, so the user can reply to it.
+    a.script((call) =>
+      call.method === 'sendMessage' && Number(call.payload['chat_id']) === client.id && String(call.payload['text']).startsWith('💬 Ответ')
+        ? { status: 200, body: { ok: true, result: { message_id: ANSWER_MESSAGE_ID, date: 1, chat: { id: client.id, type: 'private' }, text: call.payload['text'] } } }
+        : undefined,
+    );
+  },
 });
 
-const lastText = (chatId: number) => api.textsTo(chatId).at(-1) ?? '';
-const staffCalls = (method: string) => api.callsTo(method).filter((c) => Number(c.payload['chat_id']) === STAFF_CHAT);
+const lastText = (chatId: number) => env.api.textsTo(chatId).at(-1) ?? '';
+const staffCalls = (method: string) => env.api.callsTo(method).filter((c) => Number(c.payload['chat_id']) === STAFF_CHAT);
 
 describe('a request from the user to the staff chat and back', () => {
   let ticketId = '';
   let threadId = 0;
 
   it('creates a request with a photo: category, text, photo, confirm; durable before the number is shown', async () => {
-    await stack.send(dmText(client, '✉️ Новое обращение'));
+    await env.stack.send(dmText(client, '✉️ Новое обращение'));
     expect(lastText(client.id)).toContain('Выберите тему');
-    expect(buttonsOf(api, client.id)).toEqual(['rq:c:0', 'rq:c:1', 'rq:c:2', 'rq:c:3', 'rq:x']);
-    await stack.send(dmButton(client, 'rq:c:1'));
+    expect(buttonsOf(env.api, client.id)).toEqual(['rq:c:0', 'rq:c:1', 'rq:c:2', 'rq:c:3', 'rq:x']);
+    await env.stack.send(dmButton(client, 'rq:c:1'));
     expect(lastText(client.id)).toContain('Опишите ваш вопрос');
-    await stack.send(dmText(client, 'Не пришёл промокод за участие в акции'));
+    await env.stack.send(dmText(client, 'Не пришёл промокод за участие в акции'));
     expect(lastText(client.id)).toContain('Можно приложить фото');
-    await stack.send(dmPhoto(client, 'AgACAgIAAxkBAAIBcheck-photo'));
+    await env.stack.send(dmPhoto(client, 'AgACAgIAAxkBAAIBcheck-photo'));
     expect(lastText(client.id)).toContain('Добавлено вложений: 1');
-    await stack.send(dmButton(client, 'rq:done'));
+    await env.stack.send(dmButton(client, 'rq:done'));
     expect(lastText(client.id)).toMatch(/Тема: Проблема\nНе пришёл промокод за участие в акции\nВложений: 1/);
-    expect(stack.sheets.wb.count('Tickets')).toBe(0);
-    await stack.send(dmButton(client, 'rq:send'));
+    expect(env.stack.sheets.wb.count('Tickets')).toBe(0);
+    await env.stack.send(dmButton(client, 'rq:send'));
     const created = /Обращение (T-\d+) принято/.exec(lastText(client.id));
     expect(created).not.toBeNull();
     ticketId = created![1]!;
-    const row = stack.sheets.wb.get('Tickets', ticketId)!;
+    const row = env.stack.sheets.wb.get('Tickets', ticketId)!;
     expect(row).toMatchObject({ telegram_id: String(client.id), category: 'Проблема', status: 'new', text: 'Не пришёл промокод за участие в акции\n[фото]' });
   });
 
   it('opens a topic in the forum staff chat named with the number and status, with the card and the photo by file_id', async () => {
-    await api.waitFor(() => staffCalls('sendPhoto').length > 0, 5000, 'the photo in the staff topic');
+    await env.api.waitFor(() => staffCalls('sendPhoto').length > 0, 5000, 'the photo in the staff topic');
     const topic = staffCalls('createForumTopic');
     expect(topic).toHaveLength(1);
     expect(topic[0]!.payload['name']).toBe(`${ticketId} · 🆕 новое · Пётр Клиентов`);
@@ -63,59 +54,60 @@ describe('a request from the user to the staff chat and back', () => {
     expect(threadId).toBeGreaterThan(0);
     expect(card.payload['text']).toContain(`Обращение ${ticketId} · Проблема`);
     expect(card.payload['text']).toContain('Не пришёл промокод');
+    expect(card.payload['text']).toContain(`От: Пётр Клиентов (tg ${client.id})`);
     expect(JSON.stringify(card.payload['reply_markup'])).toContain(`st:t:${ticketId}`);
     expect(staffCalls('sendPhoto')[0]!.payload).toMatchObject({ photo: 'AgACAgIAAxkBAAIBcheck-photo', message_thread_id: threadId });
   });
 
   it('lets a manager take it with the button: status in_progress, assignee, topic renamed, user told', async () => {
-    await stack.send(groupButton(manager, `st:t:${ticketId}`));
-    expect(stack.sheets.wb.get('Tickets', ticketId)).toMatchObject({ status: 'in_progress', assignee: 'Мария Менеджерова' });
+    await env.stack.send(groupButton(manager, `st:t:${ticketId}`));
+    expect(env.stack.sheets.wb.get('Tickets', ticketId)).toMatchObject({ status: 'in_progress', assignee: 'Мария Менеджерова' });
     expect(lastText(client.id)).toBe(`Обращение ${ticketId}: 🛠 в работе`);
-    await api.waitFor(() => staffCalls('editForumTopic').length > 0, 5000, 'editForumTopic');
+    await env.api.waitFor(() => staffCalls('editForumTopic').length > 0, 5000, 'editForumTopic');
     expect(staffCalls('editForumTopic')[0]!.payload).toMatchObject({ message_thread_id: threadId, name: `${ticketId} · 🛠 в работе · Пётр Клиентов` });
   });
 
   it('delivers a staff reply in the topic to the user, stores it, and moves the status to answered', async () => {
-    await stack.send(topicText(manager, threadId, 'Проверили: промокод SPRING20 отправлен повторно.'));
+    await env.stack.send(topicText(manager, threadId, 'Проверили: промокод SPRING20 отправлен повторно.'));
     expect(lastText(client.id)).toBe(`💬 Ответ по обращению ${ticketId}:\n\nПроверили: промокод SPRING20 отправлен повторно.`);
-    expect(stack.sheets.wb.get('Tickets', ticketId)).toMatchObject({ status: 'answered', answer: 'Проверили: промокод SPRING20 отправлен повторно.' });
-    await stack.send(topicPhoto(manager, threadId, 'AgAD-staff-screenshot', 'Скриншот письма'));
-    expect(api.callsTo('sendPhoto').filter((c) => Number(c.payload['chat_id']) === client.id).at(-1)?.payload).toMatchObject({ photo: 'AgAD-staff-screenshot' });
-    const staffMessages = stack.sheets.wb.find('TicketMessages', { ticket_id: ticketId, author: 'staff' });
+    expect(env.stack.sheets.wb.get('Tickets', ticketId)).toMatchObject({ status: 'answered', answer: 'Проверили: промокод SPRING20 отправлен повторно.' });
+    await env.stack.send(topicPhoto(manager, threadId, 'AgAD-staff-screenshot', 'Скриншот письма'));
+    expect(env.api.callsTo('sendPhoto').filter((c) => Number(c.payload['chat_id']) === client.id).at(-1)?.payload).toMatchObject({ photo: 'AgAD-staff-screenshot' });
+    const staffMessages = env.stack.sheets.wb.find('TicketMessages', { ticket_id: ticketId, author: 'staff' });
     expect(staffMessages.map((m) => m.text)).toEqual(['Проверили: промокод SPRING20 отправлен повторно.', 'Скриншот письма\n[фото]']);
   });
 
   it('adds the user\'s reply to the answer to the request and posts it in the topic', async () => {
-    await stack.send(dmReply(client, 'Спасибо, пришёл!', ANSWER_MESSAGE_ID));
+    await env.stack.send(dmReply(client, 'Спасибо, пришёл!', ANSWER_MESSAGE_ID));
     expect(lastText(client.id)).toBe(`Добавлено к обращению ${ticketId}.`);
-    await api.waitFor(() => staffCalls('sendMessage').some((c) => String(c.payload['text']).includes('Спасибо, пришёл!')), 5000, 'the user message in the topic');
+    await env.api.waitFor(() => staffCalls('sendMessage').some((c) => String(c.payload['text']).includes('Спасибо, пришёл!')), 5000, 'the user message in the topic');
     const posted = staffCalls('sendMessage').find((c) => String(c.payload['text']).includes('Спасибо, пришёл!'))!;
     expect(posted.payload).toMatchObject({ message_thread_id: threadId, text: '👤 Пётр Клиентов: Спасибо, пришёл!' });
-    expect(stack.sheets.wb.find('TicketMessages', { ticket_id: ticketId, author: 'user' }).map((m) => m.text)).toContain('Спасибо, пришёл!');
+    expect(env.stack.sheets.wb.find('TicketMessages', { ticket_id: ticketId, author: 'user' }).map((m) => m.text)).toContain('Спасибо, пришёл!');
   });
 
   it('closes it by /close in the topic; the user is told and asked for a rating once, which is stored', async () => {
-    await stack.send(topicText(manager, threadId, '/close'));
-    expect(stack.sheets.wb.get('Tickets', ticketId)?.status).toBe('closed');
-    expect(api.textsTo(client.id).slice(-2)).toEqual([`Обращение ${ticketId}: ✅ закрыто`, 'Оцените, пожалуйста, как мы помогли: 1 — плохо, 5 — отлично.']);
-    expect(buttonsOf(api, client.id)).toEqual([1, 2, 3, 4, 5].map((n) => `rq:r:${ticketId}:${n}`));
-    await stack.send(dmButton(client, `rq:r:${ticketId}:5`));
+    await env.stack.send(topicText(manager, threadId, '/close'));
+    expect(env.stack.sheets.wb.get('Tickets', ticketId)?.status).toBe('closed');
+    expect(env.api.textsTo(client.id).slice(-2)).toEqual([`Обращение ${ticketId}: ✅ закрыто`, 'Оцените, пожалуйста, как мы помогли: 1 — плохо, 5 — отлично.']);
+    expect(buttonsOf(env.api, client.id)).toEqual([1, 2, 3, 4, 5].map((n) => `rq:r:${ticketId}:${n}`));
+    await env.stack.send(dmButton(client, `rq:r:${ticketId}:5`));
     expect(lastText(client.id)).toBe('Спасибо за оценку!');
-    expect(stack.sheets.wb.get('Tickets', ticketId)?.rating).toBe('5');
-    await stack.send(dmButton(client, `rq:r:${ticketId}:1`));
+    expect(env.stack.sheets.wb.get('Tickets', ticketId)?.rating).toBe('5');
+    await env.stack.send(dmButton(client, `rq:r:${ticketId}:1`));
     expect(lastText(client.id)).toBe('Оценка уже сохранена, спасибо.');
-    expect(stack.sheets.wb.get('Tickets', ticketId)?.rating).toBe('5');
-    await api.waitFor(() => staffCalls('sendMessage').some((c) => String(c.payload['text']).includes('Оценка обращения')), 5000, 'the rating in the topic');
-    await api.waitFor(() => staffCalls('editForumTopic').some((c) => String(c.payload['name']).includes('закрыто')), 5000, 'the topic renamed to closed');
+    expect(env.stack.sheets.wb.get('Tickets', ticketId)?.rating).toBe('5');
+    await env.api.waitFor(() => staffCalls('sendMessage').some((c) => String(c.payload['text']).includes('Оценка обращения')), 5000, 'the rating in the topic');
+    await env.api.waitFor(() => staffCalls('editForumTopic').some((c) => String(c.payload['name']).includes('закрыто')), 5000, 'the topic renamed to closed');
   });
 
   it('refuses a message to the closed request and shows the thread under "My requests"', async () => {
-    await stack.send(dmReply(client, 'И ещё вопрос', ANSWER_MESSAGE_ID));
+    await env.stack.send(dmReply(client, 'И ещё вопрос', ANSWER_MESSAGE_ID));
     expect(lastText(client.id)).toContain('уже закрыто');
-    await stack.send(dmText(client, '📋 Мои обращения'));
+    await env.stack.send(dmText(client, '📋 Мои обращения'));
     expect(lastText(client.id)).toContain('Ваши обращения (1–1 из 1)');
-    expect(buttonsOf(api, client.id)).toEqual([`rq:o:${ticketId}`]);
-    await stack.send(dmButton(client, `rq:o:${ticketId}`));
+    expect(buttonsOf(env.api, client.id)).toEqual([`rq:o:${ticketId}`]);
+    await env.stack.send(dmButton(client, `rq:o:${ticketId}`));
     const thread = lastText(client.id);
     expect(thread).toContain(`Обращение ${ticketId} · Проблема\nСтатус: ✅ закрыто`);
     expect(thread).toContain('Проверили: промокод SPRING20 отправлен повторно.');
@@ -123,7 +115,7 @@ describe('a request from the user to the staff chat and back', () => {
   });
 
   it('measures first response and resolution time', async () => {
-    const metrics = await stack.metrics();
+    const metrics = await env.stack.metrics();
     expect(metrics).toMatch(/gateway_ticket_first_response_seconds_count\{[^}]*\} 1\n/);
     expect(metrics).toMatch(/gateway_ticket_resolution_seconds_count\{[^}]*\} 1\n/);
   });
@@ -131,24 +123,24 @@ describe('a request from the user to the staff chat and back', () => {
 
 describe('the staff chat and people who are not staff', () => {
   it('tells a member without the manager or admin role that only staff may act, and changes nothing', async () => {
-    await stack.send(dmText(client, '/new'));
-    await stack.send(dmButton(client, 'rq:c:0'));
-    await stack.send(dmText(client, 'Как стать партнёром?'));
-    await stack.send(dmButton(client, 'rq:done'));
-    await stack.send(dmButton(client, 'rq:send'));
-    const ticketId = /Обращение (T-\d+) принято/.exec(api.textsTo(client.id).at(-1)!)![1]!;
-    await api.waitFor(() => api.callsTo('createForumTopic').length === 2, 5000, 'the second topic');
-    await api.waitFor(() => staffCalls('sendMessage').some((c) => String(c.payload['text']).includes(`Обращение ${ticketId}`)), 5000, 'the second card');
+    await env.stack.send(dmText(client, '/new'));
+    await env.stack.send(dmButton(client, 'rq:c:0'));
+    await env.stack.send(dmText(client, 'Как стать партнёром?'));
+    await env.stack.send(dmButton(client, 'rq:done'));
+    await env.stack.send(dmButton(client, 'rq:send'));
+    const ticketId = /Обращение (T-\d+) принято/.exec(env.api.textsTo(client.id).at(-1)!)![1]!;
+    await env.api.waitFor(() => env.api.callsTo('createForumTopic').length === 2, 5000, 'the second topic');
+    await env.api.waitFor(() => staffCalls('sendMessage').some((c) => String(c.payload['text']).includes(`Обращение ${ticketId}`)), 5000, 'the second card');
     const threadId = Number(staffCalls('sendMessage').find((c) => String(c.payload['text']).includes(`Обращение ${ticketId}`))!.payload['message_thread_id']);
-    const toClient = api.textsTo(client.id).length;
+    const toClient = env.api.textsTo(client.id).length;
 
-    await stack.send(topicText(bystander, threadId, 'Я тоже хочу ответить'));
-    await api.waitFor(() => staffCalls('sendMessage').some((c) => c.payload['text'] === 'Действовать с обращениями могут только менеджеры и администраторы.'), 5000, 'the refusal');
-    await stack.send(groupButton(bystander, `st:c:${ticketId}`));
-    const alert = api.callsTo('answerCallbackQuery').at(-1)!.payload;
+    await env.stack.send(topicText(bystander, threadId, 'Я тоже хочу ответить'));
+    await env.api.waitFor(() => staffCalls('sendMessage').some((c) => c.payload['text'] === 'Действовать с обращениями могут только менеджеры и администраторы.'), 5000, 'the refusal');
+    await env.stack.send(groupButton(bystander, `st:c:${ticketId}`));
+    const alert = env.api.callsTo('answerCallbackQuery').at(-1)!.payload;
     expect(alert).toMatchObject({ text: 'Действовать с обращениями могут только менеджеры и администраторы.', show_alert: true });
-    expect(stack.sheets.wb.get('Tickets', ticketId)).toMatchObject({ status: 'new', assignee: '', answer: '' });
-    expect(stack.sheets.wb.find('TicketMessages', { ticket_id: ticketId, author: 'staff' })).toHaveLength(0);
-    expect(api.textsTo(client.id)).toHaveLength(toClient);
+    expect(env.stack.sheets.wb.get('Tickets', ticketId)).toMatchObject({ status: 'new', assignee: '', answer: '' });
+    expect(env.stack.sheets.wb.find('TicketMessages', { ticket_id: ticketId, author: 'staff' })).toHaveLength(0);
+    expect(env.api.textsTo(client.id)).toHaveLength(toClient);
   });
 });

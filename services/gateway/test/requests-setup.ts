@@ -1,9 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import { createLogger, listen } from '@mb/service-kit';
 import { createSheetsApp } from '@mb/sheets/app';
-import { TEST_INTERNAL_TOKEN, TEST_SECRET, TEST_TOKEN, type BotApiDouble, type TestUser } from '@mb/testing';
+import { BotApiDouble, TEST_INTERNAL_TOKEN, TEST_SECRET, TEST_TOKEN, type TestUser } from '@mb/testing';
 import { createGatewayApp } from '../src/app.ts';
 
 /** The staff supergroup of these tests (a forum unless a test says otherwise). */
@@ -82,6 +83,22 @@ export async function startRequestsStack(api: BotApiDouble) {
   return { dir, sheets, get gateway() { return gateway!; }, startGateway, stopGateway, post, send, metrics, close };
 }
 export type RequestsStack = Awaited<ReturnType<typeof startRequestsStack>>;
+
+/** One Bot API double and one stack for a test file (started before its tests, closed after); `script` runs first. */
+export function useRequestsStack(opts: { forum: boolean; script?: (api: BotApiDouble) => void }) {
+  const env = {} as { api: BotApiDouble; stack: RequestsStack };
+  beforeAll(async () => {
+    env.api = await new BotApiDouble().start();
+    staffChatIs(env.api, opts.forum);
+    opts.script?.(env.api);
+    env.stack = await startRequestsStack(env.api);
+  });
+  afterAll(async () => {
+    await env.stack.close();
+    await env.api.close();
+  });
+  return env;
+}
 
 let nextUpdate = 900_000;
 let nextMessage = 50_000;

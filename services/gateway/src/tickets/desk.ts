@@ -110,11 +110,11 @@ export class TicketDesk {
     });
   }
 
-  /** Tells the user a request's new status (with the answer, if any); after a close, asks for a rating once. */
-  async notifyStatus(api: Api, ticket: Ticket, language: string): Promise<boolean> {
+  /** Tells the user a request's new status (with the answer when it is news); after a close, asks for a rating. */
+  async notifyStatus(api: Api, ticket: Ticket, language: string, withAnswer: boolean): Promise<boolean> {
     const t = this.userT(language);
     const status = statusLabel(t, ticket.status);
-    const text = ticket.answer && ticket.status === 'answered'
+    const text = withAnswer && ticket.answer
       ? t('request-status-answer', { id: ticket.id, status, answer: ticket.answer })
       : t('request-status-changed', { id: ticket.id, status });
     return this.toUser(api, ticket, async () => {

@@ -28,7 +28,7 @@ export const CB = {
 /** The request as staff see it: the card that opens its topic (or is its message in a plain group). */
 export function staffCard(t: T, ticket: Ticket): string {
   const head = t('staff-card', {
-    id: ticket.id, category: ticket.category, name: ticket.name, telegramId: ticket.telegramId, status: statusLabel(t, ticket.status),
+    id: ticket.id, category: ticket.category, name: ticket.name, telegramId: String(ticket.telegramId), status: statusLabel(t, ticket.status),
     assignee: ticket.assignee || '—',
   });
   return clip(`${head}\n\n${ticket.text}`);

@@ -47,13 +47,13 @@ export function newRequestFlow(deps: FlowDeps) {
       const c = await conversation.waitFor('message', { otherwise: (o) => o.reply(t('request-text-expected')) });
       const body = c.message.text ?? c.message.caption ?? '';
       if (c.message.text && (body.startsWith('/') || leaves.has(body))) await leave(c);
-      else if (body.length > MAX_TEXT) await c.reply(t('request-text-too-long', { max: MAX_TEXT }));
+      else if (body.length > MAX_TEXT) await c.reply(t('request-text-too-long', { max: String(MAX_TEXT) }));
       else if (!body.trim()) await c.reply(t('request-text-expected'));
       else text = body;
     }
 
     const files: TicketAttachment[] = [];
-    await ctx.reply(t('request-attach', { max: MAX_FILES }), { reply_markup: new InlineKeyboard().text(t('button-done'), CB.done).text(t('button-cancel'), CB.cancel) });
+    await ctx.reply(t('request-attach', { max: String(MAX_FILES) }), { reply_markup: new InlineKeyboard().text(t('button-done'), CB.done).text(t('button-cancel'), CB.cancel) });
     while (files.length < MAX_FILES) {
       const c = await conversation.waitFor(['message:photo', 'message:document', 'callback_query:data', 'message:text'], { otherwise: (o) => o.reply(t('request-attach-hint')) });
       if (c.callbackQuery) {

@@ -22,7 +22,7 @@ async function languageOf(ctx: BotContext, telegramId: number): Promise<string> 
 /** Tells the user the request's status and remembers it, so the same change arriving from the event feed is not told again. */
 export async function tellUser(api: Api, ctx: BotContext, desk: TicketDesk, ticket: Ticket): Promise<void> {
   if (desk.store.wasNotified(ticket.id, ticket.status, ticket.answer)) return;
-  await desk.notifyStatus(api, ticket, await languageOf(ctx, ticket.telegramId));
+  await desk.notifyStatus(api, ticket, await languageOf(ctx, ticket.telegramId), false);
   desk.store.recordNotice(ticket.id, ticket.status, ticket.answer);
 }
 

@@ -89,10 +89,15 @@ export class TicketStore {
     return (this.db.prepare('SELECT ticket_id FROM message_refs WHERE chat_id = ? AND message_id = ?').get(chatId, messageId) as { ticket_id: string } | undefined)?.ticket_id ?? null;
   }
 
+  /** What the user was last told about a request (status and answer), if anything. */
+  lastNotice(ticketId: string): { status: string; answer: string } | null {
+    return (this.db.prepare('SELECT status, answer FROM user_notices WHERE ticket_id = ?').get(ticketId) as { status: string; answer: string } | undefined) ?? null;
+  }
+
   /** Whether the user was already told exactly this status and answer of a request. */
   wasNotified(ticketId: string, status: string, answer: string): boolean {
-    const prev = this.db.prepare('SELECT status, answer FROM user_notices WHERE ticket_id = ?').get(ticketId) as { status: string; answer: string } | undefined;
-    return prev !== undefined && prev.status === status && prev.answer === answer;
+    const prev = this.lastNotice(ticketId);
+    return prev !== null && prev.status === status && prev.answer === answer;
   }
 
   recordNotice(ticketId: string, status: string, answer: string): void {

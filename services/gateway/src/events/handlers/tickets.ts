@@ -20,8 +20,10 @@ export function ticketHandlers(desk: TicketDesk): EventHandlers {
       if (!ticket) return;
       if (desk.store.wasNotified(ticket.id, ticket.status, ticket.answer)) return;
       const user = await deps.sheets.users.byTelegramId.query({ telegramId: ticket.telegramId });
-      const closedNow = ticket.status === 'closed' && !desk.store.wasNotified(ticket.id, 'closed', ticket.answer);
-      await desk.notifyStatus(deps.api, ticket, user?.language ?? 'ru');
+      const last = desk.store.lastNotice(ticket.id);
+      const closedNow = ticket.status === 'closed' && last?.status !== 'closed';
+      // An answer typed in the Sheet is news when the user has not been sent it (by staff in Telegram or a notice).
+      await desk.notifyStatus(deps.api, ticket, user?.language ?? 'ru', ticket.answer !== '' && ticket.answer !== (last?.answer ?? ''));
       desk.store.recordNotice(ticket.id, ticket.status, ticket.answer);
       if (closedNow) desk.resolution.observe(Math.max(0, (Date.now() - Date.parse(ticket.createdAt)) / 1000));
       desk.retitle(ticket.id);
