@@ -10,10 +10,10 @@ import { confirmClosing, haptic } from './telegram.ts';
 
 const root = document.getElementById('app')!;
 const SECTIONS: Record<SectionName, { section: Section; label: TextKey }> = {
-  promotions: { section: promotionsSection, label: 'action.promotions' },
-  requests: { section: requestsSection, label: 'action.requests' },
-  assistant: { section: assistantSection, label: 'action.assistant' },
-  staff: { section: staffSection, label: 'action.staff' },
+  promotions: { section: promotionsSection, label: 'tab.promotions' },
+  requests: { section: requestsSection, label: 'tab.requests' },
+  assistant: { section: assistantSection, label: 'tab.assistant' },
+  staff: { section: staffSection, label: 'tab.staff' },
 };
 
 async function main(): Promise<void> {

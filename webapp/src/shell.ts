@@ -19,11 +19,13 @@ export async function startSession(root: HTMLElement): Promise<Session | null> {
   const launch = startTelegram();
   setLanguage(launch?.languageCode ?? navigator.language);
   if (!launch) {
+    root.classList.add('ready');
     // Outside Telegram nobody says which language the user reads: both, Russian first.
     const [title, en] = [bothLanguages('outside.title'), bothLanguages('outside.text')];
     showScreen(root, 'outside', title[0], en[0], h('h2', { lang: 'en' }, title[1]), h('p', { lang: 'en' }, en[1]));
     return null;
   }
+  void launch.viewportReady.then(() => root.classList.add('ready'));
   const api = createApi(launch.initData);
   try {
     const me = await api.me.query();

@@ -27,7 +27,7 @@ import {
 } from '@telegram-apps/sdk';
 
 /** What Telegram gave this launch; null outside Telegram (no launch parameters). */
-export type Launch = { initData: string; languageCode: string | undefined; firstName: string };
+export type Launch = { initData: string; languageCode: string | undefined; firstName: string; viewportReady: Promise<void> };
 
 /** Reads the launch parameters and sets up the SDK: theme and viewport as CSS variables, buttons, closing behaviour. */
 export function startTelegram(): Launch | null {
@@ -62,12 +62,15 @@ export function startTelegram(): Launch | null {
   attempt(mountBackButton);
   attempt(mountMainButton);
   attempt(mountClosingBehavior);
-  void Promise.resolve()
+  // Safe-area insets arrive as answers to requests: until then (at most half a second) the page stays invisible
+  // (style.css, #app.ready), so the padding they add does not move anything the user already sees.
+  const viewport = Promise.resolve()
     .then(() => mountViewport())
-    .then(() => bindViewportCssVars())
+    .then(() => void bindViewportCssVars())
     .catch(() => undefined);
+  const viewportReady = Promise.race([viewport, new Promise<void>((done) => setTimeout(done, 500))]);
   attempt(miniAppReady);
-  return { initData, languageCode: user?.language_code ?? user?.languageCode, firstName: user?.first_name ?? user?.firstName ?? '' };
+  return { initData, languageCode: user?.language_code ?? user?.languageCode, firstName: user?.first_name ?? user?.firstName ?? '', viewportReady };
 }
 
 function markDark(): void {

@@ -13,6 +13,19 @@ let model: OpenAiDouble;
 let webapp: Awaited<ReturnType<typeof buildWebapp>>;
 let browser: Awaited<ReturnType<typeof launchChromium>>;
 let context: BrowserContext;
+/** The page's cumulative layout shift so far (the browser's own layout-shift entries). */
+const layoutShift = (page: Page) =>
+  page.evaluate(
+    () =>
+      new Promise<number>((done) => {
+        let total = 0;
+        new PerformanceObserver((list) => {
+          for (const entry of list.getEntries() as Array<PerformanceEntry & { value: number; hadRecentInput: boolean }>) if (!entry.hadRecentInput) total += entry.value;
+        }).observe({ type: 'layout-shift', buffered: true });
+        // Buffered entries are delivered in a task after observe(); one frame later they have all arrived.
+        requestAnimationFrame(() => setTimeout(() => done(total), 0));
+      }),
+  );
 const shot = (page: Page, name: string) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
 
 beforeAll(async () => {
@@ -53,6 +66,7 @@ describe('the Mini App in Telegram (headless Chromium)', () => {
     // Telegram's theme is bound as CSS variables, the page is fit for 360 px, and nothing moved while the data arrived.
     expect(await page.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe('rgb(255, 255, 255)');
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+    expect(await layoutShift(page)).toBeLessThan(0.01);
     const events = await telegramEvents(page);
     expect(events.map((e) => e.name)).toContain('web_app_ready');
     await shot(page, 'home');
@@ -135,12 +149,19 @@ describe('the Mini App in Telegram (headless Chromium)', () => {
     await page.close();
   });
 
-  it('staff: a manager sees open requests and participations per promotion (in English)', async () => {
+  it('staff: a manager sees open requests and participations per promotion, and starts a broadcast (in English)', async () => {
     const page = await open('menu.html?s=staff', MANAGER);
     await page.locator('#open-requests').waitFor();
     expect(await page.locator('#open-requests').textContent()).toBe('Open requests — new: 1, in progress: 0');
     expect(await page.locator('#participation-counts').textContent()).toContain('Кешбэк 10% баллами1');
+    await expect.poll(() => page.locator('#broadcast-audience').textContent()).toMatch(/^Recipients now: \d+$/);
+    await page.locator('#broadcast-text').fill('Новая акция уже в приложении!');
+    await expect.poll(() => mainButton(page)).toMatchObject({ is_visible: true, text: 'Send the broadcast' });
     await shot(page, 'menu-staff');
+    await emit(page, 'main_button_pressed');
+    await expect.poll(() => page.locator('#broadcast-status').textContent()).toMatch(/^Broadcast B-\d+ started\.$/);
+    const stored = stack.sheets.wb.find('Broadcasts', { created_by: `tg:${MANAGER.id}` });
+    expect(stored.map((b) => b.text)).toEqual(['Новая акция уже в приложении!']);
     await page.close();
   });
 

@@ -70,12 +70,17 @@ describe('Mini App API: who is calling', () => {
     expect(await api(MANAGER).me.query()).toMatchObject({ account: { role: 'manager' }, staff: true });
   });
 
-  it('a client calling a staff procedure gets 403; a manager gets the counts', async () => {
+  it('a client calling a staff procedure gets 403; a manager gets the counts and starts a broadcast', async () => {
     expect(await refusal(api(CLIENT).staff.counts.query())).toEqual({ status: 403, code: 'FORBIDDEN', reason: 'staff_only' });
     expect(await refusal(api(GUEST).staff.counts.query())).toEqual({ status: 403, code: 'FORBIDDEN', reason: 'not_signed_in' });
     expect((await get('staff.counts', `tma ${signInitData(TEST_TOKEN, CLIENT)}`)).status).toBe(403);
     const counts = await api(MANAGER).staff.counts.query();
     expect(counts.openRequests).toEqual({ new: expect.any(Number), inProgress: expect.any(Number) });
+    expect(await refusal(api(CLIENT).staff.broadcast.mutate({ segment: 'all', text: 'Скидки!' }))).toMatchObject({ status: 403, reason: 'staff_only' });
+    expect(stack.sheets.wb.find('Broadcasts')).toHaveLength(0);
+    expect((await api(MANAGER).staff.audience.query({ segment: 'retail' })).count).toBeGreaterThan(0);
+    const started = await api(MANAGER).staff.broadcast.mutate({ segment: 'retail', text: 'Скидки!' });
+    expect(stack.sheets.wb.get('Broadcasts', started.id)).toMatchObject({ text: 'Скидки!', segment: 'retail', created_by: `tg:${MANAGER.id}` });
   });
 
   it('changes need initData under an hour old; reads accept it for a day', async () => {

@@ -1,23 +1,67 @@
 import { errorText } from '../api.ts';
 import { fill, h } from '../dom.ts';
 import { t } from '../i18n.ts';
-import { setBackButton, setMainButton } from '../telegram.ts';
+import { confirmClosing, haptic, setBackButton, setMainButton } from '../telegram.ts';
 import type { Section } from './nav.ts';
 
-/** Managers only (the server checks the role on every call): open requests and participations per promotion. */
+type S = Parameters<Section>[0];
+
+/** Managers only (the server checks the role on every call): open requests, participations per promotion, a broadcast. */
 export const staffSection: Section = async (s, root, nav) => {
   setBackButton(() => nav.home());
   setMainButton(null);
   try {
     const counts = await s.api.staff.counts.query();
-    fill(root, 
+    fill(
+      root,
       h('p', { id: 'open-requests', class: 'card' }, t('staff.openRequests', counts.openRequests)),
       h('h2', {}, t('staff.participations')),
       counts.participations.length
         ? h('table', { id: 'participation-counts' }, ...counts.participations.map((p) => h('tr', {}, h('td', {}, p.title), h('td', { class: 'num' }, String(p.count)))))
         : h('p', { class: 'hint' }, t('staff.none')),
+      broadcastForm(s),
     );
   } catch (error) {
     fill(root, h('p', { class: 'error' }, errorText(error)));
   }
 };
+
+/** The broadcast goes out now to the segment's users; Telegram's MainButton sends it once there is text. */
+function broadcastForm(s: S): HTMLElement {
+  const segment = h('input', { id: 'broadcast-segment', type: 'text', value: 'all', maxlength: 200, autocomplete: 'off' });
+  const audience = h('p', { id: 'broadcast-audience', class: 'hint' }, '\u00a0');
+  const status = h('p', { id: 'broadcast-status', role: 'status' });
+  const area = h('textarea', { id: 'broadcast-text', rows: 4, maxlength: 4096, placeholder: t('broadcast.text') });
+  const countAudience = async () => {
+    try {
+      audience.textContent = t('broadcast.audience', (await s.api.staff.audience.query({ segment: segment.value })));
+    } catch (error) {
+      audience.textContent = errorText(error);
+    }
+  };
+  const send = async () => {
+    setMainButton({ text: t('broadcast.send'), onClick: () => undefined, enabled: false, loading: true });
+    try {
+      const b = await s.api.staff.broadcast.mutate({ segment: segment.value, text: area.value });
+      haptic('success');
+      confirmClosing(false);
+      area.value = '';
+      setMainButton(null);
+      status.className = 'ok';
+      status.textContent = t('broadcast.started', { id: b.id });
+    } catch (error) {
+      haptic('error');
+      status.className = 'error';
+      status.textContent = errorText(error);
+      setMainButton({ text: t('broadcast.send'), onClick: () => void send() });
+    }
+  };
+  area.addEventListener('input', () => {
+    const dirty = area.value.trim().length > 0;
+    confirmClosing(dirty);
+    setMainButton(dirty ? { text: t('broadcast.send'), onClick: () => void send() } : null);
+  });
+  segment.addEventListener('change', () => void countAudience());
+  void countAudience();
+  return h('form', { id: 'broadcast', onsubmit: (e: Event) => e.preventDefault() }, h('h2', {}, t('broadcast.title')), h('label', {}, t('broadcast.segment'), segment), audience, h('label', {}, t('broadcast.text'), area), status);
+}

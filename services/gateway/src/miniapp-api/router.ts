@@ -2,10 +2,11 @@ import { z } from 'zod';
 import { askAssistant, askAssistantStream, languageOf } from './assistant.ts';
 import { getPromotion, listPromotions, myParticipations, participate } from './promotions.ts';
 import { closeRequest, createRequest, myRequests, replyToRequest, requestCategories, requestThread } from './requests.ts';
-import { staffCounts } from './staff.ts';
+import { broadcastAudience, staffCounts, startBroadcast } from './staff.ts';
 import { accountProcedure, router, signedInProcedure, staffProcedure, userProcedure } from './trpc.ts';
 
 const PromotionId = z.object({ id: z.string().trim().min(1).max(100) });
+const Segment = z.string().trim().min(1).max(200).default('all');
 const RequestId = z.object({ id: z.string().regex(/^T-\d{1,9}$/, 'expected a request id like T-1001') });
 const RequestText = z.string().trim().min(1, 'the text is empty').max(4000, 'at most 4000 characters');
 export const MAX_QUESTION_LENGTH = 2000;
@@ -49,6 +50,10 @@ export const miniAppRouter = router({
   }),
   staff: router({
     counts: staffProcedure.query(({ ctx }) => staffCounts(ctx.clients)),
+    audience: staffProcedure.input(z.object({ segment: Segment })).query(({ ctx, input }) => broadcastAudience(ctx.clients, input.segment)),
+    broadcast: staffProcedure
+      .input(z.object({ segment: Segment, text: z.string().trim().min(1, 'the text is empty').max(4096, 'at most 4096 characters') }))
+      .mutation(({ ctx, input }) => startBroadcast(ctx.clients, ctx.user.id, input)),
   }),
 });
 
