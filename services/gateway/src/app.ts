@@ -5,6 +5,7 @@ import { Api } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import { Counter, Gauge, Histogram } from 'prom-client';
 import { createBot } from './bot/index.ts';
+import { createBroadcasting, type BroadcastOptions } from './broadcast/setup.ts';
 import { createAssistantChat } from './assistant/index.ts';
 import type { StreamPacing } from './assistant/stream-to-chat.ts';
 import { setupCommands } from './bot/commands.ts';
@@ -54,6 +55,11 @@ export type GatewayAppOptions = {
   assistantPacing?: Partial<StreamPacing>;
   /** The change-event consumer: on unless `enabled: false` (GATEWAY_EVENT_CONSUMER=off on all but one replica). */
   events?: { enabled?: boolean; idleMs?: number };
+  /** REDIS_URL: dedupe, sessions and the rate gate shared by every replica (docs/scaling.md). */
+  redisUrl?: string;
+  /** GATEWAY_REPLICA_ID: stable name of this replica (default: the host name). */
+  replicaId?: string;
+  broadcast?: BroadcastOptions;
 };
 
 /** Builds the gateway (bot, webhook, Mini App API, static app) without listening; main.ts and tests share it. */
@@ -74,6 +80,13 @@ export function createGatewayApp(opts: GatewayAppOptions) {
   const funnel = createFunnelMetrics(registry);
   const assistantChat = createAssistantChat({ logger: opts.logger, registry, ...(opts.assistantPacing ? { pacing: opts.assistantPacing } : {}) });
   const apiMetrics = apiMetricsTransformer(registry);
+  // Broadcasts, the shared sending budget and (with REDIS_URL) the state replicas share; see docs/scaling.md.
+  const broadcasting = createBroadcasting({
+    ...opts.broadcast, ...(opts.redisUrl ? { redisUrl: opts.redisUrl } : {}), ...(opts.replicaId ? { replica: opts.replicaId } : {}),
+    token: botToken, botId: botInfo.id, botUsername: botInfo.username, apiRoot: opts.apiRoot, sheets: clients.sheets, logger: opts.logger, registry,
+    t: (locale, key) => i18n.t(locale, key),
+    apiTransformers: [apiMetrics, ...(sandboxApi ? [sandboxApi.transformer] : [])],
+  });
   // Requests: the staff-chat queue calls Telegram without auto-retry, so a 429 comes back to the queue (docs/requests.md).
   const staffApi = new Api(botToken, { apiRoot: opts.apiRoot });
   for (const t of [apiMetrics, ...(sandboxApi ? [sandboxApi.transformer] : [])]) staffApi.config.use(t);
@@ -81,7 +94,7 @@ export function createGatewayApp(opts: GatewayAppOptions) {
     staffApi, sheets: clients.sheets, store: new TicketStore(opts.dbPath), staffChat: (): Promise<number | null> => resolveStaffChat(botDeps), i18n: createI18n(), logger: opts.logger, registry,
   });
   const requests = { desk, conversations: new SqliteStorage<never>(opts.dbPath, 'conversations') };
-  const botDeps = { ...clients, logger: opts.logger, publicUrl: opts.publicUrl, funnel, requests, assistantChat, ...(staffChatId !== undefined ? { staffChatOverride: staffChatId } : {}) };
+  const botDeps = { ...clients, logger: opts.logger, publicUrl: opts.publicUrl, funnel, broadcast: broadcasting.botDeps, requests, assistantChat, ...(staffChatId !== undefined ? { staffChatOverride: staffChatId } : {}) };
   const bot = createBot({
     token: botToken,
     botInfo,
@@ -90,6 +103,7 @@ export function createGatewayApp(opts: GatewayAppOptions) {
     ...(opts.flood ? { flood: opts.flood } : {}),
     transformers: [
       apiMetrics,
+      broadcasting.priority,
       // Bounded: a 429 longer than 30 s or a third failure is given up, never retried forever.
       autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 30 }),
       // Outside the retries: sees the final answer; a 403 "blocked by the user" marks blocked_bot.
@@ -109,7 +123,7 @@ export function createGatewayApp(opts: GatewayAppOptions) {
     registers: [registry],
   });
   const handlerErrors = new Counter({ name: 'gateway_update_errors_total', help: 'Updates whose handler failed, by type.', labelNames: ['type'], registers: [registry] });
-  const inbox = new SqliteInbox(opts.dbPath);
+  const inbox = broadcasting.inbox ?? new SqliteInbox(opts.dbPath);
   const dispatcher = new ChatDispatcher(async (update) => {
     const type = updateType(update);
     const end = handlerDuration.startTimer({ type });
@@ -121,7 +135,7 @@ export function createGatewayApp(opts: GatewayAppOptions) {
         opts.logger.error({ err: error, updateId: update.update_id }, 'update failed');
       } finally {
         end();
-        inbox.done(update.update_id);
+        await Promise.resolve(inbox.done(update.update_id)).catch((error: unknown) => opts.logger.warn({ err: error, updateId: update.update_id }, 'inbox: could not mark handled'));
       }
     });
   });
@@ -180,25 +194,28 @@ export function createGatewayApp(opts: GatewayAppOptions) {
   const setup = () => setupCommands(bot.api, (l, k) => i18n.t(l, k), opts.publicUrl);
 
   /** Handles updates a crash left acknowledged but unhandled. */
-  const resume = () => {
-    const pending = inbox.pending();
+  const resume = async () => {
+    const pending = await inbox.pending();
     for (const update of pending) dispatcher.push(update);
     return pending.length;
   };
   const close = async () => {
+    await broadcasting.stop();
     await events.stop();
     await desk.queue.stop();
     await dispatcher.idle();
     await assistantChat.jobs.idle();
-    inbox.close();
+    await inbox.close();
+    await broadcasting.quit();
     desk.store.close();
     requests.conversations.close();
   };
   server.on('listening', () => desk.queue.start());
+  server.on('listening', () => void broadcasting.start());
   // The emulator delivers updates to our own webhook, on whatever port we end up listening.
   server.on('listening', () => {
     const address = server.address();
     if (sandboxApi && address && typeof address === 'object') sandboxApi.connect(`http://127.0.0.1:${address.port}/telegram/webhook`, webhookSecret);
   });
-  return { server, bot, botToken, webhookSecret, sandbox, sandboxApi, clients, metrics, dispatcher, inbox, resume, close, webhookInfo, events, setup, desk };
+  return { server, bot, botToken, webhookSecret, sandbox, sandboxApi, clients, metrics, dispatcher, inbox, resume, close, webhookInfo, events, setup, broadcasting, desk };
 }

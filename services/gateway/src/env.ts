@@ -14,12 +14,20 @@ const schema = z
     GATEWAY_DB_PATH: z.string().default('./data/gateway.sqlite'),
     STAFF_CHAT_ID: z.coerce.number().int().optional(),
     REDIS_URL: z.url().optional(),
+    BROADCAST_RATE_PER_SECOND: z.coerce.number().int().min(1).max(1000).default(30),
+    BROADCAST_ALLOW_PAID: z.enum(['yes', 'no', 'true', 'false']).default('no').transform((v) => v === 'yes' || v === 'true'),
+    BROADCAST_POLL_INTERVAL_MS: z.coerce.number().int().min(100).max(600_000).default(5000),
+    BROADCAST_SENDER: z.enum(['on', 'off']).default('on'),
+    GATEWAY_REPLICA_ID: z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'A-Z a-z 0-9 _ . : - only, 1–64 characters').optional(),
     LOG_LEVEL: logLevel,
     WEBAPP_DIST: z.string().optional(),
     GATEWAY_MODE: z.enum(['webhook', 'polling']).default('webhook'),
     GATEWAY_EVENT_CONSUMER: z.enum(['on', 'off']).default('on'),
   })
   .superRefine((env, ctx) => {
+    if (env.BROADCAST_RATE_PER_SECOND > 30 && !env.BROADCAST_ALLOW_PAID) {
+      ctx.addIssue({ code: 'custom', path: ['BROADCAST_RATE_PER_SECOND'], message: 'above 30 messages/s Telegram needs paid broadcasts: set BROADCAST_ALLOW_PAID=yes' });
+    }
     if (env.GATEWAY_MODE === 'polling' && !env.TELEGRAM_BOT_TOKEN) {
       ctx.addIssue({ code: 'custom', path: ['GATEWAY_MODE'], message: 'polling needs TELEGRAM_BOT_TOKEN (the sandbox needs neither polling nor a webhook)' });
     }

@@ -23,9 +23,12 @@ try {
     internalToken: env.INTERNAL_TOKEN,
     dbPath: env.GATEWAY_DB_PATH,
     events: { enabled: env.GATEWAY_EVENT_CONSUMER === 'on' },
+    ...(env.REDIS_URL ? { redisUrl: env.REDIS_URL } : {}),
+    ...(env.GATEWAY_REPLICA_ID ? { replicaId: env.GATEWAY_REPLICA_ID } : {}),
+    broadcast: { ratePerSecond: env.BROADCAST_RATE_PER_SECOND, allowPaid: env.BROADCAST_ALLOW_PAID, pollMs: env.BROADCAST_POLL_INTERVAL_MS, sender: env.BROADCAST_SENDER === 'on' },
   });
   const port = await listen(app.server, env.GATEWAY_PORT);
-  const resumed = app.resume();
+  const resumed = await app.resume();
   if (resumed > 0) logger.info({ resumed }, 'handling updates left unhandled by the last run');
   logger.info({ port, mode: app.sandbox ? 'sandbox' : 'telegram', bot: app.bot.botInfo.username }, 'gateway listening');
   if (app.sandbox) logger.info('no TELEGRAM_BOT_TOKEN: sandbox mode, Bot API calls are answered in-process');

@@ -4,6 +4,9 @@ import { callErrorCode } from '@mb/service-kit';
 import type { BotContext, BotDeps } from './context.ts';
 import { createI18n } from './i18n.ts';
 import { approvalsFeature } from './features/approvals.ts';
+import { broadcastStaffFeature } from './features/broadcast-staff.ts';
+import { optOutFeature } from './features/opt-out.ts';
+import { broadcastDeepLink } from '../broadcast/deep-link.ts';
 import { menuFeature } from './features/menu.ts';
 import { promotionsFeature } from './features/promotions.ts';
 import { myRequestsFeature } from './features/my-requests.ts';
@@ -42,10 +45,13 @@ export function createBot(opts: CreateBotOptions): Bot<BotContext> {
   bot.use(createI18n());
 
   const features = bot.errorBoundary(handleError);
+  features.use(broadcastDeepLink);
   features.use(startFeature);
   // The sign-in gate: in private chats, the features below see only active users.
   features.use(signinFeature);
   features.use(approvalsFeature);
+  features.use(optOutFeature);
+  features.use(broadcastStaffFeature);
   features.use(menuFeature);
   features.use(promotionsFeature);
   if (opts.deps.requests) {

@@ -1,4 +1,5 @@
 import type { EventHandlers } from '../types.ts';
+import { broadcastHandlers } from './broadcasts.ts';
 import { promotionHandlers } from './promotions.ts';
 import { userHandlers } from './user.ts';
 
@@ -10,5 +11,6 @@ export function createEventHandlers(): EventHandlers {
   return {
     ...userHandlers,
     ...promotionHandlers,
+    ...broadcastHandlers,
   };
 }

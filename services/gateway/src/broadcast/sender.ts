@@ -1,0 +1,159 @@
+import { GrammyError, HttpError, type Api } from 'grammy';
+import type { Logger } from '@mb/service-kit';
+import type { SheetsClient } from '../clients/index.ts';
+import type { BroadcastMetrics } from './metrics.ts';
+import { sleep, type RateGate } from './rate-gate.ts';
+import { renderBroadcast, type Translate } from './render.ts';
+
+type Outcome = { outcome: 'sent' | 'failed' | 'blocked' | 'unknown' | 'retry'; error?: string };
+type Claimed = { broadcastId: string; telegramId: number; language: string; text: string; imageUrl: string; createdBy: string };
+
+export type BroadcastSenderOptions = {
+  sheets: SheetsClient;
+  /** A Bot API client of its own: no auto-retry (a 429 pauses the whole sender instead) and no interactive bookkeeping. */
+  api: Api;
+  gate: RateGate;
+  /** Stable across restarts of this replica: its unconfirmed claims are resolved at start. */
+  worker: string;
+  botUsername: string;
+  t: Translate;
+  logger: Logger;
+  metrics: BroadcastMetrics;
+  allowPaid?: boolean;
+  /** Messages in flight at once (the gate sets the pace; this only hides latency). */
+  concurrency?: number;
+  /** How often due scheduled broadcasts and running ones are looked for. */
+  pollMs?: number;
+};
+
+/**
+ * Sends running broadcasts. Each message: take a slot from the shared gate, claim one recipient in the sheets
+ * service (committed there before sending), send, record the outcome. Any number of senders (replicas) may run:
+ * the claim is atomic, so each recipient is claimed once. A 429 pauses every sender for retry_after; a 403 marks the
+ * user blocked_bot. A claim whose outcome was lost in a crash is never sent again (see docs/scaling.md).
+ */
+export class BroadcastSender {
+  private readonly o: Required<BroadcastSenderOptions>;
+  private abort = new AbortController();
+  private wakeUp = new AbortController();
+  private loop?: Promise<void>;
+  private stopping = false;
+
+  constructor(opts: BroadcastSenderOptions) {
+    this.o = { allowPaid: false, concurrency: 4, pollMs: 5000, ...opts };
+  }
+
+  /** Resolves this worker's claims left by its previous run, then polls in the background. */
+  async start(): Promise<void> {
+    const { resolved } = await this.o.sheets.broadcasts.resolveStale.mutate({ worker: this.o.worker });
+    if (resolved > 0) this.o.logger.warn({ resolved, worker: this.o.worker }, 'broadcast claims left by the last run marked unknown (not resent)');
+    this.loop = this.run();
+  }
+
+  /** Looks for work now (a broadcast.scheduled event, a staff command). */
+  wake(): void {
+    this.wakeUp.abort();
+  }
+
+  /** Finishes the messages in flight (and records them), then stops. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.abort.abort();
+    this.wakeUp.abort();
+    await this.loop;
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopping) {
+      try {
+        await this.tick();
+      } catch (error) {
+        this.o.logger.warn({ err: error }, 'broadcast sender: sheets unavailable, retrying');
+      }
+      if (this.stopping) break;
+      await sleep(this.o.pollMs, this.wakeUp.signal);
+      if (this.wakeUp.signal.aborted) this.wakeUp = new AbortController();
+    }
+  }
+
+  /** Starts due scheduled broadcasts and promotion announcements, then sends every running one until no recipient is left. */
+  async tick(): Promise<void> {
+    await this.o.sheets.broadcasts.startDue.mutate();
+    await this.o.sheets.broadcasts.announceDue.mutate();
+    const { ids } = await this.o.sheets.broadcasts.sending.query();
+    for (const id of ids) {
+      if (this.stopping) return;
+      await Promise.all(Array.from({ length: this.o.concurrency }, () => this.lane(id)));
+    }
+  }
+
+  private async lane(id: string): Promise<void> {
+    const { sheets, gate, worker } = this.o;
+    while (!this.stopping) {
+      let slot;
+      try {
+        slot = await gate.acquireBulk(this.abort.signal);
+      } catch {
+        return; // stopping
+      }
+      const claimed = await sheets.broadcasts.claim.mutate({ id, worker }).catch(async (error: unknown) => {
+        await slot.release({ used: false });
+        throw error;
+      });
+      if (!claimed) {
+        await slot.release({ used: false });
+        return;
+      }
+      for (let wait = await gate.holdChat(claimed.telegramId); wait > 0; wait = await gate.holdChat(claimed.telegramId)) await sleep(wait);
+      const result = await this.send(claimed);
+      await slot.release({ chatId: claimed.telegramId });
+      this.o.metrics.messages.inc({ result: result.outcome });
+      await this.record(claimed, result);
+    }
+  }
+
+  private async send(c: Claimed): Promise<Outcome> {
+    const msg = renderBroadcast(c, { botUsername: this.o.botUsername, t: this.o.t, allowPaid: this.o.allowPaid });
+    const end = this.o.metrics.sendDuration.startTimer();
+    try {
+      const raw = this.o.api.raw as unknown as Record<string, (payload: unknown) => Promise<unknown>>;
+      await raw[msg.method]!(msg.payload);
+      return { outcome: 'sent' };
+    } catch (error) {
+      if (error instanceof GrammyError) {
+        if (error.error_code === 429) {
+          const seconds = error.parameters.retry_after ?? 1;
+          this.o.metrics.pauses.inc();
+          this.o.metrics.pausedSeconds.inc(seconds);
+          await this.o.gate.pause(seconds * 1000);
+          return { outcome: 'retry', error: '429' };
+        }
+        if (error.error_code === 403) return { outcome: 'blocked', error: error.description.slice(0, 200) };
+        if (error.error_code === 400) return { outcome: 'failed', error: error.description.slice(0, 200) };
+      }
+      // Refused before anything was sent: safe to send again. Anything else may have reached Telegram.
+      const code = error instanceof HttpError ? (error.error as { cause?: { code?: string }; code?: string }) : undefined;
+      if ((code?.cause?.code ?? code?.code) === 'ECONNREFUSED') {
+        await this.o.gate.pause(1000);
+        return { outcome: 'retry', error: 'connection refused' };
+      }
+      this.o.logger.warn({ err: error, broadcastId: c.broadcastId }, 'broadcast message outcome unknown');
+      return { outcome: 'unknown', error: error instanceof Error ? error.message.slice(0, 200) : 'unknown' };
+    } finally {
+      end();
+    }
+  }
+
+  /** The outcome must reach the sheets service: retried until it does (a crash here leaves the claim to be resolved as unknown). */
+  private async record(c: Claimed, r: Outcome): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.o.sheets.broadcasts.record.mutate({ id: c.broadcastId, telegramId: c.telegramId, worker: this.o.worker, ...r });
+        return;
+      } catch (error) {
+        if (attempt === 0) this.o.logger.warn({ err: error, broadcastId: c.broadcastId }, 'could not record a broadcast outcome; retrying');
+        await sleep(Math.min(5000, 200 * 2 ** attempt));
+      }
+    }
+  }
+}

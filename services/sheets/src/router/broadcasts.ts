@@ -1,0 +1,71 @@
+import { internalProcedure, router } from '@mb/service-kit';
+import { TelegramId, isoDate } from '@mb/contracts';
+import { TRPCError } from '@trpc/server';
+import { z } from 'zod';
+import {
+  announceDue, announcePromotion, BroadcastError, cancelBroadcast, claimNext, conversionsOf, createBroadcast, getBroadcast, isOptedOut, progressOf,
+  recipientsFor, recordConversion, recordOutcome, resolveStaleClaims, sendingBroadcasts, setMarketingOptOut, startBroadcast, startDue,
+} from '../domain/broadcasts.ts';
+import { userByTelegramId } from '../domain/users.ts';
+import type { SheetsDeps } from './deps.ts';
+
+const id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'expected a broadcast id like B-12');
+const worker = z.string().regex(/^[A-Za-z0-9_.:-]{1,100}$/);
+const segment = z.string().trim().min(1).max(200);
+
+/** Maps the domain's typed error to tRPC codes at the boundary. */
+function guard<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (error) {
+    if (error instanceof BroadcastError) {
+      throw new TRPCError({ code: error.reason === 'not_found' ? 'NOT_FOUND' : 'PRECONDITION_FAILED', message: error.message, cause: error });
+    }
+    throw error;
+  }
+}
+
+export const broadcastsRouter = ({ wb }: SheetsDeps) =>
+  router({
+    /** A staff member (manager or admin, checked here by Telegram id) creates a broadcast: start now, schedule, or draft. */
+    create: internalProcedure
+      .input(z.object({
+        staffTelegramId: TelegramId,
+        text: z.string().trim().min(1).max(4096),
+        imageUrl: z.url().max(2000).optional(),
+        segment: segment.default('all'),
+        scheduledAt: isoDate.optional(),
+        start: z.enum(['now', 'schedule', 'draft']).default('now'),
+      }))
+      .mutation(({ input }) => {
+        const staff = userByTelegramId(wb, input.staffTelegramId);
+        if (!staff || staff.status !== 'active' || staff.role === 'client') throw new TRPCError({ code: 'FORBIDDEN', message: 'only managers and admins send broadcasts' });
+        if (input.start === 'schedule' && !input.scheduledAt) throw new TRPCError({ code: 'BAD_REQUEST', message: 'scheduledAt is required to schedule' });
+        return createBroadcast(wb, { ...input, createdBy: `tg:${input.staffTelegramId}` });
+      }),
+    get: internalProcedure.input(z.object({ id })).query(({ input }) => {
+      const b = getBroadcast(wb, input.id);
+      return b ? { ...b, progress: progressOf(wb, input.id), conversions: conversionsOf(wb, input.id) } : null;
+    }),
+    /** How many users a segment reaches now (skipping blocked, pending, opted-out and blocked_bot users). */
+    recipientCount: internalProcedure.input(z.object({ segment })).query(({ input }) => ({ count: recipientsFor(wb, input.segment).length })),
+    start: internalProcedure.input(z.object({ id })).mutation(({ input }) => guard(() => startBroadcast(wb, input.id))),
+    startDue: internalProcedure.mutation(() => ({ started: startDue(wb) })),
+    sending: internalProcedure.query(() => ({ ids: sendingBroadcasts(wb) })),
+    claim: internalProcedure.input(z.object({ id, worker })).mutation(({ input }) => claimNext(wb, input.id, input.worker)),
+    record: internalProcedure
+      .input(z.object({ id, telegramId: TelegramId, worker, outcome: z.enum(['sent', 'failed', 'blocked', 'unknown', 'retry']), error: z.string().max(300).optional() }))
+      .mutation(({ input }) => recordOutcome(wb, input.id, input.telegramId, input.worker, input.outcome, input.error)),
+    /** Claims a dead worker left without an outcome become `unknown` (never resent). */
+    resolveStale: internalProcedure
+      .input(z.object({ worker: worker.optional(), leaseMs: z.number().int().min(1000).max(86_400_000).optional() }))
+      .mutation(({ input }) => ({ resolved: resolveStaleClaims(wb, input) })),
+    cancel: internalProcedure.input(z.object({ id })).mutation(({ input }) => guard(() => cancelBroadcast(wb, input.id))),
+    announceDue: internalProcedure.mutation(() => ({ started: announceDue(wb) })),
+    announcePromotion: internalProcedure.input(z.object({ promotionId: z.string().min(1).max(100) })).mutation(({ input }) => announcePromotion(wb, input.promotionId)),
+    setOptOut: internalProcedure.input(z.object({ telegramId: TelegramId, optedOut: z.boolean() })).mutation(({ input }) => setMarketingOptOut(wb, input.telegramId, input.optedOut)),
+    optedOut: internalProcedure.input(z.object({ telegramId: TelegramId })).query(({ input }) => ({ optedOut: isOptedOut(wb, input.telegramId) })),
+    recordConversion: internalProcedure
+      .input(z.object({ id, telegramId: TelegramId, promotionId: z.string().min(1).max(100) }))
+      .mutation(({ input }) => recordConversion(wb, input.id, input.telegramId, input.promotionId)),
+  });
