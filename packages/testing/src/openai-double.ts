@@ -1,7 +1,7 @@
 import http from 'node:http';
 import { listen } from '@mb/service-kit';
 
-export type OpenAiApi = 'responses' | 'chat';
+export type OpenAiApi = 'responses' | 'chat' | 'embeddings';
 export type OpenAiRequest = { api: OpenAiApi; path: string; body: Record<string, unknown>; headers: http.IncomingHttpHeaders; at: number };
 
 /**
@@ -17,6 +17,19 @@ export type OpenAiBehaviour =
 
 /** The default answer when nothing is scripted: a function of the request (e.g. cite the first id it was given). */
 export type OpenAiResponder = (request: OpenAiRequest) => OpenAiBehaviour;
+/** An embedding for a text; the default hashes character trigrams into 64 dimensions (similar spelling, similar vector). */
+export type Embedder = (text: string) => number[];
+
+export function trigramEmbedding(text: string): number[] {
+  const v = new Array<number>(64).fill(0);
+  const s = ` ${text.toLowerCase()} `;
+  for (let i = 0; i + 3 <= s.length; i++) {
+    let h = 0;
+    for (const ch of s.slice(i, i + 3)) h = (h * 31 + ch.charCodeAt(0)) >>> 0;
+    v[h % 64]! += 1;
+  }
+  return v;
+}
 
 /**
  * An OpenAI-compatible server on real HTTP for the official SDK (`baseURL`): the Responses API (`POST /v1/responses`)
@@ -28,6 +41,9 @@ export class OpenAiDouble {
   readonly requests: OpenAiRequest[] = [];
   private readonly queue: OpenAiBehaviour[] = [];
   private responder: OpenAiResponder = () => ({ kind: 'text', text: 'OK' });
+  private embedder: Embedder = trigramEmbedding;
+  /** Answer embeddings with this status instead (e.g. 404: a server without embeddings). */
+  embeddingStatus: number | undefined;
   private server?: http.Server;
   private readonly hanging = new Set<http.ServerResponse>();
   url = '';
@@ -57,6 +73,10 @@ export class OpenAiDouble {
     this.responder = fn;
   }
 
+  embed(fn: Embedder): void {
+    this.embedder = fn;
+  }
+
   /** Everything the model was given in a request, as one string (instructions, messages, input). */
   static promptOf(request: OpenAiRequest): string {
     return JSON.stringify([request.body['instructions'] ?? '', request.body['input'] ?? '', request.body['messages'] ?? '']);
@@ -66,7 +86,8 @@ export class OpenAiDouble {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const path = req.url?.split('?')[0] ?? '';
-    const api: OpenAiApi | undefined = path.endsWith('/responses') ? 'responses' : path.endsWith('/chat/completions') ? 'chat' : undefined;
+    const api: OpenAiApi | undefined =
+      path.endsWith('/responses') ? 'responses' : path.endsWith('/chat/completions') ? 'chat' : path.endsWith('/embeddings') ? 'embeddings' : undefined;
     if (req.method !== 'POST' || !api) return json(res, 404, { error: { message: `no route ${req.method} ${path}`, type: 'invalid_request_error' } });
     let body: Record<string, unknown>;
     try {
@@ -76,6 +97,7 @@ export class OpenAiDouble {
     }
     const request: OpenAiRequest = { api, path, body, headers: req.headers, at: Date.now() };
     this.requests.push(request);
+    if (api === 'embeddings') return this.embeddings(res, request);
     const behaviour = this.queue.shift() ?? this.responder(request);
     const model = String(body['model'] ?? 'unknown');
     const stream = body['stream'] === true;
@@ -123,6 +145,15 @@ export class OpenAiDouble {
         return;
       }
     }
+  }
+
+  private embeddings(res: http.ServerResponse, request: OpenAiRequest): void {
+    if (this.embeddingStatus) return json(res, this.embeddingStatus, { error: { message: 'embeddings are not available', type: 'invalid_request_error' } });
+    const raw = request.body['input'];
+    const inputs = Array.isArray(raw) ? raw.map(String) : [String(raw ?? '')];
+    const data = inputs.map((text, index) => ({ object: 'embedding', index, embedding: this.embedder(text) }));
+    const tokens = inputs.reduce((n, t) => n + Math.ceil(t.length / 4), 0);
+    json(res, 200, { object: 'list', data, model: String(request.body['model'] ?? 'unknown'), usage: { prompt_tokens: tokens, total_tokens: tokens } });
   }
 }
 

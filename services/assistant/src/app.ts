@@ -5,6 +5,7 @@ import { Knowledge } from './knowledge.ts';
 import { RetrievalAnswerer } from './llm/answerer.ts';
 import { OpenAiLlm, type OpenAiLlmOptions } from './llm/llm-client.ts';
 import { createAssistantMetrics } from './metrics.ts';
+import { SemanticIndex } from './retrieval/semantic.ts';
 import { createAssistantRouter } from './router.ts';
 import { openAssistantDb } from './store/db.ts';
 import { ConversationMemory } from './store/memory.ts';
@@ -18,6 +19,8 @@ export type AssistantAppOptions = {
   dbPath?: string;
   /** Unset: no model, retrieval answers only. */
   llm?: OpenAiLlmOptions;
+  /** The provider's embedding model, to widen the model's context (needs `llm`); unset: lexical retrieval only. */
+  embeddingModel?: string;
   deadlineMs?: number;
   memoryTurns?: number;
   memoryIdleMs?: number;
@@ -35,7 +38,21 @@ export function createAssistantApp(opts: AssistantAppOptions) {
   const db = openAssistantDb(opts.dbPath ?? ':memory:');
   const memory = new ConversationMemory(db, { turns: opts.memoryTurns ?? 6, idleMs: opts.memoryIdleMs ?? 3_600_000 });
   const usage = new UsageLedger(db);
+  const semantic = opts.llm && opts.embeddingModel
+    ? new SemanticIndex({
+        apiKey: opts.llm.apiKey,
+        ...(opts.llm.baseURL ? { baseURL: opts.llm.baseURL } : {}),
+        model: opts.embeddingModel,
+        timeoutMs: Math.min(opts.llm.timeoutMs, 2000),
+        onUsage: (model, tokens) => {
+          usage.addTokens(model, tokens, 0);
+          assistantMetrics.tokens.inc({ model, kind: 'embedding' }, tokens);
+        },
+        onResult: (result) => assistantMetrics.embeddings.inc({ result }),
+      })
+    : undefined;
   const asker = createAsker({
+    ...(semantic ? { semantic } : {}),
     knowledge,
     fallback: new RetrievalAnswerer(),
     llm: opts.llm ? new OpenAiLlm(opts.llm) : undefined,

@@ -5,7 +5,8 @@ import type { Answerer } from './llm/answerer.ts';
 import { LlmError, type LlmClient, type LlmFailure } from './llm/llm-client.ts';
 import { buildPrompt, extractCitations, NO_ANSWER } from './llm/prompt.ts';
 import type { AssistantMetrics } from './metrics.ts';
-import type { Hit } from './retrieval/index.ts';
+import type { Hit, Retriever } from './retrieval/index.ts';
+import type { SemanticIndex } from './retrieval/semantic.ts';
 import type { ConversationMemory } from './store/memory.ts';
 import type { UsageLedger } from './store/usage.ts';
 
@@ -43,6 +44,8 @@ export type AskerDeps = {
   maxQuestionChars: number;
   /** The whole model answer, retries included. */
   deadlineMs: number;
+  /** Embedding search, when the provider offers embeddings: widens the model's context beyond lexical matches. */
+  semantic?: SemanticIndex;
   /** BM25 score below which a document is not given to the model as context. */
   minContextScore?: number;
 };
@@ -72,13 +75,14 @@ export function createAsker(deps: AskerDeps) {
       return;
     }
     const history = deps.memory.recent(input.telegramId);
-    const { direct, context: hits } = await retrieve(input, question, history.filter((t) => t.role === 'user').at(-1)?.text);
+    const { retriever, direct, context } = await retrieve(input, question, history.filter((t) => t.role === 'user').at(-1)?.text);
+    let hits = context;
 
     let result: AskResult | undefined;
     let reason: FallbackReason | undefined;
     if (!deps.llm) reason = 'no_key';
     else if (deps.usage.tokensToday() >= settings.assistantDailyTokenBudget) reason = 'budget';
-    else if (hits.length === 0) result = unanswered('llm');
+    else if ((hits = await widen(context, question, retriever, signal)).length === 0) result = unanswered('llm');
     else {
       const prompt = buildPrompt({ systemPrompt: settings.assistantPrompt, language: input.language, question, hits, history });
       try {
@@ -119,7 +123,7 @@ export function createAsker(deps: AskerDeps) {
    * The question's own hits, and the model's context: for a short follow-up ("а сколько идёт?") the question is also
    * searched together with the previous one.
    */
-  async function retrieve(input: AskInput, question: string, previous: string | undefined): Promise<{ direct: Hit[]; context: Hit[] }> {
+  async function retrieve(input: AskInput, question: string, previous: string | undefined): Promise<{ retriever: Retriever; direct: Hit[]; context: Hit[] }> {
     const retriever = await deps.knowledge.retriever(input.segment);
     const direct = retriever.search(question, CONTEXT_SIZE);
     let context = direct.filter((h) => h.score >= minContextScore);
@@ -128,7 +132,15 @@ export function createAsker(deps: AskerDeps) {
       for (const h of retriever.search(`${previous} ${question}`, CONTEXT_SIZE)) if (h.score >= minContextScore && !merged.has(h.doc.id)) merged.set(h.doc.id, h);
       context = [...merged.values()].slice(0, CONTEXT_SIZE);
     }
-    return { direct, context };
+    return { retriever, direct, context };
+  }
+
+  /** The lexical context plus what embedding search finds (when available); at most two documents more. */
+  async function widen(context: Hit[], question: string, retriever: Retriever, signal?: AbortSignal): Promise<Hit[]> {
+    if (!deps.semantic) return context;
+    const merged = new Map(context.map((h) => [h.doc.id, h]));
+    for (const h of await deps.semantic.search(question, retriever.documents, CONTEXT_SIZE, signal)) if (!merged.has(h.doc.id)) merged.set(h.doc.id, h);
+    return [...merged.values()].slice(0, CONTEXT_SIZE + 2);
   }
 
   /**

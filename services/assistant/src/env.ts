@@ -12,6 +12,8 @@ const schema = z.object({
   OPENAI_API_KEY: z.string().optional(),
   OPENAI_BASE_URL: z.url().optional(),
   OPENAI_MODEL: z.string().default('gpt-4.1-mini'),
+  /** The provider's embedding model, widening the context beyond lexical matches; `off` for lexical retrieval only. */
+  OPENAI_EMBEDDING_MODEL: z.string().default('text-embedding-3-small'),
   /** `responses` (OpenAI) or `chat` (Chat Completions, for Ollama, vLLM, llama.cpp and other compatible servers). */
   OPENAI_API_STYLE: z.enum(['responses', 'chat']).default('responses'),
   /** Per attempt, until the response headers arrive. */

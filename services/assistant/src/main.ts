@@ -25,6 +25,7 @@ try {
           },
         }
       : {}),
+    ...(env.OPENAI_EMBEDDING_MODEL !== 'off' ? { embeddingModel: env.OPENAI_EMBEDDING_MODEL } : {}),
     deadlineMs: env.ASSISTANT_ANSWER_DEADLINE_MS,
     memoryTurns: env.ASSISTANT_MEMORY_TURNS,
     memoryIdleMs: env.ASSISTANT_MEMORY_IDLE_MINUTES * 60_000,

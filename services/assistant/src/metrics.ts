@@ -37,6 +37,12 @@ export function createAssistantMetrics(registry: Registry) {
       labelNames: ['model', 'kind'],
       registers: [registry],
     }),
+    embeddings: new Counter({
+      name: 'assistant_embedding_requests_total',
+      help: 'Embedding searches, by result (ok; error: paused 30 s; unsupported: the provider refused, paused 10 min).',
+      labelNames: ['result'],
+      registers: [registry],
+    }),
     unanswered: new Counter({
       name: 'assistant_unanswered_total',
       help: 'Questions nothing in the FAQ or promotions answered (offered a hand-off, recorded in the Unanswered tab).',

@@ -24,12 +24,14 @@ type Indexed = { doc: Document; terms: Map<string, number>; length: number };
  * word still finds its term (at a discount). Built per call: the corpus is tens of rows, not thousands.
  */
 export class Retriever {
+  readonly documents: Document[];
   private readonly indexed: Indexed[];
   private readonly df = new Map<string, number>();
   private readonly vocabulary = new Map<string, Set<string>>();
   private readonly avgLength: number;
 
   constructor(docs: Document[]) {
+    this.documents = docs;
     this.indexed = docs.map((doc) => {
       const terms = new Map<string, number>();
       let length = 0;
