@@ -11,6 +11,8 @@ export const REDACT_PATHS = [
   'token', 'botToken', 'authorization', 'initData', 'phone', 'phone_number', 'text', 'caption', 'contact', 'answer', 'question',
   '*.token', '*.botToken', '*.authorization', '*.initData', '*.phone', '*.phone_number', '*.text', '*.caption', '*.contact',
   '*.answer', '*.question', 'update', 'headers.authorization', 'req.headers.authorization',
+  // A failed Bot API call carries its payload (message text, chat) on the error; an update may sit one level down.
+  'payload', '*.payload', '*.update',
   'req.headers["x-internal-token"]', 'req.headers["x-telegram-bot-api-secret-token"]',
 ];
 
