@@ -44,6 +44,15 @@ describe('a request left halfway', () => {
     await env.stack.send(dmButton(client, 'rq:c:2'));
     await env.stack.send(dmText(client, '📋 Мои обращения'));
     expect(env.api.textsTo(client.id).slice(-2)).toEqual(['Обращение отменено, ничего не сохранено.', 'У вас пока нет обращений.']);
+    // At the confirm step too: a command leaves (and is answered by its own feature).
+    await env.stack.send(dmText(client, '✉️ Новое обращение'));
+    await env.stack.send(dmButton(client, 'rq:c:2'));
+    await env.stack.send(dmText(client, 'Почти отправил'));
+    await env.stack.send(dmButton(client, 'rq:done'));
+    const sent = env.api.textsTo(client.id).length;
+    await env.stack.send(dmText(client, '/help'));
+    expect(env.api.textsTo(client.id)[sent]).toBe('Обращение отменено, ничего не сохранено.');
+    expect(env.api.textsTo(client.id).length).toBe(sent + 2);
     expect(written()).toEqual(before);
   });
 

@@ -49,6 +49,8 @@ export function createBot(opts: CreateBotOptions): Bot<BotContext> {
   features.use(startFeature);
   // The sign-in gate: in private chats, the features below see only active users.
   features.use(signinFeature);
+  // A half-written request sees the user's messages first; a command or menu button leaves it and goes on below.
+  if (opts.deps.requests) features.use(newRequestFeature(opts.deps.requests, opts.deps.publicUrl, opts.deps.sheets));
   features.use(approvalsFeature);
   features.use(optOutFeature);
   features.use(broadcastStaffFeature);
@@ -56,7 +58,6 @@ export function createBot(opts: CreateBotOptions): Bot<BotContext> {
   features.use(promotionsFeature);
   if (opts.deps.requests) {
     features.use(staffRequestsFeature);
-    features.use(newRequestFeature(opts.deps.requests, opts.deps.publicUrl, opts.deps.sheets));
     features.use(myRequestsFeature);
     features.use(requestThreadFeature);
   }

@@ -28,15 +28,18 @@ export function newRequestFlow(deps: FlowDeps) {
       await c.reply(t('request-cancelled'));
       await conversation.halt({ next: true });
     };
+    /** At a step that takes buttons: a command or a menu button leaves, anything else gets a hint. */
+    const buttonsOnly = async (c: Context) => {
+      const text = c.message?.text;
+      await (text && (text.startsWith('/') || leaves.has(text)) ? leave(c) : c.reply(t('request-use-buttons')));
+    };
     const telegramId = ctx.from!.id;
 
     const categories = await conversation.external(async () => (await deps.sheets.catalog.settings.query()).ticketCategories);
     const kb = new InlineKeyboard();
     categories.forEach((c, i) => kb.text(c, CB.category(i)).row());
     await ctx.reply(t('request-choose-category'), { reply_markup: kb.text(t('button-cancel'), CB.cancel) });
-    const picked = await conversation.waitForCallbackQuery(/^rq:c:(\d{1,3})$/, {
-      otherwise: async (c) => (c.message?.text && (c.message.text.startsWith('/') || leaves.has(c.message.text)) ? leave(c) : c.reply(t('request-use-buttons'))),
-    });
+    const picked = await conversation.waitForCallbackQuery(/^rq:c:(\d{1,3})$/, { otherwise: buttonsOnly });
     const category = categories[Number(picked.match[1])] ?? categories[0]!;
     await picked.answerCallbackQuery();
     await picked.editMessageText(t('request-category-picked', { category }));
@@ -75,7 +78,7 @@ export function newRequestFlow(deps: FlowDeps) {
     await ctx.reply(t('request-confirm', { category, text: clip(text, 3000), files: files.length }), {
       reply_markup: new InlineKeyboard().text(t('button-send'), CB.send).text(t('button-cancel'), CB.cancel),
     });
-    const confirm = await conversation.waitForCallbackQuery(CB.send, { otherwise: (o) => o.reply(t('request-use-buttons')) });
+    const confirm = await conversation.waitForCallbackQuery(CB.send, { otherwise: buttonsOnly });
     await confirm.answerCallbackQuery();
     const result = await conversation.external(async () => {
       try {
