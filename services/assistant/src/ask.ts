@@ -96,7 +96,10 @@ export function createAsker(deps: AskerDeps) {
       } catch (error) {
         if (!(error instanceof LlmError)) throw error;
         reason = error.reason;
-        deps.logger.warn({ reason: error.reason, api: deps.llm.api, err: error.cause ?? error }, 'model failed: answering from retrieval');
+        // Only the error's kind: a message from the provider or a broken stream chunk may quote the conversation.
+        const cause = error.cause instanceof Error ? error.cause : undefined;
+        const status = (cause as { status?: number } | undefined)?.status;
+        deps.logger.warn({ reason: error.reason, api: deps.llm.api, cause: cause?.name, status }, 'model failed: answering from retrieval');
       }
     }
     if (!result) {
