@@ -166,4 +166,26 @@ describe('sign-in by phone', () => {
     await stack.gateway.dispatcher.idle();
     expect(rowOf(leaver.id)!.blocked_bot).toBe('no');
   });
+
+  it('follows a role change made in the Sheet: the commands shrink at once and staff-only commands are refused', async () => {
+    const ivan = person(6_100_013, 'Иван');
+    await stack.post(contactUpdate(ivan, '+7 903 555-01-02'));
+    await sentTo(api, ivan.id, 'вы вошли');
+    await stack.post(textUpdate(ivan, '/pending'));
+    await sentTo(api, ivan.id, 'Заявка на доступ');
+    stack.sheets.wb.update('Users', 'U-3', { role: 'client' }, { by: 'sheet' });
+    stack.sheets.wb.emit('user.role_changed', { userId: 'U-3', telegramId: ivan.id, from: 'manager', to: 'client' });
+    await api.waitFor(() => api.callsTo('deleteMyCommands').some((c) => JSON.stringify(c.payload['scope']).includes(String(ivan.id))));
+    await stack.post(textUpdate(ivan, '/pending'));
+    await sentTo(api, ivan.id, 'только менеджеры');
+  });
+
+  it('sets the default commands in both languages and the menu button that opens the Mini App at start-up', async () => {
+    await stack.gateway.setup();
+    const commands = api.callsTo('setMyCommands').filter((c) => c.payload['scope'] === undefined);
+    expect(commands.map((c) => c.payload['language_code'] ?? 'default')).toEqual(['default', 'en']);
+    expect(JSON.stringify(commands[0]!.payload['commands'])).toContain('"description":"Акции"');
+    expect(JSON.stringify(commands[1]!.payload['commands'])).toContain('"description":"Promotions"');
+    expect(api.callsTo('setChatMenuButton')[0]!.payload['menu_button']).toMatchObject({ type: 'web_app', web_app: { url: 'https://bot.example.com/app/' } });
+  });
 });
