@@ -46,7 +46,7 @@ describe('formatting', () => {
       machine: { cpu: 'AMD EPYC', cores: 2, memoryMb: 4096, node: 'v24.21.0', platform: 'linux 6.1', commit: 'abc123', dirty: false },
       quick: false,
       durationSeconds: 512,
-      suites: [{ name: 'broken', description: 'x', seconds: 1, error: 'a | b' }],
+      suites: [{ name: 'ok', description: 'y', seconds: 2, load: 1.5 }, { name: 'broken', description: 'x', seconds: 1, load: 3.25, error: 'a | b' }],
       rows: [...rows, judge({ suite: 'broken', metric: 'suite completed', value: 0, unit: '', goal: 'completes', pass: false, note: 'a | b' })],
     };
     const md = formatMarkdown(report);
@@ -55,6 +55,7 @@ describe('formatting', () => {
     expect(md).toContain('| webhook-ingest | acknowledged updates/s | 7,123 /s | ≥ 5000 | 14,000 | 50.9% | pass |  |');
     expect(md).toContain('| broken | suite completed | 0 | completes |  |  | MISS |');
     expect(md).toContain('a \\| b');
+    expect(md).toContain('Load average (1 min) when each suite started: ok 1.5, broken 3.25.');
     expect(md).toContain('- `broken`: a \\| b');
   });
 });

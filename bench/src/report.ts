@@ -9,7 +9,8 @@ export type BenchReport = {
   machine: Machine;
   quick: boolean;
   durationSeconds: number;
-  suites: Array<{ name: string; description: string; seconds: number; error?: string }>;
+  /** `load` is the 1-minute load average when the suite started: above the core count, other work shared the machine. */
+  suites: Array<{ name: string; description: string; seconds: number; load?: number; error?: string }>;
   rows: BenchRow[];
 };
 
@@ -75,11 +76,13 @@ const md = (s: string) => s.replaceAll('|', '\\|').replaceAll('\n', ' ');
 export function formatMarkdown(report: BenchReport): string {
   const m = report.machine;
   const failed = report.suites.filter((s) => s.error);
+  const loads = report.suites.filter((s) => s.load !== undefined).map((s) => `${s.name} ${formatNumber(s.load!)}`);
   return [
     `# Benchmark results`,
     '',
     `Measured ${report.date} on ${m.cpu}, ${m.cores} cores, ${formatNumber(m.memoryMb)} MB RAM, Node ${m.node}, ${m.platform}; ` +
       `commit \`${m.commit}\`${m.dirty ? ' (with uncommitted changes)' : ''}; ${report.quick ? '`--quick` run' : 'full run'} in ${formatNumber(report.durationSeconds)} s.`,
+    ...(loads.length ? ['', `Load average (1 min) when each suite started: ${loads.join(', ')}.`] : []),
     '',
     `| ${COLUMNS.join(' | ')} |`,
     `|${COLUMNS.map(() => '---').join('|')}|`,

@@ -4,6 +4,7 @@
  * bench/results/latest.{json,md} (a full run) or bench/results/partial.{json,md} (some suites, or --quick).
  */
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { enableCpuProfiles, stopAllChildren } from './harness/processes.ts';
@@ -71,8 +72,9 @@ async function main(): Promise<number> {
   const report: BenchReport = { date: new Date().toISOString(), machine: describeMachine(root), quick: args.quick, durationSeconds: 0, suites: [], rows: [] };
   for (const suite of chosen) {
     const t0 = Date.now();
+    const load = os.loadavg()[0]!;
     const log = (message: string) => console.log(`[${suite.name} ${((Date.now() - t0) / 1000).toFixed(0).padStart(3)}s] ${message}`);
-    log(`start: ${suite.description}`);
+    log(`start (load average ${load.toFixed(1)}): ${suite.description}`);
     let rows: BenchRow[] = [];
     let error: string | undefined;
     try {
@@ -85,7 +87,7 @@ async function main(): Promise<number> {
       await stopAllChildren();
     }
     const seconds = (Date.now() - t0) / 1000;
-    report.suites.push({ name: suite.name, description: suite.description, seconds, ...(error ? { error } : {}) });
+    report.suites.push({ name: suite.name, description: suite.description, seconds, load, ...(error ? { error } : {}) });
     report.rows.push(...rows.map(judge));
     log(`done in ${seconds.toFixed(0)} s`);
   }

@@ -43,7 +43,7 @@ export async function runMix(ctx: BenchContext, mix: Awaited<ReturnType<typeof s
   await mix.driver.run({ ...opts, rate: rate / 2, seconds: ctx.quick ? 2 : 5, record: false });
   const result = await mix.driver.run({ ...opts, rate, seconds, record: true });
   ctx.log(
-    `mix at ${rate}/s for ${seconds} s: sent ${result.sent}, answered ${result.answered} (${result.rate.toFixed(0)}/s), lost ${result.lost}, non-2xx ${result.non2xx}, ` +
+    `mix at ${rate}/s for ${seconds} s: sent ${result.sent}, shed ${result.shed}, answered ${result.answered} (${result.rate.toFixed(0)}/s), lost ${result.lost}, non-2xx ${result.non2xx}, ` +
       `p50 ${result.p50Ms.toFixed(1)} ms, p99 ${result.p99Ms.toFixed(1)} ms, max ${result.maxMs.toFixed(0)} ms`,
   );
   ctx.log(`p99 by scenario: ${Object.entries(result.byScenario).map(([k, v]) => `${k} ${v.p99Ms.toFixed(0)} ms (${v.answered})`).join(', ')}`);
@@ -67,7 +67,10 @@ const suite: BenchSuite = {
         { suite: this.name, metric: 'answered updates/s', value: r.rate, unit: '/s', goal: '≥ 1000', note: mixNote },
         { suite: this.name, metric: 'update → reply p50', value: r.p50Ms, unit: 'ms' },
         { suite: this.name, metric: 'update → reply p99', value: r.p99Ms, unit: 'ms', goal: '≤ 250', note: `max ${r.maxMs.toFixed(0)} ms` },
-        { suite: this.name, metric: 'unanswered + non-2xx', value: r.lost + r.non2xx, unit: '', goal: '= 0', note: `${r.answered} of ${r.sent} answered by 10 s after the load` },
+        {
+          suite: this.name, metric: 'unanswered + non-2xx + shed', value: r.lost + r.non2xx + r.shed, unit: '', goal: '= 0',
+          note: `${r.answered} of ${r.sent} sent answered by 10 s after the load; ${r.shed} arrivals not sent (2 s of arrivals already waiting)`,
+        },
       ];
     } finally {
       await mix.stop();
