@@ -23,6 +23,7 @@ import {
   retrieveRawInitData,
   setMainButtonParams,
   showBackButton,
+  targetOrigin,
   themeParamsState,
 } from '@telegram-apps/sdk';
 
@@ -40,6 +41,9 @@ export function startTelegram(): Launch | null {
     return null;
   }
   if (!initData) return null;
+  // Hosted in an iframe by a page of our own origin (the /sandbox chat page): its events go there. In Telegram's web
+  // clients the parent is another origin and the SDK's default (https://web.telegram.org) stays.
+  if (sameOriginHost()) targetOrigin.set(location.origin);
   init();
   // Each part is optional on older clients: a part that cannot start leaves the page usable with the CSS fallbacks.
   const attempt = (fn: () => unknown) => {
@@ -71,6 +75,14 @@ export function startTelegram(): Launch | null {
   const viewportReady = Promise.race([viewport, new Promise<void>((done) => setTimeout(done, 500))]);
   attempt(miniAppReady);
   return { initData, languageCode: user?.language_code ?? user?.languageCode, firstName: user?.first_name ?? user?.firstName ?? '', viewportReady };
+}
+
+function sameOriginHost(): boolean {
+  try {
+    return window.parent !== window && window.parent.location.origin === location.origin;
+  } catch {
+    return false;
+  }
 }
 
 function markDark(): void {
@@ -131,4 +143,24 @@ export function openBot(username: string): void {
   } catch {
     location.href = `https://t.me/${username}`;
   }
+}
+
+/**
+ * Puts an action on Telegram's MainButton: a loader while it runs, haptic feedback on the outcome; on failure
+ * `onError` shows why and the button comes back for another try.
+ */
+export function mainButtonAction(text: string, run: () => Promise<void>, onError: (error: unknown) => void): void {
+  const press = async () => {
+    setMainButton({ text, onClick: () => undefined, enabled: false, loading: true });
+    try {
+      await run();
+      haptic('success');
+      setMainButton(null);
+    } catch (error) {
+      haptic('error');
+      onError(error);
+      mainButtonAction(text, run, onError);
+    }
+  };
+  setMainButton({ text, onClick: () => void press() });
 }

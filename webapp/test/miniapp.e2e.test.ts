@@ -139,6 +139,26 @@ describe('the Mini App in Telegram (headless Chromium)', () => {
     await page.close();
   });
 
+  it('in an iframe of a same-origin host (the sandbox page) the app talks to its host by postMessage', async () => {
+    const page = await context.newPage();
+    const app = launchUrl(`${stack.gatewayUrl}/app/menu.html?s=promotions&id=friend-bonus`, signInitData(TEST_TOKEN, CLIENT));
+    await page.route(`${stack.gatewayUrl}/host.html`, (route) =>
+      route.fulfill({
+        contentType: 'text/html',
+        body: `<!doctype html><script>window.received = []; addEventListener('message', (e) => received.push(JSON.parse(e.data)));</script><iframe id="app" style="width:360px;height:640px" src="${app}"></iframe>`,
+      }),
+    );
+    await page.goto(`${stack.gatewayUrl}/host.html`);
+    const received = () => page.evaluate(() => (window as unknown as { received: Array<{ eventType: string; eventData?: Record<string, unknown> }> }).received);
+    await expect.poll(async () => (await received()).filter((e) => e.eventType === 'web_app_setup_main_button').at(-1)?.eventData).toMatchObject({ is_visible: true, text: 'Участвовать' });
+    await page.evaluate(() => {
+      const frame = document.getElementById('app') as HTMLIFrameElement;
+      frame.contentWindow!.postMessage(JSON.stringify({ eventType: 'main_button_pressed' }), location.origin);
+    });
+    await expect.poll(() => stack.sheets.wb.find('Participations', { telegram_id: String(CLIENT.id), promotion_id: 'friend-bonus' }).length).toBe(1);
+    await page.close();
+  });
+
   it('switches to the dark theme when Telegram says so', async () => {
     const page = await open('', CLIENT);
     await page.locator('#greeting').waitFor();

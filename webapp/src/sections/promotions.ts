@@ -1,7 +1,7 @@
 import { errorText, type PromotionView } from '../api.ts';
 import { fill, h, shortDate } from '../dom.ts';
 import { t } from '../i18n.ts';
-import { haptic, openBot, setBackButton, setMainButton } from '../telegram.ts';
+import { mainButtonAction, openBot, setBackButton, setMainButton } from '../telegram.ts';
 import type { Section } from './nav.ts';
 
 const dates = (p: PromotionView, lang: string) => (p.endsAt ? t('promotions.until', { date: shortDate(p.endsAt, lang) }) : t('promotions.always'));
@@ -51,20 +51,16 @@ async function detail(s: Parameters<Section>[0], root: HTMLElement, nav: Paramet
     p.cta === 'participate' && !s.me.account && h('button', { class: 'button', onclick: () => openBot(s.me.botUsername) }, t('openBot')),
   );
   if (p.cta !== 'participate' || !s.me.account || p.joined) return;
-  const takePart = async () => {
-    setMainButton({ text: t('promotions.takePart'), onClick: () => undefined, enabled: false, loading: true });
-    try {
+  mainButtonAction(
+    t('promotions.takePart'),
+    async () => {
       await s.api.promotions.participate.mutate({ id: p.id });
-      haptic('success');
       status.className = 'ok';
       status.textContent = t('promotions.joinedNow');
-      setMainButton(null);
-    } catch (error) {
-      haptic('error');
+    },
+    (error) => {
       status.className = 'error';
       status.textContent = errorText(error);
-      setMainButton({ text: t('promotions.takePart'), onClick: () => void takePart() });
-    }
-  };
-  setMainButton({ text: t('promotions.takePart'), onClick: () => void takePart() });
+    },
+  );
 }

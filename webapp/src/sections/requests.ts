@@ -1,6 +1,7 @@
 import { errorText, type RequestThread } from '../api.ts';
 import { fill, h, shortDate } from '../dom.ts';
 import { hasText, t } from '../i18n.ts';
+import { draftArea } from '../draft.ts';
 import { confirmClosing, haptic, setBackButton, setMainButton } from '../telegram.ts';
 import type { Nav, Section } from './nav.ts';
 
@@ -20,7 +21,8 @@ export const requestsSection: Section = async (s, root, nav, params) => {
   setBackButton(() => nav.home());
   try {
     const { items } = await s.api.requests.list.query();
-    fill(root, 
+    fill(
+    root,
       h('button', { id: 'new-request', class: 'button', onclick: () => nav.go('requests', { new: '1' }) }, t('requests.new')),
       ...(items.length
         ? items.map((r) =>
@@ -39,35 +41,22 @@ export const requestsSection: Section = async (s, root, nav, params) => {
   }
 };
 
-function textArea(id: string, placeholder: string, onDirty: (dirty: boolean) => void): HTMLTextAreaElement {
-  const area = h('textarea', { id, rows: 5, maxlength: 4000, placeholder });
-  area.addEventListener('input', () => onDirty(area.value.trim().length > 0));
-  return area;
-}
-
 async function form(s: S, root: HTMLElement, nav: Nav): Promise<void> {
   setBackButton(() => nav.go('requests'));
   const categories = await s.api.requests.categories.query().catch(() => [] as string[]);
   const select = h('select', { id: 'request-category' }, ...categories.map((c) => h('option', { value: c }, c)));
   const error = h('p', { class: 'error', role: 'alert' });
-  const send = async () => {
-    setMainButton({ text: t('requests.send'), onClick: () => undefined, enabled: false, loading: true });
-    try {
-      const created = await s.api.requests.create.mutate({ category: select.value, text: area.value });
-      haptic('success');
-      confirmClosing(false);
+  const area = draftArea(
+    { id: 'request-text', placeholder: t('requests.text') },
+    t('requests.send'),
+    async (text) => {
+      const created = await s.api.requests.create.mutate({ category: select.value, text });
       nav.go('requests', { id: created.id });
-    } catch (e) {
-      haptic('error');
-      error.textContent = errorText(e);
-      setMainButton({ text: t('requests.send'), onClick: () => void send() });
-    }
-  };
-  const area = textArea('request-text', t('requests.text'), (dirty) => {
-    confirmClosing(dirty);
-    setMainButton(dirty ? { text: t('requests.send'), onClick: () => void send() } : null);
-  });
-  fill(root, 
+    },
+    (e) => (error.textContent = errorText(e)),
+  );
+  fill(
+    root,
     h('h2', {}, t('requests.new')),
     h('label', {}, t('requests.category'), select),
     h('label', {}, t('requests.text'), area),
@@ -85,21 +74,15 @@ async function thread(s: S, root: HTMLElement, nav: Nav, id: string): Promise<vo
     return;
   }
   const error = h('p', { class: 'error', role: 'alert' });
-  const reply = async () => {
-    try {
-      await s.api.requests.reply.mutate({ id, text: area.value });
-      haptic('success');
-      confirmClosing(false);
+  const area = draftArea(
+    { id: 'reply-text', placeholder: t('requests.reply') },
+    t('requests.reply'),
+    async (text) => {
+      await s.api.requests.reply.mutate({ id, text });
       nav.go('requests', { id });
-    } catch (e) {
-      haptic('error');
-      error.textContent = errorText(e);
-    }
-  };
-  const area = textArea('reply-text', t('requests.reply'), (dirty) => {
-    confirmClosing(dirty);
-    setMainButton(dirty ? { text: t('requests.reply'), onClick: () => void reply() } : null);
-  });
+    },
+    (e) => (error.textContent = errorText(e)),
+  );
   const close = async () => {
     try {
       await s.api.requests.close.mutate({ id });
@@ -109,7 +92,8 @@ async function thread(s: S, root: HTMLElement, nav: Nav, id: string): Promise<vo
       error.textContent = errorText(e);
     }
   };
-  fill(root, 
+  fill(
+    root,
     h('h2', {}, `${r.id} · ${r.category}`),
     h('p', { id: 'request-status', class: 'hint' }, statusText(r.status)),
     h(

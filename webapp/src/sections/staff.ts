@@ -1,7 +1,8 @@
 import { errorText } from '../api.ts';
 import { fill, h } from '../dom.ts';
 import { t } from '../i18n.ts';
-import { confirmClosing, haptic, setBackButton, setMainButton } from '../telegram.ts';
+import { draftArea } from '../draft.ts';
+import { setBackButton, setMainButton } from '../telegram.ts';
 import type { Section } from './nav.ts';
 
 type S = Parameters<Section>[0];
@@ -31,7 +32,6 @@ function broadcastForm(s: S): HTMLElement {
   const segment = h('input', { id: 'broadcast-segment', type: 'text', value: 'all', maxlength: 200, autocomplete: 'off' });
   const audience = h('p', { id: 'broadcast-audience', class: 'hint' }, '\u00a0');
   const status = h('p', { id: 'broadcast-status', role: 'status' });
-  const area = h('textarea', { id: 'broadcast-text', rows: 4, maxlength: 4096, placeholder: t('broadcast.text') });
   const countAudience = async () => {
     try {
       audience.textContent = t('broadcast.audience', (await s.api.staff.audience.query({ segment: segment.value })));
@@ -39,28 +39,20 @@ function broadcastForm(s: S): HTMLElement {
       audience.textContent = errorText(error);
     }
   };
-  const send = async () => {
-    setMainButton({ text: t('broadcast.send'), onClick: () => undefined, enabled: false, loading: true });
-    try {
-      const b = await s.api.staff.broadcast.mutate({ segment: segment.value, text: area.value });
-      haptic('success');
-      confirmClosing(false);
+  const area = draftArea(
+    { id: 'broadcast-text', placeholder: t('broadcast.text'), rows: 4, maxlength: 4096 },
+    t('broadcast.send'),
+    async (text) => {
+      const b = await s.api.staff.broadcast.mutate({ segment: segment.value, text });
       area.value = '';
-      setMainButton(null);
       status.className = 'ok';
       status.textContent = t('broadcast.started', { id: b.id });
-    } catch (error) {
-      haptic('error');
+    },
+    (error) => {
       status.className = 'error';
       status.textContent = errorText(error);
-      setMainButton({ text: t('broadcast.send'), onClick: () => void send() });
-    }
-  };
-  area.addEventListener('input', () => {
-    const dirty = area.value.trim().length > 0;
-    confirmClosing(dirty);
-    setMainButton(dirty ? { text: t('broadcast.send'), onClick: () => void send() } : null);
-  });
+    },
+  );
   segment.addEventListener('change', () => void countAudience());
   void countAudience();
   return h('form', { id: 'broadcast', onsubmit: (e: Event) => e.preventDefault() }, h('h2', {}, t('broadcast.title')), h('label', {}, t('broadcast.segment'), segment), audience, h('label', {}, t('broadcast.text'), area), status);
