@@ -27,10 +27,16 @@ export function findByRef(list: Promotion[], kind: 'j' | 'h', ref: string): Prom
   return list.find((p) => (kind === 'j' ? p.id === ref : hashOf(p.id) === ref));
 }
 
+// Building an Intl.DateTimeFormat costs far more than using one: one per language, made once.
+const DATE_FORMATS = {
+  ru: new Intl.DateTimeFormat('ru-RU', { dateStyle: 'long', timeZone: 'UTC' }),
+  en: new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeZone: 'UTC' }),
+};
+
 function formatDate(value: string, locale: string): string {
   const time = Date.parse(value);
   if (value === '' || Number.isNaN(time)) return '…';
-  return new Intl.DateTimeFormat(locale === 'en' ? 'en-GB' : 'ru-RU', { dateStyle: 'long', timeZone: 'UTC' }).format(time);
+  return DATE_FORMATS[locale === 'en' ? 'en' : 'ru'].format(time);
 }
 
 export type Card = { text: string; photo: string | null; keyboard: InlineKeyboard };
