@@ -174,6 +174,9 @@ describe('the Mini App in Telegram (headless Chromium)', () => {
     await page.locator('#open-requests').waitFor();
     expect(await page.locator('#open-requests').textContent()).toBe('Open requests — new: 1, in progress: 0');
     expect(await page.locator('#participation-counts').textContent()).toContain('Кешбэк 10% баллами1');
+    // Four tabs fit a 360-px screen, each label whole.
+    const tabs = await page.locator('.tabs button').evaluateAll((els) => els.map((e) => ({ text: e.textContent, cut: e.scrollWidth > e.clientWidth })));
+    expect(tabs).toEqual(['Promotions', 'Requests', 'Assistant', 'Staff'].map((text) => ({ text, cut: false })));
     await expect.poll(() => page.locator('#broadcast-audience').textContent()).toMatch(/^Recipients now: \d+$/);
     await page.locator('#broadcast-text').fill('Новая акция уже в приложении!');
     await expect.poll(() => mainButton(page)).toMatchObject({ is_visible: true, text: 'Send the broadcast' });
