@@ -5,7 +5,7 @@ import type { Logger } from '@mb/service-kit';
 import { Histogram, type Registry } from 'prom-client';
 import type { SheetsClient } from '../clients/index.ts';
 import { clip, ratingButtons, staffButtons, staffCard, statusLabel, topicName, type T } from './format.ts';
-import { MinuteLimiter, NotReadyError, StaffQueue } from './staff-queue.ts';
+import { MinuteLimiter, StaffQueue } from './staff-queue.ts';
 import type { StaffJob, TicketStore } from './staff-store.ts';
 
 export type TicketDeskOptions = {
@@ -162,23 +162,30 @@ export class TicketDesk {
     }
     const api = this.opts.staffApi;
     const t = this.staffT;
-    if (job.kind === 'open') return this.runOpen(job, chatId, ticketId);
-    const place = ticketId ? this.store.place(ticketId) : null;
-    const where = place ? (place.threadId !== null ? { message_thread_id: place.threadId } : place.cardMessageId !== null ? { reply_parameters: { message_id: place.cardMessageId, allow_sending_without_reply: true } } : {}) : {};
+    if (job.kind === 'open') return this.runOpen(chatId, ticketId);
+    // A job about a request that is not in the staff chat yet (its `open` job is still behind in the queue) opens it
+    // first: the later `open` finds it done. Strict order never waits on a job queued behind it.
+    let place = ticketId ? this.store.place(ticketId) : null;
+    if (ticketId && (!place || place.cardMessageId === null)) {
+      await this.runOpen(chatId, ticketId);
+      place = this.store.place(ticketId);
+    }
+    const where = !place ? {} : place.threadId !== null ? { message_thread_id: place.threadId } : { reply_parameters: { message_id: place.cardMessageId!, allow_sending_without_reply: true } };
     if (job.kind === 'notice') {
       const m = await this.call(() => api.sendMessage(chatId, String(job.payload['text']), where));
       if (ticketId) this.store.remember(chatId, m.message_id, ticketId);
       return;
     }
-    if (!place || (place.threadId === null && place.cardMessageId === null)) throw new NotReadyError(`request ${ticketId} has no place in the staff chat yet`);
+    if (!place) return;
     const ticket = (await this.opts.sheets.tickets.get.query({ ticketId })) as Ticket;
     if (job.kind === 'rename') {
-      try {
-        if (place.threadId !== null) await this.call(() => api.editForumTopic(chatId, place.threadId!, { name: topicName(t, ticket) }));
-        if (place.cardMessageId !== null) await this.call(() => api.editMessageText(chatId, place.cardMessageId!, staffCard(t, ticket), { reply_markup: staffButtons(t, ticket) }));
-      } catch (error) {
+      // Telegram refuses an edit to the same text ("not modified"): that is success here.
+      const unlessSame = (error: unknown) => {
         if (!(error instanceof GrammyError && /not modified/i.test(error.description))) throw error;
-      }
+      };
+      const { threadId, cardMessageId } = place;
+      if (threadId !== null) await this.call(() => api.editForumTopic(chatId, threadId, { name: topicName(t, ticket) })).catch(unlessSame);
+      if (cardMessageId !== null) await this.call(() => api.editMessageText(chatId, cardMessageId, staffCard(t, ticket), { reply_markup: staffButtons(t, ticket) })).catch(unlessSame);
       return;
     }
     const file = job.payload['file'] as TicketAttachment | undefined;
@@ -193,7 +200,7 @@ export class TicketDesk {
   }
 
   /** Topic (forum) and card, then the request's files; each step is recorded, so a retry after a 429 resumes. */
-  private async runOpen(job: StaffJob, chatId: number, ticketId: string): Promise<void> {
+  private async runOpen(chatId: number, ticketId: string): Promise<void> {
     const api = this.opts.staffApi;
     const t = this.staffT;
     const ticket = await this.opts.sheets.tickets.get.query({ ticketId });

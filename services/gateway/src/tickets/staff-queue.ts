@@ -4,24 +4,20 @@ import { TRPCClientError } from '@trpc/client';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { StaffJob, TicketStore } from './staff-store.ts';
 
-/** Thrown by a job that cannot run yet (its request has no place in the staff chat so far): retried later. */
-export class NotReadyError extends Error {
-  override readonly name = 'NotReadyError';
-}
-
 /** At most `perMinute` sends a minute to the staff group (Telegram allows 20 per group), with bursts up to that. */
 export class MinuteLimiter {
   private readonly perMinute: number;
   private tokens: number;
-  private last = Date.now();
-  constructor(perMinute: number) {
+  private last: number;
+  constructor(perMinute: number, now = Date.now()) {
     this.perMinute = perMinute;
     this.tokens = perMinute;
+    this.last = now;
   }
   /** Milliseconds to wait before the next send (0 when one may go now, and then it is counted). */
   take(now = Date.now()): number {
-    this.tokens = Math.min(this.perMinute, this.tokens + ((now - this.last) * this.perMinute) / 60_000);
-    this.last = now;
+    this.tokens = Math.min(this.perMinute, this.tokens + (Math.max(0, now - this.last) * this.perMinute) / 60_000);
+    this.last = Math.max(this.last, now);
     if (this.tokens >= 1) {
       this.tokens -= 1;
       return 0;
@@ -68,7 +64,7 @@ export class StaffQueue {
     });
     this.retries = new Counter({
       name: 'gateway_staff_queue_retries_total',
-      help: 'Staff-chat jobs put back for a retry, by reason (429, telegram, network, not_ready, other).',
+      help: 'Staff-chat jobs put back for a retry, by reason (429, telegram, network, other).',
       labelNames: ['reason'],
       registers: [opts.registry],
     });
@@ -134,7 +130,6 @@ export class StaffQueue {
     if (error instanceof GrammyError && error.error_code < 500) {
       return { at: backoff(60_000), reason: 'telegram', give_up: job.attempts + 1 >= MAX_TELEGRAM_ATTEMPTS };
     }
-    if (error instanceof NotReadyError) return { at: backoff(60_000), reason: 'not_ready', give_up: job.attempts + 1 >= 10 };
     // The request no longer exists (or the input is refused): retrying cannot help.
     if (error instanceof TRPCClientError && ['NOT_FOUND', 'BAD_REQUEST'].includes(callErrorCode(error))) return { at: 0, reason: 'other', give_up: true };
     if (error instanceof HttpError) return { at: backoff(60_000), reason: 'network', give_up: false };

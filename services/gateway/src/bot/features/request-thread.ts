@@ -11,6 +11,9 @@ const desk = (ctx: BotContext) => ctx.deps.requests!.desk;
 
 pm.callbackQuery(/^rq:a:(T-\d{1,9})$/, async (ctx) => {
   await ctx.answerCallbackQuery();
+  const ticket = await ctx.deps.sheets.tickets.get.query({ ticketId: ctx.match[1]!, telegramId: ctx.from.id }).catch(() => null);
+  if (!ticket) return ctx.reply(ctx.t('request-not-found'));
+  if (ticket.status === 'closed') return ctx.reply(ctx.t('request-closed-already', { id: ticket.id }));
   const m = await ctx.reply(ctx.t('request-reply-prompt', { id: ctx.match[1]! }), { reply_markup: { force_reply: true, input_field_placeholder: ctx.match[1]! } });
   desk(ctx).store.remember(ctx.chat.id, m.message_id, ctx.match[1]!);
 });
