@@ -3,55 +3,79 @@ import type { Settings } from '@mb/contracts';
 import type { SheetsRouter } from '@mb/sheets/router-type';
 import { Retriever, documentsFrom } from './retrieval/index.ts';
 
+type Cached<T> = { at: number; value: T };
+
+/** Sheets could not be read and there is no earlier copy to answer from. */
+export class KnowledgeUnavailableError extends Error {
+  override readonly name = 'KnowledgeUnavailableError';
+  constructor(what: string, options?: { cause?: unknown }) {
+    super(`cannot read ${what} from sheets`, options);
+  }
+}
+
+/** Segments are a handful (retail, partners…); past this many indexes the least recently built is dropped. */
+const MAX_SEGMENTS = 50;
+
 /**
- * The FAQ and live promotions, fetched from sheets and indexed; refreshed at most every `ttlMs` so questions do not
- * each cost a call. If sheets is down, the last good index keeps answering.
+ * The FAQ, the live promotions of each segment and the Settings, fetched from sheets and cached for `ttlMs`, so
+ * questions do not each cost calls. One fetch at a time per key; if sheets is down, the last good copy keeps answering.
  */
 export class Knowledge {
   private readonly sheets: TRPCClient<SheetsRouter>;
   private readonly ttlMs: number;
-  private cached: { at: number; retriever: Retriever } | undefined;
-  private loading: Promise<Retriever> | undefined;
-  private settingsCache: { at: number; settings: Settings } | undefined;
+  private readonly indexes = new Map<string, Cached<Retriever>>();
+  private readonly loading = new Map<string, Promise<unknown>>();
+  private settingsCache: Cached<Settings> | undefined;
 
   constructor(sheets: TRPCClient<SheetsRouter>, ttlMs = 15_000) {
     this.sheets = sheets;
     this.ttlMs = ttlMs;
   }
 
-  /** Settings (the system prompt, quota, budget), cached like the index; the last good copy if sheets is down. */
+  /** Settings (the system prompt, quota, budget). */
   async settings(): Promise<Settings> {
-    if (this.settingsCache && Date.now() - this.settingsCache.at < this.ttlMs) return this.settingsCache.settings;
-    try {
-      const settings = await this.sheets.catalog.settings.query();
-      this.settingsCache = { at: Date.now(), settings };
-      return settings;
-    } catch (error) {
-      if (this.settingsCache) return this.settingsCache.settings;
-      throw error;
-    }
+    const value = await this.cachedFetch('settings', () => this.settingsCache, (c) => (this.settingsCache = c), () => this.sheets.catalog.settings.query());
+    return value;
   }
 
+  /** The index over the active FAQ and the promotions live for `segment` (null: only those for everyone). */
   async retriever(segment: string | null): Promise<Retriever> {
-    // Segment-specific promotions are a handful; the index is per call for a segment, shared for the FAQ-only case.
-    if (segment !== null) {
-      const [faq, promotions] = await Promise.all([this.sheets.catalog.faq.query(), this.sheets.catalog.promotions.query({ segment })]);
-      return new Retriever(documentsFrom(faq, promotions));
+    const key = `segment:${segment ?? ''}`;
+    return this.cachedFetch(
+      key,
+      () => this.indexes.get(key),
+      (c) => {
+        this.indexes.delete(key);
+        if (this.indexes.size >= MAX_SEGMENTS) this.indexes.delete(this.indexes.keys().next().value!);
+        this.indexes.set(key, c);
+      },
+      async () => {
+        const [faq, promotions] = await Promise.all([this.sheets.catalog.faq.query(), this.sheets.catalog.promotions.query({ segment })]);
+        return new Retriever(documentsFrom(faq, promotions));
+      },
+    );
+  }
+
+  private async cachedFetch<T>(key: string, get: () => Cached<T> | undefined, set: (c: Cached<T>) => void, fetch: () => Promise<T>): Promise<T> {
+    const cached = get();
+    if (cached && Date.now() - cached.at < this.ttlMs) return cached.value;
+    let pending = this.loading.get(key) as Promise<T> | undefined;
+    if (!pending) {
+      pending = (async () => {
+        try {
+          const value = await fetch();
+          set({ at: Date.now(), value });
+          return value;
+        } catch (error) {
+          const stale = get();
+          if (stale) return stale.value;
+          throw new KnowledgeUnavailableError(key, { cause: error });
+        } finally {
+          this.loading.delete(key);
+        }
+      })();
+      this.loading.set(key, pending);
     }
-    if (this.cached && Date.now() - this.cached.at < this.ttlMs) return this.cached.retriever;
-    this.loading ??= (async () => {
-      try {
-        const [faq, promotions] = await Promise.all([this.sheets.catalog.faq.query(), this.sheets.catalog.promotions.query({ segment: null })]);
-        const retriever = new Retriever(documentsFrom(faq, promotions));
-        this.cached = { at: Date.now(), retriever };
-        return retriever;
-      } catch (error) {
-        if (this.cached) return this.cached.retriever;
-        throw error;
-      } finally {
-        this.loading = undefined;
-      }
-    })();
-    return this.loading;
+    return pending;
   }
 }

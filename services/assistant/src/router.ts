@@ -3,6 +3,7 @@ import { Language, TelegramId } from '@mb/contracts';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import type { AskEvent, Asker, AskResult } from './ask.ts';
+import { KnowledgeUnavailableError } from './knowledge.ts';
 import type { ConversationMemory } from './store/memory.ts';
 
 export type AssistantDeps = { asker: Asker; memory: ConversationMemory };
@@ -25,7 +26,7 @@ export const createAssistantRouter = ({ asker, memory }: AssistantDeps) =>
      * question PAYLOAD_TOO_LARGE; an unanswered question is a result with `answered: false` and `handoff: true`.
      */
     ask: internalProcedure.input(AskInput).mutation(async ({ input, signal }): Promise<AskResult> => {
-      for await (const event of asker.ask(input, signal)) {
+      for await (const event of unavailableAsTrpc(asker.ask(input, signal))) {
         if (event.type !== 'final') continue;
         if (event.result.outcome === 'quota') throw new TRPCError({ code: 'TOO_MANY_REQUESTS', message: `daily quota of ${event.result.limit} questions used up` });
         if (event.result.outcome === 'refused') throw new TRPCError({ code: 'PAYLOAD_TOO_LARGE', message: 'the question is too long' });
@@ -38,7 +39,7 @@ export const createAssistantRouter = ({ asker, memory }: AssistantDeps) =>
      * (httpBatchStreamLink). The final text replaces the deltas (it may be the retrieval answer after a model failure).
      */
     askStream: internalProcedure.input(AskInput).mutation(async function* ({ input, signal }): AsyncGenerator<AskEvent> {
-      yield* asker.ask(input, signal);
+      yield* unavailableAsTrpc(asker.ask(input, signal));
     }),
     /** Forgets the user's conversation (`/reset`). */
     reset: internalProcedure.input(z.object({ telegramId: TelegramId })).mutation(({ input }) => ({ forgotten: memory.reset(input.telegramId) })),
@@ -47,5 +48,15 @@ export const createAssistantRouter = ({ asker, memory }: AssistantDeps) =>
       .input(z.object({ telegramId: TelegramId }))
       .query(({ input }) => memory.recent(input.telegramId).map((t) => ({ role: t.role, text: t.text, at: new Date(t.at).toISOString() }))),
   });
+
+/** Sheets down with nothing cached: SERVICE_UNAVAILABLE for the caller (the chat says "try again in a minute"). */
+async function* unavailableAsTrpc(events: AsyncGenerator<AskEvent>): AsyncGenerator<AskEvent> {
+  try {
+    yield* events;
+  } catch (error) {
+    if (error instanceof KnowledgeUnavailableError) throw new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: error.message, cause: error });
+    throw error;
+  }
+}
 
 export type AssistantRouter = ReturnType<typeof createAssistantRouter>;

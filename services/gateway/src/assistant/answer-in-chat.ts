@@ -30,8 +30,10 @@ export async function askInChat(ctx: BotContext, deps: AssistantChatDeps, questi
       deps.metrics.answers.inc({ outcome: result.outcome });
     } catch (error) {
       deps.metrics.answers.inc({ outcome: 'error' });
-      ctx.deps.logger.error({ err: error, code: callErrorCode(error), chatId }, 'assistant answer failed');
-      await ctx.api.sendMessage(chatId, ctx.t(callErrorCode(error) === 'UNAVAILABLE' ? 'service-unavailable' : 'error-apology'));
+      const code = callErrorCode(error);
+      ctx.deps.logger.error({ err: error, code, chatId }, 'assistant answer failed');
+      const down = code === 'UNAVAILABLE' || code === 'SERVICE_UNAVAILABLE';
+      await ctx.api.sendMessage(chatId, ctx.t(down ? 'service-unavailable' : 'error-apology'));
     }
   });
   if (!queued) await ctx.reply(ctx.t('assistant-busy'));

@@ -1,0 +1,26 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { BotApiDouble, startStack, textUpdate, type Stack, type TestUser } from '@mb/testing';
+
+const ivan: TestUser = { id: 7_200_001, first_name: 'Иван', language_code: 'ru' };
+let api: BotApiDouble;
+let stack: Stack;
+
+beforeAll(async () => {
+  api = await new BotApiDouble().start();
+  stack = await startStack({ apiRoot: api.url, gateway: { events: { enabled: false } } });
+  stack.sheets.wb.update('Users', 'U-4', { telegram_id: String(ivan.id) });
+});
+afterAll(async () => {
+  await stack.close();
+  await api.close();
+});
+
+it('tells the user the service is unavailable when the assistant cannot be reached, and the chat goes on', async () => {
+  stack.assistant.server.closeAllConnections();
+  await new Promise<void>((r) => stack.assistant.server.close(() => r()));
+  await stack.post(textUpdate(ivan, 'Сколько стоит доставка?'));
+  await api.waitFor(() => api.textsTo(ivan.id).some((t) => t.includes('Сервис временно недоступен')), 8000, 'the unavailable message');
+  await stack.post(textUpdate(ivan, '/menu'));
+  await api.waitFor(() => api.textsTo(ivan.id).some((t) => t.includes('Главное меню')), 5000, 'the menu');
+  expect(api.callsTo('sendMessageDraft')).toEqual([]);
+});
