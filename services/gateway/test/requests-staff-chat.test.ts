@@ -84,6 +84,18 @@ describe('the staff-chat queue', () => {
     expect(stack.sheets.wb.get('Tickets', ticket.id)).toMatchObject({ status: 'answered', answer: 'Ответ, который не дойдёт' });
   });
 
+  it('posts the assistant transcript of a hand-off request into its topic after the card', async () => {
+    staffChatIs(api, true);
+    stack = await startRequestsStack(api);
+    const ticket = await stack.gateway.clients.sheets.tickets.create.mutate({
+      telegramId: client.id, category: 'Вопрос', text: 'Помощник не нашёл ответа', transcript: 'Вы: где мой промокод?\nПомощник: не знаю',
+    });
+    await api.waitFor(() => staffTexts().some((t) => t.includes('Переписка с помощником')), 5000, 'the transcript');
+    const texts = staffTexts();
+    expect(texts.findIndex((t) => t.startsWith(`Обращение ${ticket.id}`))).toBeLessThan(texts.findIndex((t) => t.includes('Переписка с помощником')));
+    expect(texts).toContain('👤 Переписка с помощником: Вы: где мой промокод?\nПомощник: не знаю');
+  });
+
   it('ignores staff-chat talk that belongs to no request, and non-staff talk there too', async () => {
     staffChatIs(api, true);
     stack = await startRequestsStack(api);
