@@ -57,6 +57,7 @@ export class SheetsDouble {
 
   async start(): Promise<this> {
     this.server = http.createServer((req, res) => void this.handle(req, res));
+    this.server.keepAliveTimeout = 65_000; // as Google's front ends: a client reusing an idle connection finds it open
     this.url = `http://127.0.0.1:${await listen(this.server, 0, '127.0.0.1')}/`;
     return this;
   }
@@ -132,6 +133,18 @@ export class SheetsDouble {
     const [header, ...rows] = tab.rows;
     rows.sort((a, b) => shown(a[c] ?? '').localeCompare(shown(b[c] ?? ''), 'en', { numeric: true }) * (direction === 'asc' ? 1 : -1));
     tab.rows = header ? [header, ...rows] : rows;
+  }
+  /** Drags a column to another position (every row moves with it), as managers reorder columns. */
+  moveColumn(title: string, column: string, to: number): void {
+    const tab = this.tab(title);
+    const from = this.col(tab, column);
+    const width = tab.rows.reduce((w, r) => Math.max(w, r.length), 0);
+    tab.rows = tab.rows.map((r) => {
+      const row = [...r, ...new Array<SheetCell>(Math.max(0, width - r.length)).fill('')];
+      const [cell] = row.splice(from, 1);
+      row.splice(to, 0, cell ?? '');
+      return row;
+    });
   }
   renameColumn(title: string, from: string, to: string): void {
     const tab = this.tab(title);
@@ -287,7 +300,7 @@ export class SheetsDouble {
       trimEnd(r.slice(a.c1, a.c2 === OPEN ? undefined : a.c2 + 1).map((c) => (formulas && typeof c === 'object' ? c.formula : shown(c)))),
     );
     while (rows.length && rows[rows.length - 1]!.length === 0) rows.pop();
-    const width = Math.max(0, ...rows.map((r) => r.length));
+    const width = rows.reduce((w, r) => Math.max(w, r.length), 0);
     const a1 = `${quoteTab(a.tab)}!${columnLetter(a.c1)}${a.r1 + 1}:${columnLetter(a.c1 + Math.max(width, 1) - 1)}${a.r1 + Math.max(rows.length, 1)}`;
     return { range: a1, majorDimension: 'ROWS', ...(rows.length ? { values: rows } : {}) };
   }
@@ -296,7 +309,7 @@ export class SheetsDouble {
     const a = this.parse(range);
     const tab = this.tab(a.tab);
     (values ?? []).forEach((row, i) => row.forEach((v, j) => setAt(tab.rows, a.r1 + i, a.c1 + j, enter(v, mode))));
-    const cols = Math.max(0, ...(values ?? []).map((r) => r.length));
+    const cols = (values ?? []).reduce((w, r) => Math.max(w, r.length), 0);
     return {
       updatedRange: `${quoteTab(a.tab)}!${columnLetter(a.c1)}${a.r1 + 1}:${columnLetter(a.c1 + Math.max(cols, 1) - 1)}${a.r1 + Math.max(values?.length ?? 0, 1)}`,
       updatedRows: values?.length ?? 0, updatedColumns: cols, updatedCells: (values ?? []).reduce((n, r) => n + r.length, 0),

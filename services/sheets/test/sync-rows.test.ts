@@ -72,6 +72,27 @@ describe('rows are found by id, never by position', () => {
   });
 });
 
+describe('columns are found by header name', () => {
+  it('follows a column a manager moved, for reads and for writes', async () => {
+    for (const n of [1, 2]) app.wb.insert('Tickets', ticket(n, 'Anna'));
+    await app.sync.flushNow();
+    await app.sync.pullNow();
+    double.moveColumn('Tickets', 'status', 0);
+    double.moveColumn('Tickets', 'answer', 2);
+    double.edit('Tickets', 'T-1', 'status', 'in_progress');
+    await app.sync.pullNow(); // sees the header moved: nothing is applied from columns read at the old places
+    await app.sync.pullNow();
+    expect(app.wb.get('Tickets', 'T-1')).toMatchObject({ status: 'in_progress', text: 'text 1', name: 'Anna' });
+    app.wb.update('Tickets', 'T-2', { answer: 'Готово', status: 'answered' });
+    await app.sync.flushNow();
+    expect(double.table('Tickets')[0]!.slice(0, 3)).toEqual(['status', 'id', 'answer']);
+    expect(double.records('Tickets')).toEqual([
+      expect.objectContaining({ id: 'T-1', status: 'in_progress', answer: '', text: 'text 1' }),
+      expect.objectContaining({ id: 'T-2', status: 'answered', answer: 'Готово', text: 'text 2' }),
+    ]);
+  });
+});
+
 describe('text stays text', () => {
   it('writes user text RAW: formulas, +7…, -1 and @x come back as the same text', async () => {
     const texts = ['=IMPORTXML("http://x", "//a")', '+79991234567', '-1', '@x', '007', "'quoted"];

@@ -1,4 +1,4 @@
-import type { DatabaseSync, SQLInputValue } from 'node:sqlite';
+import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite';
 import { TABS, type ColumnOf, type RawRow, type TabName } from '@mb/contracts';
 import { transaction } from './db.ts';
 
@@ -31,7 +31,7 @@ export class Workbook {
   }
 
   get<T extends TabName>(tab: T, id: string): RawRow<T> | undefined {
-    return this.db.prepare(`SELECT * FROM "${tab}" WHERE "${TABS[tab].key}" = ?`).get(id) as RawRow<T> | undefined;
+    return this.prepared(`SELECT * FROM "${tab}" WHERE "${TABS[tab].key}" = ?`).get(id) as RawRow<T> | undefined;
   }
 
   /** Rows matching equality conditions on columns, in the order given. */
@@ -64,8 +64,8 @@ export class Workbook {
     const full = Object.fromEntries(TABS[tab].columns.map((c) => [c, (row as Record<string, string>)[c] ?? ''])) as RawRow<T>;
     return transaction(this.db, () => {
       const cols = TABS[tab].columns;
-      this.db
-        .prepare(`INSERT INTO "${tab}" (${cols.map((c) => `"${c}"`).join(', ')}, _updated_at, _updated_by) VALUES (${cols.map(() => '?').join(', ')}, ?, 'bot')`)
+      this
+        .prepared(`INSERT INTO "${tab}" (${cols.map((c) => `"${c}"`).join(', ')}, _updated_at, _updated_by) VALUES (${cols.map(() => '?').join(', ')}, ?, 'bot')`)
         .run(...cols.map((c) => (full as Record<string, string>)[c] as string), nowIso());
       if (opts.outbox !== false) this.enqueue(tab, full[TABS[tab].key as ColumnOf<T>], 'insert', full);
       return full;
@@ -90,7 +90,15 @@ export class Workbook {
 
   private enqueue(tab: TabName, rowId: string, kind: 'insert' | 'update', columns: Record<string, string>): void {
     if (!this.outbox) return;
-    this.db.prepare('INSERT INTO outbox(tab, row_id, kind, columns, created_at) VALUES (?, ?, ?, ?, ?)').run(tab, rowId, kind, JSON.stringify(columns), nowIso());
+    this.prepared('INSERT INTO outbox(tab, row_id, kind, columns, created_at) VALUES (?, ?, ?, ?, ?)').run(tab, rowId, kind, JSON.stringify(columns), nowIso());
+  }
+
+  private readonly statements = new Map<string, StatementSync>();
+  /** A prepared statement, compiled once: the hot paths (a 200,000-row pull, 1,000 writes/s) run them per row. */
+  private prepared(sql: string): StatementSync {
+    let statement = this.statements.get(sql);
+    if (!statement) this.statements.set(sql, (statement = this.db.prepare(sql)));
+    return statement;
   }
 
   private assertColumn(tab: TabName, column: string): void {
@@ -99,7 +107,7 @@ export class Workbook {
 
   /** Records a change event for the gateway (in the caller's transaction, if any). */
   emit(type: string, payload: Record<string, unknown>): number {
-    const result = this.db.prepare('INSERT INTO events(type, payload, created_at) VALUES (?, ?, ?)').run(type, JSON.stringify(payload), nowIso());
+    const result = this.prepared('INSERT INTO events(type, payload, created_at) VALUES (?, ?, ?)').run(type, JSON.stringify(payload), nowIso());
     return Number(result.lastInsertRowid);
   }
 

@@ -1,14 +1,14 @@
-import { TAB_NAMES, type TabName } from '@mb/contracts';
+import { TABS, TAB_NAMES, type TabName } from '@mb/contracts';
 import type { Logger } from '@mb/service-kit';
 import type { BadRow } from '../store/mappers.ts';
 import type { Workbook } from '../store/workbook.ts';
-import { a1Tab } from './a1.ts';
+import { a1Column, a1Tab } from './a1.ts';
 import { flushOutbox, type FlushSummary } from './flush.ts';
-import { SheetsCallError, type SheetsApi } from './google-client.ts';
-import type { TabLayout } from './layout.ts';
+import { SheetsCallError, type SheetsApi, type ValueRange } from './google-client.ts';
+import { readLayout, type TabLayout } from './layout.ts';
 import type { SyncMetrics } from './metrics.ts';
 import { Outbox } from './outbox.ts';
-import { applyPull, type PullSummary } from './pull.ts';
+import { applyPull, MANAGERS_ROWS, type PullSummary, type TabRead } from './pull.ts';
 import { backoffMs, CallBudget } from './rate-limit.ts';
 
 export type SyncOptions = {
@@ -20,6 +20,8 @@ export type SyncOptions = {
   limits?: { readsPerMinute: number; writesPerMinute: number; burst?: number };
   /** Outbox entries taken per flush (keeps one batch well under Google's 2 MB payload limit). */
   flushLimit?: number;
+  /** Called with each landed write's lag in seconds (the bench's exact p99; the metric has buckets). */
+  onWriteLanded?: (lagSeconds: number) => void;
 };
 
 export type SyncStatus = {
@@ -39,7 +41,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms).unref());
  */
 export class SheetsSync {
   readonly layouts = new Map<TabName, TabLayout>();
-  private readonly opts: Required<Omit<SyncOptions, 'limits'>> & Pick<SyncOptions, 'limits'>;
+  private readonly opts: Required<Omit<SyncOptions, 'limits' | 'onWriteLanded'>> & Pick<SyncOptions, 'limits' | 'onWriteLanded'>;
   private readonly budget: CallBudget;
   private readonly wb: Workbook;
   private readonly api: SheetsApi;
@@ -142,18 +144,36 @@ export class SheetsSync {
     const started = performance.now();
     let wanted = TAB_NAMES.filter((t) => !this.missingTabs.has(t));
     if (this.missingTabs.size || this.sheetIds.size === 0) wanted = await this.existingTabs();
-    let ranges: Awaited<ReturnType<SheetsApi['batchGet']>>;
+    let plan = wanted.map((tab) => this.readPlan(tab));
+    let ranges: ValueRange[];
     await this.read();
     try {
-      ranges = await this.api.batchGet(wanted.map(a1Tab));
+      ranges = await this.api.batchGet(plan.flatMap((p) => p.ranges));
     } catch (error) {
       if (!(error instanceof SheetsCallError) || error.status !== 400) throw error;
       wanted = await this.existingTabs(); // a tab was deleted or renamed: find out which, then read the others
+      plan = wanted.map((tab) => this.readPlan(tab));
       await this.read();
-      ranges = await this.api.batchGet(wanted.map(a1Tab));
+      ranges = await this.api.batchGet(plan.flatMap((p) => p.ranges));
     }
-    const tables = new Map<TabName, string[][] | undefined>(TAB_NAMES.map((t) => [t, undefined]));
-    wanted.forEach((t, i) => tables.set(t, ranges[i]?.values ?? []));
+    const tables = new Map<TabName, TabRead | undefined>(TAB_NAMES.map((t) => [t, undefined]));
+    let at = 0;
+    for (const p of plan) {
+      const got = ranges.slice(at, (at += p.ranges.length)).map((r) => r.values);
+      if (!p.columns) {
+        tables.set(p.tab, { rows: got[0] ?? [] });
+        continue;
+      }
+      const header = got[0]?.[0] ?? [];
+      const layout = this.layouts.get(p.tab)!;
+      if (header.join('\u0000') !== layout.header.join('\u0000')) {
+        // columns moved since the last pull: what was read is not where we asked; read this tab again next time
+        this.layouts.set(p.tab, readLayout(p.tab, header));
+        tables.delete(p.tab);
+        continue;
+      }
+      tables.set(p.tab, { rows: assembleRows(header, layout, p.columns, got.slice(1)), columns: p.columns });
+    }
     const summary = applyPull(this.wb, tables);
     for (const [tab, layout] of summary.layouts) this.layouts.set(tab, layout);
     for (const tab of this.missingTabs) this.layouts.delete(tab);
@@ -164,6 +184,17 @@ export class SheetsSync {
     for (const bad of summary.badRows) this.logger.warn({ tab: bad.tab, id: bad.id, problem: bad.problem }, 'skipped a bad row of the Sheet');
     Object.assign(this.state, { lastPullAt: new Date().toISOString(), lastError: null, reachable: true, problems: summary.problems, badRows: summary.badRows });
     return summary;
+  }
+
+  /**
+   * What a pull reads of a tab: all of it when managers add rows there (or its layout is not known yet); otherwise
+   * its header, id column and managers' columns only, so long bot-written tabs (messages, tickets) cost little.
+   */
+  private readPlan(tab: TabName): { tab: TabName; ranges: string[]; columns?: string[] } {
+    const layout = this.layouts.get(tab);
+    if (MANAGERS_ROWS.has(tab) || !layout?.usable) return { tab, ranges: [a1Tab(tab)] };
+    const columns = [TABS[tab].key, ...TABS[tab].managed].filter((c) => layout.index.has(c));
+    return { tab, columns, ranges: [`${a1Tab(tab)}!1:1`, ...columns.map((c) => a1Column(tab, layout.index.get(c)!))] };
   }
 
   private async existingTabs(): Promise<TabName[]> {
@@ -187,7 +218,11 @@ export class SheetsSync {
       take: (kind) => this.budget.take(kind),
       onLanded: (createdAt) => {
         const now = Date.now();
-        for (const at of createdAt) this.metrics.writeLag.observe(Math.max(0, (now - Date.parse(at)) / 1000));
+        for (const at of createdAt) {
+          const lag = Math.max(0, (now - Date.parse(at)) / 1000);
+          this.metrics.writeLag.observe(lag);
+          this.opts.onWriteLanded?.(lag);
+        }
       },
       log: (msg, data) => this.logger.warn(data ?? {}, msg),
     }, this.opts.flushLimit).catch((error: unknown) => {
@@ -198,4 +233,16 @@ export class SheetsSync {
     if (summary.calls > 0) this.state.reachable = true;
     return summary;
   }
+}
+
+/** Full-width rows (header first) from column reads: cells at their header positions, the rest empty. */
+function assembleRows(header: string[], layout: TabLayout, columns: string[], reads: string[][][]): string[][] {
+  const length = reads.reduce((n, r) => Math.max(n, r.length), 0);
+  const rows: string[][] = [header];
+  for (let i = 0; i < length; i++) {
+    const row: string[] = new Array<string>(layout.width).fill('');
+    columns.forEach((c, k) => (row[layout.index.get(c)!] = reads[k]?.[i]?.[0] ?? ''));
+    rows.push(row);
+  }
+  return rows;
 }

@@ -35,9 +35,14 @@ export function readLayout(tab: TabName, header: string[]): TabLayout {
 }
 
 /** A row's cells by our column names (columns the Sheet lacks are left out). */
-export function rowRecord(layout: TabLayout, cells: string[]): Record<string, string> {
+export function rowRecord(layout: TabLayout, cells: string[], only?: readonly string[]): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [name, i] of layout.index) out[name] = (cells[i] ?? '').toString();
+  if (only) {
+    for (const name of only) {
+      const i = layout.index.get(name);
+      if (i !== undefined) out[name] = cells[i] ?? '';
+    }
+  } else for (const [name, i] of layout.index) out[name] = cells[i] ?? '';
   return out;
 }
 

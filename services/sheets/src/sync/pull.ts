@@ -1,5 +1,5 @@
 import { TABS, type RawRow, type TabName } from '@mb/contracts';
-import { eventsForManagerChange } from '../domain/change-events.ts';
+import { eventsForManagerChange, type PendingEvent } from '../domain/change-events.ts';
 import { isLive } from '../domain/catalog.ts';
 import { toPromotion, type BadRow } from '../store/mappers.ts';
 import { transaction } from '../store/db.ts';
@@ -9,8 +9,8 @@ import { Outbox } from './outbox.ts';
 import { rowProblem } from './row-checks.ts';
 import { managedCells, SyncStore, type Cells } from './sync-store.ts';
 
-/** Tabs whose rows managers create (and delete) in the Sheet; the others' rows are the bot's and are never deleted here. */
-const MANAGERS_ROWS: ReadonlySet<TabName> = new Set(['Promotions', 'FAQ', 'Settings', 'Users', 'Broadcasts']);
+/** Tabs whose rows managers create (and delete) in the Sheet, read whole; the others' rows are the bot's and are never deleted here. */
+export const MANAGERS_ROWS: ReadonlySet<TabName> = new Set(['Promotions', 'FAQ', 'Settings', 'Users', 'Broadcasts']);
 const DELETABLE: ReadonlySet<TabName> = new Set(['Promotions', 'FAQ', 'Settings']);
 /** Rows managers add without an id get one (and it is written back to the Sheet). */
 const ID_PREFIX: Partial<Record<TabName, string>> = { Users: 'U', Broadcasts: 'B' };
@@ -26,6 +26,12 @@ export type PullSummary = {
   layouts: Map<TabName, TabLayout>;
 };
 
+/**
+ * One tab as read: rows with the header first. `columns` names the columns read when only some were (a tab whose rows
+ * only the bot adds is read as its id and managers' columns); the other cells are empty and ignored.
+ */
+export type TabRead = { rows: string[][]; columns?: readonly string[] };
+
 /** A row a manager added without an id: the id it was given, and how the flusher finds the row to write it back. */
 export type IdAssignment = { tab: TabName; id: string; match: Record<string, string> };
 
@@ -35,36 +41,45 @@ export type IdAssignment = { tab: TabName; id: string; match: Record<string, str
  * the same cell is dropped: the manager's edit is the newer), rows managers added are inserted, the change events
  * they mean are recorded — all in one transaction with the new snapshot, so each change yields its events exactly once.
  */
-export function applyPull(wb: Workbook, tables: Map<TabName, string[][] | undefined>, now = new Date()): PullSummary {
+export function applyPull(wb: Workbook, tables: Map<TabName, TabRead | undefined>, now = new Date()): PullSummary {
   const store = new SyncStore(wb.db);
   const outbox = new Outbox(wb.db);
   const summary: PullSummary = { rows: {}, applied: 0, inserted: 0, deleted: 0, events: 0, problems: [], badRows: [], layouts: new Map() };
-  const emit = (events: ReturnType<typeof eventsForManagerChange>) => {
-    for (const e of events) wb.emit(e.type, e.payload);
+  const emit = (events: PendingEvent[], activated: Set<string>) => {
+    for (const e of events) {
+      if (e.type === 'promotion.activated') activated.add(e.payload.promotionId);
+      wb.emit(e.type, e.payload);
+    }
     summary.events += events.length;
   };
   transaction(wb.db, () => {
     const activated = new Set<string>();
     const assignments = store.get<IdAssignment[]>('id_assignments') ?? [];
-    for (const [tab, rows] of tables) {
-      if (!rows) {
+    const pulled = new Set(store.get<TabName[]>('pulled_tabs') ?? []);
+    for (const [tab, read] of tables) {
+      if (!read) {
         summary.problems.push(`${tab}: tab is missing`);
         continue;
       }
+      const { rows, columns } = read;
       const layout = readLayout(tab, rows[0] ?? []);
       summary.layouts.set(tab, layout);
       summary.problems.push(...layout.problems);
       if (!layout.usable) continue;
+      // The first pull of a tab imports it: rows already there are not news, so they raise no events.
+      const importing = !pulled.has(tab);
       const { key } = TABS[tab];
+      const getRow = wb.db.prepare(`SELECT * FROM "${tab}" WHERE "${key}" = ?`);
       const snapshot = store.snapshot(tab);
       const pending = outbox.pending(tab);
       const seen = new Set<string>();
+      const blank = emptyRow(tab);
       let count = 0;
       for (const cells of rows.slice(1)) {
-        if (cells.every((c) => c.trim() === '')) continue;
+        if (!cells.some((c) => c !== '' && c.trim() !== '')) continue;
         count++;
         let id = rowKey(layout, cells);
-        const record = rowRecord(layout, cells);
+        const record = rowRecord(layout, cells, columns);
         if (!id) {
           const prefix = ID_PREFIX[tab];
           if (!prefix) {
@@ -80,40 +95,38 @@ export function applyPull(wb: Workbook, tables: Map<TabName, string[][] | undefi
           continue;
         }
         seen.add(id);
+        const seenCells = managedCells(tab, record);
+        const seenJson = JSON.stringify(seenCells);
+        const storedJson = snapshot.get(id);
+        if (storedJson === seenJson) continue; // no manager touched this row since it was last seen: nothing to do
         const waiting = pending.get(id);
         if (waiting?.insert) continue; // the bot's own row, not yet confirmed in the Sheet
-        const existing = wb.get(tab, id) as Record<string, string> | undefined;
-        const problem = rowProblem(tab, { ...emptyRow(tab), ...existing, ...record });
+        const existing = getRow.get(id) as Record<string, string> | undefined;
+        const problem = rowProblem(tab, { ...blank, ...existing, ...record });
         if (problem) {
           summary.badRows.push({ tab, id, problem });
           continue;
         }
+        const stored = storedJson === undefined ? undefined : (JSON.parse(storedJson) as Cells);
         if (!existing) {
-          if (!MANAGERS_ROWS.has(tab) && snapshot.has(id)) continue;
+          if (!MANAGERS_ROWS.has(tab)) continue; // a row only the bot adds, unknown here: not ours to import
           const row = wb.insert(tab, record as Partial<RawRow<TabName>>, { outbox: false });
-          store.saveSnapshot(tab, id, managedCells(tab, row));
+          store.saveSnapshot(tab, id, seenJson);
           summary.inserted++;
-          const events = MANAGERS_ROWS.has(tab) ? eventsForManagerChange(tab, undefined, row, now) : [];
-          for (const e of events) if (e.type === 'promotion.activated') activated.add(e.payload.promotionId);
-          emit(events);
+          if (!importing && MANAGERS_ROWS.has(tab)) emit(eventsForManagerChange(tab, undefined, row, now), activated);
           continue;
         }
-        const seenCells = managedCells(tab, record);
-        const base: Cells = snapshot.get(id) ?? baseFromReplica(tab, existing, seenCells, waiting?.columns);
+        const base: Cells = stored ?? baseFromReplica(tab, existing, seenCells, waiting?.columns);
         const changed: Cells = {};
         for (const [c, v] of Object.entries(seenCells)) if (v !== (base[c] ?? '') && v !== existing[c]) changed[c] = v;
-        const edited = Object.keys(seenCells).filter((c) => seenCells[c] !== (base[c] ?? ''));
-        const overridden = edited.filter((c) => waiting?.columns.has(c));
+        const overridden = Object.keys(seenCells).filter((c) => seenCells[c] !== (base[c] ?? '') && waiting?.columns.has(c));
         if (overridden.length) outbox.dropCells(tab, id, overridden);
         if (Object.keys(changed).length) {
           const after = wb.update(tab, id, changed as Partial<RawRow<TabName>>, { by: 'sheet', outbox: false }) as Record<string, string>;
           summary.applied++;
-          const events = eventsForManagerChange(tab, existing, after, now);
-          for (const e of events) if (e.type === 'promotion.activated') activated.add(e.payload.promotionId);
-          emit(events);
+          if (!importing) emit(eventsForManagerChange(tab, existing, after, now), activated);
         }
-        const stored = snapshot.get(id);
-        if (!stored || JSON.stringify(stored) !== JSON.stringify({ ...stored, ...seenCells })) store.saveSnapshot(tab, id, { ...stored, ...seenCells });
+        store.saveSnapshot(tab, id, stored ? { ...stored, ...seenCells } : seenJson);
       }
       summary.rows[tab] = count;
       for (const id of snapshot.keys()) {
@@ -124,9 +137,11 @@ export function applyPull(wb: Workbook, tables: Map<TabName, string[][] | undefi
           summary.deleted++;
         }
       }
+      pulled.add(tab);
     }
     store.set('id_assignments', assignments);
-    if (tables.has('Promotions')) emitTimeActivations(wb, store, activated, now, emit);
+    store.set('pulled_tabs', [...pulled]);
+    if (tables.has('Promotions')) emitTimeActivations(wb, store, activated, now, (e) => emit(e, activated));
   });
   return summary;
 }
@@ -148,7 +163,7 @@ function reuseAssignedId(assignments: IdAssignment[], tab: TabName, record: Reco
 }
 
 /** Promotions that became live by the calendar (a start date reached) with no edit: each once, remembered durably. */
-function emitTimeActivations(wb: Workbook, store: SyncStore, activated: Set<string>, now: Date, emit: (e: ReturnType<typeof eventsForManagerChange>) => void) {
+function emitTimeActivations(wb: Workbook, store: SyncStore, activated: Set<string>, now: Date, emit: (e: PendingEvent[]) => void) {
   const live: string[] = [];
   for (const row of wb.find('Promotions')) {
     try {

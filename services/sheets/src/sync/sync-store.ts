@@ -1,4 +1,4 @@
-import type { DatabaseSync } from 'node:sqlite';
+import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import { TABS, type TabName } from '@mb/contracts';
 
 export type Cells = Record<string, string>;
@@ -17,13 +17,15 @@ export const managedCells = (tab: TabName, row: Record<string, string>): Cells =
  */
 export class SyncStore {
   readonly db: DatabaseSync;
+  private save: StatementSync | undefined;
   constructor(db: DatabaseSync) {
     this.db = db;
   }
 
-  snapshot(tab: TabName): Map<string, Cells> {
+  /** Every row's last-seen cells as stored (JSON text): compared as text, parsed only for rows that changed. */
+  snapshot(tab: TabName): Map<string, string> {
     const rows = this.db.prepare('SELECT id, cells FROM sheet_rows WHERE tab = ?').all(tab) as Array<{ id: string; cells: string }>;
-    return new Map(rows.map((r) => [r.id, JSON.parse(r.cells) as Cells]));
+    return new Map(rows.map((r) => [r.id, r.cells]));
   }
 
   snapshotOf(tab: TabName, id: string): Cells | undefined {
@@ -31,8 +33,9 @@ export class SyncStore {
     return row ? (JSON.parse(row.cells) as Cells) : undefined;
   }
 
-  saveSnapshot(tab: TabName, id: string, cells: Cells): void {
-    this.db.prepare('INSERT INTO sheet_rows(tab, id, cells) VALUES (?, ?, ?) ON CONFLICT(tab, id) DO UPDATE SET cells = excluded.cells').run(tab, id, JSON.stringify(cells));
+  saveSnapshot(tab: TabName, id: string, cells: Cells | string): void {
+    this.save ??= this.db.prepare('INSERT INTO sheet_rows(tab, id, cells) VALUES (?, ?, ?) ON CONFLICT(tab, id) DO UPDATE SET cells = excluded.cells');
+    this.save.run(tab, id, typeof cells === 'string' ? cells : JSON.stringify(cells));
   }
 
   dropSnapshot(tab: TabName, id: string): void {
