@@ -93,7 +93,7 @@ export function createGatewayApp(opts: GatewayAppOptions) {
   const desk = new TicketDesk({
     staffApi, sheets: clients.sheets, store: new TicketStore(opts.dbPath), staffChat: (): Promise<number | null> => resolveStaffChat(botDeps), i18n: createI18n(), logger: opts.logger, registry,
   });
-  const requests = { desk, conversations: new SqliteStorage<never>(opts.dbPath, 'conversations') };
+  const requests = { desk, conversations: broadcasting.sharedStorage<never>('conversations') ?? new SqliteStorage<never>(opts.dbPath, 'conversations') };
   const botDeps = { ...clients, logger: opts.logger, publicUrl: opts.publicUrl, funnel, broadcast: broadcasting.botDeps, requests, assistantChat, ...(staffChatId !== undefined ? { staffChatOverride: staffChatId } : {}) };
   const bot = createBot({
     token: botToken,
@@ -189,7 +189,8 @@ export function createGatewayApp(opts: GatewayAppOptions) {
     registry,
     ...(opts.events?.idleMs !== undefined ? { idleMs: opts.events.idleMs } : {}),
   });
-  if (opts.events?.enabled !== false) server.on('listening', () => events.start());
+  // With REDIS_URL only the replica holding the leader lock consumes events; the others take over if it goes away.
+  if (opts.events?.enabled !== false) server.on('listening', () => (broadcasting.leader ? broadcasting.leader.run(() => events.start(), () => events.stop()) : events.start()));
   /** Start-up (not in sandbox mode): the bot's commands and the chat menu button that opens the Mini App. */
   const setup = () => setupCommands(bot.api, (l, k) => i18n.t(l, k), opts.publicUrl);
 
@@ -208,7 +209,7 @@ export function createGatewayApp(opts: GatewayAppOptions) {
     await inbox.close();
     await broadcasting.quit();
     desk.store.close();
-    requests.conversations.close();
+    if (requests.conversations instanceof SqliteStorage) requests.conversations.close();
   };
   server.on('listening', () => desk.queue.start());
   server.on('listening', () => void broadcasting.start());

@@ -1,10 +1,11 @@
 import { hostname } from 'node:os';
-import { Api, type Transformer } from 'grammy';
+import { Api, type StorageAdapter, type Transformer } from 'grammy';
 import type { Logger } from '@mb/service-kit';
 import type { Registry } from 'prom-client';
 import type { SheetsClient } from '../clients/index.ts';
 import { createRedis, keyPrefix } from '../redis/connection.ts';
 import { RedisInbox } from '../redis/inbox.ts';
+import { LeaderLock } from '../redis/leader.ts';
 import { RedisRateGate } from '../redis/rate-gate.ts';
 import { createSessionStorage } from '../redis/session-storage.ts';
 import type { UpdateInbox } from '../webhook/inbox.ts';
@@ -67,9 +68,15 @@ export function createBroadcasting(opts: BroadcastingOptions) {
     wake: () => sender.wake(),
     conversions: metrics.conversions,
   };
+  // With several replicas, work that must run once (the change-event consumer) runs on the lock's holder only.
+  const leader = redis ? new LeaderLock({ redis, key: `${prefix}:leader:events`, owner: `${replica}:${process.pid}`, logger: opts.logger }) : undefined;
   let started = false;
   return {
-    redis, gate, inbox, sender, botDeps, replica,
+    redis, gate, inbox, sender, botDeps, replica, leader,
+    /** Storage shared by the replicas (Redis) for grammY sessions or conversations; undefined with one replica. */
+    sharedStorage<T>(name: string, ttlSeconds = 7 * 86_400): StorageAdapter<T> | undefined {
+      return redis ? createSessionStorage<T>(redis, { prefix: `${prefix}:${name}`, ttlSeconds }) : undefined;
+    },
     /** Installed on the bot's API: replies take their share of the budget first. */
     priority: interactivePriority(gate),
     async start() {
@@ -84,6 +91,7 @@ export function createBroadcasting(opts: BroadcastingOptions) {
     /** Stops sending (messages in flight are recorded); `quit` closes Redis after the caller is done with it. */
     async stop() {
       await sender.stop();
+      await leader?.stop();
     },
     async quit() {
       await gate.close();

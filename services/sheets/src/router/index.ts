@@ -1,6 +1,5 @@
 import { internalProcedure, router } from '@mb/service-kit';
 import { broadcastsRouter } from './broadcasts.ts';
-import { broadcastsRouter } from './broadcasts.ts';
 import { catalogRouter } from './catalog.ts';
 import type { SheetsDeps } from './deps.ts';
 import { eventsRouter } from './events.ts';
@@ -19,7 +18,6 @@ export const createSheetsRouter = (deps: SheetsDeps) =>
     users: usersRouter(deps),
     participations: participationsRouter(deps),
     events: eventsRouter(deps),
-    broadcasts: broadcastsRouter(deps),
     broadcasts: broadcastsRouter(deps),
     stats: statsRouter(deps),
     tickets: ticketsRouter(deps),

@@ -65,24 +65,6 @@ const MIGRATIONS: Array<(db: DatabaseSync) => void> = [
       );
     `);
   },
-  // Broadcasts: one row per recipient (the durable exactly-once state), marketing opt-outs, deep-link conversions.
-  (db) => {
-    db.exec(`
-      CREATE TABLE broadcast_recipients (
-        broadcast_id TEXT NOT NULL, telegram_id INTEGER NOT NULL, language TEXT NOT NULL DEFAULT 'ru',
-        state TEXT NOT NULL CHECK (state IN ('pending', 'sending', 'sent', 'failed', 'blocked', 'unknown', 'cancelled')),
-        attempts INTEGER NOT NULL DEFAULT 0, worker TEXT, claimed_at INTEGER, finished_at INTEGER, error TEXT,
-        PRIMARY KEY (broadcast_id, telegram_id)
-      );
-      CREATE INDEX broadcast_recipients_next ON broadcast_recipients(broadcast_id, state, attempts, telegram_id);
-      CREATE TABLE broadcast_runs (broadcast_id TEXT PRIMARY KEY, started_at TEXT NOT NULL, progress_written_at INTEGER NOT NULL DEFAULT 0);
-      CREATE TABLE marketing_optout (telegram_id INTEGER PRIMARY KEY, opted_out_at TEXT NOT NULL);
-      CREATE TABLE broadcast_conversions (
-        broadcast_id TEXT NOT NULL, telegram_id INTEGER NOT NULL, promotion_id TEXT NOT NULL, at TEXT NOT NULL,
-        PRIMARY KEY (broadcast_id, telegram_id)
-      );
-    `);
-  },
 ];
 
 /** Opens (creating if needed) the workbook and brings its schema up to date. */

@@ -1,0 +1,103 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger, listen } from '@mb/service-kit';
+import { callbackUpdate, TEST_INTERNAL_TOKEN, TEST_SECRET, TEST_TOKEN, textUpdate, type BotApiDouble, type Stack, type TelegramLimits, type TestUser } from '@mb/testing';
+import { createGatewayApp } from '../src/app.ts';
+import { seedRecipients, STAFF, startLimitedStack, startRedis, waitUntil } from './broadcast-fixtures.ts';
+
+let redis: Awaited<ReturnType<typeof startRedis>>;
+let api: BotApiDouble;
+let limits: TelegramLimits;
+let stack: Stack;
+let closeStack: () => Promise<void>;
+let replicaB: ReturnType<typeof createGatewayApp>;
+let urlA: string;
+let urlB: string;
+
+beforeAll(async () => {
+  redis = await startRedis();
+  ({ api, limits, stack, close: closeStack } = await startLimitedStack({ redisUrl: redis.url, replicaId: 'gw-a' }));
+  urlA = stack.gatewayUrl;
+  // A second gateway replica: its own inbox file, the same sheets, assistant and Redis, the same bot.
+  replicaB = createGatewayApp({
+    logger: createLogger('test', 'silent'), botToken: TEST_TOKEN, botInfo: stack.gateway.bot.botInfo, webhookSecret: TEST_SECRET, apiRoot: api.url,
+    publicUrl: 'https://bot.example.com', sheetsUrl: stack.sheetsUrl, assistantUrl: stack.assistantUrl, internalToken: TEST_INTERNAL_TOKEN,
+    dbPath: join(stack.dir, 'gateway-b.sqlite'), redisUrl: redis.url, replicaId: 'gw-b', broadcast: { pollMs: 100 }, events: { idleMs: 100 },
+  });
+  urlB = `http://127.0.0.1:${await listen(replicaB.server, 0, '127.0.0.1')}`;
+});
+afterAll(async () => {
+  replicaB.server.closeAllConnections();
+  await new Promise<void>((r) => replicaB.server.close(() => r()));
+  await replicaB.close();
+  await closeStack();
+  await redis.stop();
+});
+
+const post = (url: string, update: unknown) =>
+  fetch(`${url}/telegram/webhook`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': TEST_SECRET }, body: JSON.stringify(update) });
+const settle = () => Promise.all([stack.gateway.dispatcher.idle(), replicaB.dispatcher.idle()]);
+const gap = () => new Promise((r) => setTimeout(r, 1100));
+
+describe('several gateway replicas on Redis', () => {
+  it('has one effect for the same update delivered to both replicas', async () => {
+    const user: TestUser = { id: 8_000_001, first_name: 'Анна', language_code: 'ru' };
+    const update = textUpdate(user, '/start');
+    const answers = await Promise.all([post(urlA, update), post(urlB, update), post(urlB, update)]);
+    expect(answers.map((r) => r.status)).toEqual([200, 200, 200]);
+    await api.waitFor(() => api.textsTo(user.id).length > 0, 10_000, 'the reply');
+    await gap();
+    await settle();
+    expect(api.textsTo(user.id)).toHaveLength(1);
+  });
+
+  it('continues a staff conversation step by step on alternating replicas', async () => {
+    const ids = seedRecipients(stack.sheets.wb, { from: 40_000_000, count: 3, segment: 'relay' });
+    const said = () => api.textsTo(STAFF.id);
+    await post(urlA, textUpdate(STAFF, '/broadcast'));
+    await waitUntil(() => said().some((t) => t.includes('Пришлите текст рассылки')), 10_000, 'the text prompt');
+    await gap();
+    await post(urlB, textUpdate(STAFF, 'Привет из двух реплик'));
+    await waitUntil(() => said().some((t) => t.includes('Кому отправить?')), 10_000, 'the segment prompt');
+    await gap();
+    await post(urlA, textUpdate(STAFF, 'relay'));
+    await waitUntil(() => said().some((t) => t.includes('получателей — 3. Отправить?')), 10_000, 'the preview');
+    await gap();
+    await post(urlB, callbackUpdate(STAFF, 'bc:send'));
+    await waitUntil(() => said().some((t) => /Рассылка B-\d+ запущена, получателей — 3/.test(t)), 10_000, 'the start confirmation');
+    await waitUntil(() => ids.every((id) => api.textsTo(id).includes('Привет из двух реплик')), 15_000, 'the broadcast');
+    await gap();
+    for (const id of ids) expect(api.textsTo(id)).toEqual(['Привет из двух реплик']);
+  }, 40_000);
+
+  it('consumes change events on one replica only (the leader lock holder): one approval message, not two', async () => {
+    const ids = seedRecipients(stack.sheets.wb, { from: 42_000_000, count: 5, segment: 'events' });
+    expect([stack.gateway.broadcasting.leader!.isLeader, replicaB.broadcasting.leader!.isLeader].filter(Boolean)).toHaveLength(1);
+    for (const id of ids) stack.sheets.wb.emit('user.status_changed', { userId: `UT-${id}`, telegramId: id, from: 'pending', to: 'active', by: 'sheet' });
+    await waitUntil(() => ids.every((id) => api.textsTo(id).length >= 1), 10_000, 'the approval messages');
+    await new Promise((r) => setTimeout(r, 1500));
+    // Each event handled once, by the leader: two consumers on one cursor could have told a user twice.
+    for (const id of ids) expect(api.textsTo(id)).toHaveLength(1);
+  }, 30_000);
+
+  it('sends one broadcast from both replicas together within the global limit, each recipient once', async () => {
+    const ids = seedRecipients(stack.sheets.wb, { from: 41_000_000, count: 360, segment: 'both' });
+    const before = limits.tooManyRequests;
+    const startedAt = limits.acceptedAt.length;
+    const b = await stack.gateway.clients.sheets.broadcasts.create.mutate({ staffTelegramId: STAFF.id, text: 'Две реплики', segment: 'both' });
+    stack.gateway.broadcasting.sender.wake();
+    replicaB.broadcasting.sender.wake();
+    await waitUntil(() => stack.sheets.wb.get('Broadcasts', b.id)!.status === 'done', 60_000, 'the broadcast to finish');
+    for (const id of ids) expect(limits.delivered.get(id) ?? 0, `recipient ${id}`).toBe(1);
+    const workers = stack.sheets.wb.db.prepare('SELECT worker, count(*) AS n FROM broadcast_recipients WHERE broadcast_id = ? GROUP BY worker').all(b.id) as Array<{ worker: string; n: number }>;
+    expect(workers.map((w) => w.worker).sort()).toEqual(['gw-a', 'gw-b']);
+    const accepted = limits.acceptedAt.slice(startedAt);
+    let max = 0;
+    for (let i = 0, j = 0; i < accepted.length; i++) {
+      while (accepted[i]! - accepted[j]! >= 1000) j++;
+      max = Math.max(max, i - j + 1);
+    }
+    expect(max).toBeLessThanOrEqual(30);
+    expect(limits.tooManyRequests - before).toBeLessThan(10);
+  }, 60_000);
+});
