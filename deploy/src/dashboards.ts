@@ -236,6 +236,16 @@ const business = dashboard('mb-business', 'marketingbot: Business', 'Sign-ins, p
     ],
   },
   {
+    row: 'Promotions',
+    panels: [
+      {
+        title: 'Participations per active promotion', type: 'bargauge', width: 24,
+        description: 'sheets_participations: active promotions only, so the promotion id is a bounded label.',
+        targets: [{ expr: 'sort_desc(max by (promotion) (sheets_participations))', legend: '{{promotion}}' }],
+      },
+    ],
+  },
+  {
     row: 'Requests (обращения)',
     panels: [
       { title: 'Requests by status', stack: true, width: 8, targets: [{ expr: 'max by (status) (sheets_tickets)', legend: '{{status}}' }] },

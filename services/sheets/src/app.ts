@@ -2,6 +2,7 @@ import { createHttpServer, createRegistry, createTrpcHandler, internalContextFac
 import { Gauge } from 'prom-client';
 import { BadRowRegistry, Catalog } from './domain/catalog.ts';
 import { registerTicketGauge } from './domain/tickets.ts';
+import { registerParticipationGauge } from './domain/participation-gauge.ts';
 import { createSheetsRouter } from './router/index.ts';
 import { openDatabase } from './store/db.ts';
 import { seedIfEmpty } from './store/seed.ts';
@@ -33,6 +34,7 @@ export function createSheetsApp(opts: SheetsAppOptions) {
     },
   });
   registerTicketGauge(metrics.registry, wb);
+  registerParticipationGauge(metrics.registry, wb);
   const sheetsSync = createSheetsSync({ wb, registry: metrics.registry, logger: opts.logger, badRows }, opts.sync);
   const router = createSheetsRouter({ wb, catalog, badRows, sync: sheetsSync.sync });
   const trpc = createTrpcHandler({
