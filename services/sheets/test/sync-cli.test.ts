@@ -22,7 +22,7 @@ function sheets(args: string[], env: Record<string, string> = {}): Promise<{ cod
   });
 }
 
-describe('npm run sheets -- init|check', () => {
+describe('npm run sheets -- init|check', { timeout: 60_000 }, () => {
   it('check reports what differs (exit 1); init creates missing tabs and headers without touching data (exit 0 when all is fixed)', async () => {
     double.setTab('Users', [[...TABS.Users.columns], ['U-1', '', '+79990000001', 'Anna']]);
     double.setTab('FAQ', []);

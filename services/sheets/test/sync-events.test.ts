@@ -1,25 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createServiceClient } from '@mb/service-kit';
 import type { SheetsRouter } from '../src/router-type.ts';
-import type { SheetsDouble } from '../../../packages/testing/src/sheets-double.ts';
-import { INTERNAL, removeDir, startDouble, startSheets, stopSheets, tempDir, type SheetsUnderTest } from './sync-harness.ts';
+import { INTERNAL, startSheets, stopSheets, useSyncedSheets } from './sync-harness.ts';
 
-let dir: string;
-let double: SheetsDouble;
-let app: SheetsUnderTest;
 const today = new Date().toISOString().slice(0, 10);
 const later = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
-
-beforeEach(async () => {
-  dir = tempDir();
-  double = await startDouble();
-  app = await startSheets(dir, double);
-});
-afterEach(async () => {
-  await stopSheets(app);
-  await double.close();
-  removeDir(dir);
-});
+const t = useSyncedSheets();
 
 /** The gateway's side of the feed: pull after the committed cursor, then ack (what a restarted consumer resumes from). */
 async function consume(url: string): Promise<Array<{ type: string; payload: Record<string, unknown> }>> {
@@ -31,19 +17,19 @@ async function consume(url: string): Promise<Array<{ type: string; payload: Reco
 
 describe('manager edits in the Sheet become change events, exactly once', () => {
   it('turns ticket, promotion, user and broadcast edits into events once, across restarts of the service and of its consumer', async () => {
-    app.wb.insert('Tickets', { id: 'T-1001', telegram_id: '7001', name: 'Anna', category: 'Вопрос', text: 'Где заказ?', status: 'new', created_at: today });
-    app.wb.insert('Users', { id: 'U-1', telegram_id: '7001', phone: '+79990000001', name: 'Anna', role: 'client', segment: 'retail', status: 'active', language: 'ru' });
-    await app.sync.flushNow();
-    await app.sync.pullNow();
-    expect(await consume(app.url)).toEqual([]); // the bot's own rows are not manager changes
+    t.app.wb.insert('Tickets', { id: 'T-1001', telegram_id: '7001', name: 'Anna', category: 'Вопрос', text: 'Где заказ?', status: 'new', created_at: today });
+    t.app.wb.insert('Users', { id: 'U-1', telegram_id: '7001', phone: '+79990000001', name: 'Anna', role: 'client', segment: 'retail', status: 'active', language: 'ru' });
+    await t.app.sync.flushNow();
+    await t.app.sync.pullNow();
+    expect(await consume(t.app.url)).toEqual([]); // the bot's own rows are not manager changes
 
-    double.edit('Tickets', 'T-1001', 'status', 'answered');
-    double.edit('Tickets', 'T-1001', 'answer', 'Заказ в пути');
-    double.edit('Users', 'U-1', 'role', 'manager');
-    double.addRow('Promotions', { id: 'winter', title: 'Зима', starts_at: today, ends_at: later, segment: 'all', status: 'active', cta: 'participate', notify: 'yes' });
-    double.addRow('Broadcasts', { text: 'Скидки!', segment: 'all', scheduled_at: `${later}T10:00:00Z`, status: 'scheduled' });
-    await app.sync.pullNow();
-    const first = await consume(app.url);
+    t.double.edit('Tickets', 'T-1001', 'status', 'answered');
+    t.double.edit('Tickets', 'T-1001', 'answer', 'Заказ в пути');
+    t.double.edit('Users', 'U-1', 'role', 'manager');
+    t.double.addRow('Promotions', { id: 'winter', title: 'Зима', starts_at: today, ends_at: later, segment: 'all', status: 'active', cta: 'participate', notify: 'yes' });
+    t.double.addRow('Broadcasts', { text: 'Скидки!', segment: 'all', scheduled_at: `${later}T10:00:00Z`, status: 'scheduled' });
+    await t.app.sync.pullNow();
+    const first = await consume(t.app.url);
     expect(first).toEqual(expect.arrayContaining([
       { type: 'ticket.changed', payload: { ticketId: 'T-1001', telegramId: 7001, status: 'answered', answer: 'Заказ в пути', by: 'sheet' } },
       { type: 'user.role_changed', payload: { userId: 'U-1', telegramId: 7001, from: 'client', to: 'manager' } },
@@ -51,48 +37,48 @@ describe('manager edits in the Sheet become change events, exactly once', () => 
       { type: 'broadcast.scheduled', payload: { broadcastId: expect.stringMatching(/^B-\d+$/), scheduledAt: `${later}T10:00:00Z` } },
     ]));
     expect(first).toHaveLength(4);
-    expect(app.wb.get('Tickets', 'T-1001')).toMatchObject({ status: 'answered', answer: 'Заказ в пути' });
+    expect(t.app.wb.get('Tickets', 'T-1001')).toMatchObject({ status: 'answered', answer: 'Заказ в пути' });
 
     // the broadcast a manager added without an id gets one, written back to its row
-    await app.sync.flushNow();
+    await t.app.sync.flushNow();
     const broadcastId = (first[3]!.payload as { broadcastId: string }).broadcastId;
-    expect(double.records('Broadcasts')).toEqual([expect.objectContaining({ id: broadcastId, text: 'Скидки!' })]);
+    expect(t.double.records('Broadcasts')).toEqual([expect.objectContaining({ id: broadcastId, text: 'Скидки!' })]);
 
     // nothing changed: nothing new, also after the service restarts (the last-seen Sheet is durable)
-    await app.sync.pullNow();
-    await stopSheets(app);
-    app = await startSheets(dir, double);
-    await app.sync.pullNow();
-    await app.sync.pullNow();
-    expect(await consume(app.url)).toEqual([]);
+    await t.app.sync.pullNow();
+    await stopSheets(t.app);
+    t.app = await startSheets(t.dir, t.double);
+    await t.app.sync.pullNow();
+    await t.app.sync.pullNow();
+    expect(await consume(t.app.url)).toEqual([]);
 
     // a further edit after the restart: exactly its own events
-    double.edit('Promotions', 'winter', 'title', 'Зимняя распродажа');
-    double.edit('Users', 'U-1', 'status', 'blocked');
-    double.edit('Broadcasts', broadcastId, 'status', 'cancelled');
-    await app.sync.pullNow();
-    expect(await consume(app.url)).toEqual([
+    t.double.edit('Promotions', 'winter', 'title', 'Зимняя распродажа');
+    t.double.edit('Users', 'U-1', 'status', 'blocked');
+    t.double.edit('Broadcasts', broadcastId, 'status', 'cancelled');
+    await t.app.sync.pullNow();
+    expect(await consume(t.app.url)).toEqual([
       { type: 'user.status_changed', payload: { userId: 'U-1', telegramId: 7001, from: 'active', to: 'blocked', by: 'sheet' } },
       { type: 'promotion.changed', payload: { promotionId: 'winter' } },
       { type: 'broadcast.cancelled', payload: { broadcastId } },
     ]);
 
     // a consumer that restarts before acking sees the same events again (at least once), then nothing once acked
-    double.edit('Tickets', 'T-1001', 'status', 'closed');
-    await app.sync.pullNow();
-    const client = createServiceClient<SheetsRouter>({ target: 'sheets', url: app.url, token: INTERNAL });
+    t.double.edit('Tickets', 'T-1001', 'status', 'closed');
+    await t.app.sync.pullNow();
+    const client = createServiceClient<SheetsRouter>({ target: 'sheets', url: t.app.url, token: INTERNAL });
     const unacked = await client.events.pull.query({ consumer: 'gateway', limit: 10 });
     expect(unacked.events.map((e) => e.type)).toEqual(['ticket.changed']);
-    expect((await consume(app.url)).map((e) => e.type)).toEqual(['ticket.changed']);
-    expect(await consume(app.url)).toEqual([]);
+    expect((await consume(t.app.url)).map((e) => e.type)).toEqual(['ticket.changed']);
+    expect(await consume(t.app.url)).toEqual([]);
   });
 
   it('pulls on demand through sync.pullNow and reports the counts', async () => {
-    double.addRow('FAQ', { id: 'f1', question: 'Вопрос?', answer: 'Ответ.', tags: 'a, b', active: 'да' });
-    const client = createServiceClient<SheetsRouter>({ target: 'sheets', url: app.url, token: INTERNAL });
+    t.double.addRow('FAQ', { id: 'f1', question: 'Вопрос?', answer: 'Ответ.', tags: 'a, b', active: 'да' });
+    const client = createServiceClient<SheetsRouter>({ target: 'sheets', url: t.app.url, token: INTERNAL });
     const result = await client.sync.pullNow.mutate();
     expect(result).toMatchObject({ inserted: 1, rows: { FAQ: 1 }, problems: [], badRows: [] });
     expect(await client.catalog.faq.query()).toEqual([{ id: 'f1', question: 'Вопрос?', answer: 'Ответ.', tags: ['a', 'b'], active: true }]);
-    expect(double.count('values.batchGet')).toBe(1);
+    expect(t.double.count('values.batchGet')).toBe(1);
   });
 });

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterEach, beforeEach } from 'vitest';
 import { TABS, TAB_NAMES } from '@mb/contracts';
 import { createLogger, listen } from '@mb/service-kit';
 // Imported by path: @mb/testing depends on this service (its stack helper), so the reverse dependency would be a cycle.
@@ -58,4 +59,23 @@ export async function until(check: () => boolean | Promise<boolean>, what: strin
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 10));
   }
+}
+
+/**
+ * Per test: a fresh temp dir, a double with every tab, and (unless `start: false`) the service synced to it; all
+ * stopped afterwards. Read the fields inside tests: they are replaced for each test (and `app` on a restart).
+ */
+export function useSyncedSheets(opts: { start?: boolean } = {}) {
+  const ctx = {} as { dir: string; double: SheetsDouble; app: SheetsUnderTest };
+  beforeEach(async () => {
+    ctx.dir = tempDir();
+    ctx.double = await startDouble();
+    if (opts.start !== false) ctx.app = await startSheets(ctx.dir, ctx.double);
+  });
+  afterEach(async () => {
+    if (ctx.app) await stopSheets(ctx.app);
+    await ctx.double.close();
+    removeDir(ctx.dir);
+  });
+  return ctx;
 }

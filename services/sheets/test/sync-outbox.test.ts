@@ -1,90 +1,77 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { SheetsDouble } from '../../../packages/testing/src/sheets-double.ts';
-import { removeDir, startDouble, startSheets, stopSheets, tempDir, until, type SheetsUnderTest } from './sync-harness.ts';
+import { describe, expect, it } from 'vitest';
+import { startSheets, until, stopSheets, useSyncedSheets } from './sync-harness.ts';
 
-let dir: string;
-let double: SheetsDouble;
-let app: SheetsUnderTest;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 // Time compressed: a "minute" of quota is 200 ms, flushes every 10 ms, a call times out after 300 ms.
 const LOOPS = { pullIntervalMs: 150, flushIntervalMs: 10, timeoutMs: 300 };
-
-beforeEach(async () => {
-  dir = tempDir();
-  double = await startDouble();
-});
-afterEach(async () => {
-  await stopSheets(app);
-  await double.close();
-  removeDir(dir);
-});
+const t = useSyncedSheets({ start: false });
 
 describe('the outbox reaches the Sheet exactly once', () => {
   it('lands 1,000 bot writes through a 429 storm, an outage, lost responses and a restart: every row once, every update applied', async () => {
-    double.quota = { reads: 3, writes: 2, windowMs: 200 };
-    app = await startSheets(dir, double, LOOPS);
-    app.sync.start();
+    t.double.quota = { reads: 3, writes: 2, windowMs: 200 };
+    t.app = await startSheets(t.dir, t.double, LOOPS);
+    t.app.sync.start();
     const expected: string[] = [];
     for (let batch = 0; batch < 20; batch++) {
       for (let i = 0; i < 50; i++) {
         const n = batch * 50 + i;
         const id = `M-${n}`;
-        app.wb.insert('TicketMessages', { id, ticket_id: `T-${n % 40}`, author: 'user', author_name: 'Anna', text: `message ${n}`, created_at: new Date().toISOString() });
+        t.app.wb.insert('TicketMessages', { id, ticket_id: `T-${n % 40}`, author: 'user', author_name: 'Anna', text: `message ${n}`, created_at: new Date().toISOString() });
         expected.push(id);
-        if (n % 40 === 0) app.wb.insert('Tickets', { id: `T-${n}`, telegram_id: '42', name: 'Anna', text: 'help', status: 'new' });
-        if (n % 40 === 5) app.wb.update('Tickets', `T-${n - 5}`, { updated_at: `u-${n}`, rating: '5' });
+        if (n % 40 === 0) t.app.wb.insert('Tickets', { id: `T-${n}`, telegram_id: '42', name: 'Anna', text: 'help', status: 'new' });
+        if (n % 40 === 5) t.app.wb.update('Tickets', `T-${n - 5}`, { updated_at: `u-${n}`, rating: '5' });
       }
-      if (batch === 4) double.down = true; // an outage
-      if (batch === 8) double.down = false;
-      if (batch === 10) double.hang = { ms: 400, when: 'after' }; // writes land, answers are lost
-      if (batch === 13) double.hang = null;
+      if (batch === 4) t.double.down = true; // an outage
+      if (batch === 8) t.double.down = false;
+      if (batch === 10) t.double.hang = { ms: 400, when: 'after' }; // writes land, answers are lost
+      if (batch === 13) t.double.hang = null;
       if (batch === 14) {
-        expect(app.wb.outboxDepth().pending).toBeGreaterThan(0);
-        await stopSheets(app); // a restart in the middle, with writes still queued
-        app = await startSheets(dir, double, LOOPS);
-        app.sync.start();
+        expect(t.app.wb.outboxDepth().pending).toBeGreaterThan(0);
+        await stopSheets(t.app); // a restart in the middle, with writes still queued
+        t.app = await startSheets(t.dir, t.double, LOOPS);
+        t.app.sync.start();
       }
       await sleep(40);
     }
-    await until(() => app.wb.outboxDepth().pending === 0, 'the outbox to drain', 60_000);
+    await until(() => t.app.wb.outboxDepth().pending === 0, 'the outbox to drain', 60_000);
 
-    const ids = double.records('TicketMessages').map((r) => r['id']);
+    const ids = t.double.records('TicketMessages').map((r) => r['id']);
     expect(ids).toHaveLength(1000);
     expect(new Set(ids).size).toBe(1000);
     expect(new Set(ids)).toEqual(new Set(expected));
-    const tickets = double.records('Tickets');
+    const tickets = t.double.records('Tickets');
     expect(tickets).toHaveLength(25);
     for (const t of tickets) expect(t).toMatchObject({ rating: '5', updated_at: `u-${Number(t['id']!.slice(2)) + 5}`, status: 'new' });
-    expect(double.count(undefined, 429)).toBeGreaterThan(0);
-    expect(double.count(undefined, 503)).toBeGreaterThan(0);
+    expect(t.double.count(undefined, 429)).toBeGreaterThan(0);
+    expect(t.double.count(undefined, 503)).toBeGreaterThan(0);
     // batched: far fewer write calls than writes
-    expect(double.count('spreadsheets.batchUpdate', 200)).toBeLessThan(200);
+    expect(t.double.count('spreadsheets.batchUpdate', 200)).toBeLessThan(200);
   });
 
   it('does not append a row twice when an append landed but its answer was lost', async () => {
-    app = await startSheets(dir, double, { timeoutMs: 200 });
-    app.wb.insert('TicketMessages', { id: 'M-1', ticket_id: 'T-1', author: 'user', text: 'hello' });
-    await app.sync.pullNow();
-    double.hang = { ms: 400, when: 'after', only: 'spreadsheets.batchUpdate' };
-    await expect(app.sync.flushNow()).rejects.toThrow(/spreadsheets.batchUpdate/);
-    double.hang = null;
-    expect(double.records('TicketMessages')).toHaveLength(1); // it landed
-    expect(app.wb.outboxDepth().pending).toBe(1); // but the service cannot know
-    await app.sync.flushNow();
-    expect(double.records('TicketMessages')).toEqual([expect.objectContaining({ id: 'M-1', text: 'hello' })]);
-    expect(app.wb.outboxDepth().pending).toBe(0);
+    t.app = await startSheets(t.dir, t.double, { timeoutMs: 200 });
+    t.app.wb.insert('TicketMessages', { id: 'M-1', ticket_id: 'T-1', author: 'user', text: 'hello' });
+    await t.app.sync.pullNow();
+    t.double.hang = { ms: 400, when: 'after', only: 'spreadsheets.batchUpdate' };
+    await expect(t.app.sync.flushNow()).rejects.toThrow(/spreadsheets.batchUpdate/);
+    t.double.hang = null;
+    expect(t.double.records('TicketMessages')).toHaveLength(1); // it landed
+    expect(t.app.wb.outboxDepth().pending).toBe(1); // but the service cannot know
+    await t.app.sync.flushNow();
+    expect(t.double.records('TicketMessages')).toEqual([expect.objectContaining({ id: 'M-1', text: 'hello' })]);
+    expect(t.app.wb.outboxDepth().pending).toBe(0);
   });
 
   it('keeps within its call budget however many writes arrive, and reports quota errors in its metrics', async () => {
-    double.quota = { reads: 3, writes: 1, windowMs: 60_000 };
-    app = await startSheets(dir, double);
-    for (let i = 0; i < 300; i++) app.wb.insert('TicketMessages', { id: `M-${i}`, ticket_id: 'T-1', author: 'user', text: `m${i}` });
-    await app.sync.pullNow();
-    await app.sync.flushNow(); // one read, one write: all 300 rows
-    expect(double.records('TicketMessages')).toHaveLength(300);
-    app.wb.insert('TicketMessages', { id: 'M-300', ticket_id: 'T-1', author: 'user', text: 'late' });
-    await expect(app.sync.flushNow()).rejects.toThrow(/429/);
-    const metrics = await (await fetch(`${app.url}/metrics`)).text();
+    t.double.quota = { reads: 3, writes: 1, windowMs: 60_000 };
+    t.app = await startSheets(t.dir, t.double);
+    for (let i = 0; i < 300; i++) t.app.wb.insert('TicketMessages', { id: `M-${i}`, ticket_id: 'T-1', author: 'user', text: `m${i}` });
+    await t.app.sync.pullNow();
+    await t.app.sync.flushNow(); // one read, one write: all 300 rows
+    expect(t.double.records('TicketMessages')).toHaveLength(300);
+    t.app.wb.insert('TicketMessages', { id: 'M-300', ticket_id: 'T-1', author: 'user', text: 'late' });
+    await expect(t.app.sync.flushNow()).rejects.toThrow(/429/);
+    const metrics = await (await fetch(`${t.app.url}/metrics`)).text();
     expect(metrics).toMatch(/sheets_google_requests_total\{[^}]*method="values.batchGet"[^}]*status="200"[^}]*\} 2/);
     expect(metrics).toMatch(/sheets_google_requests_total\{[^}]*method="spreadsheets.get"[^}]*status="200"[^}]*\} 1/);
     expect(metrics).toMatch(/sheets_google_requests_total\{[^}]*method="spreadsheets.batchUpdate"[^}]*status="200"[^}]*\} 1/);
