@@ -100,7 +100,8 @@ export function createGatewayApp(opts: GatewayAppOptions) {
     botInfo,
     apiRoot: opts.apiRoot,
     deps: botDeps,
-    ...(opts.flood ? { flood: opts.flood } : {}),
+    // With REDIS_URL every replica counts a user's updates in the same window.
+    flood: { ...opts.flood, ...(broadcasting.redis ? { store: broadcasting.redis } : {}) },
     transformers: [
       apiMetrics,
       broadcasting.priority,

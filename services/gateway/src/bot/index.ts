@@ -17,7 +17,7 @@ import { signinFeature } from './features/signin.ts';
 import { startFeature } from './features/start.ts';
 import { unhandledFeature } from './features/unhandled.ts';
 import { assistantFeature } from './features/assistant.ts';
-import { DEFAULT_FLOOD_LIMIT, floodControl, type FloodLimit } from '../telegram/flood-control.ts';
+import { DEFAULT_FLOOD_LIMIT, floodControl, type FloodLimit, type FloodStore } from '../telegram/flood-control.ts';
 
 export type CreateBotOptions = {
   token: string;
@@ -27,7 +27,7 @@ export type CreateBotOptions = {
   /** API transformers (the sandbox's in-process Bot API, metrics, retries), applied in order. */
   transformers?: Transformer[];
   /** Incoming updates allowed per user and time frame (default 20 per 10 s). */
-  flood?: FloodLimit;
+  flood?: Partial<FloodLimit> & { store?: FloodStore };
 };
 
 /** Builds the bot: deps and the account on the context, i18n, then one Composer per feature, "unhandled" last. */
@@ -35,7 +35,7 @@ export function createBot(opts: CreateBotOptions): Bot<BotContext> {
   const bot = new Bot<BotContext>(opts.token, { botInfo: opts.botInfo, client: { apiRoot: opts.apiRoot } });
   for (const t of opts.transformers ?? []) bot.api.config.use(t);
 
-  bot.use(floodControl({ ...(opts.flood ?? DEFAULT_FLOOD_LIMIT), ...(opts.deps.funnel ? { dropped: opts.deps.funnel.floodDropped } : {}) }));
+  bot.use(floodControl({ ...DEFAULT_FLOOD_LIMIT, ...opts.flood, keyPrefix: `flood:${opts.botInfo.id}:`, ...(opts.deps.funnel ? { dropped: opts.deps.funnel.floodDropped } : {}) }));
   bot.use(async (ctx, next) => {
     ctx.deps = opts.deps;
     ctx.account = null;
