@@ -9,7 +9,10 @@ import { SemanticIndex } from './retrieval/semantic.ts';
 import { createAssistantRouter } from './router.ts';
 import { openAssistantDb } from './store/db.ts';
 import { ConversationMemory } from './store/memory.ts';
+import { failOpen, RedisMemory, RedisUsage } from './store/redis-stores.ts';
+import type { MemoryStore, UsageStore } from './store/stores.ts';
 import { UsageLedger } from './store/usage.ts';
+import { Redis } from 'ioredis';
 
 export type AssistantAppOptions = {
   sheetsUrl: string;
@@ -22,6 +25,8 @@ export type AssistantAppOptions = {
   /** The provider's embedding model, to widen the model's context (needs `llm`); unset: lexical retrieval only. */
   embeddingModel?: string;
   deadlineMs?: number;
+  /** Memory and quotas in Redis (shared by several assistant replicas) instead of the SQLite file. */
+  redisUrl?: string;
   memoryTurns?: number;
   memoryIdleMs?: number;
   maxQuestionChars?: number;
@@ -36,8 +41,15 @@ export function createAssistantApp(opts: AssistantAppOptions) {
   const sheets = createServiceClient<SheetsRouter>({ target: 'sheets', url: opts.sheetsUrl, token: opts.internalToken, metrics });
   const knowledge = new Knowledge(sheets, opts.knowledgeTtlMs);
   const db = openAssistantDb(opts.dbPath ?? ':memory:');
-  const memory = new ConversationMemory(db, { turns: opts.memoryTurns ?? 6, idleMs: opts.memoryIdleMs ?? 3_600_000 });
-  const usage = new UsageLedger(db);
+  const memoryOpts = { turns: opts.memoryTurns ?? 6, idleMs: opts.memoryIdleMs ?? 3_600_000 };
+  const sqliteMemory = new ConversationMemory(db, memoryOpts);
+  const sqliteUsage = new UsageLedger(db);
+  // Bounded: a Redis that is down costs a command two seconds at most, then answers go on without memory or quota.
+  const redis = opts.redisUrl ? new Redis(opts.redisUrl, { maxRetriesPerRequest: 1, connectTimeout: 2000, commandTimeout: 2000, lazyConnect: false }) : undefined;
+  redis?.on('error', (error: Error) => opts.logger.warn({ err: error }, 'redis error'));
+  const { memory, usage }: { memory: MemoryStore; usage: UsageStore } = redis
+    ? failOpen(new RedisMemory(redis, memoryOpts), new RedisUsage(redis), opts.logger, () => redis.status === 'ready')
+    : { memory: sqliteMemory, usage: sqliteUsage };
   const semantic = opts.llm && opts.embeddingModel
     ? new SemanticIndex({
         apiKey: opts.llm.apiKey,
@@ -45,7 +57,7 @@ export function createAssistantApp(opts: AssistantAppOptions) {
         model: opts.embeddingModel,
         timeoutMs: Math.min(opts.llm.timeoutMs, 2000),
         onUsage: (model, tokens) => {
-          usage.addTokens(model, tokens, 0);
+          void Promise.resolve(usage.addTokens(model, tokens, 0)).catch(() => undefined);
           assistantMetrics.tokens.inc({ model, kind: 'embedding' }, tokens);
         },
         onResult: (result) => assistantMetrics.embeddings.inc({ result }),
@@ -80,17 +92,21 @@ export function createAssistantApp(opts: AssistantAppOptions) {
     metrics,
     logger: opts.logger,
     routes: [{ path: '/trpc/', prefix: true, name: '/trpc', handler: trpc }],
-    readiness: { sheets: async () => ({ ok: (await sheets.ping.query()).ok }) },
+    readiness: {
+      sheets: async () => ({ ok: (await sheets.ping.query()).ok }),
+      ...(redis ? { redis: async () => ({ ok: (await redis.ping()) === 'PONG' }) } : {}),
+    },
   });
   // Expired conversations and old counters are removed hourly (reads expire lazily too).
   const sweeper = setInterval(() => {
-    memory.sweep();
-    usage.prune(7);
+    sqliteMemory.sweep();
+    sqliteUsage.prune(7);
   }, 3_600_000);
   sweeper.unref();
-  const close = () => {
+  const close = async () => {
     clearInterval(sweeper);
     db.close();
+    await redis?.quit().catch(() => undefined);
   };
   return { server, metrics, assistantMetrics, router, memory, usage, close };
 }

@@ -7,8 +7,7 @@ import { buildPrompt, extractCitations, NO_ANSWER } from './llm/prompt.ts';
 import type { AssistantMetrics } from './metrics.ts';
 import type { Hit, Retriever } from './retrieval/index.ts';
 import type { SemanticIndex } from './retrieval/semantic.ts';
-import type { ConversationMemory } from './store/memory.ts';
-import type { UsageLedger } from './store/usage.ts';
+import type { MemoryStore, UsageStore } from './store/stores.ts';
 
 export type AskInput = { telegramId: number; segment: string | null; question: string; language: Language };
 export type Outcome = 'llm' | 'fallback' | 'refused' | 'quota';
@@ -35,8 +34,8 @@ export type AskerDeps = {
   knowledge: Knowledge;
   fallback: Answerer;
   llm: LlmClient | undefined;
-  memory: ConversationMemory;
-  usage: UsageLedger;
+  memory: MemoryStore;
+  usage: UsageStore;
   metrics: AssistantMetrics;
   logger: Logger;
   /** Records an unanswered question for managers (sheets `unanswered.record`). */
@@ -69,19 +68,19 @@ export function createAsker(deps: AskerDeps) {
       return;
     }
     const settings = await deps.knowledge.settings();
-    if (!deps.usage.tryTakeMessage(input.telegramId, settings.assistantDailyQuota)) {
+    if (!(await deps.usage.tryTakeMessage(input.telegramId, settings.assistantDailyQuota))) {
       deps.metrics.requests.inc({ outcome: 'quota' });
       yield final({ outcome: 'quota', mode: 'retrieval', answered: false, text: '', sources: [], handoff: false, limit: settings.assistantDailyQuota });
       return;
     }
-    const history = deps.memory.recent(input.telegramId);
+    const history = await deps.memory.recent(input.telegramId);
     const { retriever, direct, context } = await retrieve(input, question, history.filter((t) => t.role === 'user').at(-1)?.text);
     let hits = context;
 
     let result: AskResult | undefined;
     let reason: FallbackReason | undefined;
     if (!deps.llm) reason = 'no_key';
-    else if (deps.usage.tokensToday() >= settings.assistantDailyTokenBudget) reason = 'budget';
+    else if ((await deps.usage.tokensToday()) >= settings.assistantDailyTokenBudget) reason = 'budget';
     else if ((hits = await widen(context, question, retriever, signal)).length === 0) result = unanswered('llm');
     else {
       const prompt = buildPrompt({ systemPrompt: settings.assistantPrompt, language: input.language, question, hits, history });
@@ -111,7 +110,7 @@ export function createAsker(deps: AskerDeps) {
         : { ...unanswered('retrieval'), outcome: 'fallback', fallbackReason: reason ?? 'no_key' };
     }
     deps.metrics.requests.inc({ outcome: result.outcome });
-    deps.memory.remember(input.telegramId, question, result.text);
+    await deps.memory.remember(input.telegramId, question, result.text);
     if (!result.answered) {
       deps.metrics.unanswered.inc();
       deps.recordUnanswered(question).catch((error: unknown) => {
@@ -171,7 +170,7 @@ export function createAsker(deps: AskerDeps) {
             shown = text.length;
           }
         } else {
-          deps.usage.addTokens(llm.model, event.usage.input, event.usage.output);
+          await deps.usage.addTokens(llm.model, event.usage.input, event.usage.output);
           deps.metrics.tokens.inc({ model: llm.model, kind: 'input' }, event.usage.input);
           deps.metrics.tokens.inc({ model: llm.model, kind: 'output' }, event.usage.output);
         }

@@ -9,6 +9,8 @@ const schema = z.object({
   INTERNAL_TOKEN: internalToken,
   LOG_LEVEL: logLevel,
   ASSISTANT_DB_PATH: z.string().default('./data/assistant.sqlite'),
+  /** Memory and quotas in Redis, shared by several assistant replicas (a redis:// URL or a Unix socket path). */
+  REDIS_URL: z.string().optional(),
   OPENAI_API_KEY: z.string().optional(),
   OPENAI_BASE_URL: z.url().optional(),
   OPENAI_MODEL: z.string().default('gpt-4.1-mini'),

@@ -12,6 +12,7 @@ try {
     internalToken: env.INTERNAL_TOKEN,
     logger,
     dbPath: env.ASSISTANT_DB_PATH,
+    ...(env.REDIS_URL ? { redisUrl: env.REDIS_URL } : {}),
     ...(env.OPENAI_API_KEY
       ? {
           llm: {

@@ -4,9 +4,9 @@ import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import type { AskEvent, Asker, AskResult } from './ask.ts';
 import { KnowledgeUnavailableError } from './knowledge.ts';
-import type { ConversationMemory } from './store/memory.ts';
+import type { MemoryStore } from './store/stores.ts';
 
-export type AssistantDeps = { asker: Asker; memory: ConversationMemory };
+export type AssistantDeps = { asker: Asker; memory: MemoryStore };
 
 /** Telegram's own limit on a message; longer questions are refused by the assistant's own, lower bound. */
 export const MAX_QUESTION_LENGTH = 4096;
@@ -42,11 +42,11 @@ export const createAssistantRouter = ({ asker, memory }: AssistantDeps) =>
       yield* unavailableAsTrpc(asker.ask(input, signal));
     }),
     /** Forgets the user's conversation (`/reset`). */
-    reset: internalProcedure.input(z.object({ telegramId: TelegramId })).mutation(({ input }) => ({ forgotten: memory.reset(input.telegramId) })),
+    reset: internalProcedure.input(z.object({ telegramId: TelegramId })).mutation(async ({ input }) => ({ forgotten: await memory.reset(input.telegramId) })),
     /** The user's recent turns, oldest first, for a hand-off to a human. */
     transcript: internalProcedure
       .input(z.object({ telegramId: TelegramId }))
-      .query(({ input }) => memory.recent(input.telegramId).map((t) => ({ role: t.role, text: t.text, at: new Date(t.at).toISOString() }))),
+      .query(async ({ input }) => (await memory.recent(input.telegramId)).map((t) => ({ role: t.role, text: t.text, at: new Date(t.at).toISOString() }))),
   });
 
 /** Sheets down with nothing cached: SERVICE_UNAVAILABLE for the caller (the chat says "try again in a minute"). */

@@ -37,7 +37,7 @@ export async function startHarness(opts: { api?: 'responses' | 'chat'; llm?: boo
   const closeAssistant = async () => {
     assistant.server.closeAllConnections();
     await new Promise<void>((r) => assistant.server.close(() => r()));
-    assistant.close();
+    await assistant.close();
   };
   const h = {
     dir, sheets, model,

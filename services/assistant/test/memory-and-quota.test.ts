@@ -82,7 +82,7 @@ describe('quotas', () => {
 
   it('answers from retrieval once the global daily token budget is spent', async () => {
     // The budget counts what earlier tests spent today too: leave 1000 tokens.
-    setSetting('assistant_daily_token_budget', String(h.assistant.usage.tokensToday() + 1000));
+    setSetting('assistant_daily_token_budget', String((await h.assistant.usage.tokensToday()) + 1000));
     h.model.respond(() => ({ kind: 'text', text: 'Доставка стоит 390 ₽ [faq-3].', usage: { input: 900, output: 200 } }));
     expect((await streamAnswer(h.client(), { telegramId: 403, question: 'Сколько стоит доставка?' })).result.outcome).toBe('llm');
     const { result } = await streamAnswer(h.client(), { telegramId: 404, question: 'Сколько стоит доставка?' });

@@ -1,4 +1,5 @@
 import type { DatabaseSync } from 'node:sqlite';
+import type { MemoryStore } from './stores.ts';
 
 export type Turn = { role: 'user' | 'assistant'; text: string; at: number };
 
@@ -6,7 +7,7 @@ export type Turn = { role: 'user' | 'assistant'; text: string; at: number };
  * Conversation memory: the last `turns` turns per user, kept in the assistant's SQLite so they survive restarts.
  * A conversation idle for longer than `idleMs` is forgotten (deleted on the next read), `/reset` forgets at once.
  */
-export class ConversationMemory {
+export class ConversationMemory implements MemoryStore {
   private readonly db: DatabaseSync;
   private readonly turns: number;
   private readonly idleMs: number;

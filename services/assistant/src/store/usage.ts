@@ -1,8 +1,9 @@
 import type { DatabaseSync } from 'node:sqlite';
 import { utcDay } from './db.ts';
+import type { UsageStore } from './stores.ts';
 
 /** Per-user daily message counts and the global daily token spend, per UTC day. */
-export class UsageLedger {
+export class UsageLedger implements UsageStore {
   private readonly db: DatabaseSync;
   constructor(db: DatabaseSync) {
     this.db = db;
