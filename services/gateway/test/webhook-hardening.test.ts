@@ -8,10 +8,13 @@ import { person, sentTo } from './signin-helpers.ts';
 let api: BotApiDouble;
 let stack: Stack;
 const FLOOD = { limit: 6, timeFrameMs: 60_000 };
+/** The gateway's pino lines (JSON), to check what the logs carry and what they must never carry. */
+const logs: Array<Record<string, unknown>> = [];
+const logger = createLogger('gateway', 'debug', { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) });
 
 beforeAll(async () => {
   api = await new BotApiDouble().start();
-  stack = await startStack({ apiRoot: api.url, gateway: { flood: FLOOD, events: { idleMs: 20 } } });
+  stack = await startStack({ apiRoot: api.url, gateway: { flood: FLOOD, events: { idleMs: 20 }, logger } });
 });
 afterAll(async () => {
   await stack.close();
@@ -118,8 +121,10 @@ describe('outgoing calls', () => {
       if (call.method !== 'sendMessage' || Number(call.payload['chat_id']) !== user.id || refused++ > 0) return undefined;
       return { status: 429, body: { ok: false, error_code: 429, description: 'Too Many Requests: retry after 600', parameters: { retry_after: 600 } } };
     });
-    await stack.post(textUpdate(user, '/start'));
+    const update = textUpdate(user, '/start');
+    await stack.post(update);
     await stack.gateway.dispatcher.idle();
+    expect(logs).toContainEqual(expect.objectContaining({ msg: 'update handler failed', updateId: update.update_id }));
     const texts = sendsTo(user.id).map((c) => String(c.payload['text']));
     expect(texts).toHaveLength(2);
     expect(texts[1]).toContain('Извините, что-то пошло не так');
@@ -136,6 +141,14 @@ describe('outgoing calls', () => {
     await stack.gateway.dispatcher.idle();
     expect(stack.sheets.wb.find('Users', { telegram_id: String(gone.id) })[0]!.blocked_bot).toBe('yes');
     expect(await metric('gateway_telegram_api_calls_total', 'method="sendMessage"', 'result="403"')).toBeGreaterThanOrEqual(1);
+  });
+});
+
+describe('logs', () => {
+  it('never carry the bot token, phones or message texts', () => {
+    const all = JSON.stringify(logs);
+    expect(logs.length).toBeGreaterThan(0);
+    for (const secret of [TEST_TOKEN, TEST_SECRET, '79035550103', '9035550104', 'я'.repeat(50), 'привет']) expect(all).not.toContain(secret);
   });
 });
 
