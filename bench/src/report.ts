@@ -8,6 +8,8 @@ export type BenchReport = {
   date: string;
   machine: Machine;
   quick: boolean;
+  /** Node/V8 flags every service ran with (`--node-options=…`); none in the runs the README shows. */
+  nodeOptions?: string[];
   durationSeconds: number;
   /** `load` is the 1-minute load average when the suite started: above the core count, other work shared the machine. */
   suites: Array<{ name: string; description: string; seconds: number; load?: number; error?: string }>;
@@ -81,7 +83,8 @@ export function formatMarkdown(report: BenchReport): string {
     `# Benchmark results`,
     '',
     `Measured ${report.date} on ${m.cpu}, ${m.cores} cores, ${formatNumber(m.memoryMb)} MB RAM, Node ${m.node}, ${m.platform}; ` +
-      `commit \`${m.commit}\`${m.dirty ? ' (with uncommitted changes)' : ''}; ${report.quick ? '`--quick` run' : 'full run'} in ${formatNumber(report.durationSeconds)} s.`,
+      `commit \`${m.commit}\`${m.dirty ? ' (with uncommitted changes)' : ''}; ${report.quick ? '`--quick` run' : 'full run'} in ${formatNumber(report.durationSeconds)} s` +
+      `${report.nodeOptions?.length ? `; services ran with \`${report.nodeOptions.join(' ')}\`` : ''}.`,
     ...(loads.length ? ['', `Load average (1 min) when each suite started: ${loads.join(', ')}.`] : []),
     '',
     `| ${COLUMNS.join(' | ')} |`,

@@ -7,7 +7,7 @@ import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { enableCpuProfiles, stopAllChildren } from './harness/processes.ts';
+import { enableCpuProfiles, setNodeFlags, stopAllChildren } from './harness/processes.ts';
 import { describeMachine, formatMarkdown, formatTable, judge, type BenchReport } from './report.ts';
 import type { BenchRow, BenchSuite } from './suite.ts';
 
@@ -18,11 +18,12 @@ const resultsDir = join(here, '../results');
 const SUITE_TIMEOUT_MS = 6 * 60_000;
 
 function parseArgs(argv: string[]) {
-  const flags = new Set(argv.filter((a) => a.startsWith('--')));
+  const nodeOptions = argv.find((a) => a.startsWith('--node-options='))?.slice('--node-options='.length).split(/\s+/).filter(Boolean) ?? [];
+  const flags = new Set(argv.filter((a) => a.startsWith('--') && !a.startsWith('--node-options=')));
   const names = argv.filter((a) => !a.startsWith('--'));
   const known = new Set(['--quick', '--cpu-prof', '--list']);
-  for (const f of flags) if (!known.has(f)) throw new Error(`unknown flag ${f}; known: ${[...known].join(', ')}`);
-  return { quick: flags.has('--quick'), cpuProf: flags.has('--cpu-prof'), list: flags.has('--list'), names };
+  for (const f of flags) if (!known.has(f)) throw new Error(`unknown flag ${f}; known: ${[...known].join(', ')}, --node-options=<flags>`);
+  return { quick: flags.has('--quick'), cpuProf: flags.has('--cpu-prof'), list: flags.has('--list'), nodeOptions, names };
 }
 
 async function loadSuites(): Promise<BenchSuite[]> {
@@ -67,9 +68,12 @@ async function main(): Promise<number> {
   if (unknown.length) throw new Error(`no such suite: ${unknown.join(', ')}; suites: ${all.map((s) => s.name).join(', ')}`);
   const chosen = args.names.length ? all.filter((s) => args.names.includes(s.name)) : all;
   if (args.cpuProf) enableCpuProfiles(join(resultsDir, 'profiles'));
+  setNodeFlags(args.nodeOptions);
 
   const started = Date.now();
-  const report: BenchReport = { date: new Date().toISOString(), machine: describeMachine(root), quick: args.quick, durationSeconds: 0, suites: [], rows: [] };
+  const report: BenchReport = {
+    date: new Date().toISOString(), machine: describeMachine(root), quick: args.quick, nodeOptions: args.nodeOptions, durationSeconds: 0, suites: [], rows: [],
+  };
   for (const suite of chosen) {
     const t0 = Date.now();
     const load = os.loadavg()[0]!;
@@ -96,7 +100,7 @@ async function main(): Promise<number> {
   console.log(`\n${formatTable(report.rows)}\n`);
   const m = report.machine;
   console.log(`${m.cpu}, ${m.cores} cores, Node ${m.node}, commit ${m.commit}; ${report.durationSeconds.toFixed(0)} s in all`);
-  const full = !args.quick && args.names.length === 0;
+  const full = !args.quick && args.names.length === 0 && args.nodeOptions.length === 0;
   const stem = full ? 'latest' : 'partial';
   mkdirSync(resultsDir, { recursive: true });
   writeFileSync(join(resultsDir, `${stem}.json`), `${JSON.stringify(report, null, 2)}\n`);

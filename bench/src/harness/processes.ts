@@ -7,11 +7,17 @@ import { fileURLToPath } from 'node:url';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const running = new Set<ServiceProcess>();
 let profileDir: string | undefined;
+let nodeFlags: string[] = [];
 
 /** `--cpu-prof`: every service started from now on writes a V8 CPU profile into `dir` when it exits. */
 export function enableCpuProfiles(dir: string): void {
   mkdirSync(dir, { recursive: true });
   profileDir = dir;
+}
+
+/** `--node-options=…`: V8/Node flags (e.g. `--max-old-space-size=128`) for every process started from now on. */
+export function setNodeFlags(flags: string[]): void {
+  nodeFlags = flags;
 }
 
 export class ServiceStartError extends Error {
@@ -77,7 +83,7 @@ export class ServiceProcess {
  * "… listening" line, which carries the port it bound (services are started on port 0).
  */
 export async function startProcess(name: string, entry: string, env: Record<string, string>, timeoutMs = 30_000): Promise<ServiceProcess> {
-  const args = [...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${name}-${Date.now()}.cpuprofile`] : []), join(root, entry)];
+  const args = [...nodeFlags, ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${name}-${Date.now()}.cpuprofile`] : []), join(root, entry)];
   const child = spawn(process.execPath, args, {
     cwd: root,
     env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', LOG_LEVEL: 'info', ...env },
