@@ -22,6 +22,11 @@ describe('users', () => {
     expect(userIdByPhone(wb, '+79035550104')).toBe('U-5');
     expect(userIdByPhone(wb, '+79035550105')).toBe('U-6');
     expect(userIdByPhone(wb, '+79999999999')).toBeNull();
+    // A phone with a character the index does not know (non-breaking spaces pasted from a document) is still found.
+    wb.insert('Users', { id: 'U-50', phone: '+7\u00a0912\u00a0000-00-50', name: 'x', status: 'active' }, { outbox: false });
+    expect(userIdByPhone(wb, '+79120000050')).toBe('U-50');
+    const indexes = (wb.db.prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'Users'`).all() as Array<{ name: string }>).map((r) => r.name);
+    expect(indexes).toEqual(expect.arrayContaining(['users_phone_key', 'users_phone_odd']));
   });
 
   it('signs in, registers or queues by policy, and moves an account to the row of the phone it proved', () => {

@@ -27,20 +27,31 @@ export function phoneKey(raw: string): string {
   return digits;
 }
 
+/** `phoneKey` in SQL, for the forms made of digits, spaces, `+ ( ) - .` (what managers type); an index is built on it. */
+const DIGITS = `replace(replace(replace(replace(replace(replace(trim(phone), ' ', ''), '-', ''), '(', ''), ')', ''), '.', ''), '+', '')`;
+const PHONE_KEY_SQL = `(CASE WHEN substr(trim(phone), 1, 1) = '+' THEN ${DIGITS} WHEN length(${DIGITS}) = 11 AND substr(${DIGITS}, 1, 1) = '8' THEN '7' || substr(${DIGITS}, 2) WHEN length(${DIGITS}) = 10 THEN '7' || ${DIGITS} ELSE ${DIGITS} END)`;
+/** Phones with any other character; a partial index keeps them at hand. */
+const ODD_PHONE_SQL = `phone GLOB '*[^0-9 +().-]*'`;
+const indexed = new WeakSet<object>();
+
 /**
- * The Users row whose phone is this E.164 number. A scan of the phone column (managers type phones in any form, so an
- * index on the raw text cannot answer): ~10 ms per 100,000 rows, and it runs once per sign-in, not per update.
+ * The Users row whose phone is this E.164 number, whatever form the manager typed. An expression index on the
+ * comparable digits answers in one lookup (built on first use: `IF NOT EXISTS`, built-in functions only, so any SQLite
+ * client can still write the table); the few rows with other characters (a non-breaking space, a slash) are checked
+ * one by one with `phoneKey`.
  */
 export function userIdByPhone(wb: Workbook, e164: string): string | null {
   const key = phoneKey(e164);
   if (key.length < 8) return null;
-  const exact = wb.db.prepare('SELECT id FROM "Users" WHERE phone = ? LIMIT 1').get(e164) as { id: string } | undefined;
-  if (exact) return exact.id;
-  const tail = key.slice(-2);
-  for (const row of wb.db.prepare('SELECT id, phone FROM "Users"').iterate() as Iterable<{ id: string; phone: string }>) {
-    if (row.phone.replace(/\D/g, '').endsWith(tail) && phoneKey(row.phone) === key) return row.id;
+  if (!indexed.has(wb.db)) {
+    wb.db.exec(`CREATE INDEX IF NOT EXISTS users_phone_key ON "Users"(${PHONE_KEY_SQL});
+      CREATE INDEX IF NOT EXISTS users_phone_odd ON "Users"(phone) WHERE ${ODD_PHONE_SQL};`);
+    indexed.add(wb.db);
   }
-  return null;
+  const hit = wb.db.prepare(`SELECT id FROM "Users" WHERE ${PHONE_KEY_SQL} = ? ORDER BY rowid LIMIT 1`).get(key) as { id: string } | undefined;
+  if (hit) return hit.id;
+  const odd = wb.db.prepare(`SELECT id, phone FROM "Users" WHERE ${ODD_PHONE_SQL}`).all() as Array<{ id: string; phone: string }>;
+  return odd.find((row) => phoneKey(row.phone) === key)?.id ?? null;
 }
 
 export type SignInInput = { telegramId: number; phone: string; name: string; language: Language };
