@@ -26,9 +26,13 @@ function rules(language: Language): string {
   ].join('\n');
 }
 
+/** Longest document text given to the model: a manager's very long promotion text must not blow the prompt. */
+export const MAX_DOCUMENT_CHARS = 1500;
+
 /** The context documents as data (JSON), each with its id, kind and text. */
 export function contextData(hits: Hit[]): string {
-  return JSON.stringify(hits.map((h) => ({ id: h.doc.id, kind: h.doc.kind, title: h.doc.title, text: h.doc.body })), null, 1);
+  const cut = (text: string) => (text.length > MAX_DOCUMENT_CHARS ? `${text.slice(0, MAX_DOCUMENT_CHARS - 1)}…` : text);
+  return JSON.stringify(hits.map((h) => ({ id: h.doc.id, kind: h.doc.kind, title: cut(h.doc.title), text: cut(h.doc.body) })), null, 1);
 }
 
 export function buildPrompt(opts: { systemPrompt: string; language: Language; question: string; hits: Hit[]; history: Turn[] }): Prompt {
