@@ -280,6 +280,10 @@ const business = dashboard('mb-business', 'marketingbot: Business', 'Sign-ins, p
           { expr: `sum(${r('gateway_broadcast_pauses_total')})`, legend: 'pauses/s' },
         ],
       },
+      {
+        title: 'Sending broadcasts: recipients by state', width: 12, stack: true,
+        targets: [{ expr: 'max by (broadcast, state) (sheets_broadcast_recipients)', legend: '{{broadcast}} {{state}}' }],
+      },
       { title: 'Conversions by broadcast (deep link opened)', type: 'bargauge', width: 8, targets: [{ expr: 'sum by (broadcast) (gateway_broadcast_conversions_total)', legend: '{{broadcast}}' }] },
     ],
   },

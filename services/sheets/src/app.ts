@@ -3,6 +3,7 @@ import { Gauge } from 'prom-client';
 import { BadRowRegistry, Catalog } from './domain/catalog.ts';
 import { registerTicketGauge } from './domain/tickets.ts';
 import { registerParticipationGauge } from './domain/participation-gauge.ts';
+import { registerBroadcastGauge } from './domain/broadcast-gauge.ts';
 import { createSheetsRouter } from './router/index.ts';
 import { openDatabase } from './store/db.ts';
 import { seedIfEmpty } from './store/seed.ts';
@@ -35,6 +36,7 @@ export function createSheetsApp(opts: SheetsAppOptions) {
   });
   registerTicketGauge(metrics.registry, wb);
   registerParticipationGauge(metrics.registry, wb);
+  registerBroadcastGauge(metrics.registry, wb);
   const sheetsSync = createSheetsSync({ wb, registry: metrics.registry, logger: opts.logger, badRows }, opts.sync);
   const router = createSheetsRouter({ wb, catalog, badRows, sync: sheetsSync.sync });
   const trpc = createTrpcHandler({
