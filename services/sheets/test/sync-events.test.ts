@@ -73,6 +73,23 @@ describe('manager edits in the Sheet become change events, exactly once', () => 
     expect(await consume(t.app.url)).toEqual([]);
   });
 
+  it('gives an allow-list row a manager added without an id an id, writes it back, and keeps it across pulls', async () => {
+    await t.app.sync.pullNow(); // the import
+    t.double.addRow('Users', { phone: '+79991112233', name: 'Ivan', role: 'client', segment: 'partners', status: 'active' });
+    await t.app.sync.pullNow();
+    const [user] = t.app.wb.find('Users', { phone: '+79991112233' });
+    expect(user).toMatchObject({ id: expect.stringMatching(/^U-\d+$/), name: 'Ivan', segment: 'partners', status: 'active' });
+    await t.app.sync.pullNow(); // before the write-back: the same row keeps the same id
+    expect(t.app.wb.find('Users', { phone: '+79991112233' })).toHaveLength(1);
+    await t.app.sync.flushNow();
+    expect(t.double.records('Users')).toEqual([expect.objectContaining({ id: user!.id, phone: '+79991112233', name: 'Ivan' })]);
+    await t.app.sync.pullNow();
+    expect(t.app.wb.count('Users')).toBe(1);
+    expect(t.app.wb.eventsSince('test', 10).events.map((e) => e.payload)).toEqual([
+      { userId: user!.id, telegramId: null, from: '', to: 'active', by: 'sheet' },
+    ]);
+  });
+
   it('pulls on demand through sync.pullNow and reports the counts', async () => {
     t.double.addRow('FAQ', { id: 'f1', question: 'Вопрос?', answer: 'Ответ.', tags: 'a, b', active: 'да' });
     const client = createServiceClient<SheetsRouter>({ target: 'sheets', url: t.app.url, token: INTERNAL });

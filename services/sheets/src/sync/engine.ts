@@ -124,7 +124,7 @@ export class SheetsSync {
         (error: unknown) => {
           this.failures[kind]++;
           this.state.lastError = error instanceof Error ? error.message : String(error);
-          if (error instanceof SheetsCallError && error.retryable) this.state.reachable = false;
+          if (error instanceof SheetsCallError) this.state.reachable = false;
           const wait = backoffMs(this.failures[kind], this.opts.backoff.baseMs, this.opts.backoff.maxMs);
           this.logger.warn({ err: error, kind, failures: this.failures[kind], retryInMs: Math.round(wait) }, 'sheets sync call failed; backing off');
           if (kind === 'flush') new Outbox(this.wb.db).failed(this.opts.flushLimit, this.state.lastError);
