@@ -132,8 +132,13 @@ const sheets = dashboard('mb-sheets', 'marketingbot: Sheets', 'Google Sheets cal
     row: 'Google Sheets API',
     panels: [
       {
-        title: 'Requests per minute by method (quota: 60 reads and 60 writes/min)', unit: 'short', width: 12, threshold: 60, stack: true,
-        targets: [{ expr: 'sum by (method) (rate(sheets_google_requests_total[5m])) * 60', legend: '{{method}}' }],
+        title: 'Reads and writes per minute against the quota (60 each per service account)', unit: 'short', width: 12, threshold: 60,
+        description: 'Reads: values.batchGet, spreadsheets.get. Writes: every other method (spreadsheets.batchUpdate, values.batchUpdate, …).',
+        targets: [
+          { expr: 'sum(rate(sheets_google_requests_total{method=~".*[gG]et"}[5m])) * 60', legend: 'reads/min' },
+          { expr: 'sum(rate(sheets_google_requests_total{method!~".*[gG]et"}[5m])) * 60', legend: 'writes/min' },
+          { expr: 'sum by (method) (rate(sheets_google_requests_total[5m])) * 60', legend: '{{method}}' },
+        ],
       },
       {
         title: 'Errors by status; quota (429) errors per minute', unit: 'short', width: 12,
@@ -216,6 +221,7 @@ const assistant = dashboard('mb-assistant', 'marketingbot: Assistant', 'AI answe
     row: 'Gaps in the FAQ',
     panels: [
       { title: 'Unanswered questions per hour', width: 12, targets: [{ expr: 'sum(increase(assistant_unanswered_total[1h]))', legend: 'unanswered' }] },
+      { title: 'Embedding searches per hour by result', width: 12, targets: [{ expr: 'sum by (result) (increase(assistant_embedding_requests_total[1h]))', legend: '{{result}}' }] },
       { title: 'Unanswered questions not recorded in the Sheet', width: 12, targets: [{ expr: 'sum(increase(assistant_unanswered_record_failures_total[1h]))', legend: 'record failures' }] },
     ],
   },
