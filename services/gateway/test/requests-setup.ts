@@ -37,11 +37,11 @@ export async function startRequestsStack(api: BotApiDouble) {
   sheets.wb.update('Users', 'U-4', { telegram_id: String(client.id) }, { outbox: false });
   sheets.wb.update('Users', 'U-5', { telegram_id: String(bystander.id) }, { outbox: false });
 
-  const makeGateway = () =>
+  const makeGateway = (db = 'gateway.sqlite', events = true) =>
     createGatewayApp({
       logger, botToken: TEST_TOKEN, webhookSecret: TEST_SECRET, apiRoot: api.url, publicUrl: 'https://bot.example.com', sheetsUrl,
-      assistantUrl: 'http://127.0.0.1:9', internalToken: TEST_INTERNAL_TOKEN, dbPath: join(dir, 'gateway.sqlite'), staffChatId: STAFF_CHAT,
-      events: { idleMs: 50 }, flood: { limit: 1000, timeFrameMs: 1000 },
+      assistantUrl: 'http://127.0.0.1:9', internalToken: TEST_INTERNAL_TOKEN, dbPath: join(dir, db), staffChatId: STAFF_CHAT,
+      events: { idleMs: 50, enabled: events }, flood: { limit: 1000, timeFrameMs: 1000 },
       botInfo: { ...BOT, can_join_groups: true, can_read_all_group_messages: true, supports_inline_queries: false, can_connect_to_business: false, has_main_web_app: false, has_topics_enabled: false, allows_users_to_create_topics: false, can_manage_bots: false, supports_join_request_queries: false },
     });
   let gateway: ReturnType<typeof makeGateway> | null = null;
@@ -72,7 +72,25 @@ export async function startRequestsStack(api: BotApiDouble) {
     if (res.status !== 200) throw new Error(`webhook answered ${res.status}`);
     await gateway!.dispatcher.idle();
   };
+  /** A second replica on its own files (no event consumer, as on every replica but one); stopped by close(). */
+  const replicas: Array<ReturnType<typeof makeGateway>> = [];
+  const startReplica = async () => {
+    const replica = makeGateway(`replica-${replicas.length + 1}.sqlite`, false);
+    replicas.push(replica);
+    const url = `http://127.0.0.1:${await listen(replica.server, 0, '127.0.0.1')}`;
+    const sendTo = async (update: unknown) => {
+      const res = await fetch(`${url}/telegram/webhook`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': TEST_SECRET }, body: JSON.stringify(update) });
+      if (res.status !== 200) throw new Error(`webhook answered ${res.status}`);
+      await replica.dispatcher.idle();
+    };
+    return { replica, send: sendTo };
+  };
   const close = async () => {
+    for (const r of replicas) {
+      r.server.closeAllConnections();
+      await new Promise<void>((done) => r.server.close(() => done()));
+      await r.close();
+    }
     await stopGateway();
     sheets.server.closeAllConnections();
     await new Promise<void>((r) => sheets.server.close(() => r()));
@@ -80,7 +98,7 @@ export async function startRequestsStack(api: BotApiDouble) {
     rmSync(dir, { recursive: true, force: true });
   };
   const metrics = async () => (await fetch(`${gatewayUrl}/metrics`)).text();
-  return { dir, sheets, get gateway() { return gateway!; }, startGateway, stopGateway, post, send, metrics, close };
+  return { dir, sheets, get gateway() { return gateway!; }, startGateway, stopGateway, startReplica, post, send, metrics, close };
 }
 export type RequestsStack = Awaited<ReturnType<typeof startRequestsStack>>;
 

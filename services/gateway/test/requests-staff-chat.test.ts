@@ -43,9 +43,8 @@ describe('the staff-chat queue', () => {
     expect(attempts[1]!.at - attempts[0]!.at).toBeGreaterThanOrEqual(950);
     expect(attempts[2]!.at - attempts[1]!.at).toBeGreaterThanOrEqual(950);
     expect(cardOf(ticket.id)!.payload['message_thread_id']).toBeGreaterThan(0);
-    const metrics = await stack.metrics();
-    expect(metrics).toMatch(/gateway_staff_queue_retries_total\{reason="429"[^}]*\} 2\n/);
-    expect(metrics).toMatch(/gateway_staff_queue_jobs\{state="pending"[^}]*\} 0\n/);
+    await vi.waitFor(async () => expect(await stack.metrics()).toMatch(/gateway_staff_queue_jobs\{state="pending"[^}]*\} 0\n/));
+    expect(await stack.metrics()).toMatch(/gateway_staff_queue_retries_total\{reason="429"[^}]*\} 2\n/);
   });
 
   it('in a plain group posts one message per request; a reply to it answers the user, and /take works as a reply', async () => {
@@ -84,6 +83,18 @@ describe('the staff-chat queue', () => {
     expect(stack.sheets.wb.get('Tickets', ticket.id)).toMatchObject({ status: 'answered', answer: 'Ответ, который не дойдёт' });
   });
 
+  it('lets another gateway replica answer a request another replica posted (the links live in sheets)', async () => {
+    staffChatIs(api, true);
+    stack = await startRequestsStack(api);
+    const ticket = await createRequest('Вопрос для второй реплики');
+    await api.waitFor(() => cardOf(ticket.id) !== undefined, 5000, 'the card');
+    const threadId = Number(cardOf(ticket.id)!.payload['message_thread_id']);
+    const other = await stack.startReplica();
+    await other.send(topicText(manager, threadId, 'Ответ со второй реплики'));
+    expect(api.textsTo(client.id).at(-1)).toBe(`💬 Ответ по обращению ${ticket.id}:\n\nОтвет со второй реплики`);
+    expect(stack.sheets.wb.get('Tickets', ticket.id)?.status).toBe('answered');
+  });
+
   it('posts the assistant transcript of a hand-off request into its topic after the card', async () => {
     staffChatIs(api, true);
     stack = await startRequestsStack(api);
@@ -108,8 +119,8 @@ describe('the staff-chat queue', () => {
 });
 
 /** The staff-chat message id of a request's card (what a staff member replies to in a plain group). */
-function cardMessageId(ticketId: string): number {
-  const place = stack.gateway.desk.store.place(ticketId);
+async function cardMessageId(ticketId: string): Promise<number> {
+  const place = await stack.gateway.desk.links.place(ticketId);
   if (!place?.cardMessageId) throw new Error(`no card for ${ticketId}`);
   return place.cardMessageId;
 }

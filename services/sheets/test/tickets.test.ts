@@ -6,6 +6,7 @@ import { TRPCClientError } from '@trpc/client';
 import { createLogger, createServiceClient, createRegistry, listen } from '@mb/service-kit';
 import type { SheetsRouter } from '../src/router-type.ts';
 import { createSheetsApp } from '../src/app.ts';
+import { lastNotice, linkMessages, placeOf, recordNotice, savePlace, ticketOfMessage } from '../src/domain/ticket-links.ts';
 import { addMessage, createTicket, getTicket, rateTicket, setStatus, TicketError, ticketsByStatus, ticketsOf } from '../src/domain/tickets.ts';
 
 const TOKEN = 'sheets-test-token-0123456789';
@@ -135,5 +136,25 @@ describe('tickets over tRPC', () => {
     const metrics = await (await fetch(`${base}/metrics`)).text();
     expect(metrics).toMatch(/sheets_tickets\{status="new"[^}]*\} [1-9]/);
     expect(metrics).toMatch(/sheets_tickets\{status="closed"[^}]*\} [1-9]/);
+  });
+});
+
+describe('the gateway\'s Telegram links of requests', () => {
+  it('finds a request by a reply to any linked message, else by its forum topic, and remembers the last notice', () => {
+    const t = createTicket(app.wb, app.catalog, { telegramId: CLIENT, category: 'Вопрос', text: 'Ссылки' });
+    const STAFF = -1_001_000_000_555;
+    expect(placeOf(app.wb, t.id)).toBeNull();
+    savePlace(app.wb, { ticketId: t.id, chatId: STAFF, threadId: 77, cardMessageId: 78 });
+    expect(placeOf(app.wb, t.id)).toEqual({ ticketId: t.id, chatId: STAFF, threadId: 77, cardMessageId: 78 });
+    linkMessages(app.wb, t.id, CLIENT, [501, 502]);
+    expect(ticketOfMessage(app.wb, { chatId: STAFF, replyTo: 78 })).toBe(t.id);
+    expect(ticketOfMessage(app.wb, { chatId: STAFF, threadId: 77 })).toBe(t.id);
+    expect(ticketOfMessage(app.wb, { chatId: STAFF, replyTo: 999, threadId: 77 })).toBe(t.id);
+    expect(ticketOfMessage(app.wb, { chatId: CLIENT, replyTo: 502 })).toBe(t.id);
+    expect(ticketOfMessage(app.wb, { chatId: OTHER, replyTo: 502 })).toBeNull();
+    expect(ticketOfMessage(app.wb, { chatId: STAFF })).toBeNull();
+    expect(lastNotice(app.wb, t.id)).toBeNull();
+    recordNotice(app.wb, t.id, { status: 'answered', answer: 'Да' });
+    expect(lastNotice(app.wb, t.id)).toEqual({ status: 'answered', answer: 'Да' });
   });
 });

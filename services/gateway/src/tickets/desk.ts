@@ -6,6 +6,7 @@ import { Histogram, type Registry } from 'prom-client';
 import type { SheetsClient } from '../clients/index.ts';
 import { clip, ratingButtons, staffButtons, staffCard, statusLabel, topicName, type T } from './format.ts';
 import { MinuteLimiter, StaffQueue } from './staff-queue.ts';
+import { TicketLinks } from './links.ts';
 import type { StaffJob, TicketStore } from './staff-store.ts';
 
 export type TicketDeskOptions = {
@@ -33,6 +34,7 @@ const isBlocked = (e: unknown) => e instanceof GrammyError && e.error_code === 4
  */
 export class TicketDesk {
   readonly store: TicketStore;
+  readonly links: TicketLinks;
   readonly queue: StaffQueue;
   private readonly opts: TicketDeskOptions;
   private readonly limiter: MinuteLimiter;
@@ -43,6 +45,7 @@ export class TicketDesk {
   constructor(opts: TicketDeskOptions) {
     this.opts = opts;
     this.store = opts.store;
+    this.links = new TicketLinks(opts.sheets);
     this.limiter = new MinuteLimiter(opts.groupPerMinute ?? 20);
     this.queue = new StaffQueue({ store: opts.store, run: (job) => this.run(job), logger: opts.logger, registry: opts.registry });
     const buckets = [60, 300, 900, 1800, 3600, 7200, 14_400, 28_800, 86_400, 172_800, 604_800];
@@ -64,10 +67,10 @@ export class TicketDesk {
   }
 
   /** Queues a user's message (text and files) into the request's place in the staff chat. */
-  forward(ticketId: string, name: string, text: string, attachments: TicketAttachment[]): void {
+  forward(ticketId: string, name: string, text: string, attachments: TicketAttachment[], key?: string): void {
     const caption = clip(this.staffT('staff-user-message', { id: ticketId, name, text: text || '' }), 1000);
-    if (attachments.length === 0) this.store.enqueue('send', { ticketId, text: caption });
-    attachments.forEach((a, i) => this.store.enqueue('send', { ticketId, text: i === 0 ? caption : '', file: a }));
+    if (attachments.length === 0) this.store.enqueue('send', { ticketId, text: caption }, key ?? null);
+    attachments.forEach((a, i) => this.store.enqueue('send', { ticketId, text: i === 0 ? caption : '', file: a }, key ? `${key}:${i}` : null));
     this.queue.kick();
   }
 
@@ -80,15 +83,6 @@ export class TicketDesk {
   notice(ticketId: string | null, key: string, vars: Record<string, string | number> = {}): void {
     this.store.enqueue('notice', { ticketId, text: this.staffT(key, vars) });
     this.queue.kick();
-  }
-
-  /** The request a staff-chat message belongs to: by its topic, or by the message it replies to. */
-  ticketOfStaffMessage(chatId: number, threadId: number | undefined, replyTo: number | undefined): string | null {
-    if (replyTo !== undefined) {
-      const byReply = this.store.ticketByMessage(chatId, replyTo);
-      if (byReply) return byReply;
-    }
-    return threadId !== undefined ? this.store.ticketByThread(chatId, threadId) : null;
   }
 
   /**
@@ -106,7 +100,7 @@ export class TicketDesk {
         const opts = caption ? { caption } : {};
         sent.push(f.kind === 'photo' ? await api.sendPhoto(ticket.telegramId, f.fileId, opts) : await api.sendDocument(ticket.telegramId, f.fileId, opts));
       }
-      for (const m of sent) this.store.remember(ticket.telegramId, m.message_id, ticket.id);
+      await this.links.link(ticket.id, ticket.telegramId, ...sent.map((m) => m.message_id));
     });
   }
 
@@ -119,7 +113,7 @@ export class TicketDesk {
       : t('request-status-changed', { id: ticket.id, status });
     return this.toUser(api, ticket, async () => {
       const m = await api.sendMessage(ticket.telegramId, clip(text));
-      this.store.remember(ticket.telegramId, m.message_id, ticket.id);
+      await this.links.link(ticket.id, ticket.telegramId, m.message_id);
       if (ticket.status === 'closed' && ticket.rating === null) await api.sendMessage(ticket.telegramId, t('request-rate', { id: ticket.id }), { reply_markup: ratingButtons(ticket.id) });
     });
   }
@@ -165,15 +159,15 @@ export class TicketDesk {
     if (job.kind === 'open') return this.runOpen(chatId, ticketId);
     // A job about a request that is not in the staff chat yet (its `open` job is still behind in the queue) opens it
     // first: the later `open` finds it done. Strict order never waits on a job queued behind it.
-    let place = ticketId ? this.store.place(ticketId) : null;
+    let place = ticketId ? await this.links.place(ticketId) : null;
     if (ticketId && (!place || place.cardMessageId === null)) {
       await this.runOpen(chatId, ticketId);
-      place = this.store.place(ticketId);
+      place = await this.links.place(ticketId);
     }
     const where = !place ? {} : place.threadId !== null ? { message_thread_id: place.threadId } : { reply_parameters: { message_id: place.cardMessageId!, allow_sending_without_reply: true } };
     if (job.kind === 'notice') {
       const m = await this.call(() => api.sendMessage(chatId, String(job.payload['text']), where));
-      if (ticketId) this.store.remember(chatId, m.message_id, ticketId);
+      if (ticketId) await this.links.link(ticketId, chatId, m.message_id);
       return;
     }
     if (!place) return;
@@ -196,7 +190,7 @@ export class TicketDesk {
       : file.kind === 'photo'
         ? await this.call(() => api.sendPhoto(chatId, file.fileId, { ...where, ...caption }))
         : await this.call(() => api.sendDocument(chatId, file.fileId, { ...where, ...caption }));
-    this.store.remember(chatId, m.message_id, ticketId);
+    await this.links.link(ticketId, chatId, m.message_id);
   }
 
   /** Topic (forum) and card, then the request's files; each step is recorded, so a retry after a 429 resumes. */
@@ -204,22 +198,22 @@ export class TicketDesk {
     const api = this.opts.staffApi;
     const t = this.staffT;
     const ticket = await this.opts.sheets.tickets.get.query({ ticketId });
-    let place = this.store.place(ticketId);
+    let place = await this.links.place(ticketId);
     if (!place) {
       const threadId = (await this.isForum(chatId)) ? (await this.call(() => api.createForumTopic(chatId, topicName(t, ticket)))).message_thread_id : null;
       place = { ticketId, chatId, threadId, cardMessageId: null };
-      this.store.savePlace(place);
+      await this.links.savePlace(place);
     }
     if (place.cardMessageId !== null) return;
     const threadId = place.threadId;
-    const card = await this.call(() => api.sendMessage(chatId, staffCard(t, ticket), { reply_markup: staffButtons(t, ticket), ...(threadId !== null ? { message_thread_id: threadId } : {}) }));
-    // The card, and the request's files and later thread (an assistant transcript) as jobs of their own, in one go.
+    // The request's files and the rest of its thread (an assistant transcript) follow the card as jobs of their own,
+    // queued before the card goes out (once each while pending), so a crash after sending it loses none of them.
     const [first, ...rest] = ticket.messages;
     this.store.transaction(() => {
-      this.store.savePlace({ ...place, cardMessageId: card.message_id });
-      this.store.remember(chatId, card.message_id, ticketId);
-      for (const f of first?.attachments ?? []) this.store.enqueue('send', { ticketId, text: '', file: f });
-      for (const m of rest) this.forward(ticketId, m.authorName, m.text, m.attachments);
+      (first?.attachments ?? []).forEach((f, i) => this.store.enqueue('send', { ticketId, text: '', file: f }, `file:${ticketId}:${i}`));
+      rest.forEach((m, i) => this.forward(ticketId, m.authorName, m.text, m.attachments, `thread:${ticketId}:${i}`));
     });
+    const card = await this.call(() => api.sendMessage(chatId, staffCard(t, ticket), { reply_markup: staffButtons(t, ticket), ...(threadId !== null ? { message_thread_id: threadId } : {}) }));
+    await this.links.savePlace({ ...place, cardMessageId: card.message_id });
   }
 }

@@ -21,9 +21,9 @@ async function languageOf(ctx: BotContext, telegramId: number): Promise<string> 
 
 /** Tells the user the request's status and remembers it, so the same change arriving from the event feed is not told again. */
 export async function tellUser(api: Api, ctx: BotContext, desk: TicketDesk, ticket: Ticket): Promise<void> {
-  if (desk.store.wasNotified(ticket.id, ticket.status, ticket.answer)) return;
+  if (await desk.links.wasNotified(ticket.id, ticket.status, ticket.answer)) return;
   await desk.notifyStatus(api, ticket, await languageOf(ctx, ticket.telegramId), false);
-  desk.store.recordNotice(ticket.id, ticket.status, ticket.answer);
+  await desk.links.recordNotice(ticket.id, ticket.status, ticket.answer);
 }
 
 /** A staff member takes (`in_progress`) or closes a request from the staff chat; returns the locale key of the outcome. */
@@ -59,5 +59,5 @@ export async function staffAnswer(ctx: BotContext, desk: TicketDesk, ticketId: s
   if (result.firstResponseSeconds !== null) desk.firstResponse.observe(result.firstResponseSeconds);
   desk.retitle(ticketId);
   const { ticket } = result;
-  if (await desk.deliverAnswer(ctx.api, ticket, await languageOf(ctx, ticket.telegramId), text, files)) desk.store.recordNotice(ticket.id, ticket.status, ticket.answer);
+  if (await desk.deliverAnswer(ctx.api, ticket, await languageOf(ctx, ticket.telegramId), text, files)) await desk.links.recordNotice(ticket.id, ticket.status, ticket.answer);
 }

@@ -5,11 +5,13 @@ import { z } from 'zod';
 import {
   addMessage, createTicket, getTicket, markBlockedBot, rateTicket, setStatus, ticketsByStatus, ticketsOf, TicketError, type TicketErrorReason,
 } from '../domain/tickets.ts';
+import { lastNotice, linkMessages, placeOf, recordNotice, savePlace, ticketOfMessage } from '../domain/ticket-links.ts';
 import type { SheetsDeps } from './deps.ts';
 
 const ticketId = z.string().regex(/^T-\d{1,9}$/, 'expected a request id like T-1001');
 const text = z.string().max(4000, 'at most 4000 characters');
 const attachments = z.array(TicketAttachment).max(10, 'at most 10 attachments').default([]);
+const messageId = z.number().int().positive();
 
 const CODES: Record<TicketErrorReason, TRPCError['code']> = {
   not_found: 'NOT_FOUND', not_signed_in: 'FORBIDDEN', not_staff: 'FORBIDDEN', closed: 'PRECONDITION_FAILED',
@@ -56,4 +58,19 @@ export const ticketsRouter = ({ wb, catalog }: SheetsDeps) =>
       .input(z.object({ telegramId: TelegramId }))
       .mutation(({ input }) => markBlockedBot(wb, input.telegramId)),
     byStatus: internalProcedure.query(() => ticketsByStatus(wb)),
+    /** The gateway's Telegram bookkeeping, shared by its replicas (docs/requests.md). */
+    place: internalProcedure.input(z.object({ ticketId })).query(({ input }) => placeOf(wb, input.ticketId)),
+    savePlace: internalProcedure
+      .input(z.object({ ticketId, chatId: TelegramId, threadId: messageId.nullable(), cardMessageId: messageId.nullable() }))
+      .mutation(({ input }) => (savePlace(wb, input), { ok: true as const })),
+    linkMessages: internalProcedure
+      .input(z.object({ ticketId, chatId: TelegramId, messageIds: z.array(messageId).min(1).max(20) }))
+      .mutation(({ input }) => (linkMessages(wb, input.ticketId, input.chatId, input.messageIds), { ok: true as const })),
+    ticketOfMessage: internalProcedure
+      .input(z.object({ chatId: TelegramId, replyTo: messageId.optional(), threadId: messageId.optional() }))
+      .query(({ input }) => ({ ticketId: ticketOfMessage(wb, input) })),
+    lastNotice: internalProcedure.input(z.object({ ticketId })).query(({ input }) => lastNotice(wb, input.ticketId)),
+    recordNotice: internalProcedure
+      .input(z.object({ ticketId, status: z.string().max(20), answer: z.string().max(4000) }))
+      .mutation(({ input }) => (recordNotice(wb, input.ticketId, input), { ok: true as const })),
   });

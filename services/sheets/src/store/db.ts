@@ -65,6 +65,16 @@ const MIGRATIONS: Array<(db: DatabaseSync) => void> = [
       );
     `);
   },
+  // Requests in Telegram, shared by every gateway replica (bot-owned, not Sheet tabs): where each request lives in the
+  // staff chat, which messages belong to it, and what its user was last told.
+  (db) => {
+    db.exec(`
+      CREATE TABLE ticket_places (ticket_id TEXT PRIMARY KEY, chat_id INTEGER NOT NULL, thread_id INTEGER, card_message_id INTEGER);
+      CREATE UNIQUE INDEX ticket_places_thread ON ticket_places(chat_id, thread_id);
+      CREATE TABLE ticket_message_links (chat_id INTEGER NOT NULL, message_id INTEGER NOT NULL, ticket_id TEXT NOT NULL, PRIMARY KEY (chat_id, message_id)) WITHOUT ROWID;
+      CREATE TABLE ticket_notices (ticket_id TEXT PRIMARY KEY, status TEXT NOT NULL, answer TEXT NOT NULL);
+    `);
+  },
 ];
 
 /** Opens (creating if needed) the workbook and brings its schema up to date. */

@@ -32,5 +32,5 @@ pm.callbackQuery(/^rq:o:(T-\d{1,9})$/, async (ctx) => {
   if (!ticket) return ctx.reply(ctx.t('request-not-found'));
   const m = await ctx.reply(userThread(ctx.t, ticket), { reply_markup: threadButtons(ctx.t, ticket) });
   // Replying to the thread adds a message to the request.
-  ctx.deps.requests?.desk.store.remember(ctx.chat.id, m.message_id, ticket.id);
+  await ctx.deps.requests?.desk.links.link(ticket.id, ctx.chat.id, m.message_id);
 });

@@ -15,11 +15,13 @@ pm.callbackQuery(/^rq:a:(T-\d{1,9})$/, async (ctx) => {
   if (!ticket) return ctx.reply(ctx.t('request-not-found'));
   if (ticket.status === 'closed') return ctx.reply(ctx.t('request-closed-already', { id: ticket.id }));
   const m = await ctx.reply(ctx.t('request-reply-prompt', { id: ctx.match[1]! }), { reply_markup: { force_reply: true, input_field_placeholder: ctx.match[1]! } });
-  desk(ctx).store.remember(ctx.chat.id, m.message_id, ctx.match[1]!);
+  await desk(ctx).links.link(ctx.match[1]!, ctx.chat.id, m.message_id);
 });
 
-pm.on(['message:text', 'message:photo', 'message:document']).filter((ctx) => ctx.message.reply_to_message !== undefined && desk(ctx).store.ticketByMessage(ctx.chat.id, ctx.message.reply_to_message.message_id) !== null, async (ctx) => {
-  const ticketId = desk(ctx).store.ticketByMessage(ctx.chat.id, ctx.message.reply_to_message!.message_id)!;
+pm.on(['message:text', 'message:photo', 'message:document'], async (ctx, next) => {
+  const replyTo = ctx.message.reply_to_message?.message_id;
+  const ticketId = replyTo !== undefined ? await desk(ctx).links.ticketOf(ctx.chat.id, replyTo) : null;
+  if (!ticketId) return next();
   const text = ctx.message.text ?? ctx.message.caption ?? '';
   const files = attachmentsOf(ctx.message);
   const added = await ctx.deps.sheets.tickets.addMessage.mutate({ ticketId, telegramId: ctx.from.id, as: 'user', text, attachments: files }).catch((e: unknown) => callErrorCode(e));
@@ -34,7 +36,7 @@ pm.callbackQuery(/^rq:z:(T-\d{1,9})$/, async (ctx) => {
   if (!r) return ctx.reply(ctx.t('request-not-found'));
   if (!r.changed) return ctx.reply(ctx.t('request-closed-already', { id: r.ticket.id }));
   if (r.resolutionSeconds !== null) desk(ctx).resolution.observe(r.resolutionSeconds);
-  desk(ctx).store.recordNotice(r.ticket.id, r.ticket.status, r.ticket.answer);
+  await desk(ctx).links.recordNotice(r.ticket.id, r.ticket.status, r.ticket.answer);
   desk(ctx).retitle(r.ticket.id);
   desk(ctx).notice(r.ticket.id, 'staff-closed-by-user', { id: r.ticket.id });
   await ctx.reply(ctx.t('request-closed-by-you', { id: r.ticket.id }));

@@ -21,11 +21,11 @@ staff.callbackQuery(/^st:(t|c):(T-\d{1,9})$/, async (ctx) => {
 const ticketOf = (ctx: BotContext) => {
   const m = ctx.message!;
   const replyTo = m.reply_to_message && m.reply_to_message.message_id !== m.message_thread_id ? m.reply_to_message.message_id : undefined;
-  return desk(ctx).ticketOfStaffMessage(ctx.chat!.id, m.is_topic_message ? m.message_thread_id : undefined, replyTo);
+  return desk(ctx).links.ticketOf(ctx.chat!.id, replyTo, m.is_topic_message ? m.message_thread_id : undefined);
 };
 
 staff.command(['take', 'close'], async (ctx) => {
-  const ticketId = ticketOf(ctx);
+  const ticketId = await ticketOf(ctx);
   if (!ticketId) return;
   if (!isStaff(ctx)) return desk(ctx).notice(ticketId, 'staff-only-managers');
   const outcome = await staffSetStatus(ctx, desk(ctx), ticketId, ctx.message.text.startsWith('/take') ? 'in_progress' : 'closed');
@@ -34,7 +34,7 @@ staff.command(['take', 'close'], async (ctx) => {
 
 staff.on(['message:text', 'message:photo', 'message:document'], async (ctx) => {
   if (ctx.from.is_bot || ctx.message.text?.startsWith('/')) return;
-  const ticketId = ticketOf(ctx);
+  const ticketId = await ticketOf(ctx);
   if (!ticketId) return;
   if (!isStaff(ctx)) return desk(ctx).notice(ticketId, 'staff-only-managers');
   await staffAnswer(ctx, desk(ctx), ticketId, ctx.message.text ?? ctx.message.caption ?? '', attachmentsOf(ctx.message));

@@ -18,13 +18,13 @@ export function ticketHandlers(desk: TicketDesk): EventHandlers {
       // The row as it is now: a later edit supersedes this event's values (its own event then finds nothing new).
       const ticket = (await deps.sheets.tickets.get.query({ ticketId }).catch(() => null)) as Ticket | null;
       if (!ticket) return;
-      if (desk.store.wasNotified(ticket.id, ticket.status, ticket.answer)) return;
       const user = await deps.sheets.users.byTelegramId.query({ telegramId: ticket.telegramId });
-      const last = desk.store.lastNotice(ticket.id);
+      const last = await desk.links.lastNotice(ticket.id);
+      if (last && last.status === ticket.status && last.answer === ticket.answer) return;
       const closedNow = ticket.status === 'closed' && last?.status !== 'closed';
       // An answer typed in the Sheet is news when the user has not been sent it (by staff in Telegram or a notice).
       await desk.notifyStatus(deps.api, ticket, user?.language ?? 'ru', ticket.answer !== '' && ticket.answer !== (last?.answer ?? ''));
-      desk.store.recordNotice(ticket.id, ticket.status, ticket.answer);
+      await desk.links.recordNotice(ticket.id, ticket.status, ticket.answer);
       if (closedNow) desk.resolution.observe(Math.max(0, (Date.now() - Date.parse(ticket.createdAt)) / 1000));
       desk.retitle(ticket.id);
     },
