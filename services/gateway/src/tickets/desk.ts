@@ -63,7 +63,7 @@ export class TicketDesk {
 
   /** Queues the request's topic/card in the staff chat (once per request, whoever asks: the bot or the event feed). */
   open(ticketId: string): void {
-    if (this.store.enqueue('open', { ticketId, files: 0 }, `open:${ticketId}`)) this.queue.kick();
+    if (this.store.enqueue('open', { ticketId }, `open:${ticketId}`)) this.queue.kick();
   }
 
   /** Queues a user's message (text and files) into the request's place in the staff chat. */

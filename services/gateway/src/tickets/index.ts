@@ -1,5 +1,4 @@
-import type { ConversationData, VersionedState } from '@grammyjs/conversations';
-import type { VersionedStateStorage } from '@grammyjs/conversations';
+import type { ConversationData, VersionedStateStorage } from '@grammyjs/conversations';
 import type { TicketDesk } from './desk.ts';
 
 /** What the request features need on `ctx.deps.requests` (absent: the features are not mounted). */
@@ -8,4 +7,3 @@ export type RequestsDeps = {
   /** Where half-written requests (conversation state) are kept: SQLite here, Redis with several replicas. */
   conversations: VersionedStateStorage<string, ConversationData>;
 };
-export type { VersionedState };
