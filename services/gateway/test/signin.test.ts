@@ -104,13 +104,15 @@ describe('sign-in by phone', () => {
     await api.waitFor(() => api.callsTo('answerCallbackQuery').some((c) => String(c.payload['text']).includes('уже принято')));
   });
 
-  it('tells a pending user when a manager approves them in the Sheet (a user.status_changed event)', async () => {
+  it('tells a pending user when a manager approves them in the Sheet (a user.status_changed event), and opens their deep link', async () => {
     const waiting = person(6_100_007, 'Сергей');
+    await stack.post(textUpdate(waiting, '/start promo_spring-sale'));
     await stack.post(contactUpdate(waiting, '+79035550106'));
     await sentTo(api, waiting.id, 'заявка на доступ отправлена');
     expect(row('U-7').telegram_id).toBe(String(waiting.id));
     sheetSetsStatus('U-7', 'active');
     await sentTo(api, waiting.id, 'доступ открыт');
+    await sentTo(api, waiting.id, 'Весенняя распродажа');
     await stack.post(textUpdate(waiting, '/promotions'));
     await sentTo(api, waiting.id, 'Акции (1 из');
   });

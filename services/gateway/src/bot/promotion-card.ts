@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { InlineKeyboard } from 'grammy';
+import { InlineKeyboard, type Api } from 'grammy';
 import type { Promotion } from '@mb/contracts';
-import type { BotContext } from './context.ts';
+
+type Translate = (key: string, vars?: Record<string, string | number>) => string;
 
 /** Telegram's limits: a photo caption is at most 1024 characters, a message 4096; callback_data at most 64 bytes. */
 const CAPTION_MAX = 1024;
@@ -42,22 +43,39 @@ function formatDate(value: string, locale: string): string {
 export type Card = { text: string; photo: string | null; keyboard: InlineKeyboard };
 
 /** One promotion as a message: header with the position, title, dates, description, its call to action, paging. */
-export function promotionCard(ctx: BotContext, p: Promotion, page: number, pages: number, locale: string): Card {
+export function promotionCard(t: Translate, p: Promotion, page: number, pages: number, locale: string): Card {
   const photo = /^https?:\/\//.test(p.imageUrl) ? p.imageUrl : null;
   const head = [
-    ctx.t('promotions-header', { page: page + 1, pages }),
+    t('promotions-header', { page: page + 1, pages }),
     '',
     `<b>${escapeHtml(p.title)}</b>`,
-    ctx.t('promotion-dates', { from: formatDate(p.startsAt, locale), to: formatDate(p.endsAt, locale) }),
+    t('promotion-dates', { from: formatDate(p.startsAt, locale), to: formatDate(p.endsAt, locale) }),
     '',
   ].join('\n');
   const room = (photo ? CAPTION_MAX : TEXT_MAX) - head.length - 10;
   const description = p.description.length > room ? `${p.description.slice(0, room)}…` : p.description;
   const keyboard = new InlineKeyboard();
-  if (p.cta === 'link' && /^https?:\/\//.test(p.linkUrl)) keyboard.url(ctx.t('promotion-open-link'), p.linkUrl);
-  else if (p.cta === 'participate') keyboard.text(ctx.t('promotion-participate'), joinData(p.id));
+  if (p.cta === 'link' && /^https?:\/\//.test(p.linkUrl)) keyboard.url(t('promotion-open-link'), p.linkUrl);
+  else if (p.cta === 'participate') keyboard.text(t('promotion-participate'), joinData(p.id));
   keyboard.row();
-  if (page > 0) keyboard.text(ctx.t('button-prev'), `pr:p:${page - 1}`);
-  if (page < pages - 1) keyboard.text(ctx.t('button-next'), `pr:p:${page + 1}`);
+  if (page > 0) keyboard.text(t('button-prev'), `pr:p:${page - 1}`);
+  if (page < pages - 1) keyboard.text(t('button-next'), `pr:p:${page + 1}`);
   return { text: head + escapeHtml(description), photo, keyboard };
+}
+
+/** Sends a card as a new message (a photo with a caption, or text). */
+export function sendCard(api: Api, chatId: number, card: Card) {
+  if (card.photo) return api.sendPhoto(chatId, card.photo, { caption: card.text, parse_mode: 'HTML', reply_markup: card.keyboard });
+  return api.sendMessage(chatId, card.text, { parse_mode: 'HTML', reply_markup: card.keyboard, link_preview_options: { is_disabled: true } });
+}
+
+const PROMO_START = /^promo_([A-Za-z0-9_-]{1,58})$/;
+
+/** The promotion id of a `/start promo_<id>` payload, or null. */
+export const promotionOfStart = (payload: string | null): string | null => (payload ? (PROMO_START.exec(payload)?.[1] ?? null) : null);
+
+/** The card of one live promotion among those of a segment, or null when the user may not see it (or it ended). */
+export function cardAmong(t: Translate, list: Promotion[], id: string, locale: string): Card | null {
+  const index = list.findIndex((p) => p.id === id);
+  return index < 0 ? null : promotionCard(t, list[index]!, index, list.length, locale);
 }

@@ -2,7 +2,7 @@ import { Composer, GrammyError } from 'grammy';
 import { hears } from '@grammyjs/i18n';
 import { callErrorCode } from '@mb/service-kit';
 import type { BotContext } from '../context.ts';
-import { findByRef, promotionCard, type Card } from '../promotion-card.ts';
+import { cardAmong, findByRef, promotionCard, sendCard, type Card } from '../promotion-card.ts';
 
 /** Live promotions for the user's segment, one card a page, with "take part" or the link, and paging buttons. */
 export const promotionsFeature = new Composer<BotContext>();
@@ -10,10 +10,8 @@ const privateChat = promotionsFeature.chatType('private');
 
 const live = (ctx: BotContext) => ctx.deps.sheets.catalog.promotions.query({ segment: ctx.account?.status === 'active' ? ctx.account.segment : null });
 
-async function send(ctx: BotContext, card: Card) {
-  if (card.photo) return ctx.replyWithPhoto(card.photo, { caption: card.text, parse_mode: 'HTML', reply_markup: card.keyboard });
-  return ctx.reply(card.text, { parse_mode: 'HTML', reply_markup: card.keyboard, link_preview_options: { is_disabled: true } });
-}
+const send = (ctx: BotContext, card: Card) => sendCard(ctx.api, ctx.chat!.id, card);
+const translate = (ctx: BotContext) => (key: string, vars?: Record<string, string | number>) => ctx.t(key, vars);
 
 /** Edits the card in place (text ↔ text, photo ↔ photo); a change of kind replaces the message. */
 async function edit(ctx: BotContext, card: Card) {
@@ -34,19 +32,15 @@ async function showPage(ctx: BotContext, page: number, inPlace: boolean) {
   const list = await live(ctx);
   if (list.length === 0) return inPlace ? ctx.editMessageText(ctx.t('promotions-empty')) : ctx.reply(ctx.t('promotions-empty'));
   const index = Math.min(Math.max(page, 0), list.length - 1);
-  const card = promotionCard(ctx, list[index]!, index, list.length, await ctx.i18n.getLocale());
+  const card = promotionCard(translate(ctx), list[index]!, index, list.length, await ctx.i18n.getLocale());
   return inPlace ? edit(ctx, card) : send(ctx, card);
 }
 
 /** Opens one promotion (a deep link); one the user may not see, or that ended, is answered as unavailable. */
 export async function openPromotion(ctx: BotContext, id: string): Promise<void> {
-  const list = await live(ctx);
-  const index = list.findIndex((p) => p.id === id);
-  if (index < 0) {
-    await ctx.reply(ctx.t('promotion-unavailable'));
-    return;
-  }
-  await send(ctx, promotionCard(ctx, list[index]!, index, list.length, await ctx.i18n.getLocale()));
+  const card = cardAmong(translate(ctx), await live(ctx), id, await ctx.i18n.getLocale());
+  if (card) await send(ctx, card);
+  else await ctx.reply(ctx.t('promotion-unavailable'));
 }
 
 privateChat.command('promotions', (ctx) => showPage(ctx, 0, false));

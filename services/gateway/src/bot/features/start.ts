@@ -1,20 +1,19 @@
 import { Composer } from 'grammy';
 import type { BotContext } from '../context.ts';
 import { contactKeyboard, mainMenu } from '../keyboards.ts';
+import { promotionOfStart } from '../promotion-card.ts';
 import { openPromotion } from './promotions.ts';
 
 /** `/start [payload]`: greets with Settings' welcome text; a deep link is recorded first, then opened when signed in. */
 export const startFeature = new Composer<BotContext>();
 const privateChat = startFeature.chatType('private');
 
-const PROMO = /^promo_([A-Za-z0-9_-]{1,58})$/;
-
 privateChat.command('start', async (ctx) => {
   const payload = ctx.match.trim();
   const { sheets } = ctx.deps;
   if (/^[A-Za-z0-9_-]{1,64}$/.test(payload)) {
     await sheets.users.recordStart.mutate({ telegramId: ctx.from.id, payload });
-    ctx.deps.funnel?.deepLinks.inc({ kind: PROMO.test(payload) ? 'promo' : 'other' });
+    ctx.deps.funnel?.deepLinks.inc({ kind: promotionOfStart(payload) ? 'promo' : 'other' });
   }
   const settings = await sheets.catalog.settings.query();
   const account = ctx.account;
@@ -33,6 +32,6 @@ privateChat.command('start', async (ctx) => {
 export async function openStartPayload(ctx: BotContext): Promise<void> {
   if (!ctx.from) return;
   const { payload } = await ctx.deps.sheets.users.takeStart.mutate({ telegramId: ctx.from.id });
-  const promo = payload ? PROMO.exec(payload) : null;
-  if (promo) await openPromotion(ctx, promo[1]!);
+  const promotionId = promotionOfStart(payload);
+  if (promotionId) await openPromotion(ctx, promotionId);
 }

@@ -1,5 +1,6 @@
 import { applyRoleCommands } from '../../bot/commands.ts';
 import { approvalKeyboard, menuKeyboard } from '../../bot/keyboards.ts';
+import { cardAmong, promotionOfStart, sendCard } from '../../bot/promotion-card.ts';
 import type { EventHandlers } from '../types.ts';
 
 /** Sign-in events: staff are asked about pending users; users learn the decision; commands follow the role. */
@@ -27,6 +28,10 @@ export const userHandlers: EventHandlers = {
     if (to === 'active') {
       await deps.api.sendMessage(telegramId, t('signin-approved', { name: user.name }), { reply_markup: menuKeyboard((k) => t(k), deps.publicUrl) });
       await applyRoleCommands(deps.api, deps.t, telegramId, user.role, user.language);
+      // The deep link they came with opens now, as it would have right after an immediate sign-in.
+      const promotionId = promotionOfStart((await deps.sheets.users.takeStart.mutate({ telegramId })).payload);
+      const card = promotionId ? cardAmong(t, await deps.sheets.catalog.promotions.query({ segment: user.segment }), promotionId, user.language) : null;
+      if (card) await sendCard(deps.api, telegramId, card);
     } else if (to === 'blocked') {
       await deps.api.sendMessage(telegramId, t('signin-blocked'), { reply_markup: { remove_keyboard: true } });
       await applyRoleCommands(deps.api, deps.t, telegramId, 'client', user.language);
