@@ -26,6 +26,10 @@ export class TelegramLimits {
   /** Accepted message times (ms), for the effective rate. */
   readonly acceptedAt: number[] = [];
   tooManyRequests = 0;
+  /** 429s by cause: the overall window, or a chat's gap. */
+  readonly tooManyBy = { global: 0, chat: 0 };
+  /** Called for each 429, with its cause. */
+  onRejected?: (call: BotApiCall, cause: 'global' | 'chat') => void;
   forbidden = 0;
   /** Called for each accepted message before it is answered (e.g. to kill the sender at the worst moment). */
   onAccepted?: (call: BotApiCall, count: number) => void;
@@ -68,7 +72,10 @@ export class TelegramLimits {
     this.window = this.window.filter((t) => t > now - 1000);
     const last = this.lastByChat.get(chat);
     if (this.window.length >= this.perSecond || (last !== undefined && now - last < this.perChatMs)) {
+      const cause = this.window.length >= this.perSecond ? 'global' : 'chat';
       this.tooManyRequests++;
+      this.tooManyBy[cause]++;
+      this.onRejected?.(call, cause);
       return { status: 429, body: { ok: false, error_code: 429, description: 'Too Many Requests: retry after 1', parameters: { retry_after: 1 } } };
     }
     this.window.push(now);

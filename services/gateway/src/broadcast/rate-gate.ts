@@ -18,6 +18,12 @@ export interface RateGate {
   close(): Promise<void>;
 }
 
+/**
+ * Slots of the window bulk messages leave free for replies (3% of the limit, at least one): a reply that finds the
+ * window full would otherwise race a bulk message to Telegram and one of them would get a 429.
+ */
+export const replyReserve = (limit: number) => Math.max(1, Math.floor(limit * 0.03));
+
 export type Slot = { release(opts?: { chatId?: number; used?: boolean }): Promise<void> };
 
 export const sleep = (ms: number, signal?: AbortSignal) =>
@@ -81,7 +87,7 @@ export class LocalRateGate implements RateGate {
         await sleep(Math.min(wait, MAX_POLL_MS), signal);
         continue;
       }
-      if (this.occupied(now) < this.limit) {
+      if (this.occupied(now) < this.limit - replyReserve(this.limit)) {
         this.stamps.push(Infinity);
         return this.slot();
       }

@@ -5,6 +5,9 @@ import type { BroadcastMetrics } from './metrics.ts';
 import { sleep, type RateGate } from './rate-gate.ts';
 import { renderBroadcast, type Translate } from './render.ts';
 
+/** Longer than any send (30 s timeout) and its recording can take while sheets answers. */
+const CLAIM_LEASE_MS = 120_000;
+
 type Outcome = { outcome: 'sent' | 'failed' | 'blocked' | 'unknown' | 'retry'; error?: string };
 type Claimed = { broadcastId: string; telegramId: number; language: string; text: string; imageUrl: string; createdBy: string };
 
@@ -80,6 +83,8 @@ export class BroadcastSender {
   async tick(): Promise<void> {
     await this.o.sheets.broadcasts.startDue.mutate();
     await this.o.sheets.broadcasts.announceDue.mutate();
+    // Claims of a replica that never came back (a new container, a new name): unknown after the lease.
+    await this.o.sheets.broadcasts.resolveStale.mutate({ leaseMs: CLAIM_LEASE_MS });
     const { ids } = await this.o.sheets.broadcasts.sending.query();
     for (const id of ids) {
       if (this.stopping) return;

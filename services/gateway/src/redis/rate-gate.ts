@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { sleep, type RateGate, type Slot } from '../broadcast/rate-gate.ts';
+import { replyReserve, sleep, type RateGate, type Slot } from '../broadcast/rate-gate.ts';
 
 /** A reservation a dead replica never released stops counting after this long. */
 const IN_FLIGHT_MS = 30_000;
@@ -72,7 +72,8 @@ export class RedisRateGate implements RateGate {
 
   private async take(force: boolean): Promise<{ wait: number; member: string }> {
     const member = `${this.replica}:${process.pid}:${++this.seq}`;
-    const wait = (await this.redis.eval(ACQUIRE, 2, `${this.prefix}:window`, `${this.prefix}:pause`, this.limit, this.windowMs, member, IN_FLIGHT_MS, force ? '1' : '0')) as number;
+    const limit = force ? this.limit : this.limit - replyReserve(this.limit);
+    const wait = (await this.redis.eval(ACQUIRE, 2, `${this.prefix}:window`, `${this.prefix}:pause`, limit, this.windowMs, member, IN_FLIGHT_MS, force ? '1' : '0')) as number;
     return { wait, member };
   }
 
