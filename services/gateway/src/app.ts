@@ -99,6 +99,7 @@ export function createGatewayApp(opts: GatewayAppOptions) {
     token: botToken,
     botInfo,
     apiRoot: opts.apiRoot,
+    ...(sandboxApi ? { fetch: sandboxApi.fetch } : {}),
     deps: botDeps,
     // With REDIS_URL every replica counts a user's updates in the same window.
     flood: { ...opts.flood, ...(broadcasting.redis ? { store: broadcasting.redis } : {}) },
@@ -109,7 +110,6 @@ export function createGatewayApp(opts: GatewayAppOptions) {
       autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 30 }),
       // Outside the retries: sees the final answer; a 403 "blocked by the user" marks blocked_bot.
       blockedUserTransformer({ logger: opts.logger, onBlocked: (telegramId) => clients.sheets.users.setBlockedBot.mutate({ telegramId, blocked: true }) }),
-      ...(sandboxApi ? [sandboxApi.transformer] : []),
     ],
   });
 

@@ -1,4 +1,4 @@
-import { Bot, BotError, GrammyError, HttpError, type Transformer } from 'grammy';
+import { Bot, BotError, GrammyError, HttpError, type ApiClientOptions, type Transformer } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import { callErrorCode } from '@mb/service-kit';
 import type { BotContext, BotDeps } from './context.ts';
@@ -24,15 +24,17 @@ export type CreateBotOptions = {
   botInfo: UserFromGetMe;
   apiRoot: string;
   deps: BotDeps;
-  /** API transformers (the sandbox's in-process Bot API, metrics, retries), applied in order. */
+  /** API transformers (metrics, retries), applied in order. */
   transformers?: Transformer[];
+  /** The HTTP client's fetch: the sandbox answers the Bot API in-process through it. */
+  fetch?: ApiClientOptions['fetch'];
   /** Incoming updates allowed per user and time frame (default 20 per 10 s). */
   flood?: Partial<FloodLimit> & { store?: FloodStore };
 };
 
 /** Builds the bot: deps and the account on the context, i18n, then one Composer per feature, "unhandled" last. */
 export function createBot(opts: CreateBotOptions): Bot<BotContext> {
-  const bot = new Bot<BotContext>(opts.token, { botInfo: opts.botInfo, client: { apiRoot: opts.apiRoot } });
+  const bot = new Bot<BotContext>(opts.token, { botInfo: opts.botInfo, client: { apiRoot: opts.apiRoot, ...(opts.fetch ? { fetch: opts.fetch } : {}) } });
   for (const t of opts.transformers ?? []) bot.api.config.use(t);
 
   bot.use(floodControl({ ...DEFAULT_FLOOD_LIMIT, ...opts.flood, keyPrefix: `flood:${opts.botInfo.id}:`, ...(opts.deps.funnel ? { dropped: opts.deps.funnel.floodDropped } : {}) }));

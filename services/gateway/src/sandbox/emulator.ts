@@ -1,4 +1,4 @@
-import type { Transformer } from 'grammy';
+import type { ApiClientOptions, Transformer } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 
 /** A person in the sandbox: chats with the bot in private, and (as staff) in the staff group. */
@@ -210,16 +210,41 @@ export class SandboxTelegram {
 
   // ——— the bot's side: Bot API methods ———
 
-  readonly transformer: Transformer = async (_prev, method, payload) => {
-    this.calls.push({ method, payload: (payload ?? {}) as Record<string, unknown>, at: Date.now() });
+  /** Answers one Bot API call the way Telegram would: `{ ok: true, result }` or `{ ok: false, error_code, description }`. */
+  respond(method: string, payload: Record<string, unknown>): { ok: true; result: unknown } | { ok: false; error_code: number; description: string } {
+    this.calls.push({ method, payload, at: Date.now() });
     if (this.calls.length > 1000) this.calls.splice(0, this.calls.length - 1000);
     try {
-      return { ok: true, result: this.call(method, (payload ?? {}) as Record<string, unknown>) } as never;
+      return { ok: true, result: this.call(method, payload) };
     } catch (error) {
-      if (error instanceof SandboxApiError) return { ok: false, error_code: error.code, description: error.message } as never;
+      if (error instanceof SandboxApiError) return { ok: false, error_code: error.code, description: error.message };
       throw error;
     }
-  };
+  }
+
+  /**
+   * A `fetch` for grammY's client (`client.fetch`): Bot API requests are answered in-process. Plugged in at the fetch
+   * level rather than as an API transformer, because plugins that build their own Api from the bot's options (the
+   * conversations plugin does) keep the client options but not the transformers.
+   */
+  // grammY types its fetch with node-fetch's Request and Response; the platform's are the same at run time.
+  readonly fetch: NonNullable<ApiClientOptions['fetch']> = (async (input: unknown, init?: unknown): Promise<Response> => {
+    // grammY's signal comes from a polyfill the platform's Request refuses; an in-process answer needs none.
+    const { signal: _signal, ...rest } = (init ?? {}) as RequestInit;
+    const request = new Request(input as string | URL | Request, { ...rest, ...(rest.body ? { duplex: 'half' } : {}) } as RequestInit);
+    const method = new URL(request.url).pathname.split('/').pop() ?? '';
+    const type = request.headers.get('content-type') ?? '';
+    let payload: Record<string, unknown> = {};
+    if (type.includes('application/json')) payload = (await request.json()) as Record<string, unknown>;
+    else if (type.includes('multipart/form-data')) {
+      for (const [key, value] of await request.formData()) payload[key] = typeof value === 'string' ? parseField(value) : '[file]';
+    }
+    const answer = this.respond(method, payload);
+    return new Response(JSON.stringify(answer), { status: answer.ok ? 200 : answer.error_code, headers: { 'content-type': 'application/json' } });
+  }) as never;
+
+  /** The same, as an API transformer, for Api instances made apart from the bot (staff desk, broadcasts). */
+  readonly transformer: Transformer = async (_prev, method, payload) => this.respond(method, (payload ?? {}) as Record<string, unknown>) as never;
 
   private call(method: string, p: Record<string, unknown>): unknown {
     switch (method) {
@@ -249,7 +274,11 @@ export class SandboxTelegram {
           m.text = optionalCaption(p['caption']);
         });
       case 'editMessageReplyMarkup':
-        return this.edit(p, () => undefined);
+        // Without reply_markup the inline keyboard is removed, as in Telegram.
+        return this.edit(p, (m) => {
+          delete m.inlineKeyboard;
+          Object.assign(m, keyboards(p['reply_markup']));
+        });
       case 'deleteMessage': {
         const index = this.messages.findIndex((m) => m.chatId === Number(p['chat_id']) && m.messageId === Number(p['message_id']));
         if (index === -1) throw new SandboxApiError(400, 'Bad Request: message to delete not found');
@@ -331,12 +360,28 @@ export class SandboxTelegram {
     if (!message) throw new SandboxApiError(400, 'Bad Request: message to edit not found');
     const before = JSON.stringify(message);
     change(message);
-    if ('reply_markup' in p) Object.assign(message, { inlineKeyboard: undefined }, keyboards(p['reply_markup']));
+    if ('reply_markup' in p) {
+      delete message.inlineKeyboard;
+      Object.assign(message, keyboards(p['reply_markup']));
+    }
     if (JSON.stringify(message) === before) throw new SandboxApiError(400, 'Bad Request: message is not modified');
     message.edited = true;
     this.changed();
     return { message_id: message.messageId, date: message.date, chat: { id: message.chatId, type: 'private' }, text: message.text, edit_date: now() };
   }
+}
+
+/** Multipart fields arrive as text: numbers and JSON (keyboards, entities) are read back as such. */
+function parseField(value: string): unknown {
+  if (/^-?\d+$/.test(value)) return Number(value);
+  if (/^[[{]/.test(value)) {
+    try {
+      return JSON.parse(value);
+    } catch {
+      return value;
+    }
+  }
+  return value;
 }
 
 function now(): number {
