@@ -95,6 +95,12 @@ export function createGatewayApp(opts: GatewayAppOptions) {
   });
   const requests = { desk, conversations: broadcasting.sharedStorage<never>('conversations') ?? new SqliteStorage<never>(opts.dbPath, 'conversations') };
   const botDeps = { ...clients, logger: opts.logger, publicUrl: opts.publicUrl, funnel, broadcast: broadcasting.botDeps, requests, assistantChat, ...(staffChatId !== undefined ? { staffChatOverride: staffChatId } : {}) };
+  const retryAndBlocked = [
+    // Bounded: a 429 longer than 30 s or a third failure is given up, never retried forever.
+    autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 30 }),
+    // Outside the retries: sees the final answer; a 403 "blocked by the user" marks blocked_bot.
+    blockedUserTransformer({ logger: opts.logger, onBlocked: (telegramId) => clients.sheets.users.setBlockedBot.mutate({ telegramId, blocked: true }) }),
+  ];
   const bot = createBot({
     token: botToken,
     botInfo,
@@ -103,14 +109,8 @@ export function createGatewayApp(opts: GatewayAppOptions) {
     deps: botDeps,
     // With REDIS_URL every replica counts a user's updates in the same window.
     flood: { ...opts.flood, ...(broadcasting.redis ? { store: broadcasting.redis } : {}) },
-    transformers: [
-      apiMetrics,
-      broadcasting.priority,
-      // Bounded: a 429 longer than 30 s or a third failure is given up, never retried forever.
-      autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 30 }),
-      // Outside the retries: sees the final answer; a 403 "blocked by the user" marks blocked_bot.
-      blockedUserTransformer({ logger: opts.logger, onBlocked: (telegramId) => clients.sheets.users.setBlockedBot.mutate({ telegramId, blocked: true }) }),
-    ],
+    transformers: [apiMetrics, broadcasting.priority, ...retryAndBlocked],
+    conversationTransformers: retryAndBlocked,
   });
 
   // Pending updates and delivery errors as Telegram sees them; main.ts starts the polling.

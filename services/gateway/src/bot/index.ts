@@ -26,6 +26,8 @@ export type CreateBotOptions = {
   deps: BotDeps;
   /** API transformers (metrics, retries), applied in order. */
   transformers?: Transformer[];
+  /** The transformers conversations must install on the Api they build (they do not inherit the bot's). */
+  conversationTransformers?: Transformer[];
   /** The HTTP client's fetch: the sandbox answers the Bot API in-process through it. */
   fetch?: ApiClientOptions['fetch'];
   /** Incoming updates allowed per user and time frame (default 20 per 10 s). */
@@ -52,7 +54,7 @@ export function createBot(opts: CreateBotOptions): Bot<BotContext> {
   // The sign-in gate: in private chats, the features below see only active users.
   features.use(signinFeature);
   // A half-written request sees the user's messages first; a command or menu button leaves it and goes on below.
-  if (opts.deps.requests) features.use(newRequestFeature(opts.deps.requests, opts.deps.publicUrl, opts.deps.sheets));
+  if (opts.deps.requests) features.use(newRequestFeature(opts.deps.requests, opts.deps.publicUrl, opts.deps.sheets, opts.conversationTransformers));
   features.use(approvalsFeature);
   features.use(optOutFeature);
   features.use(broadcastStaffFeature);

@@ -1,4 +1,4 @@
-import { Composer, type Context } from 'grammy';
+import { Composer, type Context, type Transformer } from 'grammy';
 import { conversations, createConversation, type ConversationFlavor } from '@grammyjs/conversations';
 import type { BotContext } from '../context.ts';
 import type { RequestsDeps } from '../../tickets/index.ts';
@@ -8,10 +8,18 @@ import { NEW_REQUEST, newRequestFlow } from '../../tickets/new-request-flow.ts';
 type Ctx = ConversationFlavor<BotContext>;
 
 /** "New request": the entry points, `/cancel` at every step, and the dialogue itself (tickets/new-request-flow.ts). */
-export function newRequestFeature(deps: RequestsDeps, publicUrl: string, sheets: BotContext['deps']['sheets']): Composer<BotContext> {
+export function newRequestFeature(deps: RequestsDeps, publicUrl: string, sheets: BotContext['deps']['sheets'], apiTransformers: Transformer[] = []): Composer<BotContext> {
   const feature = new Composer<Ctx>();
   const pm = feature.chatType('private');
-  pm.use(conversations<Ctx, Context>({ storage: { type: 'key', version: 1, prefix: 'conv:', adapter: deps.conversations } }));
+  // A conversation builds its own Api from the bot's client options, without the bot's transformers: install the
+  // ones that must hold there too (bounded 429 retries, 403 marking) on every context it creates.
+  const plugins = [
+    async (ctx: Context, next: () => Promise<void>) => {
+      ctx.api.config.use(...apiTransformers);
+      await next();
+    },
+  ];
+  pm.use(conversations<Ctx, Context>({ storage: { type: 'key', version: 1, prefix: 'conv:', adapter: deps.conversations }, plugins }));
 
   const cancel = async (ctx: Ctx) => {
     const active = ctx.conversation.active(NEW_REQUEST) > 0;
