@@ -302,6 +302,10 @@ export class SheetsDouble {
     while (rows.length && rows[rows.length - 1]!.length === 0) rows.pop();
     const width = rows.reduce((w, r) => Math.max(w, r.length), 0);
     const a1 = `${quoteTab(a.tab)}!${columnLetter(a.c1)}${a.r1 + 1}:${columnLetter(a.c1 + Math.max(width, 1) - 1)}${a.r1 + Math.max(rows.length, 1)}`;
+    if (q.get('majorDimension') === 'COLUMNS') {
+      const columns = Array.from({ length: width }, (_, c) => trimEnd(rows.map((r) => r[c] ?? '')));
+      return { range: a1, majorDimension: 'COLUMNS', ...(columns.length ? { values: columns } : {}) };
+    }
     return { range: a1, majorDimension: 'ROWS', ...(rows.length ? { values: rows } : {}) };
   }
 

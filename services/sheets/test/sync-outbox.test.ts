@@ -63,16 +63,16 @@ describe('the outbox reaches the Sheet exactly once', () => {
   });
 
   it('keeps within its call budget however many writes arrive, and reports quota errors in its metrics', async () => {
-    t.double.quota = { reads: 3, writes: 1, windowMs: 60_000 };
+    t.double.quota = { reads: 4, writes: 1, windowMs: 60_000 };
     t.app = await startSheets(t.dir, t.double);
     for (let i = 0; i < 300; i++) t.app.wb.insert('TicketMessages', { id: `M-${i}`, ticket_id: 'T-1', author: 'user', text: `m${i}` });
     await t.app.sync.pullNow();
-    await t.app.sync.flushNow(); // one read, one write: all 300 rows
+    await t.app.sync.flushNow(); // one read, one write: all 300 rows (the pull: tab ids, headers, columns)
     expect(t.double.records('TicketMessages')).toHaveLength(300);
     t.app.wb.insert('TicketMessages', { id: 'M-300', ticket_id: 'T-1', author: 'user', text: 'late' });
     await expect(t.app.sync.flushNow()).rejects.toThrow(/429/);
     const metrics = await (await fetch(`${t.app.url}/metrics`)).text();
-    expect(metrics).toMatch(/sheets_google_requests_total\{[^}]*method="values.batchGet"[^}]*status="200"[^}]*\} 2/);
+    expect(metrics).toMatch(/sheets_google_requests_total\{[^}]*method="values.batchGet"[^}]*status="200"[^}]*\} 3/);
     expect(metrics).toMatch(/sheets_google_requests_total\{[^}]*method="spreadsheets.get"[^}]*status="200"[^}]*\} 1/);
     expect(metrics).toMatch(/sheets_google_requests_total\{[^}]*method="spreadsheets.batchUpdate"[^}]*status="200"[^}]*\} 1/);
     expect(metrics).toMatch(/sheets_google_quota_errors_total\{[^}]*\} 1/);

@@ -1,14 +1,14 @@
-import { TABS, TAB_NAMES, type TabName } from '@mb/contracts';
+import { TAB_NAMES, type TabName } from '@mb/contracts';
 import type { Logger } from '@mb/service-kit';
 import type { BadRow } from '../store/mappers.ts';
 import type { Workbook } from '../store/workbook.ts';
-import { a1Column, a1Tab } from './a1.ts';
 import { flushOutbox, type FlushSummary } from './flush.ts';
-import { SheetsCallError, type SheetsApi, type ValueRange } from './google-client.ts';
-import { readLayout, type TabLayout } from './layout.ts';
+import { readColumns, readHeaders, syncedColumns, type TabColumns } from './column-read.ts';
+import { SheetsCallError, type SheetsApi } from './google-client.ts';
+import type { TabLayout } from './layout.ts';
 import type { SyncMetrics } from './metrics.ts';
 import { Outbox } from './outbox.ts';
-import { applyPull, MANAGERS_ROWS, type PullSummary, type TabRead } from './pull.ts';
+import { applyPull, type PullSummary } from './pull.ts';
 import { backoffMs, CallBudget } from './rate-limit.ts';
 
 export type SyncOptions = {
@@ -141,39 +141,43 @@ export class SheetsSync {
   }
 
   private async pull(): Promise<PullSummary> {
+    try {
+      return await this.pullOnce();
+    } catch (error) {
+      if (!(error instanceof SheetsCallError) || error.status !== 400) throw error;
+      this.sheetIds.clear(); // a tab was deleted or renamed: find out which, then read the others
+      return await this.pullOnce();
+    }
+  }
+
+  private async pullOnce(): Promise<PullSummary> {
     const started = performance.now();
     let wanted = TAB_NAMES.filter((t) => !this.missingTabs.has(t));
     if (this.missingTabs.size || this.sheetIds.size === 0) wanted = await this.existingTabs();
-    let plan = wanted.map((tab) => this.readPlan(tab));
-    let ranges: ValueRange[];
-    await this.read();
-    try {
-      ranges = await this.api.batchGet(plan.flatMap((p) => p.ranges));
-    } catch (error) {
-      if (!(error instanceof SheetsCallError) || error.status !== 400) throw error;
-      wanted = await this.existingTabs(); // a tab was deleted or renamed: find out which, then read the others
-      plan = wanted.map((tab) => this.readPlan(tab));
+    const unknown = wanted.filter((t) => !this.layouts.get(t));
+    if (unknown.length) {
       await this.read();
-      ranges = await this.api.batchGet(plan.flatMap((p) => p.ranges));
+      for (const [tab, layout] of await readHeaders(this.api, unknown)) this.layouts.set(tab, layout);
     }
-    const tables = new Map<TabName, TabRead | undefined>(TAB_NAMES.map((t) => [t, undefined]));
-    let at = 0;
-    for (const p of plan) {
-      const got = ranges.slice(at, (at += p.ranges.length)).map((r) => r.values);
-      if (!p.columns) {
-        tables.set(p.tab, { rows: got[0] ?? [] });
-        continue;
+    const tables = new Map<TabName, TabColumns | undefined>(TAB_NAMES.map((t) => [t, undefined]));
+    const usable = wanted.filter((t) => this.layouts.get(t)!.usable);
+    for (const t of wanted) if (!this.layouts.get(t)!.usable) tables.set(t, { header: this.layouts.get(t)!.header, columns: {} });
+    await this.read();
+    const read = await readColumns(this.api, usable.map((tab) => ({ tab, layout: this.layouts.get(tab)!, columns: syncedColumns(tab) })));
+    for (const [tab, table] of read.tables) tables.set(tab, table);
+    for (const [tab, layout] of read.moved) this.layouts.set(tab, layout);
+    const moved = [...read.moved.keys()].filter((t) => this.layouts.get(t)!.usable);
+    if (moved.length) {
+      // columns moved since the last pull: what was read is not where we asked; read those tabs again at their new places
+      await this.read();
+      const again = await readColumns(this.api, moved.map((tab) => ({ tab, layout: this.layouts.get(tab)!, columns: syncedColumns(tab) })));
+      for (const [tab, table] of again.tables) tables.set(tab, table);
+      for (const [tab, layout] of again.moved) {
+        this.layouts.set(tab, layout);
+        tables.delete(tab); // moved again meanwhile: next pull
       }
-      const header = got[0]?.[0] ?? [];
-      const layout = this.layouts.get(p.tab)!;
-      if (header.join('\u0000') !== layout.header.join('\u0000')) {
-        // columns moved since the last pull: what was read is not where we asked; read this tab again next time
-        this.layouts.set(p.tab, readLayout(p.tab, header));
-        tables.delete(p.tab);
-        continue;
-      }
-      tables.set(p.tab, { rows: assembleRows(header, layout, p.columns, got.slice(1)), columns: p.columns });
     }
+    for (const [tab] of read.moved) if (!this.layouts.get(tab)!.usable) tables.set(tab, { header: this.layouts.get(tab)!.header, columns: {} });
     const summary = applyPull(this.wb, tables);
     for (const [tab, layout] of summary.layouts) this.layouts.set(tab, layout);
     for (const tab of this.missingTabs) this.layouts.delete(tab);
@@ -184,17 +188,6 @@ export class SheetsSync {
     for (const bad of summary.badRows) this.logger.warn({ tab: bad.tab, id: bad.id, problem: bad.problem }, 'skipped a bad row of the Sheet');
     Object.assign(this.state, { lastPullAt: new Date().toISOString(), lastError: null, reachable: true, problems: summary.problems, badRows: summary.badRows });
     return summary;
-  }
-
-  /**
-   * What a pull reads of a tab: all of it when managers add rows there (or its layout is not known yet); otherwise
-   * its header, id column and managers' columns only, so long bot-written tabs (messages, tickets) cost little.
-   */
-  private readPlan(tab: TabName): { tab: TabName; ranges: string[]; columns?: string[] } {
-    const layout = this.layouts.get(tab);
-    if (MANAGERS_ROWS.has(tab) || !layout?.usable) return { tab, ranges: [a1Tab(tab)] };
-    const columns = [TABS[tab].key, ...TABS[tab].managed].filter((c) => layout.index.has(c));
-    return { tab, columns, ranges: [`${a1Tab(tab)}!1:1`, ...columns.map((c) => a1Column(tab, layout.index.get(c)!))] };
   }
 
   private async existingTabs(): Promise<TabName[]> {
@@ -235,14 +228,3 @@ export class SheetsSync {
   }
 }
 
-/** Full-width rows (header first) from column reads: cells at their header positions, the rest empty. */
-function assembleRows(header: string[], layout: TabLayout, columns: string[], reads: string[][][]): string[][] {
-  const length = reads.reduce((n, r) => Math.max(n, r.length), 0);
-  const rows: string[][] = [header];
-  for (let i = 0; i < length; i++) {
-    const row: string[] = new Array<string>(layout.width).fill('');
-    columns.forEach((c, k) => (row[layout.index.get(c)!] = reads[k]?.[i]?.[0] ?? ''));
-    rows.push(row);
-  }
-  return rows;
-}

@@ -1,9 +1,9 @@
 import { TABS, type TabName } from '@mb/contracts';
 import { transaction } from '../store/db.ts';
 import type { Workbook } from '../store/workbook.ts';
-import { a1Column, a1Tab } from './a1.ts';
 import type { CellWrite, SheetsApi } from './google-client.ts';
-import { readLayout, type TabLayout } from './layout.ts';
+import { readColumns } from './column-read.ts';
+import type { TabLayout } from './layout.ts';
 import { Outbox, type RowWrite } from './outbox.ts';
 import type { IdAssignment } from './pull.ts';
 import { managedCells, SyncStore, type Cells } from './sync-store.ts';
@@ -125,35 +125,26 @@ export async function flushOutbox(deps: FlushDeps, limit = 5000): Promise<FlushS
 
 /** The one read of a flush: per tab its header, its id column and the managers' columns about to be written. */
 async function locate(deps: FlushDeps, tabs: TabName[], writes: RowWrite[], assignments: IdAssignment[]): Promise<Map<TabName, Located>> {
-  const ranges: string[] = [];
-  const plan = tabs.map((tab) => {
-    const layout = deps.layouts.get(tab)!;
+  const wanted = tabs.map((tab) => {
     const cols = new Set<string>([TABS[tab].key]);
     for (const w of writes) if (w.tab === tab) for (const c of Object.keys(w.columns)) if (isManaged(tab, c)) cols.add(c);
     for (const a of assignments) if (a.tab === tab) for (const c of Object.keys(a.match)) cols.add(c);
-    const present = [...cols].filter((c) => layout.index.has(c));
-    ranges.push(`${a1Tab(tab)}!1:1`, ...present.map((c) => a1Column(tab, layout.index.get(c)!)));
-    return { tab, layout, present };
+    return { tab, layout: deps.layouts.get(tab)!, columns: [...cols] };
   });
-  const read = await deps.api.batchGet(ranges);
+  const { tables, moved } = await readColumns(deps.api, wanted);
+  for (const [tab, layout] of moved) {
+    deps.layouts.set(tab, layout); // columns moved since the pull: what was read is not where we asked; next flush
+    deps.log('the header of a tab changed; its writes wait for the next flush', { tab });
+  }
   const located = new Map<TabName, Located>();
-  let at = 0;
-  for (const { tab, layout, present } of plan) {
-    const header = read[at++]?.values[0] ?? [];
-    const columns = present.map(() => (read[at++]?.values ?? []).map((r) => r[0] ?? ''));
-    const fresh = readLayout(tab, header);
-    if (fresh.header.join('\u0000') !== layout.header.join('\u0000')) {
-      deps.layouts.set(tab, fresh); // columns moved since the pull: what was read is not where we asked; next flush
-      deps.log('the header of a tab changed; its writes wait for the next flush', { tab });
-      continue;
-    }
-    const column = new Map(present.map((c, i) => [c, columns[i]!]));
+  for (const [tab, { columns }] of tables) {
+    const column = new Map(Object.entries(columns));
     const rowOf = new Map<string, number>();
     (column.get(TABS[tab].key) ?? []).forEach((id, i) => {
       const key = id.trim();
       if (key && !rowOf.has(key)) rowOf.set(key, i + 1);
     });
-    located.set(tab, { layout, sheetId: deps.sheetIds.get(tab)!, rowOf, column });
+    located.set(tab, { layout: deps.layouts.get(tab)!, sheetId: deps.sheetIds.get(tab)!, rowOf, column });
   }
   return located;
 }
@@ -174,7 +165,7 @@ function runs(loc: Located, row: number, cells: Cells): Array<Extract<CellWrite,
 /** The row (0-based, header = 0) without an id whose managers' cells match an id assignment. */
 function findUnkeyedRow(loc: Located, a: IdAssignment): number | undefined {
   const ids = loc.column.get(TABS[a.tab].key) ?? [];
-  const length = Math.max(ids.length, ...[...loc.column.values()].map((c) => c.length));
+  const length = [...loc.column.values()].reduce((n, c) => Math.max(n, c.length), ids.length);
   for (let i = 0; i < length; i++) {
     if ((ids[i] ?? '').trim() !== '') continue;
     if (Object.entries(a.match).every(([c, v]) => !loc.layout.index.has(c) || (loc.column.get(c)?.[i] ?? '') === v)) return i + 1;

@@ -39,7 +39,8 @@ export type SheetsApi = {
   spreadsheetId: string;
   tabs(): Promise<SheetTab[]>;
   addTabs(titles: string[]): Promise<void>;
-  batchGet(ranges: string[]): Promise<ValueRange[]>;
+  /** values.batchGet; COLUMNS answers each column as one array (far lighter for long column reads). */
+  batchGet(ranges: string[], majorDimension?: 'ROWS' | 'COLUMNS'): Promise<ValueRange[]>;
   /** values.batchUpdate with RAW input: text stays text. */
   writeRanges(data: ValueRange[]): Promise<void>;
   /** One spreadsheets.batchUpdate (appendCells + updateCells): every tab's new rows and changed cells, atomically. */
@@ -90,9 +91,9 @@ export function createSheetsApi(config: GoogleConfig, metrics: SyncMetrics): She
         api.spreadsheets.batchUpdate({ spreadsheetId, requestBody: { requests: titles.map((title) => ({ addSheet: { properties: { title } } })) } }, options),
       );
     },
-    async batchGet(ranges) {
+    async batchGet(ranges, majorDimension = 'ROWS') {
       const data = await call('values.batchGet', () =>
-        api.spreadsheets.values.batchGet({ spreadsheetId, ranges, majorDimension: 'ROWS', valueRenderOption: 'FORMATTED_VALUE' }, options),
+        api.spreadsheets.values.batchGet({ spreadsheetId, ranges, majorDimension, valueRenderOption: 'FORMATTED_VALUE' }, options),
       );
       // FORMATTED_VALUE answers text in every cell; not copying 2 million cells matters for a 200,000-row tab
       return (data.valueRanges ?? []).map((v) => ({ range: v.range ?? '', values: (v.values ?? []) as string[][] }));

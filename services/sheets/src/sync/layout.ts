@@ -33,18 +33,3 @@ export function readLayout(tab: TabName, header: string[]): TabLayout {
   if (!usable) problems.push(`${tab}: without the "${key}" column the tab is not synced`);
   return { tab, index, width: clean.length, header: clean, problems, usable };
 }
-
-/** A row's cells by our column names (columns the Sheet lacks are left out). */
-export function rowRecord(layout: TabLayout, cells: string[], only?: readonly string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (only) {
-    for (const name of only) {
-      const i = layout.index.get(name);
-      if (i !== undefined) out[name] = cells[i] ?? '';
-    }
-  } else for (const [name, i] of layout.index) out[name] = cells[i] ?? '';
-  return out;
-}
-
-/** The key of a Sheet row: trimmed, empty when none. */
-export const rowKey = (layout: TabLayout, cells: string[]) => (cells[layout.index.get(TABS[layout.tab].key) ?? -1] ?? '').trim();

@@ -4,13 +4,14 @@ import { isLive } from '../domain/catalog.ts';
 import { toPromotion, type BadRow } from '../store/mappers.ts';
 import { transaction } from '../store/db.ts';
 import type { Workbook } from '../store/workbook.ts';
-import { readLayout, rowKey, rowRecord, type TabLayout } from './layout.ts';
+import type { TabColumns } from './column-read.ts';
+import { readLayout, type TabLayout } from './layout.ts';
 import { Outbox } from './outbox.ts';
 import { rowProblem } from './row-checks.ts';
 import { managedCells, SyncStore, type Cells } from './sync-store.ts';
 
 /** Tabs whose rows managers create (and delete) in the Sheet, read whole; the others' rows are the bot's and are never deleted here. */
-export const MANAGERS_ROWS: ReadonlySet<TabName> = new Set(['Promotions', 'FAQ', 'Settings', 'Users', 'Broadcasts']);
+const MANAGERS_ROWS: ReadonlySet<TabName> = new Set(['Promotions', 'FAQ', 'Settings', 'Users', 'Broadcasts']);
 const DELETABLE: ReadonlySet<TabName> = new Set(['Promotions', 'FAQ', 'Settings']);
 /** Rows managers add without an id get one (and it is written back to the Sheet). */
 const ID_PREFIX: Partial<Record<TabName, string>> = { Users: 'U', Broadcasts: 'B' };
@@ -26,22 +27,17 @@ export type PullSummary = {
   layouts: Map<TabName, TabLayout>;
 };
 
-/**
- * One tab as read: rows with the header first. `columns` names the columns read when only some were (a tab whose rows
- * only the bot adds is read as its id and managers' columns); the other cells are empty and ignored.
- */
-export type TabRead = { rows: string[][]; columns?: readonly string[] };
-
 /** A row a manager added without an id: the id it was given, and how the flusher finds the row to write it back. */
 export type IdAssignment = { tab: TabName; id: string; match: Record<string, string> };
 
 /**
- * Applies one read of the Sheet (`tables`: each tab's rows, header first; undefined when the tab is missing) to the
+ * Applies one read of the Sheet (`tables`: each tab's header and its id and managers' columns; undefined when the tab
+ * is missing) to the
  * replica: managers' cells that changed since the Sheet was last seen are written to SQLite (a queued bot write to
  * the same cell is dropped: the manager's edit is the newer), rows managers added are inserted, the change events
  * they mean are recorded — all in one transaction with the new snapshot, so each change yields its events exactly once.
  */
-export function applyPull(wb: Workbook, tables: Map<TabName, TabRead | undefined>, now = new Date()): PullSummary {
+export function applyPull(wb: Workbook, tables: Map<TabName, TabColumns | undefined>, now = new Date()): PullSummary {
   const store = new SyncStore(wb.db);
   const outbox = new Outbox(wb.db);
   const summary: PullSummary = { rows: {}, applied: 0, inserted: 0, deleted: 0, events: 0, problems: [], badRows: [], layouts: new Map() };
@@ -61,8 +57,7 @@ export function applyPull(wb: Workbook, tables: Map<TabName, TabRead | undefined
         summary.problems.push(`${tab}: tab is missing`);
         continue;
       }
-      const { rows, columns } = read;
-      const layout = readLayout(tab, rows[0] ?? []);
+      const layout = readLayout(tab, read.header);
       summary.layouts.set(tab, layout);
       summary.problems.push(...layout.problems);
       if (!layout.usable) continue;
@@ -70,16 +65,24 @@ export function applyPull(wb: Workbook, tables: Map<TabName, TabRead | undefined
       const importing = !pulled.has(tab);
       const { key } = TABS[tab];
       const getRow = wb.db.prepare(`SELECT * FROM "${tab}" WHERE "${key}" = ?`);
-      const snapshot = store.snapshot(tab);
       const pending = outbox.pending(tab);
       const seen = new Set<string>();
       const blank = emptyRow(tab);
+      const names = Object.keys(read.columns);
+      const cells = names.map((c) => read.columns[c]!);
+      const length = cells.reduce((n, c) => Math.max(n, c.length), 0);
       let count = 0;
-      for (const cells of rows.slice(1)) {
-        if (!cells.some((c) => c !== '' && c.trim() !== '')) continue;
+      for (let i = 0; i < length; i++) {
+        const record: Record<string, string> = {};
+        let blankRow = true;
+        names.forEach((c, k) => {
+          const v = cells[k]![i] ?? '';
+          record[c] = v;
+          if (blankRow && v !== '' && v.trim() !== '') blankRow = false;
+        });
+        if (blankRow) continue;
         count++;
-        let id = rowKey(layout, cells);
-        const record = rowRecord(layout, cells, columns);
+        let id = (record[key] ?? '').trim();
         if (!id) {
           const prefix = ID_PREFIX[tab];
           if (!prefix) {
@@ -97,7 +100,7 @@ export function applyPull(wb: Workbook, tables: Map<TabName, TabRead | undefined
         seen.add(id);
         const seenCells = managedCells(tab, record);
         const seenJson = JSON.stringify(seenCells);
-        const storedJson = snapshot.get(id);
+        const storedJson = store.snapshotJson(tab, id);
         if (storedJson === seenJson) continue; // no manager touched this row since it was last seen: nothing to do
         const waiting = pending.get(id);
         if (waiting?.insert) continue; // the bot's own row, not yet confirmed in the Sheet
@@ -129,7 +132,7 @@ export function applyPull(wb: Workbook, tables: Map<TabName, TabRead | undefined
         store.saveSnapshot(tab, id, stored ? { ...stored, ...seenCells } : seenJson);
       }
       summary.rows[tab] = count;
-      for (const id of snapshot.keys()) {
+      for (const id of store.snapshotIds(tab)) {
         if (seen.has(id) || pending.get(id)?.insert) continue;
         store.dropSnapshot(tab, id);
         if (DELETABLE.has(tab)) {

@@ -18,19 +18,25 @@ export const managedCells = (tab: TabName, row: Record<string, string>): Cells =
 export class SyncStore {
   readonly db: DatabaseSync;
   private save: StatementSync | undefined;
+  private one: StatementSync | undefined;
   constructor(db: DatabaseSync) {
     this.db = db;
   }
 
-  /** Every row's last-seen cells as stored (JSON text): compared as text, parsed only for rows that changed. */
-  snapshot(tab: TabName): Map<string, string> {
-    const rows = this.db.prepare('SELECT id, cells FROM sheet_rows WHERE tab = ?').all(tab) as Array<{ id: string; cells: string }>;
-    return new Map(rows.map((r) => [r.id, r.cells]));
+  /** A row's last-seen cells as stored (JSON text): compared as text, parsed only for rows that changed. */
+  snapshotJson(tab: TabName, id: string): string | undefined {
+    this.one ??= this.db.prepare('SELECT cells FROM sheet_rows WHERE tab = ? AND id = ?');
+    return (this.one.get(tab, id) as { cells: string } | undefined)?.cells;
+  }
+
+  /** The ids of a tab's snapshot (a list, not the cells: a 200,000-row tab stays light). */
+  snapshotIds(tab: TabName): string[] {
+    return (this.db.prepare('SELECT id FROM sheet_rows WHERE tab = ?').all(tab) as Array<{ id: string }>).map((r) => r.id);
   }
 
   snapshotOf(tab: TabName, id: string): Cells | undefined {
-    const row = this.db.prepare('SELECT cells FROM sheet_rows WHERE tab = ? AND id = ?').get(tab, id) as { cells: string } | undefined;
-    return row ? (JSON.parse(row.cells) as Cells) : undefined;
+    const json = this.snapshotJson(tab, id);
+    return json === undefined ? undefined : (JSON.parse(json) as Cells);
   }
 
   saveSnapshot(tab: TabName, id: string, cells: Cells | string): void {
