@@ -83,7 +83,7 @@ export function createGatewayApp(opts: GatewayAppOptions) {
   // Broadcasts, the shared sending budget and (with REDIS_URL) the state replicas share; see docs/scaling.md.
   const broadcasting = createBroadcasting({
     ...opts.broadcast, ...(opts.redisUrl ? { redisUrl: opts.redisUrl } : {}), ...(opts.replicaId ? { replica: opts.replicaId } : {}),
-    token: botToken, botId: botInfo.id, botUsername: botInfo.username, apiRoot: opts.apiRoot, sheets: clients.sheets, logger: opts.logger, registry,
+    journalPath: opts.dbPath, token: botToken, botId: botInfo.id, botUsername: botInfo.username, apiRoot: opts.apiRoot, sheets: clients.sheets, logger: opts.logger, registry,
     t: (locale, key) => i18n.t(locale, key),
     apiTransformers: [apiMetrics, ...(sandboxApi ? [sandboxApi.transformer] : [])],
   });

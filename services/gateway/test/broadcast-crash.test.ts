@@ -37,7 +37,7 @@ afterAll(async () => {
 
 /** Starts the sender in a child process (same worker name each time, as a restarted replica). */
 async function startSender(): Promise<ChildProcess> {
-  const cfg = { sheetsUrl, apiRoot: api.url, token: TEST_TOKEN, internalToken: TEST_INTERNAL_TOKEN, worker: 'replica-a' };
+  const cfg = { sheetsUrl, apiRoot: api.url, token: TEST_TOKEN, internalToken: TEST_INTERNAL_TOKEN, worker: 'replica-a', journalPath: join(dir, 'gateway.sqlite') };
   const child = spawn(process.execPath, [CHILD, JSON.stringify(cfg)], { stdio: ['ignore', 'pipe', 'inherit'] });
   children.push(child);
   await new Promise<void>((resolve, reject) => {

@@ -1,6 +1,7 @@
 import { GrammyError, HttpError, type Api } from 'grammy';
 import type { Logger } from '@mb/service-kit';
 import type { SheetsClient } from '../clients/index.ts';
+import type { AttemptJournal } from './attempt-journal.ts';
 import type { BroadcastMetrics } from './metrics.ts';
 import { sleep, type RateGate } from './rate-gate.ts';
 import { renderBroadcast, type Translate } from './render.ts';
@@ -16,8 +17,10 @@ export type BroadcastSenderOptions = {
   /** A Bot API client of its own: no auto-retry (a 429 pauses the whole sender instead) and no interactive bookkeeping. */
   api: Api;
   gate: RateGate;
-  /** Stable across restarts of this replica: its unconfirmed claims are resolved at start. */
+  /** Stable across restarts of this replica: its unconfirmed claims are resolved at start. Lanes are `<worker>/<n>`. */
   worker: string;
+  /** Which claims this replica started to send (local, durable): tells a never-tried claim from an uncertain one. */
+  journal: AttemptJournal;
   botUsername: string;
   t: Translate;
   logger: Logger;
@@ -46,10 +49,15 @@ export class BroadcastSender {
     this.o = { allowPaid: false, concurrency: 4, pollMs: 5000, ...opts };
   }
 
-  /** Resolves this worker's claims left by its previous run, then polls in the background. */
+  /**
+   * Resolves the claims this worker's last run left: never tried → pending again; handed to Telegram without a
+   * recorded outcome → unknown (not resent). Then polls in the background.
+   */
   async start(): Promise<void> {
-    const { resolved } = await this.o.sheets.broadcasts.resolveStale.mutate({ worker: this.o.worker });
-    if (resolved > 0) this.o.logger.warn({ resolved, worker: this.o.worker }, 'broadcast claims left by the last run marked unknown (not resent)');
+    const { worker, journal } = this.o;
+    const { unknown, released } = await this.o.sheets.broadcasts.resolveStale.mutate({ worker, attempted: journal.left(worker) });
+    journal.forget(worker);
+    if (unknown + released > 0) this.o.logger.warn({ unknown, released, worker }, 'broadcast claims left by the last run resolved (unknown ones are not resent)');
     this.loop = this.run();
   }
 
@@ -88,32 +96,50 @@ export class BroadcastSender {
     const { ids } = await this.o.sheets.broadcasts.sending.query();
     for (const id of ids) {
       if (this.stopping) return;
-      await Promise.all(Array.from({ length: this.o.concurrency }, () => this.lane(id)));
+      await Promise.all(Array.from({ length: this.o.concurrency }, (_, n) => this.lane(id, n)));
     }
   }
 
-  private async lane(id: string): Promise<void> {
-    const { sheets, gate, worker } = this.o;
-    while (!this.stopping) {
+  /**
+   * One lane: its next recipient is claimed together with recording the previous outcome (one call), before its
+   * slot is taken, so a slot is held only for the Bot API call. The journal notes the attempt just before the call.
+   */
+  private async lane(id: string, n: number): Promise<void> {
+    const { gate, journal } = this.o;
+    const worker = `${this.o.worker}/${n}`;
+    let claimed = await this.next(id, worker, undefined, true);
+    while (claimed) {
       let slot;
       try {
+        if (this.stopping) throw new Error('stopping');
         slot = await gate.acquireBulk(this.abort.signal);
       } catch {
-        return; // stopping
-      }
-      const claimed = await sheets.broadcasts.claim.mutate({ id, worker }).catch(async (error: unknown) => {
-        await slot.release({ used: false });
-        throw error;
-      });
-      if (!claimed) {
-        await slot.release({ used: false });
+        await this.next(id, worker, { telegramId: claimed.telegramId, outcome: 'release' }, false);
         return;
       }
       for (let wait = await gate.holdChat(claimed.telegramId); wait > 0; wait = await gate.holdChat(claimed.telegramId)) await sleep(wait);
+      const attempt = { broadcastId: id, telegramId: claimed.telegramId };
+      journal.started(worker, attempt);
       const result = await this.send(claimed);
       await slot.release({ chatId: claimed.telegramId });
       this.o.metrics.messages.inc({ result: result.outcome });
-      await this.record(claimed, result);
+      const next = await this.next(id, worker, { telegramId: claimed.telegramId, ...result }, !this.stopping);
+      journal.recorded(worker, attempt);
+      claimed = next;
+    }
+  }
+
+  /** Records an outcome and/or claims the next recipient; the call is retried until sheets has it (idempotent). */
+  private async next(id: string, worker: string, record: ({ telegramId: number } & Outcome) | { telegramId: number; outcome: 'release' } | undefined, claim: boolean): Promise<Claimed | null> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return (await this.o.sheets.broadcasts.next.mutate({ id, worker, claim, ...(record ? { record } : {}) })).next;
+      } catch (error) {
+        // Without an outcome to record, a failed claim simply ends this lane until the next poll.
+        if (!record) throw error;
+        if (attempt === 0) this.o.logger.warn({ err: error, broadcastId: id }, 'could not record a broadcast outcome; retrying');
+        await sleep(Math.min(5000, 200 * 2 ** attempt));
+      }
     }
   }
 
@@ -146,19 +172,6 @@ export class BroadcastSender {
       return { outcome: 'unknown', error: error instanceof Error ? error.message.slice(0, 200) : 'unknown' };
     } finally {
       end();
-    }
-  }
-
-  /** The outcome must reach the sheets service: retried until it does (a crash here leaves the claim to be resolved as unknown). */
-  private async record(c: Claimed, r: Outcome): Promise<void> {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await this.o.sheets.broadcasts.record.mutate({ id: c.broadcastId, telegramId: c.telegramId, worker: this.o.worker, ...r });
-        return;
-      } catch (error) {
-        if (attempt === 0) this.o.logger.warn({ err: error, broadcastId: c.broadcastId }, 'could not record a broadcast outcome; retrying');
-        await sleep(Math.min(5000, 200 * 2 ** attempt));
-      }
     }
   }
 }

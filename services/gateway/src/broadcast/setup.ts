@@ -9,6 +9,7 @@ import { LeaderLock } from '../redis/leader.ts';
 import { RedisRateGate } from '../redis/rate-gate.ts';
 import { createSessionStorage } from '../redis/session-storage.ts';
 import type { UpdateInbox } from '../webhook/inbox.ts';
+import { AttemptJournal } from './attempt-journal.ts';
 import type { BroadcastBotDeps, BroadcastDraft } from './deps.ts';
 import { createBroadcastMetrics } from './metrics.ts';
 import { interactivePriority } from './priority.ts';
@@ -30,6 +31,8 @@ export type BroadcastingOptions = BroadcastOptions & {
   redisUrl?: string;
   /** Stable name of this replica (GATEWAY_REPLICA_ID, default the host name): its inbox and its broadcast claims. */
   replica?: string;
+  /** The gateway's own SQLite file (GATEWAY_DB_PATH): the broadcast attempt journal is a table in it. */
+  journalPath: string;
   token: string;
   botId: number;
   botUsername: string;
@@ -57,10 +60,11 @@ export function createBroadcasting(opts: BroadcastingOptions) {
   const inbox: UpdateInbox | undefined = redis ? new RedisInbox({ redis, prefix, replica }) : undefined;
   const metrics = createBroadcastMetrics(opts.registry);
 
+  const journal = new AttemptJournal(opts.journalPath);
   const bulkApi = new Api(opts.token, { apiRoot: opts.apiRoot, timeoutSeconds: 30 });
   for (const t of opts.apiTransformers) bulkApi.config.use(t);
   const sender = new BroadcastSender({
-    sheets: opts.sheets, api: bulkApi, gate, worker: `${replica}`, botUsername: opts.botUsername, t: opts.t, logger: opts.logger, metrics,
+    sheets: opts.sheets, api: bulkApi, gate, journal, worker: replica, botUsername: opts.botUsername, t: opts.t, logger: opts.logger, metrics,
     allowPaid: opts.allowPaid ?? false, ...(opts.pollMs !== undefined ? { pollMs: opts.pollMs } : {}), ...(opts.concurrency !== undefined ? { concurrency: opts.concurrency } : {}),
   });
   const botDeps: BroadcastBotDeps = {
@@ -94,6 +98,7 @@ export function createBroadcasting(opts: BroadcastingOptions) {
       await leader?.stop();
     },
     async quit() {
+      journal.close();
       await gate.close();
       await redis?.quit().catch(() => undefined);
     },

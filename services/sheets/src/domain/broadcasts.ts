@@ -9,7 +9,7 @@ export type Broadcast = {
   status: BroadcastStatus; sent: number; failed: number; blocked: number; createdBy: string;
 };
 type BroadcastStatus = (typeof BroadcastStatus.options)[number];
-export type RecipientOutcome = 'sent' | 'failed' | 'blocked' | 'unknown' | 'retry';
+export type RecipientOutcome = 'sent' | 'failed' | 'blocked' | 'unknown' | 'retry' | 'release';
 export type Claimed = { broadcastId: string; telegramId: number; language: string; text: string; imageUrl: string; createdBy: string };
 export type Progress = { pending: number; sending: number; sent: number; failed: number; blocked: number; unknown: number; cancelled: number };
 
@@ -135,7 +135,11 @@ export function claimNext(wb: Workbook, id: string, worker: string, now = Date.n
   return transaction(wb.db, () => {
     const b = getBroadcast(wb, id);
     if (!b || b.status !== 'sending') return null;
-    const row = wb.db
+    // A claim of this worker still open was never received by it (a lost answer): hand that one out again.
+    const open = wb.db.prepare(`SELECT telegram_id, language FROM broadcast_recipients WHERE broadcast_id = ? AND state = 'sending' AND worker = ?`).get(id, worker) as
+      | { telegram_id: number; language: string }
+      | undefined;
+    const row = open ?? wb.db
       .prepare(
         `UPDATE broadcast_recipients SET state = 'sending', worker = ?, claimed_at = ?, attempts = attempts + 1
          WHERE broadcast_id = ? AND telegram_id = (SELECT telegram_id FROM broadcast_recipients WHERE broadcast_id = ? AND state = 'pending' ORDER BY attempts, telegram_id LIMIT 1)
@@ -155,14 +159,29 @@ export function recordOutcome(wb: Workbook, id: string, telegramId: number, work
   return transaction(wb.db, () => {
     const attempts = (wb.db.prepare('SELECT attempts FROM broadcast_recipients WHERE broadcast_id = ? AND telegram_id = ?').get(id, telegramId) as { attempts: number } | undefined)?.attempts ?? 0;
     // A recipient refused with 429 again and again is given up rather than retried forever.
-    const state = outcome === 'retry' ? (attempts >= MAX_ATTEMPTS ? 'failed' : 'pending') : outcome;
+    const state = outcome === 'release' ? 'pending' : outcome === 'retry' ? (attempts >= MAX_ATTEMPTS ? 'failed' : 'pending') : outcome;
     const changed = wb.db
-      .prepare(`UPDATE broadcast_recipients SET state = ?, finished_at = ?, error = ?, worker = CASE WHEN ? = 'pending' THEN NULL ELSE worker END WHERE broadcast_id = ? AND telegram_id = ? AND state = 'sending' AND worker = ?`)
-      .run(state, state === 'pending' ? null : now, error ?? null, state, id, telegramId, worker).changes;
+      .prepare(`UPDATE broadcast_recipients SET state = ?, finished_at = ?, error = ?, worker = CASE WHEN ? = 'pending' THEN NULL ELSE worker END,
+         attempts = CASE WHEN ? THEN max(0, attempts - 1) ELSE attempts END WHERE broadcast_id = ? AND telegram_id = ? AND state = 'sending' AND worker = ?`)
+      .run(state, state === 'pending' ? null : now, error ?? null, state, outcome === 'release' ? 1 : 0, id, telegramId, worker).changes;
     if (Number(changed) === 0) return { recorded: false };
     if (outcome === 'blocked') markBlockedBot(wb, telegramId);
     writeProgress(wb, id, now, false);
     return { recorded: true };
+  });
+}
+
+/** One round trip per message: the previous message's outcome, and (unless stopping) the next recipient claimed. */
+export function recordAndClaim(
+  wb: Workbook,
+  id: string,
+  worker: string,
+  record: { telegramId: number; outcome: RecipientOutcome; error?: string } | undefined,
+  claim: boolean,
+): { recorded: boolean; next: Claimed | null } {
+  return transaction(wb.db, () => {
+    const recorded = record ? recordOutcome(wb, id, record.telegramId, worker, record.outcome, record.error).recorded : false;
+    return { recorded, next: claim ? claimNext(wb, id, worker) : null };
   });
 }
 
@@ -173,23 +192,35 @@ function markBlockedBot(wb: Workbook, telegramId: number): void {
 }
 
 /**
- * A worker's claims that never got an outcome (it died mid-send): whether Telegram delivered them cannot be known, so
- * they become `unknown` and are not sent again (at most once for those few; see docs/scaling.md). With `worker`, that
- * worker's own claims (it restarted); otherwise claims older than `leaseMs` of any worker.
+ * A worker's claims that never got an outcome. With `worker` (it restarted): the claims it knows it never tried to send
+ * (not in `attempted`, from its local journal) go back to pending; the ones it had handed to Telegram become `unknown`
+ * and are not sent again — whether Telegram delivered them cannot be known (at most once for those; see
+ * docs/scaling.md). Without `worker`: claims of any worker older than `leaseMs` become `unknown` (a replica that never
+ * came back; its journal is out of reach, so every claim counts as attempted).
  */
-export function resolveStaleClaims(wb: Workbook, opts: { worker?: string; leaseMs?: number }, now = Date.now()): number {
+export function resolveStaleClaims(
+  wb: Workbook,
+  opts: { worker?: string; leaseMs?: number; attempted?: Array<{ broadcastId: string; telegramId: number }> },
+  now = Date.now(),
+): { unknown: number; released: number } {
   return transaction(wb.db, () => {
     const rows = (opts.worker !== undefined
-      ? wb.db.prepare(`SELECT broadcast_id FROM broadcast_recipients WHERE state = 'sending' AND worker = ?`).all(opts.worker)
-      : wb.db.prepare(`SELECT broadcast_id FROM broadcast_recipients WHERE state = 'sending' AND claimed_at < ?`).all(now - (opts.leaseMs ?? 60_000))) as Array<{ broadcast_id: string }>;
-    if (rows.length === 0) return 0;
-    if (opts.worker !== undefined) {
-      wb.db.prepare(`UPDATE broadcast_recipients SET state = 'unknown', finished_at = ?, error = 'worker restarted mid-send' WHERE state = 'sending' AND worker = ?`).run(now, opts.worker);
-    } else {
-      wb.db.prepare(`UPDATE broadcast_recipients SET state = 'unknown', finished_at = ?, error = 'claim expired' WHERE state = 'sending' AND claimed_at < ?`).run(now, now - (opts.leaseMs ?? 60_000));
+      ? wb.db.prepare(`SELECT broadcast_id, telegram_id FROM broadcast_recipients WHERE state = 'sending' AND (worker = ? OR substr(worker, 1, ?) = ?)`).all(opts.worker, opts.worker.length + 1, `${opts.worker}/`)
+      : wb.db.prepare(`SELECT broadcast_id, telegram_id FROM broadcast_recipients WHERE state = 'sending' AND claimed_at < ?`).all(now - (opts.leaseMs ?? 120_000))) as Array<{ broadcast_id: string; telegram_id: number }>;
+    const attempted = new Set((opts.attempted ?? []).map((a) => `${a.broadcastId}|${a.telegramId}`));
+    const toUnknown = wb.db.prepare(`UPDATE broadcast_recipients SET state = 'unknown', finished_at = ?, error = ? WHERE broadcast_id = ? AND telegram_id = ? AND state = 'sending'`);
+    const toPending = wb.db.prepare(`UPDATE broadcast_recipients SET state = 'pending', worker = NULL WHERE broadcast_id = ? AND telegram_id = ? AND state = 'sending'`);
+    let unknown = 0;
+    for (const r of rows) {
+      if (opts.worker !== undefined && !attempted.has(`${r.broadcast_id}|${r.telegram_id}`)) {
+        toPending.run(r.broadcast_id, r.telegram_id);
+        continue;
+      }
+      toUnknown.run(now, opts.worker !== undefined ? 'worker restarted mid-send' : 'claim expired', r.broadcast_id, r.telegram_id);
+      unknown++;
     }
     for (const b of new Set(rows.map((r) => r.broadcast_id))) writeProgress(wb, b, now, false);
-    return rows.length;
+    return { unknown, released: rows.length - unknown };
   });
 }
 

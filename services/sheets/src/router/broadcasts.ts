@@ -4,13 +4,13 @@ import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import {
   announceDue, announcePromotion, BroadcastError, cancelBroadcast, claimNext, conversionsOf, createBroadcast, getBroadcast, isOptedOut, progressOf,
-  recipientsFor, recordConversion, recordOutcome, resolveStaleClaims, sendingBroadcasts, setMarketingOptOut, startBroadcast, startDue,
+  recipientsFor, recordAndClaim, recordConversion, recordOutcome, resolveStaleClaims, sendingBroadcasts, setMarketingOptOut, startBroadcast, startDue,
 } from '../domain/broadcasts.ts';
 import { userByTelegramId } from '../domain/users.ts';
 import type { SheetsDeps } from './deps.ts';
 
 const id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'expected a broadcast id like B-12');
-const worker = z.string().regex(/^[A-Za-z0-9_.:-]{1,100}$/);
+const worker = z.string().regex(/^[A-Za-z0-9_.:/-]{1,100}$/);
 const segment = z.string().trim().min(1).max(200);
 
 /** Maps the domain's typed error to tRPC codes at the boundary. */
@@ -56,10 +56,21 @@ export const broadcastsRouter = ({ wb }: SheetsDeps) =>
     record: internalProcedure
       .input(z.object({ id, telegramId: TelegramId, worker, outcome: z.enum(['sent', 'failed', 'blocked', 'unknown', 'retry']), error: z.string().max(300).optional() }))
       .mutation(({ input }) => recordOutcome(wb, input.id, input.telegramId, input.worker, input.outcome, input.error)),
-    /** Claims a dead worker left without an outcome become `unknown` (never resent). */
+    /** Records the last outcome and claims the next recipient in one call (`claim: false` when stopping). */
+    next: internalProcedure
+      .input(z.object({
+        id, worker, claim: z.boolean(),
+        record: z.object({ telegramId: TelegramId, outcome: z.enum(['sent', 'failed', 'blocked', 'unknown', 'retry', 'release']), error: z.string().max(300).optional() }).optional(),
+      }))
+      .mutation(({ input }) => recordAndClaim(wb, input.id, input.worker, input.record, input.claim)),
+    /** Claims a worker left without an outcome: back to pending if never attempted, else `unknown` (never resent). */
     resolveStale: internalProcedure
-      .input(z.object({ worker: worker.optional(), leaseMs: z.number().int().min(1000).max(86_400_000).optional() }))
-      .mutation(({ input }) => ({ resolved: resolveStaleClaims(wb, input) })),
+      .input(z.object({
+        worker: worker.optional(),
+        leaseMs: z.number().int().min(1000).max(86_400_000).optional(),
+        attempted: z.array(z.object({ broadcastId: id, telegramId: TelegramId })).max(10_000).optional(),
+      }))
+      .mutation(({ input }) => resolveStaleClaims(wb, input)),
     cancel: internalProcedure.input(z.object({ id })).mutation(({ input }) => guard(() => cancelBroadcast(wb, input.id))),
     announceDue: internalProcedure.mutation(() => ({ started: announceDue(wb) })),
     announcePromotion: internalProcedure.input(z.object({ promotionId: z.string().min(1).max(100) })).mutation(({ input }) => announcePromotion(wb, input.promotionId)),
