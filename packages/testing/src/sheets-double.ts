@@ -1,3 +1,4 @@
+import { createPublicKey, verify } from 'node:crypto';
 import http from 'node:http';
 import { listen } from '@mb/service-kit';
 
@@ -49,10 +50,30 @@ export class SheetsDouble {
   private nextSheetId = 1;
   private server?: http.Server;
   private readonly token: string | undefined;
+  private readonly serviceAccount: { email: string; publicKey: string } | undefined;
+  /** The claims of the last self-signed service-account JWT accepted. */
+  lastJwtClaims: Record<string, unknown> | null = null;
 
-  constructor(opts: { spreadsheetId?: string; token?: string } = {}) {
+  /**
+   * `token`: a static bearer token to require. `serviceAccount`: accept self-signed JWTs (RS256) from that account, as
+   * Google does for service accounts (google-auth-library's useJWTAccessWithScope), checking signature, issuer and expiry.
+   */
+  constructor(opts: { spreadsheetId?: string; token?: string; serviceAccount?: { email: string; publicKey: string } } = {}) {
     this.spreadsheetId = opts.spreadsheetId ?? 'test-spreadsheet-0001';
     this.token = opts.token;
+    this.serviceAccount = opts.serviceAccount;
+  }
+
+  private authorized(header: string | undefined): boolean {
+    if (!this.token && !this.serviceAccount) return true;
+    if (this.token && header === `Bearer ${this.token}`) return true;
+    const jwt = /^Bearer ([\w-]+)\.([\w-]+)\.([\w-]+)$/.exec(header ?? '');
+    if (!this.serviceAccount || !jwt) return false;
+    const signed = verify('RSA-SHA256', Buffer.from(`${jwt[1]}.${jwt[2]}`), createPublicKey(this.serviceAccount.publicKey), Buffer.from(jwt[3]!, 'base64url'));
+    const claims = JSON.parse(Buffer.from(jwt[2]!, 'base64url').toString('utf8')) as { iss?: string; exp?: number };
+    if (!signed || claims.iss !== this.serviceAccount.email || !claims.exp || claims.exp * 1000 < Date.now()) return false;
+    this.lastJwtClaims = claims;
+    return true;
   }
 
   async start(): Promise<this> {
@@ -177,7 +198,7 @@ export class SheetsDouble {
     };
     const fail = (code: number, status: string, message: string) => reply(code, { error: { code, message, status } });
     if (!route) return fail(404, 'NOT_FOUND', `no route ${req.method} ${url.pathname}`);
-    if (this.token && req.headers.authorization !== `Bearer ${this.token}`) return fail(401, 'UNAUTHENTICATED', 'Request had invalid authentication credentials.');
+    if (!this.authorized(req.headers.authorization)) return fail(401, 'UNAUTHENTICATED', 'Request had invalid authentication credentials.');
     if (this.down) return fail(503, 'UNAVAILABLE', 'The service is currently unavailable.');
     if (route.id !== this.spreadsheetId) return fail(404, 'NOT_FOUND', 'Requested entity was not found.');
     const now = Date.now();

@@ -142,11 +142,17 @@ export class SheetsSync {
 
   private async pull(): Promise<PullSummary> {
     try {
-      return await this.pullOnce();
+      try {
+        return await this.pullOnce();
+      } catch (error) {
+        if (!(error instanceof SheetsCallError) || error.status !== 400) throw error;
+        this.sheetIds.clear(); // a tab was deleted or renamed: find out which, then read the others
+        return await this.pullOnce();
+      }
     } catch (error) {
-      if (!(error instanceof SheetsCallError) || error.status !== 400) throw error;
-      this.sheetIds.clear(); // a tab was deleted or renamed: find out which, then read the others
-      return await this.pullOnce();
+      // also for a pull on demand (sync.pullNow): /readyz tells the truth whoever asked
+      if (error instanceof SheetsCallError) Object.assign(this.state, { reachable: false, lastError: error.message });
+      throw error;
     }
   }
 

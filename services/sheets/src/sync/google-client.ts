@@ -29,6 +29,8 @@ export class SheetsCallError extends Error {
   }
 }
 
+const SCOPE = 'https://www.googleapis.com/auth/spreadsheets';
+
 export type ValueRange = { range: string; values: string[][] };
 export type SheetTab = { title: string; sheetId: number };
 /** Cells written as text (CellData stringValue: never parsed, so `=...` stays text): rows appended below a tab's data, or a run of cells from (row, col). */
@@ -55,8 +57,12 @@ const textRow = (values: string[]) => ({ values: values.map((v) => ({ userEntere
  */
 export function createSheetsApi(config: GoogleConfig, metrics: SyncMetrics): SheetsApi {
   let authClient: sheets_v4.Options['auth'];
-  if (config.keyFile) authClient = new googleAuth.GoogleAuth({ keyFile: config.keyFile, scopes: ['https://www.googleapis.com/auth/spreadsheets'] });
-  else if (config.accessToken) {
+  // A service account signs its own short-lived JWT per request (no call to Google's token endpoint to fail or wait on).
+  if (config.keyFile) {
+    const serviceAccount = new googleAuth.GoogleAuth({ keyFile: config.keyFile, scopes: [SCOPE] });
+    serviceAccount.useJWTAccessWithScope = true;
+    authClient = serviceAccount;
+  } else if (config.accessToken) {
     const oauth = new googleAuth.OAuth2();
     oauth.setCredentials({ access_token: config.accessToken });
     authClient = oauth;
