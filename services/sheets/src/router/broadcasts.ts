@@ -3,8 +3,8 @@ import { TelegramId, isoDate } from '@mb/contracts';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import {
-  announceDue, announcePromotion, BroadcastError, cancelBroadcast, claimNext, conversionsOf, createBroadcast, getBroadcast, isOptedOut, progressOf,
-  recipientsFor, recordAndClaim, recordConversion, recordOutcome, resolveStaleClaims, sendingBroadcasts, setMarketingOptOut, startBroadcast, startDue,
+  announceDue, announcePromotion, BroadcastError, cancelBroadcast, conversionsOf, createBroadcast, getBroadcast, isOptedOut, progressOf,
+  recipientsFor, recordAndClaim, recordConversion, resolveStaleClaims, sendingBroadcasts, setMarketingOptOut, startBroadcast, startDue,
 } from '../domain/broadcasts.ts';
 import { userByTelegramId } from '../domain/users.ts';
 import type { SheetsDeps } from './deps.ts';
@@ -52,10 +52,6 @@ export const broadcastsRouter = ({ wb }: SheetsDeps) =>
     start: internalProcedure.input(z.object({ id })).mutation(({ input }) => guard(() => startBroadcast(wb, input.id))),
     startDue: internalProcedure.mutation(() => ({ started: startDue(wb) })),
     sending: internalProcedure.query(() => ({ ids: sendingBroadcasts(wb) })),
-    claim: internalProcedure.input(z.object({ id, worker })).mutation(({ input }) => claimNext(wb, input.id, input.worker)),
-    record: internalProcedure
-      .input(z.object({ id, telegramId: TelegramId, worker, outcome: z.enum(['sent', 'failed', 'blocked', 'unknown', 'retry']), error: z.string().max(300).optional() }))
-      .mutation(({ input }) => recordOutcome(wb, input.id, input.telegramId, input.worker, input.outcome, input.error)),
     /** Records the last outcome and claims the next recipient in one call (`claim: false` when stopping). */
     next: internalProcedure
       .input(z.object({
