@@ -6,7 +6,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const LOOPS = { pullIntervalMs: 150, flushIntervalMs: 10, timeoutMs: 300 };
 const t = useSyncedSheets({ start: false });
 
-describe('the outbox reaches the Sheet exactly once', () => {
+describe('the outbox reaches the Sheet exactly once', { timeout: 90_000 }, () => {
   it('lands 1,000 bot writes through a 429 storm, an outage, lost responses and a restart: every row once, every update applied', async () => {
     t.double.quota = { reads: 3, writes: 2, windowMs: 200 };
     t.app = await startSheets(t.dir, t.double, LOOPS);
