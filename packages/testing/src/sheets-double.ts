@@ -1,32 +1,18 @@
 import { createPublicKey, verify } from 'node:crypto';
 import http from 'node:http';
 import { listen } from '@mb/service-kit';
+import {
+  cellData, columnIndex, columnLetter, enter, inputMode, lastUsedRow, quoteTab, readBody, setAt, SheetsApiError, shown, sleep, trimEnd,
+  type SheetCell,
+} from './sheets-double-cells.ts';
 
-/** A stored cell: text, or a formula (what USER_ENTERED makes of `=...`), shown as its (failed) result. */
-export type SheetCell = string | { formula: string };
+export { columnLetter, type SheetCell } from './sheets-double-cells.ts';
+
 export type SheetsCall = { method: string; status: number; at: number };
 type Tab = { sheetId: number; rows: SheetCell[][] };
 type A1 = { tab: string; r1: number; c1: number; r2: number; c2: number };
 
 const OPEN = Number.MAX_SAFE_INTEGER;
-
-export const columnLetter = (index: number): string => {
-  let s = '';
-  for (let n = index + 1; n > 0; n = Math.floor((n - 1) / 26)) s = String.fromCharCode(65 + ((n - 1) % 26)) + s;
-  return s;
-};
-const columnIndex = (letters: string): number => [...letters.toUpperCase()].reduce((n, ch) => n * 26 + ch.charCodeAt(0) - 64, 0) - 1;
-
-class SheetsApiError extends Error {
-  override readonly name = 'SheetsApiError';
-  readonly code: number;
-  readonly status: string;
-  constructor(code: number, status: string, message: string) {
-    super(message);
-    this.code = code;
-    this.status = status;
-  }
-}
 
 /**
  * A Google Sheets v4 REST double on real HTTP: googleapis reaches it through `rootUrl` (GOOGLE_SHEETS_API_ROOT).
@@ -349,53 +335,4 @@ export class SheetsDouble {
     const updates = this.write(`${quoteTab(a.tab)}!${columnLetter(a.c1)}${at + 1}`, values, mode);
     return { spreadsheetId: this.spreadsheetId, tableRange: `${quoteTab(a.tab)}!A1:${columnLetter(25)}${at}`, updates: { spreadsheetId: this.spreadsheetId, ...updates } };
   }
-}
-
-/** What a cell shows: a formula that reaches outside cannot load here, as in a sheet without network access. */
-const shown = (c: SheetCell): string => (typeof c === 'string' ? c : '#N/A');
-const trimEnd = (r: string[]) => {
-  while (r.length && r[r.length - 1] === '') r.pop();
-  return r;
-};
-const quoteTab = (t: string) => (/^[A-Za-z0-9_]+$/.test(t) ? t : `'${t.replaceAll("'", "''")}'`);
-const lastUsedRow = (rows: SheetCell[][]) => {
-  for (let i = rows.length - 1; i >= 0; i--) if (rows[i]!.some((c) => c !== '')) return i;
-  return -1;
-};
-function setAt(rows: SheetCell[][], r: number, c: number, value: SheetCell): void {
-  while (rows.length <= r) rows.push([]);
-  const row = rows[r]!;
-  while (row.length <= c) row.push('');
-  row[c] = value;
-}
-const inputMode = (v: unknown): 'RAW' | 'USER_ENTERED' => {
-  if (v === 'RAW' || v === 'USER_ENTERED') return v;
-  throw new SheetsApiError(400, 'INVALID_ARGUMENT', "Invalid valueInputOption: expected 'RAW' or 'USER_ENTERED'");
-};
-/** A CellData's userEnteredValue: stringValue is text as given (never a formula), formulaValue a formula. */
-function cellData(v: Record<string, unknown> | undefined): SheetCell {
-  if (!v) return '';
-  if (typeof v['formulaValue'] === 'string') return { formula: v['formulaValue'] };
-  if (typeof v['stringValue'] === 'string') return v['stringValue'];
-  if (typeof v['boolValue'] === 'boolean') return v['boolValue'] ? 'TRUE' : 'FALSE';
-  if (typeof v['numberValue'] === 'number') return String(v['numberValue']);
-  return '';
-}
-/** USER_ENTERED parses as if typed: `=` starts a formula, numbers lose their `+` and leading zeros, `'` forces text. */
-function enter(v: unknown, mode: 'RAW' | 'USER_ENTERED'): SheetCell {
-  const text = v === null || v === undefined ? '' : String(v);
-  if (mode === 'RAW') return text;
-  if (text.startsWith("'")) return text.slice(1);
-  if (text.startsWith('=')) return { formula: text };
-  if (/^[+-]?(\d+\.?\d*|\.\d+)$/.test(text.trim())) return String(Number(text));
-  return text;
-}
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-function readBody(req: http.IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
 }
