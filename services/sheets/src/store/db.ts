@@ -75,6 +75,15 @@ const MIGRATIONS: Array<(db: DatabaseSync) => void> = [
       CREATE TABLE ticket_notices (ticket_id TEXT PRIMARY KEY, status TEXT NOT NULL, answer TEXT NOT NULL);
     `);
   },
+  // Google Sheets sync: what each row's managers' cells last held in the Sheet (to tell a manager's edit from a
+  // bot write still on its way, durably across restarts), and small sync state (e.g. which promotions were live).
+  (db) => {
+    db.exec(`
+      CREATE TABLE sheet_rows (tab TEXT NOT NULL, id TEXT NOT NULL, cells TEXT NOT NULL, PRIMARY KEY (tab, id)) WITHOUT ROWID;
+      CREATE TABLE sync_state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+      CREATE INDEX outbox_row ON outbox(tab, row_id);
+    `);
+  },
 ];
 
 /** Opens (creating if needed) the workbook and brings its schema up to date. */
