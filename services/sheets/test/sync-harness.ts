@@ -30,14 +30,14 @@ export const FAST: SyncOptions = {
 export type SheetsUnderTest = ReturnType<typeof createSheetsApp> & { url: string; sync: NonNullable<ReturnType<typeof createSheetsApp>['sync']> };
 
 /** The sheets service with the sync pointed at the double, listening on a free port; `dir` survives restarts. */
-export async function startSheets(dir: string, double: SheetsDouble, opts: Partial<SyncOptions> & { timeoutMs?: number; keyFile?: string } = {}): Promise<SheetsUnderTest> {
-  const { timeoutMs, keyFile, ...sync } = opts;
+export async function startSheets(dir: string, double: SheetsDouble, opts: Partial<SyncOptions> & { timeoutMs?: number; keyFile?: string; seed?: boolean } = {}): Promise<SheetsUnderTest> {
+  const { timeoutMs, keyFile, seed, ...sync } = opts;
   const auth = keyFile ? { keyFile } : { accessToken: GOOGLE_TOKEN };
   const app = createSheetsApp({
     dbPath: join(dir, 'workbook.sqlite'),
     internalToken: INTERNAL,
     logger: createLogger('sheets', process.env['LOG_LEVEL'] ?? 'silent'),
-    seed: false,
+    seed: seed ?? false,
     sync: { google: { spreadsheetId: double.spreadsheetId, apiRoot: double.url, ...auth, timeoutMs: timeoutMs ?? 2000 }, ...FAST, ...sync },
   });
   const url = `http://127.0.0.1:${await listen(app.server, 0, '127.0.0.1')}`;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { sheets } from 'googleapis/build/src/apis/sheets/index.js';
-import { GOOGLE_TOKEN, useSyncedSheets } from './sync-harness.ts';
+import { GOOGLE_TOKEN, removeDir, startSheets, stopSheets, tempDir, useSyncedSheets } from './sync-harness.ts';
 
 const t = useSyncedSheets();
 
@@ -77,6 +77,23 @@ describe('columns are found by header name', () => {
       expect.objectContaining({ id: 'T-1', status: 'in_progress', answer: '', text: 'text 1' }),
       expect.objectContaining({ id: 'T-2', status: 'answered', answer: 'Готово', text: 'text 2' }),
     ]);
+  });
+});
+
+describe('connecting a Sheet to a workbook that was used without one', () => {
+  it("takes the managers' tabs from the Sheet: demo promotions, FAQ and settings the Sheet lacks are gone after the first pull", async () => {
+    await stopSheets(t.app);
+    removeDir(t.dir);
+    t.dir = tempDir();
+    t.app = await startSheets(t.dir, t.double, { seed: true });
+    expect(t.app.catalog.promotions().length).toBeGreaterThan(0); // the demo seed
+    t.double.addRow('Promotions', { id: 'real', title: 'Настоящая', starts_at: '2026-01-01', ends_at: '2099-01-01', segment: 'all', status: 'active' });
+    t.double.addRow('Settings', { key: 'welcome_text', value: 'Добро пожаловать!' });
+    const summary = await t.app.sync.pullNow();
+    expect(t.app.catalog.promotions().map((p) => p.id)).toEqual(['real']);
+    expect(t.app.catalog.faq()).toEqual([]);
+    expect(t.app.catalog.settings().welcomeText).toBe('Добро пожаловать!');
+    expect(summary.events).toBe(0); // an import, not news
   });
 });
 

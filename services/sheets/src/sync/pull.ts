@@ -140,6 +140,15 @@ export function applyPull(wb: Workbook, tables: Map<TabName, TabColumns | undefi
           summary.deleted++;
         }
       }
+      if (importing && DELETABLE.has(tab)) {
+        // Promotions, FAQ and Settings are the managers': what the Sheet lacks at the first pull (a demo seed, a copy
+        // made before the Sheet was connected) goes, or the bot would show promotions no manager can see or edit.
+        for (const { id } of wb.db.prepare(`SELECT "${key}" AS id FROM "${tab}"`).all() as Array<{ id: string }>) {
+          if (seen.has(id) || pending.get(id)?.insert) continue;
+          wb.db.prepare(`DELETE FROM "${tab}" WHERE "${key}" = ?`).run(id);
+          summary.deleted++;
+        }
+      }
       pulled.add(tab);
     }
     store.set('id_assignments', assignments);
