@@ -21,7 +21,7 @@ export type ProcessStack = {
  * ports with a fresh temp directory; the gateway's Bot API is `apiRoot` (a double in the bench process).
  * `beforeGateway` runs once sheets is up (e.g. to seed the workbook).
  */
-export async function startProcessStack(opts: { apiRoot: string; assistantEnv?: Record<string, string>; beforeGateway?: (stack: { dir: string; sheets: ServiceProcess }) => Promise<void> | void }): Promise<ProcessStack> {
+export async function startProcessStack(opts: { apiRoot: string; assistantEnv?: Record<string, string>; gatewayEnv?: Record<string, string>; beforeGateway?: (stack: { dir: string; sheets: ServiceProcess }) => Promise<void> | void }): Promise<ProcessStack> {
   const dir = mkdtempSync(join(tmpdir(), 'mb-bench-'));
   const common = { INTERNAL_TOKEN: BENCH_INTERNAL_TOKEN };
   const started: ServiceProcess[] = [];
@@ -43,6 +43,7 @@ export async function startProcessStack(opts: { apiRoot: string; assistantEnv?: 
       SHEETS_URL: sheets.url,
       ASSISTANT_URL: assistant.url,
       GATEWAY_DB_PATH: join(dir, 'gateway.sqlite'),
+      ...opts.gatewayEnv,
     });
     started.push(gateway);
     const stop = async () => {

@@ -9,15 +9,18 @@ import { startProcessStack, waitReady } from '../harness/stack.ts';
 import { makeUsers, UpdateFactory } from '../harness/updates.ts';
 import type { BenchRow, BenchSuite } from '../suite.ts';
 
-const LIMIT = 30; // the gateway's default BROADCAST_RATE_PER_SECOND, and what the double enforces
 const STAFF_ID = 7_099_999_999;
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
 
 const suite: BenchSuite = {
   name: 'broadcast',
-  description: `a broadcast to 10,000 users (1,000 quick) through the gateway against a Bot API double that enforces ${LIMIT} msg/s and 1/s per chat (429) and blocks 1% (403), with /start from other users meanwhile`,
+  description:
+    'a broadcast to 10,000 users at 60 msg/s, paid broadcasts (1,000 at the default 30 msg/s quick) through the gateway against a Bot API double that enforces that rate and 1/s per chat (429) and blocks 1% (403), with /start from other users meanwhile',
   async run(ctx) {
     const recipients = ctx.quick ? 1000 : 10_000;
+    // 10,000 at the free 30 msg/s would take 5.6 minutes; the full run uses paid broadcasts at 60 msg/s instead, the
+    // double enforcing the same, so the ratio to the configured limit means the same.
+    const LIMIT = ctx.quick ? 30 : 60;
     const users = makeUsers(recipients + 200);
     const audience = users.slice(0, recipients);
     const askers = users.slice(recipients);
@@ -42,6 +45,7 @@ const suite: BenchSuite = {
     limits.onAccepted = (call) => accepted.push({ at: Date.now(), bulk: audienceIds.has(Number(call.payload['chat_id'])) });
     const stack = await startProcessStack({
       apiRoot: api.url,
+      gatewayEnv: { BROADCAST_RATE_PER_SECOND: String(LIMIT), BROADCAST_ALLOW_PAID: LIMIT > 30 ? 'yes' : 'no', BROADCAST_POLL_INTERVAL_MS: '500' },
       beforeGateway: ({ dir }) => {
         seedSignedInUsers(`${dir}/workbook.sqlite`, users);
         const db = new DatabaseSync(`${dir}/workbook.sqlite`);
@@ -52,6 +56,7 @@ const suite: BenchSuite = {
         db.close();
       },
     });
+    let asking: NodeJS.Timeout | undefined;
     try {
       await waitReady(`${stack.gateway.url}/readyz`);
       const sheets = createServiceClient<SheetsRouter>({ target: 'sheets', url: stack.sheets.url, token: BENCH_INTERNAL_TOKEN });
@@ -60,10 +65,11 @@ const suite: BenchSuite = {
 
       const factory = new UpdateFactory(900_000_000);
       let next = 0;
-      const asking = setInterval(() => {
+      asking = setInterval(() => {
         const user = askers[next++ % askers.length]!;
         asked.set(user.id, Date.now());
-        void fetch(stack.webhookUrl, { method: 'POST', headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': BENCH_SECRET }, body: factory.text(user, '/start').body });
+        const body = factory.text(user, '/start').body;
+        fetch(stack.webhookUrl, { method: 'POST', headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': BENCH_SECRET }, body }).catch(() => undefined);
       }, 500);
       const deadline = Date.now() + (recipients / LIMIT) * 1000 * 2 + 60_000;
       let row = await sheets.broadcasts.get.query({ id: b.id });
@@ -102,6 +108,7 @@ const suite: BenchSuite = {
       ];
       return rows;
     } finally {
+      clearInterval(asking);
       clearInterval(trim);
       await stack.stop();
       await api.close();

@@ -81,4 +81,26 @@ describe('a broadcast across kill -9 of the sending process', () => {
     expect(stateCount('sent')).toBe(299);
     expect(sheets.wb.get('Broadcasts', b.id)).toMatchObject({ sent: '299', failed: '1', blocked: '0' });
   }, 90_000);
+
+  it('rides out a restart of the sheets service midway: outcomes are recorded once it is back, nobody twice or missed', async () => {
+    const ids = seedRecipients(sheets.wb, { from: 31_000_000, count: 150, segment: 'sheets-restart' });
+    const client = createClients({ sheetsUrl, assistantUrl: sheetsUrl, token: TEST_INTERNAL_TOKEN, metrics: createRegistry('gateway') }).sheets;
+    const b = await client.broadcasts.create.mutate({ staffTelegramId: STAFF.id, text: 'Переживёт рестарт sheets', segment: 'sheets-restart' });
+    const sender = await startSender();
+    const delivered = () => ids.filter((id) => limits.delivered.has(id)).length;
+    await waitUntil(() => delivered() >= 40, 20_000, '40 messages out');
+    // Stop sheets (connections cut, database closed) and start it again on the same port and file.
+    const port = Number(new URL(sheetsUrl).port);
+    sheets.server.closeAllConnections();
+    await new Promise<void>((r) => sheets.server.close(() => r()));
+    sheets.close();
+    await new Promise((r) => setTimeout(r, 1500));
+    sheets = createSheetsApp({ dbPath: join(dir, 'workbook.sqlite'), internalToken: TEST_INTERNAL_TOKEN, logger: createLogger('test', 'silent') });
+    await listen(sheets.server, port, '127.0.0.1');
+    await waitUntil(() => sheets.wb.get('Broadcasts', b.id)!.status === 'done', 60_000, 'the broadcast to finish');
+    process.kill(sender.pid!, 'SIGKILL');
+    await exited(sender);
+    for (const id of ids) expect(limits.delivered.get(id) ?? 0, `recipient ${id}`).toBe(1);
+    expect(sheets.wb.get('Broadcasts', b.id)).toMatchObject({ sent: '150', failed: '0' });
+  }, 90_000);
 });

@@ -6,6 +6,18 @@ import type { BroadcastMetrics } from './metrics.ts';
 import { sleep, type RateGate } from './rate-gate.ts';
 import { renderBroadcast, type Translate } from './render.ts';
 
+/** Shutting down while sheets cannot be reached: the outcome stays unrecorded, the journal keeps its note. */
+export class OutcomeNotRecordedError extends Error {
+  override readonly name = 'OutcomeNotRecordedError';
+  readonly broadcastId: string;
+  readonly telegramId: number;
+  constructor(broadcastId: string, telegramId: number) {
+    super(`broadcast ${broadcastId}: outcome for one recipient not recorded before shutdown`);
+    this.broadcastId = broadcastId;
+    this.telegramId = telegramId;
+  }
+}
+
 /** Longer than any send (30 s timeout) and its recording can take while sheets answers. */
 const CLAIM_LEASE_MS = 120_000;
 
@@ -96,7 +108,10 @@ export class BroadcastSender {
     const { ids } = await this.o.sheets.broadcasts.sending.query();
     for (const id of ids) {
       if (this.stopping) return;
-      await Promise.all(Array.from({ length: this.o.concurrency }, (_, n) => this.lane(id, n)));
+      // Every lane ends before the next tick starts lanes of the same names (a lane name holds at most one claim).
+      const ended = await Promise.allSettled(Array.from({ length: this.o.concurrency }, (_, n) => this.lane(id, n)));
+      const failed = ended.find((r) => r.status === 'rejected');
+      if (failed) throw failed.reason;
     }
   }
 
@@ -123,7 +138,13 @@ export class BroadcastSender {
       const result = await this.send(claimed);
       await slot.release({ chatId: claimed.telegramId });
       this.o.metrics.messages.inc({ result: result.outcome });
-      const next = await this.next(id, worker, { telegramId: claimed.telegramId, ...result }, !this.stopping);
+      let next: Claimed | null;
+      try {
+        next = await this.next(id, worker, { telegramId: claimed.telegramId, ...result }, !this.stopping);
+      } catch (error) {
+        if (error instanceof OutcomeNotRecordedError) return; // the journal note stays: decided at the next start
+        throw error;
+      }
       journal.recorded(worker, attempt);
       claimed = next;
     }
@@ -137,6 +158,8 @@ export class BroadcastSender {
       } catch (error) {
         // Without an outcome to record, a failed claim simply ends this lane until the next poll.
         if (!record) throw error;
+        // Shutting down with sheets unreachable: the claim stays open and the journal note decides it at the next start.
+        if (this.stopping && attempt >= 2) throw new OutcomeNotRecordedError(id, record.telegramId);
         if (attempt === 0) this.o.logger.warn({ err: error, broadcastId: id }, 'could not record a broadcast outcome; retrying');
         await sleep(Math.min(5000, 200 * 2 ** attempt));
       }
