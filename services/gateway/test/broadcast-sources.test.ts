@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { textUpdate, type BotApiDouble, type Stack, type TelegramLimits, type TestUser } from '@mb/testing';
+import { readEnv } from '../src/env.ts';
 import { seedRecipients, STAFF, startLimitedStack, waitUntil } from './broadcast-fixtures.ts';
 
 let api: BotApiDouble;
@@ -113,4 +114,11 @@ describe('broadcast sources and control', () => {
     await expect(stack.gateway.clients.sheets.broadcasts.create.mutate({ staffTelegramId: client.id, text: 'x', segment: 'all' })).rejects.toThrow(/only managers/);
     await expect(stack.gateway.clients.sheets.broadcasts.create.mutate({ staffTelegramId: STAFF.id, text: '', segment: 'all' })).rejects.toThrow();
   }, 30_000);
+
+  it('refuses a broadcast rate above 30 msg/s unless paid broadcasts are allowed, naming the variable', () => {
+    expect(() => readEnv({ BROADCAST_RATE_PER_SECOND: '60' })).toThrow(/BROADCAST_RATE_PER_SECOND.*BROADCAST_ALLOW_PAID=yes/s);
+    expect(() => readEnv({ BROADCAST_RATE_PER_SECOND: 'fast' })).toThrow(/BROADCAST_RATE_PER_SECOND/);
+    expect(readEnv({ BROADCAST_RATE_PER_SECOND: '60', BROADCAST_ALLOW_PAID: 'yes' })).toMatchObject({ BROADCAST_RATE_PER_SECOND: 60, BROADCAST_ALLOW_PAID: true });
+    expect(readEnv({})).toMatchObject({ BROADCAST_RATE_PER_SECOND: 30, BROADCAST_ALLOW_PAID: false, BROADCAST_SENDER: 'on' });
+  });
 });
