@@ -5,9 +5,9 @@ import { Api } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import { Counter, Gauge, Histogram } from 'prom-client';
 import { createBot } from './bot/index.ts';
-import { createBroadcasting, type BroadcastOptions } from './broadcast/setup.ts';
 import { createAssistantChat } from './assistant/index.ts';
 import type { StreamPacing } from './assistant/stream-to-chat.ts';
+import { createBroadcasting, type BroadcastOptions } from './broadcast/setup.ts';
 import { setupCommands } from './bot/commands.ts';
 import { createFunnelMetrics } from './bot/funnel-metrics.ts';
 import { createI18n } from './bot/i18n.ts';
@@ -77,8 +77,6 @@ export function createGatewayApp(opts: GatewayAppOptions) {
   for (const person of sandboxApi ? SANDBOX_PEOPLE : []) sandboxApi!.addUser(person);
   const staffChatId = opts.staffChatId ?? (sandbox ? SANDBOX_STAFF_CHAT_ID : undefined);
 
-  const funnel = createFunnelMetrics(registry);
-  const assistantChat = createAssistantChat({ logger: opts.logger, registry, ...(opts.assistantPacing ? { pacing: opts.assistantPacing } : {}) });
   const apiMetrics = apiMetricsTransformer(registry);
   // Broadcasts, the shared sending budget and (with REDIS_URL) the state replicas share; see docs/scaling.md.
   const broadcasting = createBroadcasting({
@@ -87,6 +85,7 @@ export function createGatewayApp(opts: GatewayAppOptions) {
     t: (locale, key) => i18n.t(locale, key),
     apiTransformers: [apiMetrics, ...(sandboxApi ? [sandboxApi.transformer] : [])],
   });
+  const funnel = createFunnelMetrics(registry);
   // Requests: the staff-chat queue calls Telegram without auto-retry, so a 429 comes back to the queue (docs/requests.md).
   const staffApi = new Api(botToken, { apiRoot: opts.apiRoot });
   for (const t of [apiMetrics, ...(sandboxApi ? [sandboxApi.transformer] : [])]) staffApi.config.use(t);
@@ -94,6 +93,7 @@ export function createGatewayApp(opts: GatewayAppOptions) {
     staffApi, sheets: clients.sheets, store: new TicketStore(opts.dbPath), staffChat: (): Promise<number | null> => resolveStaffChat(botDeps), i18n: createI18n(), logger: opts.logger, registry,
   });
   const requests = { desk, conversations: broadcasting.sharedStorage<never>('conversations') ?? new SqliteStorage<never>(opts.dbPath, 'conversations') };
+  const assistantChat = createAssistantChat({ logger: opts.logger, registry, ...(opts.assistantPacing ? { pacing: opts.assistantPacing } : {}) });
   const botDeps = { ...clients, logger: opts.logger, publicUrl: opts.publicUrl, funnel, broadcast: broadcasting.botDeps, requests, assistantChat, ...(staffChatId !== undefined ? { staffChatOverride: staffChatId } : {}) };
   const retryAndBlocked = [
     // Bounded: a 429 longer than 30 s or a third failure is given up, never retried forever.
@@ -212,8 +212,8 @@ export function createGatewayApp(opts: GatewayAppOptions) {
     desk.store.close();
     if (requests.conversations instanceof SqliteStorage) requests.conversations.close();
   };
-  server.on('listening', () => desk.queue.start());
   server.on('listening', () => void broadcasting.start());
+  server.on('listening', () => desk.queue.start());
   // The emulator delivers updates to our own webhook, on whatever port we end up listening.
   server.on('listening', () => {
     const address = server.address();

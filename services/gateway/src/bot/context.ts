@@ -3,9 +3,9 @@ import type { I18nFlavor } from '@grammyjs/i18n';
 import type { User } from '@mb/contracts';
 import type { Logger } from '@mb/service-kit';
 import type { Clients } from '../clients/index.ts';
-import type { BroadcastBotDeps } from '../broadcast/deps.ts';
 import type { AssistantChatDeps } from '../assistant/index.ts';
 import type { FunnelMetrics } from './funnel-metrics.ts';
+import type { BroadcastBotDeps } from '../broadcast/deps.ts';
 import type { RequestsDeps } from '../tickets/index.ts';
 
 /** What every handler can use, injected once by createBot. */
