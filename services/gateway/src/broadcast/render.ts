@@ -8,8 +8,13 @@ const CAPTION_MAX = 1024;
 /** The marker a broadcast adds to a promotion deep link: `/start promo_<id>__b<n>` (n from the broadcast id `B-n`). */
 export const BROADCAST_LINK = /^(promo_[A-Za-z0-9_-]+?)__b(\d{1,12})$/;
 
-export const deepLink = (botUsername: string, promotionId: string, broadcastId: string) =>
-  `https://t.me/${botUsername}?start=promo_${promotionId}__b${broadcastId.replace(/^B-/, '')}`;
+/** Telegram's limit on a start parameter; a longer one (a very long promotion id) drops the broadcast marker. */
+const START_PARAM_MAX = 64;
+
+export function deepLink(botUsername: string, promotionId: string, broadcastId: string): string {
+  const marked = `promo_${promotionId}__b${broadcastId.replace(/^B-/, '')}`;
+  return `https://t.me/${botUsername}?start=${marked.length <= START_PARAM_MAX ? marked : `promo_${promotionId}`}`;
+}
 
 /** The message a recipient gets: the text (or a photo with it as caption), and for a promotion's announcement a deep-link button. */
 export function renderBroadcast(
