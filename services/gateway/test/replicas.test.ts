@@ -1,8 +1,11 @@
 import { join } from 'node:path';
+import type { Update } from 'grammy/types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger, listen } from '@mb/service-kit';
 import { callbackUpdate, TEST_INTERNAL_TOKEN, TEST_SECRET, TEST_TOKEN, textUpdate, type BotApiDouble, type Stack, type TelegramLimits, type TestUser } from '@mb/testing';
 import { createGatewayApp } from '../src/app.ts';
+import { createRedis, keyPrefix } from '../src/redis/connection.ts';
+import { RedisInbox } from '../src/redis/inbox.ts';
 import { seedRecipients, STAFF, startLimitedStack, startRedis, waitUntil } from './broadcast-fixtures.ts';
 
 let redis: Awaited<ReturnType<typeof startRedis>>;
@@ -100,4 +103,33 @@ describe('several gateway replicas on Redis', () => {
     expect(max).toBeLessThanOrEqual(30);
     expect(limits.tooManyRequests - before).toBeLessThan(10);
   }, 60_000);
+
+  it('handles, after a restart, an update a replica had acknowledged (in its Redis inbox) but not handled', async () => {
+    const user: TestUser = { id: 8_000_002, first_name: 'Ирина', language_code: 'ru' };
+    const update = textUpdate(user, '/start') as unknown as Update;
+    // What replica C left when it died: the update accepted (deduped, body kept), never marked handled.
+    const redisClient = createRedis(redis.url);
+    const inbox = new RedisInbox({ redis: redisClient, prefix: keyPrefix(stack.gateway.bot.botInfo.id), replica: 'gw-c' });
+    expect(await inbox.accept(update)).toBe(true);
+    expect(await inbox.accept(update)).toBe(false);
+    const replicaC = createGatewayApp({
+      logger: createLogger('test', 'silent'), botToken: TEST_TOKEN, botInfo: stack.gateway.bot.botInfo, webhookSecret: TEST_SECRET, apiRoot: api.url,
+      publicUrl: 'https://bot.example.com', sheetsUrl: stack.sheetsUrl, assistantUrl: stack.assistantUrl, internalToken: TEST_INTERNAL_TOKEN,
+      dbPath: join(stack.dir, 'gateway-c.sqlite'), redisUrl: redis.url, replicaId: 'gw-c', broadcast: { sender: false }, events: { enabled: false },
+    });
+    try {
+      expect(await replicaC.resume()).toBe(1);
+      await api.waitFor(() => api.textsTo(user.id).length > 0, 10_000, 'the reply to the resumed update');
+      await replicaC.dispatcher.idle();
+      expect(await inbox.pending()).toEqual([]);
+      // The same update delivered again (Telegram's retry) has no second effect anywhere.
+      await post(urlA, update);
+      await gap();
+      await settle();
+      expect(api.textsTo(user.id)).toHaveLength(1);
+    } finally {
+      await replicaC.close();
+      await redisClient.quit();
+    }
+  }, 30_000);
 });
