@@ -51,6 +51,14 @@ export class UpdateFactory {
     return { updateId, body };
   }
 
+  /** A post in a channel the bot is in: no user, no reply; grammY routes it and no feature handles it. */
+  channelPost(channelId: number, text: string): { updateId: number; body: string } {
+    const updateId = this.nextUpdateId++;
+    const chat = `{"id":${channelId},"type":"channel","title":"Новости компании"}`;
+    const body = `{"update_id":${updateId},"channel_post":{"message_id":${this.nextMessageId++},"sender_chat":${chat},"chat":${chat},"date":${Math.floor(Date.now() / 1000)},"text":${JSON.stringify(text)}}}`;
+    return { updateId, body };
+  }
+
   /** A tap on an inline button under the bot's message `messageId`. */
   callback(user: TestUser, data: string, messageId: number): { updateId: number; body: string; queryId: string } {
     const { from, chat } = this.parts(user);

@@ -24,8 +24,15 @@ function updateStream() {
   };
 }
 
-async function measure(ctx: BenchContext, label: string, url: string, processes: ServiceProcess[], seconds: number) {
-  const nextBody = updateStream();
+/** Channel posts from 100 channels: acknowledged and routed, but no feature does anything (the webhook path alone). */
+function channelStream() {
+  const factory = new UpdateFactory(900_000_000);
+  let i = 0;
+  return () => factory.channelPost(-1_001_000_000_000 - (i++ % 100), TEXTS[i % TEXTS.length]!).body;
+}
+
+async function measure(ctx: BenchContext, label: string, url: string, processes: ServiceProcess[], seconds: number, stream = updateStream) {
+  const nextBody = stream();
   await postLoad({ url, secret: BENCH_SECRET, connections: CONNECTIONS, seconds: ctx.quick ? 1 : 3, nextBody }); // warm-up (JIT, SQLite pages)
   const cpu0 = processes.map((p) => p.cpuSeconds());
   const load = await postLoad({ url, secret: BENCH_SECRET, connections: CONNECTIONS, seconds, nextBody });
@@ -62,6 +69,8 @@ const suite: BenchSuite = {
         // Everything an acknowledged update costs: the ack and, once the queue drained, its handling too.
         const cpuMs = (cpuSince() * 1000) / load.ok;
         ctx.log(`queue after load: ${drain.drained ? `drained in ${drain.seconds.toFixed(1)} s` : `${drain.left} left after ${drain.seconds.toFixed(0)} s`}; handled ${handledBefore} during/warm-up, ${handled} in all; gateway error logs ${stack.gateway.errors}`);
+        // The same gateway with updates nothing handles: what the webhook path itself (secret, parse, inbox, ack) allows.
+        const bare = await measure(ctx, 'gateway, channel posts (no handler work)', stack.webhookUrl, stack.services, seconds, channelStream);
         const b = baseline.load;
         const cpuNote = cpu.map((c) => `${c.name} ${c.cores.toFixed(2)}`).join(', ');
         return [
@@ -70,6 +79,10 @@ const suite: BenchSuite = {
           {
             suite: this.name, metric: 'CPU per update, ack + handling, all services', value: cpuMs, unit: 'ms', baseline: baseline.cpuMs,
             note: `2 free cores would take ≈ ${Math.round(2000 / cpuMs)} updates/s end to end (baseline ≈ ${Math.round(2000 / baseline.cpuMs)}/s)`,
+          },
+          {
+            suite: this.name, metric: 'acknowledged updates/s, webhook path alone', value: bare.load.rate, unit: '/s', goal: '≥ 60%', baseline: b.rate,
+            note: `channel posts no feature handles, same gateway; p99 ${bare.load.p99Ms} ms, non-2xx ${bare.load.non2xx}`,
           },
           { suite: this.name, metric: 'ack latency p50', value: load.p50Ms, unit: 'ms', baseline: b.p50Ms },
           { suite: this.name, metric: 'ack latency p99', value: load.p99Ms, unit: 'ms', goal: '≤ 50', baseline: b.p99Ms },
