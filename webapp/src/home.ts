@@ -1,6 +1,7 @@
 import { errorText, type PromotionView } from './api.ts';
 import { fill, h, shortDate } from './dom.ts';
 import { t } from './i18n.ts';
+import { marketingSwitch } from './marketing-switch.ts';
 import { startSession, type Session } from './shell.ts';
 import { haptic, openBot, setBackButton, setMainButton } from './telegram.ts';
 
@@ -46,7 +47,7 @@ async function main(): Promise<void> {
   setBackButton(null);
   setMainButton(null);
   const highlights = h('section', { class: 'highlights' }, h('h2', {}, t('home.highlights'), ' ', h('a', { class: 'more', href: './menu.html?s=promotions' }, t('home.all'))));
-  fill(root, hero(s), actions(s), highlights);
+  fill(root, hero(s), actions(s), s.me.account && marketingSwitch(s), highlights);
   try {
     const list = await s.api.promotions.list.query();
     highlights.append(...(list.length ? list.slice(0, 3).map((p) => highlight(p, s.lang)) : [h('p', { class: 'hint' }, t('promotions.empty'))]));

@@ -74,6 +74,8 @@ const ru = {
   'error.network': 'Нет связи с сервером. Проверьте интернет.',
   'error.unknown': 'Что-то пошло не так. Попробуйте ещё раз.',
   'retry': 'Повторить',
+  'settings.marketing': 'Получать новости и акции',
+  'settings.marketingHint': 'Ответы на ваши обращения приходят всегда.',
 };
 
 export type TextKey = keyof typeof ru;
@@ -153,6 +155,8 @@ const en: Record<TextKey, string> = {
   'error.network': 'No connection to the server. Check the internet.',
   'error.unknown': 'Something went wrong. Try again.',
   'retry': 'Retry',
+  'settings.marketing': 'News and promotions',
+  'settings.marketingHint': 'Replies to your requests come either way.',
 };
 
 export type Lang = 'ru' | 'en';

@@ -73,6 +73,37 @@ describe('the Mini App in Telegram (headless Chromium)', () => {
     await page.close();
   });
 
+  it('home: the news switch turns marketing messages off and on again, with haptics, stored, and nothing moves', async () => {
+    const optedOut = () => stack.sheets.wb.db.prepare('SELECT 1 FROM marketing_optout WHERE telegram_id = ?').all(CLIENT.id).length === 1;
+    const page = await open('', CLIENT);
+    const toggle = page.getByRole('switch', { name: 'Получать новости и акции' });
+    await expect.poll(() => toggle.isEnabled()).toBe(true);
+    expect(await toggle.isChecked()).toBe(true);
+    expect(await page.locator('#marketing-state').textContent()).toBe('Ответы на ваши обращения приходят всегда.');
+    const before = await page.locator('.highlights').boundingBox();
+
+    await toggle.click();
+    await expect.poll(optedOut).toBe(true);
+    await expect.poll(() => toggle.isEnabled()).toBe(true);
+    expect(await toggle.isChecked()).toBe(false);
+    const haptics = (await telegramEvents(page)).filter((e) => e.name === 'web_app_trigger_haptic_feedback').map((e) => e.payload);
+    expect(haptics.slice(-2)).toMatchObject([{ type: 'impact', impact_style: 'light' }, { type: 'notification', notification_type: 'success' }]);
+    expect(await page.locator('.highlights').boundingBox()).toEqual(before);
+    await shot(page, 'home-news-off');
+    await page.close();
+
+    // Opened again, the switch shows what is stored; turning it on removes the opt-out.
+    const again = await open('', CLIENT);
+    const toggleAgain = again.getByRole('switch', { name: 'Получать новости и акции' });
+    await expect.poll(() => toggleAgain.isEnabled()).toBe(true);
+    expect(await toggleAgain.isChecked()).toBe(false);
+    expect(await layoutShift(again)).toBeLessThan(0.01);
+    await toggleAgain.click();
+    await expect.poll(optedOut).toBe(false);
+    await expect.poll(() => toggleAgain.isChecked()).toBe(true);
+    await again.close();
+  });
+
   it('promotions: browse, open one, take part with the MainButton; the participation is stored', async () => {
     const page = await open('', CLIENT);
     await page.getByRole('link', { name: 'Акции', exact: true }).click();
@@ -193,6 +224,7 @@ describe('the Mini App in Telegram (headless Chromium)', () => {
     await expect.poll(() => page.locator('#greeting').textContent()).toBe('Hello, Guest!');
     expect(await page.locator('#open-bot').textContent()).toBe('Open the bot');
     expect(await page.locator('.action').allTextContents()).toEqual(['Promotions']);
+    expect(await page.locator('#marketing').count()).toBe(0);
     await shot(page, 'home-signed-out');
     await page.close();
   });

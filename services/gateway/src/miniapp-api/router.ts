@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { askAssistant, askAssistantStream, languageOf } from './assistant.ts';
 import { getPromotion, listPromotions, myParticipations, participate } from './promotions.ts';
 import { closeRequest, createRequest, myRequests, replyToRequest, requestCategories, requestThread } from './requests.ts';
+import { getSettings, setMarketing } from './settings.ts';
 import { broadcastAudience, staffCounts, startBroadcast } from './staff.ts';
 import { accountProcedure, router, signedInProcedure, staffProcedure, userProcedure } from './trpc.ts';
 
@@ -47,6 +48,12 @@ export const miniAppRouter = router({
     ask: signedInProcedure.input(Question).mutation(({ ctx, input }) => askAssistant(ctx.clients, ctx.user, ctx.account, input.question)),
     /** The answer as it is written (JSON lines; the webapp calls it through httpBatchStreamLink). */
     askStream: signedInProcedure.input(Question).mutation(({ ctx, input, signal }) => askAssistantStream(ctx.clients, ctx.user, ctx.account, input.question, signal)),
+  }),
+  settings: router({
+    /** The user's own settings (signed-in users). */
+    get: accountProcedure.query(({ ctx }) => getSettings(ctx.clients, ctx.user.id)),
+    /** News and promotions on or off; needs fresh initData like every change. */
+    setMarketing: signedInProcedure.input(z.object({ marketing: z.boolean() })).mutation(({ ctx, input }) => setMarketing(ctx.clients, ctx.user.id, input.marketing)),
   }),
   staff: router({
     counts: staffProcedure.query(({ ctx }) => staffCounts(ctx.clients)),
