@@ -1,4 +1,7 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { DEPLOY_DIR, ROOT_DIR } from '../src/rule-files.ts';
@@ -8,6 +11,9 @@ type Healthcheck = { test: string[] | string; interval?: string; timeout?: strin
 type Service = {
   build?: { context: string; dockerfile: string; target?: string };
   image?: string;
+  command?: string[] | string;
+  container_name?: string;
+  hostname?: string;
   restart?: string;
   environment?: Record<string, string>;
   volumes?: string[];
@@ -21,6 +27,29 @@ const composeText = readFileSync(`${ROOT_DIR}docker-compose.yml`, 'utf8');
 const compose = parse(composeText, { merge: true }) as Compose;
 const dockerfile = readFileSync(`${ROOT_DIR}Dockerfile`, 'utf8');
 const APP = ['gateway', 'sheets', 'assistant'] as const;
+/** Set per replica by the gateway's start command (from the container's host name), not from the environment. */
+const PER_REPLICA = ['GATEWAY_DB_PATH', 'GATEWAY_REPLICA_ID'];
+
+/**
+ * What the gateway's start command exports in a container whose host name is `hostname`: the command is run by sh as
+ * compose would (`$$` → `$`), with a `node` on the PATH that prints the variables instead of starting the gateway.
+ */
+function replicaEnv(hostname: string): Record<string, string> {
+  const command = compose.services['gateway']!.command;
+  if (!Array.isArray(command) || command[0] !== 'sh' || command[1] !== '-c') throw new Error('the gateway command is not ["sh", "-c", …]');
+  const dir = mkdtempSync(join(tmpdir(), 'mb-compose-'));
+  try {
+    writeFileSync(join(dir, 'node'), '#!/bin/sh\necho "GATEWAY_REPLICA_ID=$GATEWAY_REPLICA_ID"\necho "GATEWAY_DB_PATH=$GATEWAY_DB_PATH"\necho "ARGS=$*"\n');
+    chmodSync(join(dir, 'node'), 0o755);
+    const out = execFileSync('sh', ['-c', command[2]!.replaceAll('$$', '$')], { env: { PATH: `${dir}:/usr/bin:/bin`, HOSTNAME: hostname }, encoding: 'utf8' });
+    return Object.fromEntries(out.trim().split('\n').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The balancer's nginx site, without comments. */
+const nginxConf = readFileSync(`${DEPLOY_DIR}nginx/gateway.conf`, 'utf8').replace(/#.*$/gm, '');
 
 /** The variables a service's env.ts reads: the keys of its zod schema. */
 function envKeys(service: string): string[] {
@@ -41,8 +70,8 @@ function stages(): Map<string, string[]> {
 }
 
 describe('docker-compose.yml', () => {
-  it('runs the three services, Redis, Prometheus and Grafana, each restarted and health-checked', () => {
-    expect(Object.keys(compose.services).sort()).toEqual(['assistant', 'gateway', 'grafana', 'prometheus', 'redis', 'sheets']);
+  it('runs the three services, the balancer, Redis, Prometheus and Grafana, each restarted and health-checked', () => {
+    expect(Object.keys(compose.services).sort()).toEqual(['assistant', 'balancer', 'gateway', 'grafana', 'prometheus', 'redis', 'sheets']);
     for (const [name, s] of Object.entries(compose.services)) {
       expect(s.restart, `${name} restart`).toMatch(/^(unless-stopped|always)$/);
       expect(s.healthcheck?.test, `${name} healthcheck`).toBeTruthy();
@@ -54,7 +83,8 @@ describe('docker-compose.yml', () => {
     const paths = { gateway: 'GATEWAY_DB_PATH', sheets: 'SHEETS_DB_PATH', assistant: 'ASSISTANT_DB_PATH' } as const;
     for (const service of APP) {
       const s = compose.services[service]!;
-      expect(s.environment?.[paths[service]], `${service} ${paths[service]}`).toMatch(/^\/data\/[\w-]+\.sqlite$/);
+      const path = service === 'gateway' ? replicaEnv('0123456789ab')['GATEWAY_DB_PATH'] : s.environment?.[paths[service]];
+      expect(path, `${service} ${paths[service]}`).toMatch(/^\/data\/[\w-]+\.sqlite$/);
       expect(s.volumes ?? [], `${service} volumes`).toContain(`${service}-data:/data`);
     }
     const named = Object.values(compose.services).flatMap((s) => s.volumes ?? []).map((v) => v.split(':')[0]!).filter((v) => !v.startsWith('.') && !v.startsWith('/') && !v.startsWith('$'));
@@ -64,13 +94,14 @@ describe('docker-compose.yml', () => {
   it('passes through every environment variable each service reads', () => {
     for (const service of APP) {
       const env = compose.services[service]!.environment ?? {};
-      const missing = envKeys(service).filter((k) => !(k in env));
+      const missing = envKeys(service).filter((k) => !(k in env) && !(service === 'gateway' && PER_REPLICA.includes(k)));
       expect(missing, `${service}: variables its env.ts reads but docker-compose.yml does not pass`).toEqual([]);
     }
   });
 
   it('uses only well-formed ${VAR}, ${VAR:-default} and ${VAR:?message} substitutions, and requires the secrets', () => {
-    const subs = [...composeText.matchAll(/\$\{[^}]*\}/g)].map((m) => m[0]);
+    // `$${…}` is an escaped dollar for the container's shell, not a compose substitution.
+    const subs = [...composeText.matchAll(/(?<!\$)\$\{[^}]*\}/g)].map((m) => m[0]);
     expect(subs.length).toBeGreaterThan(10);
     for (const sub of subs) expect(sub).toMatch(/^\$\{[A-Z_][A-Z0-9_]*(?::?[-?][^}]*)?\}$/);
     expect(compose.services['gateway']!.environment!['INTERNAL_TOKEN']).toMatch(/^\$\{INTERNAL_TOKEN:\?/);
@@ -85,6 +116,53 @@ describe('docker-compose.yml', () => {
       }
     }
     expect(Object.keys(compose.services['gateway']!.depends_on ?? {}).sort()).toEqual(['assistant', 'redis', 'sheets']);
+  });
+
+  it('lets the gateway scale: no fixed host port or name, Redis shared, each replica its own name and SQLite file', () => {
+    const gateway = compose.services['gateway']!;
+    expect(gateway.ports, 'a fixed host port would stop a second replica from starting').toBeUndefined();
+    expect(gateway.container_name, 'container names must be unique').toBeUndefined();
+    expect(gateway.hostname, 'the host name names the replica').toBeUndefined();
+    for (const k of PER_REPLICA) expect(gateway.environment ?? {}, `${k} from .env would be the same for every replica`).not.toHaveProperty(k);
+    expect(gateway.environment!['REDIS_URL']).toBe('${REDIS_URL:-redis://redis:6379}');
+
+    const [a, b] = [replicaEnv('3f9c2a1b7d4e'), replicaEnv('a81d0c5e92f3')];
+    expect(a).toEqual({ GATEWAY_REPLICA_ID: '3f9c2a1b7d4e', GATEWAY_DB_PATH: '/data/gateway-3f9c2a1b7d4e.sqlite', ARGS: 'services/gateway/src/main.ts' });
+    expect(b['GATEWAY_DB_PATH']).not.toBe(a['GATEWAY_DB_PATH']);
+    // The gateway's env.ts accepts a container id as the replica name.
+    const replicaRule = /GATEWAY_REPLICA_ID: z\.string\(\)\.regex\(\/(.+?)\/,/.exec(readFileSync(`${ROOT_DIR}services/gateway/src/env.ts`, 'utf8'))![1]!;
+    expect(new RegExp(replicaRule).test(a['GATEWAY_REPLICA_ID']!)).toBe(true);
+  });
+
+  it('publishes only the balancer for the gateway; it spreads requests over every replica by the service name', () => {
+    const balancer = compose.services['balancer']!;
+    expect(balancer.image).toMatch(/^nginx:1\.(2[89]|[3-9]\d)/); // `resolve` in an upstream needs nginx >= 1.27.3
+    expect(balancer.ports).toEqual(['127.0.0.1:${GATEWAY_PUBLISH_PORT:-8080}:8080']);
+    expect(balancer.volumes).toEqual(['./deploy/nginx/gateway.conf:/etc/nginx/conf.d/default.conf:ro']);
+    expect(balancer.depends_on).toEqual({ gateway: { condition: 'service_healthy' } });
+    expect(balancer.healthcheck!.test).toEqual(['CMD', 'curl', '-fsS', '-o', '/dev/null', 'http://127.0.0.1:8080/healthz']);
+    // Besides the balancer only Prometheus and Grafana are published, and those on loopback.
+    const published = Object.entries(compose.services).filter(([, s]) => s.ports?.length).map(([name]) => name).sort();
+    expect(published).toEqual(['balancer', 'grafana', 'prometheus']);
+    for (const s of Object.values(compose.services)) for (const p of s.ports ?? []) expect(p).toMatch(/^127\.0\.0\.1:/);
+
+    const port = compose.services['gateway']!.environment!['GATEWAY_PORT'];
+    expect(nginxConf).toMatch(/^\s*listen 8080;/m);
+    expect(nginxConf).toMatch(/^\s*resolver 127\.0\.0\.11 valid=\d+s/m); // Docker's DNS, asked again as replicas come and go
+    const upstream = /upstream (\w+) \{([^}]*)\}/.exec(nginxConf)!;
+    expect(upstream[2]).toMatch(new RegExp(`^\\s*server gateway:${port} resolve\\b`, 'm'));
+    expect(upstream[2]).toMatch(/^\s*zone \w+ \d+k;/m);
+    expect(upstream[2]).toMatch(/^\s*keepalive \d+;/m);
+    const location = /location \/ \{([^}]*)\}/.exec(nginxConf)![1]!;
+    expect(location).toContain(`proxy_pass http://${upstream[1]};`);
+    // Keep-alive to the replicas needs HTTP/1.1 and no "Connection: close".
+    expect(location).toContain('proxy_http_version 1.1;');
+    expect(location).toContain('proxy_set_header Connection "";');
+    expect(location).toContain('proxy_set_header X-Telegram-Bot-Api-Secret-Token $http_x_telegram_bot_api_secret_token;');
+    expect(location).toContain('proxy_set_header Authorization $http_authorization;');
+    expect(location).not.toMatch(/non_idempotent|proxy_pass_request_headers off/); // a POST is never sent to two replicas
+    expect(location).toContain('proxy_buffering off;'); // the assistant's streamed answer
+    expect(nginxConf).toMatch(/location = \/metrics \{\s*return 404;/);
   });
 
   it('lets Prometheus scrape exactly the compose services on their ports, with the rule files mounted', () => {
