@@ -168,11 +168,20 @@ describe('docker-compose.yml', () => {
   it('lets Prometheus scrape exactly the compose services on their ports, with the rule files mounted', () => {
     const prom = compose.services['prometheus']!;
     expect(prom.volumes).toContain('./deploy/prometheus:/etc/prometheus:ro');
-    const config = parse(readFileSync(`${DEPLOY_DIR}prometheus/prometheus.yml`, 'utf8')) as { rule_files: string[]; scrape_configs: Array<{ job_name: string; static_configs: Array<{ targets: string[] }> }> };
+    type Job = { job_name: string; static_configs?: Array<{ targets: string[] }>; dns_sd_configs?: Array<{ names: string[]; type: string; port: number }> };
+    const config = parse(readFileSync(`${DEPLOY_DIR}prometheus/prometheus.yml`, 'utf8')) as { rule_files: string[]; scrape_configs: Job[] };
     for (const f of config.rule_files) expect(existsSync(`${DEPLOY_DIR}prometheus/${f}`), f).toBe(true);
-    const targets = Object.fromEntries(config.scrape_configs.map((j) => [j.job_name, j.static_configs.flatMap((c) => c.targets)]));
+    // Static targets, or (for a service that scales out) every address its name resolves to, on the service's port.
+    const targets = Object.fromEntries(
+      config.scrape_configs.map((j) => [
+        j.job_name,
+        [...(j.static_configs ?? []).flatMap((c) => c.targets), ...(j.dns_sd_configs ?? []).flatMap((d) => d.names.map((n) => `${n}:${d.port}`))],
+      ]),
+    );
     const portVar = { gateway: 'GATEWAY_PORT', sheets: 'SHEETS_PORT', assistant: 'ASSISTANT_PORT' } as const;
     for (const service of APP) expect(targets[service]).toEqual([`${service}:${compose.services[service]!.environment![portVar[service]]}`]);
+    // The gateway scales out: each replica must be its own target, found through Docker's DNS.
+    expect(config.scrape_configs.find((j) => j.job_name === 'gateway')?.dns_sd_configs?.[0]).toMatchObject({ names: ['gateway'], type: 'A' });
   });
 
   it('provisions Grafana with the Prometheus datasource and every dashboard', () => {

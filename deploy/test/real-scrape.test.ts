@@ -12,7 +12,7 @@ import { startActiveStack, type RunningStack } from './running-stack.ts';
 type PromConfig = {
   global: Record<string, unknown>;
   rule_files: string[];
-  scrape_configs: Array<{ job_name: string; static_configs: Array<{ targets: string[] }> }>;
+  scrape_configs: Array<{ job_name: string; static_configs?: Array<{ targets: string[] }>; dns_sd_configs?: unknown }>;
 };
 
 const freePort = () =>
@@ -55,6 +55,8 @@ beforeAll(async () => {
   for (const job of config.scrape_configs) {
     const target = running.targets[job.job_name as keyof RunningStack['targets']];
     if (!target) throw new Error(`prometheus.yml scrapes an unknown job ${job.job_name}`);
+    // In compose the gateway's replicas are found by DNS; here each service is one local process.
+    delete job.dns_sd_configs;
     job.static_configs = [{ targets: [target] }];
   }
   writeFileSync(join(dir, 'prometheus.yml'), stringify(config));
