@@ -47,6 +47,8 @@ export type GatewayAppOptions = {
   internalToken: string;
   dbPath: string;
   webappDist?: string;
+  /** Updates held in memory before the rest wait in the inbox (default 2000). */
+  maxQueuedUpdates?: number;
   /** STAFF_CHAT_ID: overrides `staff_chat_id` in Settings. */
   staffChatId?: number;
   /** Per-user incoming flood limit (default 20 updates per 10 s). */
@@ -139,6 +141,11 @@ export function createGatewayApp(opts: GatewayAppOptions) {
         await Promise.resolve(inbox.done(update.update_id)).catch((error: unknown) => opts.logger.warn({ err: error, updateId: update.update_id }, 'inbox: could not mark handled'));
       }
     });
+  }, {
+    // Under overload the in-memory queue stays bounded: the rest wait in the durable inbox, in order.
+    maxQueued: opts.maxQueuedUpdates ?? 2000,
+    load: (ids) => inbox.bodies(ids),
+    onLoadError: (error) => opts.logger.error({ err: error }, 'inbox: could not load queued updates; retrying'),
   });
   new Gauge({
     name: 'gateway_updates_queued',

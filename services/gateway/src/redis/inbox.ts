@@ -42,5 +42,11 @@ export class RedisInbox implements UpdateInbox {
     return bodies.map((b) => JSON.parse(b) as Update).sort((a, b) => a.update_id - b.update_id);
   }
 
+  async bodies(ids: number[]): Promise<Update[]> {
+    if (ids.length === 0) return [];
+    const bodies = await this.redis.hmget(this.pendingKey, ...ids.map(String));
+    return bodies.flatMap((b) => (b === null ? [] : [JSON.parse(b) as Update]));
+  }
+
   async close(): Promise<void> {}
 }

@@ -15,6 +15,8 @@ export interface UpdateInbox {
   done(updateId: number): Promise<void> | void;
   /** Updates accepted but not handled (a crash between ack and handling), oldest first. */
   pending(): Promise<Update[]> | Update[];
+  /** Accepted, not yet handled updates by id, in the order asked (the dispatcher's overflow comes back this way). */
+  bodies(ids: number[]): Promise<Update[]> | Update[];
   close(): Promise<void> | void;
 }
 
@@ -78,6 +80,20 @@ export class SqliteInbox implements UpdateInbox {
     this.flush();
     const rows = this.db.prepare('SELECT body FROM updates WHERE body IS NOT NULL ORDER BY update_id').all() as Array<{ body: string }>;
     return rows.map((r) => JSON.parse(r.body) as Update);
+  }
+
+  bodies(ids: number[]): Update[] {
+    this.flush();
+    const found = new Map<number, string>();
+    for (let i = 0; i < ids.length; i += 500) {
+      const chunk = ids.slice(i, i + 500);
+      const rows = this.db.prepare(`SELECT update_id, body FROM updates WHERE body IS NOT NULL AND update_id IN (${chunk.map(() => '?').join(',')})`).all(...chunk) as Array<{ update_id: number; body: string }>;
+      for (const r of rows) found.set(r.update_id, r.body);
+    }
+    return ids.flatMap((id) => {
+      const body = found.get(id);
+      return body === undefined ? [] : [JSON.parse(body) as Update];
+    });
   }
 
   close(): void {
