@@ -5,6 +5,7 @@ import type { AnyRouter } from '@trpc/server';
 import { observable } from '@trpc/server/observable';
 import type { ServiceMetrics } from './metrics.ts';
 import { currentContext } from './context.ts';
+import { createKeepAliveFetch } from './keep-alive-fetch.ts';
 
 export type ServiceClientOptions = {
   /** The service called, as a metrics label (`sheets`, `assistant`). */
@@ -51,9 +52,11 @@ function metricsLink(target: string, metrics: ServiceMetrics | undefined): TRPCL
           recorded = true;
           metrics.trpcClientDuration.observe({ target, procedure: op.path, result }, (performance.now() - started) / 1000);
         };
+        let delivered = false;
         return next(op).subscribe({
           next(value) {
             record('ok');
+            delivered = op.type !== 'subscription';
             observer.next(value);
           },
           error(error) {
@@ -62,7 +65,10 @@ function metricsLink(target: string, metrics: ServiceMetrics | undefined): TRPCL
           },
           complete() {
             record('ok');
-            observer.complete();
+            // A query or mutation is awaited as a promise that settles on its one value and unsubscribes; tRPC's
+            // promise aborts an AbortController on completion (a DOMException with a stack per call), so completion
+            // after the value is not passed on.
+            if (!delivered) observer.complete();
           },
         });
       });
@@ -84,8 +90,8 @@ export function createServiceClient<TRouter extends AnyRouter>(opts: ServiceClie
     if (requestId) h['x-request-id'] = requestId;
     return h;
   };
-  const timedFetch = (input: string | URL | Request, init?: RequestInit) =>
-    fetch(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, AbortSignal.timeout(timeoutMs)]) : AbortSignal.timeout(timeoutMs) });
+  // One keep-alive node:http request per call, its timeout cleared when the answer is complete (see keep-alive-fetch.ts).
+  const timedFetch = createKeepAliveFetch({ timeoutMs });
   // Streams may run longer than one call's timeout; they get their own bound from the caller's signal.
   const streamFetch = (input: string | URL | Request, init?: RequestInit) => fetch(input, init);
   const links: TRPCLink<AnyRouter>[] = [

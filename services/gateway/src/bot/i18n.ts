@@ -6,7 +6,7 @@ export const LOCALES_DIR = fileURLToPath(new URL('../../locales', import.meta.ur
 
 /** Russian first; English for users whose Telegram language is not Russian (or whose row says `en`). */
 export function createI18n(): I18n<BotContext> {
-  return new I18n<BotContext>({
+  const i18n = new I18n<BotContext>({
     defaultLocale: 'ru',
     directory: LOCALES_DIR,
     // Bidi isolation marks around variables would show up in Telegram and break exact matches.
@@ -17,4 +17,32 @@ export function createI18n(): I18n<BotContext> {
       return code.startsWith('ru') || code.startsWith('uk') || code.startsWith('be') || code.startsWith('kk') ? 'ru' : 'en';
     },
   });
+  memoizeBundleMatching(i18n.fluent);
+  return i18n;
+}
+
+type BundleMatcher = { bundles: Set<unknown>; matchBundles(locales: string[]): Set<unknown> };
+
+/**
+ * @grammyjs/i18n negotiates the bundles (Intl locale parsing and matching) on every translation, and a menu button's
+ * `hears` translates its key in each locale for every text message: a visible share of the CPU per update. The
+ * answer depends only on the locales asked for and the bundles loaded (all at construction; a bundle added later
+ * clears the memo), so it is kept per locale list.
+ */
+export function memoizeBundleMatching(fluent: object): void {
+  const target = fluent as BundleMatcher;
+  if (typeof target.matchBundles !== 'function' || !(target.bundles instanceof Set)) return;
+  const match = target.matchBundles.bind(target);
+  const memo = new Map<string, Set<unknown>>();
+  let bundleCount = target.bundles.size;
+  target.matchBundles = (locales) => {
+    if (target.bundles.size !== bundleCount || memo.size > 64) {
+      memo.clear();
+      bundleCount = target.bundles.size;
+    }
+    const key = locales.join('\n');
+    let bundles = memo.get(key);
+    if (!bundles) memo.set(key, (bundles = match(locales)));
+    return bundles;
+  };
 }

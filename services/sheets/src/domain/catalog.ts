@@ -1,6 +1,7 @@
 import type { FaqEntry, Promotion, Settings } from '@mb/contracts';
 import { parseRows, toFaq, toPromotion, toSettings, type BadRow } from '../store/mappers.ts';
 import type { Workbook } from '../store/workbook.ts';
+import { TabCache, TabVersions } from './tab-versions.ts';
 
 /** Bad rows seen by the last read of each tab (replaced on every read), for metrics and /readyz. */
 export class BadRowRegistry {
@@ -33,40 +34,57 @@ export function visibleTo(p: Promotion, segment: string | null): boolean {
 export class Catalog {
   private readonly wb: Workbook;
   private readonly bad: BadRowRegistry;
+  // Parsed once per change of the tab, not on every call (a menu tap reads the promotions); frozen, shared.
+  private readonly settingsCache: TabCache<Settings>;
+  private readonly promotionsCache: TabCache<readonly Promotion[]>;
+  private readonly faqCache: TabCache<readonly FaqEntry[]>;
   constructor(wb: Workbook, bad: BadRowRegistry) {
     this.wb = wb;
     this.bad = bad;
+    const versions = TabVersions.of(wb.db);
+    this.settingsCache = new TabCache(versions, 'Settings', () => {
+      const bad: BadRow[] = [];
+      const settings = toSettings(this.wb.find('Settings'), bad);
+      this.bad.set('Settings', bad);
+      return settings;
+    });
+    this.promotionsCache = new TabCache(versions, 'Promotions', () => {
+      const bad: BadRow[] = [];
+      const list = parseRows('Promotions', this.wb.find('Promotions', {}, { orderBy: 'starts_at DESC, id' }), toPromotion, bad);
+      this.bad.set('Promotions', bad);
+      return list;
+    });
+    this.faqCache = new TabCache(versions, 'FAQ', () => {
+      const bad: BadRow[] = [];
+      const list = parseRows('FAQ', this.wb.find('FAQ', {}, { orderBy: 'rowid' }), toFaq, bad);
+      this.bad.set('FAQ', bad);
+      return list;
+    });
   }
 
   settings(): Settings {
-    const bad: BadRow[] = [];
-    const settings = toSettings(this.wb.find('Settings'), bad);
-    this.bad.set('Settings', bad);
-    return settings;
+    return this.settingsCache.get();
   }
 
+  /** A copy of the list (the rows themselves are frozen and shared between calls). */
   promotions(): Promotion[] {
-    const bad: BadRow[] = [];
-    const list = parseRows('Promotions', this.wb.find('Promotions', {}, { orderBy: 'starts_at DESC, id' }), toPromotion, bad);
-    this.bad.set('Promotions', bad);
-    return list;
+    return [...this.promotionsCache.get()];
   }
 
   /** Live promotions the segment may see (segment null: only those for everyone), soonest ending first. */
   livePromotions(segment: string | null, now = new Date()): Promotion[] {
-    return this.promotions()
+    return this.promotionsCache
+      .get()
       .filter((p) => isLive(p, now) && visibleTo(p, segment))
       .sort((a, b) => (a.endsAt || '9999').localeCompare(b.endsAt || '9999') || a.id.localeCompare(b.id));
   }
 
   promotion(id: string): Promotion | undefined {
-    return this.promotions().find((p) => p.id === id);
+    return this.promotionsCache.get().find((p) => p.id === id);
   }
 
   faq(activeOnly = true): FaqEntry[] {
-    const bad: BadRow[] = [];
-    const list = parseRows('FAQ', this.wb.find('FAQ', {}, { orderBy: 'rowid' }), toFaq, bad);
-    this.bad.set('FAQ', bad);
-    return activeOnly ? list.filter((f) => f.active) : list;
+    const list = this.faqCache.get();
+    return activeOnly ? list.filter((f) => f.active) : [...list];
   }
 }

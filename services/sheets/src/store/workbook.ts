@@ -40,9 +40,11 @@ export class Workbook {
     for (const k of keys) this.assertColumn(tab, k);
     const clause = keys.length ? ` WHERE ${keys.map((k) => `"${k}" = ?`).join(' AND ')}` : '';
     const order = opts.orderBy ? ` ORDER BY ${opts.orderBy}` : '';
-    const limit = opts.limit !== undefined ? ` LIMIT ${Math.trunc(opts.limit)} OFFSET ${Math.trunc(opts.offset ?? 0)}` : '';
+    const limit = opts.limit !== undefined ? ' LIMIT ? OFFSET ?' : '';
     const values = keys.map((k) => (where as Record<string, string>)[k] as SQLInputValue);
-    return this.db.prepare(`SELECT * FROM "${tab}"${clause}${order}${limit}`).all(...values) as RawRow<T>[];
+    if (opts.limit !== undefined) values.push(Math.trunc(opts.limit), Math.trunc(opts.offset ?? 0));
+    // Prepared once per shape (tab, columns, order: all from code), as every read on the handler path is one of these.
+    return this.prepared(`SELECT * FROM "${tab}"${clause}${order}${limit}`).all(...values) as RawRow<T>[];
   }
 
   count(tab: TabName): number {
