@@ -1,11 +1,12 @@
 import {
-  createTRPCClient, httpBatchStreamLink, httpLink, retryLink, splitLink, TRPCClientError, type TRPCClient, type TRPCLink,
+  createTRPCClient, httpBatchLink, httpBatchStreamLink, httpLink, retryLink, splitLink, TRPCClientError, type TRPCClient, type TRPCLink,
 } from '@trpc/client';
 import type { AnyRouter } from '@trpc/server';
 import { observable } from '@trpc/server/observable';
 import type { ServiceMetrics } from './metrics.ts';
 import { currentContext } from './context.ts';
 import { createKeepAliveFetch } from './keep-alive-fetch.ts';
+import { batchHeaders, batchWindowLink, type BatchWindowOptions } from './batch-window.ts';
 
 export type ServiceClientOptions = {
   /** The service called, as a metrics label (`sheets`, `assistant`). */
@@ -18,6 +19,8 @@ export type ServiceClientOptions = {
   timeoutMs?: number;
   /** Retries of idempotent queries on network errors only (never mutations: they may have taken effect). */
   retries?: number;
+  /** Queries of these procedures made within a short window travel in one HTTP request (see batch-window.ts). */
+  batch?: BatchWindowOptions;
 };
 
 /** A call to another service failed: `code` is the tRPC error code, or `UNAVAILABLE` when it could not be reached. */
@@ -94,6 +97,7 @@ export function createServiceClient<TRouter extends AnyRouter>(opts: ServiceClie
   const timedFetch = createKeepAliveFetch({ timeoutMs });
   // Streams may run longer than one call's timeout; they get their own bound from the caller's signal.
   const streamFetch = (input: string | URL | Request, init?: RequestInit) => fetch(input, init);
+  const batched = opts.batch ? { paths: new Set(opts.batch.paths), windowMs: opts.batch.windowMs ?? 2, maxItems: opts.batch.maxItems ?? 50 } : null;
   const links: TRPCLink<AnyRouter>[] = [
       metricsLink(opts.target, opts.metrics),
       retryLink({
@@ -107,7 +111,16 @@ export function createServiceClient<TRouter extends AnyRouter>(opts: ServiceClie
       splitLink({
         condition: (op) => op.context['stream'] === true,
         true: httpBatchStreamLink<AnyRouter>({ url, headers, fetch: streamFetch, maxItems: 1 }),
-        false: httpLink<AnyRouter>({ url, headers, fetch: timedFetch }),
+        false: batched
+          ? splitLink({
+              condition: (op) => op.type === 'query' && batched.paths.has(op.path),
+              true: [
+                batchWindowLink(batched.windowMs),
+                httpBatchLink<AnyRouter>({ url, fetch: timedFetch, maxItems: batched.maxItems, maxURLLength: 6000, headers: ({ opList }) => batchHeaders(opts.token, opList) }),
+              ],
+              false: httpLink<AnyRouter>({ url, headers, fetch: timedFetch }),
+            })
+          : httpLink<AnyRouter>({ url, headers, fetch: timedFetch }),
       }),
   ];
   return createTRPCClient<TRouter>({ links: links as TRPCLink<TRouter>[] });

@@ -7,9 +7,15 @@ export type SheetsClient = TRPCClient<SheetsRouter>;
 export type AssistantClient = TRPCClient<AssistantRouter>;
 export type Clients = { sheets: SheetsClient; assistant: AssistantClient };
 
+/**
+ * The reads a handler makes for most updates (the account for every one, then the menu's): under load the ones made
+ * within 2 ms share one HTTP request to sheets, which costs far less CPU on both sides than one request each.
+ */
+const HANDLER_READS = ['users.byTelegramId', 'catalog.promotions', 'catalog.settings', 'tickets.mine'] as const;
+
 export function createClients(opts: { sheetsUrl: string; assistantUrl: string; token: string; metrics: ServiceMetrics }): Clients {
   return {
-    sheets: createServiceClient<SheetsRouter>({ target: 'sheets', url: opts.sheetsUrl, token: opts.token, metrics: opts.metrics }),
+    sheets: createServiceClient<SheetsRouter>({ target: 'sheets', url: opts.sheetsUrl, token: opts.token, metrics: opts.metrics, batch: { paths: HANDLER_READS } }),
     assistant: createServiceClient<AssistantRouter>({ target: 'assistant', url: opts.assistantUrl, token: opts.token, metrics: opts.metrics, timeoutMs: 30_000 }),
   };
 }
