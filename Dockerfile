@@ -33,7 +33,8 @@ RUN npm run build --workspace=@mb/webapp
 
 # What every runtime image shares: Node, a writable /data for the SQLite files, the unprivileged user.
 FROM ${NODE_IMAGE} AS runtime
-ENV NODE_ENV=production
+# Allocator settings and heap bounds of every service: packages/service-kit/src/runtime-flags.ts (docs/memory.md).
+ENV NODE_ENV=production MALLOC_ARENA_MAX=2 MALLOC_MMAP_THRESHOLD_=65536
 WORKDIR /app
 RUN mkdir -p /data && chown node:node /data
 COPY package.json ./
@@ -45,6 +46,7 @@ FROM runtime AS sheets
 COPY --from=deps-sheets /app/ ./
 COPY services/sheets services/sheets
 ENV SHEETS_PORT=8081 SHEETS_DB_PATH=/data/workbook.sqlite
+ENV NODE_OPTIONS="--max-semi-space-size=2 --max-old-space-size=160 --v8-pool-size=1"
 EXPOSE 8081
 USER node
 HEALTHCHECK --interval=10s --timeout=3s --retries=5 CMD ["node", "-e", "fetch('http://127.0.0.1:8081/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
@@ -54,6 +56,7 @@ FROM runtime AS assistant
 COPY --from=deps-assistant /app/ ./
 COPY services/assistant services/assistant
 ENV ASSISTANT_PORT=8082 ASSISTANT_DB_PATH=/data/assistant.sqlite
+ENV NODE_OPTIONS="--max-semi-space-size=2 --max-old-space-size=80 --v8-pool-size=1"
 EXPOSE 8082
 USER node
 HEALTHCHECK --interval=10s --timeout=3s --retries=5 CMD ["node", "-e", "fetch('http://127.0.0.1:8082/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
@@ -65,6 +68,7 @@ COPY --from=deps-gateway /app/ ./
 COPY services/gateway services/gateway
 COPY --from=webapp /app/webapp/dist webapp/dist
 ENV GATEWAY_PORT=8080 GATEWAY_DB_PATH=/data/gateway.sqlite WEBAPP_DIST=/app/webapp/dist
+ENV NODE_OPTIONS="--max-semi-space-size=2 --max-old-space-size=80 --v8-pool-size=1"
 EXPOSE 8080
 USER node
 HEALTHCHECK --interval=10s --timeout=3s --retries=5 CMD ["node", "-e", "fetch('http://127.0.0.1:8080/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]

@@ -4,6 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { SERVICE_PROCESS_ENV, serviceNodeFlags } from '@mb/service-kit/runtime-flags';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const env = process.env;
@@ -20,7 +21,10 @@ const children = new Map<string, ChildProcess>();
 let stopping = false;
 
 function start(name: (typeof services)[number]): ChildProcess {
-  const child = spawn(process.execPath, [`services/${name}/src/main.ts`], { cwd: root, env: shared, stdio: ['ignore', 'inherit', 'inherit'] });
+  // Each service's heap bounds and allocator setting, as in the Dockerfile and the bench (docs/memory.md).
+  const child = spawn(process.execPath, [...serviceNodeFlags(name), `services/${name}/src/main.ts`], {
+    cwd: root, env: { ...SERVICE_PROCESS_ENV, ...shared }, stdio: ['ignore', 'inherit', 'inherit'],
+  });
   child.on('exit', (code, signal) => {
     children.delete(name);
     if (!stopping) {

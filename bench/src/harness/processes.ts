@@ -3,6 +3,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { SERVICE_PROCESS_ENV, serviceNodeFlags } from '@mb/service-kit/runtime-flags';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const running = new Set<ServiceProcess>();
@@ -83,10 +84,11 @@ export class ServiceProcess {
  * "… listening" line, which carries the port it bound (services are started on port 0).
  */
 export async function startProcess(name: string, entry: string, env: Record<string, string>, timeoutMs = 30_000): Promise<ServiceProcess> {
-  const args = [...nodeFlags, ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${name}-${Date.now()}.cpuprofile`] : []), join(root, entry)];
+  // The service's own launch flags (as in production), then any given with --node-options (later ones win).
+  const args = [...serviceNodeFlags(name), ...nodeFlags, ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${name}-${Date.now()}.cpuprofile`] : []), join(root, entry)];
   const child = spawn(process.execPath, args, {
     cwd: root,
-    env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', LOG_LEVEL: 'info', ...env },
+    env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', LOG_LEVEL: 'info', ...SERVICE_PROCESS_ENV, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const proc = new ServiceProcess(name, child);

@@ -17,7 +17,8 @@ export type SemanticOptions = {
 /** A provider that answered 4xx to embeddings (no such model or endpoint) is not asked again for this long. */
 const UNSUPPORTED_BACKOFF_MS = 10 * 60_000;
 const ERROR_BACKOFF_MS = 30_000;
-const MAX_CACHED = 5000;
+/** Document vectors kept (~6 KB each as float32 at 1,536 dimensions): far more than the FAQ and promotions hold. */
+const MAX_CACHED = 2000;
 
 /**
  * Embedding search over the same documents as the lexical retriever, used when the provider offers embeddings
@@ -27,7 +28,7 @@ const MAX_CACHED = 5000;
 export class SemanticIndex {
   private readonly client: OpenAI;
   private readonly opts: SemanticOptions;
-  private readonly vectors = new Map<string, number[]>();
+  private readonly vectors = new Map<string, Float32Array>();
   private pausedUntil = 0;
 
   constructor(opts: SemanticOptions) {
@@ -51,12 +52,12 @@ export class SemanticIndex {
       if (this.vectors.size + missing.length > MAX_CACHED) this.vectors.clear();
       missing.forEach((d, i) => {
         const v = byIndex.get(i + 1);
-        if (v) this.vectors.set(keyOf(d), v);
+        if (v) this.vectors.set(keyOf(d), Float32Array.from(v));
       });
       this.opts.onResult?.('ok');
       const min = this.opts.minSimilarity ?? 0.35;
       return docs
-        .map((doc) => ({ doc, score: cosine(query, this.vectors.get(keyOf(doc)) ?? []) }))
+        .map((doc) => ({ doc, score: cosine(query, this.vectors.get(keyOf(doc)) ?? EMPTY) }))
         .filter((h) => h.score >= min)
         .sort((a, b) => b.score - a.score)
         .slice(0, limit);
@@ -69,7 +70,9 @@ export class SemanticIndex {
   }
 }
 
-export function cosine(a: number[], b: number[]): number {
+const EMPTY = new Float32Array(0);
+
+export function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
   if (a.length === 0 || a.length !== b.length) return 0;
   let dot = 0, na = 0, nb = 0;
   for (let i = 0; i < a.length; i++) {

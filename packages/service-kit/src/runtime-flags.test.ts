@@ -1,0 +1,75 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { SERVICE_NODE_FLAGS, SERVICE_PROCESS_ENV, serviceNodeFlags, type ServiceName } from './runtime-flags.ts';
+
+const ROOT = new URL('../../../', import.meta.url);
+const SERVICES = Object.keys(SERVICE_NODE_FLAGS) as ServiceName[];
+const flagValue = (flags: readonly string[], name: string) => Number(flags.find((f) => f.startsWith(`--${name}=`))?.split('=')[1]);
+
+/** The V8 heap limit (MB) of a Node process started with `flags` on its command line or in NODE_OPTIONS. */
+function heapLimitMb(flags: readonly string[], via: 'argv' | 'NODE_OPTIONS'): number {
+  const script = "process.stdout.write(String(require('node:v8').getHeapStatistics().heap_size_limit / 1048576))";
+  const out = via === 'argv'
+    ? execFileSync(process.execPath, [...flags, '-e', script], { encoding: 'utf8', env: { PATH: process.env['PATH'] ?? '' } })
+    : execFileSync(process.execPath, ['-e', script], { encoding: 'utf8', env: { PATH: process.env['PATH'] ?? '', NODE_OPTIONS: flags.join(' ') } });
+  return Number(out);
+}
+
+/** Dockerfile stages: name → the lines of the stage. */
+function stages(): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  let current: string[] | undefined;
+  for (const line of readFileSync(new URL('Dockerfile', ROOT), 'utf8').split('\n')) {
+    const from = /^FROM\s+\S+\s+AS\s+(\S+)/i.exec(line);
+    if (from) out.set(from[1]!, (current = []));
+    else current?.push(line);
+  }
+  return out;
+}
+
+describe('service runtime flags', () => {
+  it('bound every service: a young generation of a few MB and an old generation limit', () => {
+    for (const service of SERVICES) {
+      const flags = SERVICE_NODE_FLAGS[service];
+      expect(flagValue(flags, 'max-semi-space-size'), service).toBeGreaterThan(0);
+      expect(flagValue(flags, 'max-semi-space-size'), service).toBeLessThanOrEqual(8);
+      expect(flagValue(flags, 'max-old-space-size'), service).toBeGreaterThanOrEqual(64);
+    }
+    expect(serviceNodeFlags('gateway')).toEqual([...SERVICE_NODE_FLAGS.gateway]);
+    expect(serviceNodeFlags('bot-api-double')).toEqual([]);
+    expect(serviceNodeFlags('toString')).toEqual([]);
+  });
+
+  it('take effect on the command line and in NODE_OPTIONS (how the Docker images pass them)', () => {
+    for (const service of SERVICES) {
+      const flags = SERVICE_NODE_FLAGS[service];
+      const old = flagValue(flags, 'max-old-space-size');
+      // V8's limit is the old generation plus the young one (a few semi-spaces): above the old bound, well under 2×.
+      for (const via of ['argv', 'NODE_OPTIONS'] as const) {
+        const limit = heapLimitMb(flags, via);
+        expect(limit, `${service} via ${via}`).toBeGreaterThan(old);
+        expect(limit, `${service} via ${via}`).toBeLessThan(old + 32);
+      }
+    }
+  });
+
+  it('are the ones each Docker image runs with, and every image has the allocator setting', () => {
+    const all = stages();
+    for (const service of SERVICES) {
+      const lines = all.get(service)!.join('\n');
+      const nodeOptions = /^ENV\s+NODE_OPTIONS="([^"]*)"/m.exec(lines)?.[1];
+      expect(nodeOptions, `${service} stage sets NODE_OPTIONS`).toBe(SERVICE_NODE_FLAGS[service].join(' '));
+    }
+    const runtime = all.get('runtime')!.join('\n');
+    for (const [key, value] of Object.entries(SERVICE_PROCESS_ENV)) expect(runtime).toMatch(new RegExp(`^ENV\\s.*\\b${key}=${value}\\b`, 'm'));
+  });
+
+  it('are used by npm start and by the bench harness', () => {
+    for (const file of ['scripts/start.ts', 'bench/src/harness/processes.ts']) {
+      const source = readFileSync(new URL(file, ROOT), 'utf8');
+      expect(source, file).toMatch(/\.\.\.serviceNodeFlags\(name\)/);
+      expect(source, file).toMatch(/\.\.\.SERVICE_PROCESS_ENV/);
+    }
+  });
+});

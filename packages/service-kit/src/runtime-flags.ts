@@ -1,0 +1,35 @@
+/**
+ * How each service's Node process is launched: V8 heap bounds and the allocator setting that keep every service within
+ * its memory goal (≤ 150 MB RSS with 200,000 users; docs/memory.md). The one source for every launcher:
+ * scripts/start.ts and the bench harness import it; each Docker image repeats them as its NODE_OPTIONS (so the
+ * gateway command of docker-compose.yml gets them too); runtime-flags.test.ts keeps them equal.
+ *
+ * - `--max-semi-space-size`: the young generation. V8 grows it to 16–32 MB per semi-space under a high allocation rate
+ *   (an update handled allocates far more than it keeps); a few MB keep scavenges short and the RSS small.
+ * - `--max-old-space-size`: the old generation, a bound well above what each service keeps live after the e2e mix
+ *   (heap snapshots: gateway ≈ 45 MB with its bounded queue full, sheets ≈ 33 MB, assistant ≈ 35 MB). Without it V8
+ *   lets garbage grow to 200–380 MB before it collects. A service that needs more fails loudly (out of memory)
+ *   instead of growing silently: raise the bound here, for every launcher at once.
+ * - `--v8-pool-size=1`: one V8 helper thread (concurrent marking, compilation); the machines have 2 cores for 3 services.
+ * - `MALLOC_ARENA_MAX=2`: glibc gives every thread (GC helpers, libuv pool) its own malloc arena; two are enough for
+ *   a process whose JavaScript runs on one thread, and save 6–13 MB of RSS each.
+ * - `MALLOC_MMAP_THRESHOLD_=65536`: socket reads allocate 64 KB buffers; mapped and unmapped whole instead of
+ *   fragmenting the malloc heap (sheets: 35 → 17 MB of malloc heap after the mix), at no measurable CPU cost.
+ */
+export type ServiceName = 'gateway' | 'sheets' | 'assistant';
+
+export const SERVICE_NODE_FLAGS: Readonly<Record<ServiceName, readonly string[]>> = {
+  // Live at the worst of the mix (256 handlers running, 2,000 updates queued): ≈ 58 MB.
+  gateway: ['--max-semi-space-size=2', '--max-old-space-size=80', '--v8-pool-size=1'],
+  // The first pull of a Sheet with 200,000 users holds its columns whole (≈ 100 MB live; 96 runs out, 128 does not).
+  sheets: ['--max-semi-space-size=2', '--max-old-space-size=160', '--v8-pool-size=1'],
+  assistant: ['--max-semi-space-size=2', '--max-old-space-size=80', '--v8-pool-size=1'],
+};
+
+/** Environment every service process is started with (on top of its own configuration). */
+export const SERVICE_PROCESS_ENV: Readonly<Record<string, string>> = { MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '65536' };
+
+/** The Node flags for a process named `name` (none for a name that is not one of the services). */
+export function serviceNodeFlags(name: string): string[] {
+  return Object.hasOwn(SERVICE_NODE_FLAGS, name) ? [...SERVICE_NODE_FLAGS[name as ServiceName]] : [];
+}
