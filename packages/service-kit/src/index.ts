@@ -6,3 +6,4 @@ export * from './trpc.ts';
 export * from './http-server.ts';
 export * from './client.ts';
 export * from './shutdown.ts';
+export * from './keep-alive-fetch.ts';

@@ -1,5 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
+import type { Readable } from 'node:stream';
 
 /** An internal call took longer than its bound (the whole answer, body included). */
 export class CallTimeoutError extends Error {
@@ -21,7 +22,8 @@ export type KeepAliveFetch = (input: string | URL | Request, init?: KeepAliveIni
  * (undici) builds Request/Response/Headers objects, web streams and, with `AbortSignal.timeout`, a timer per call
  * that still fires seconds later; on the handler path that was a large share of the gateway's CPU per update.
  * Here one timer per call bounds the whole answer (body included) and is cleared when it is complete; the caller's
- * signal aborts the request. Only string bodies (tRPC's JSON) are sent; streams keep using the global fetch.
+ * signal aborts the request. Bodies are strings (JSON) or Node streams (grammY's multipart uploads, sent chunked);
+ * tRPC's streamed answers keep using the global fetch.
  */
 export function createKeepAliveFetch(opts: { timeoutMs: number }): KeepAliveFetch {
   const agents = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
@@ -29,8 +31,9 @@ export function createKeepAliveFetch(opts: { timeoutMs: number }): KeepAliveFetc
     new Promise<KeepAliveResponse>((resolve, reject) => {
       const url = input instanceof URL ? input : new URL(typeof input === 'string' ? input : input.url);
       const body = typeof init.body === 'string' ? init.body : undefined;
-      if (init.body != null && body === undefined) {
-        reject(new TypeError('keep-alive fetch sends string bodies only'));
+      const stream = isNodeStream(init.body) ? init.body : undefined;
+      if (init.body != null && body === undefined && !stream) {
+        reject(new TypeError('keep-alive fetch sends string or stream bodies only'));
         return;
       }
       const headers = plainHeaders(init.headers);
@@ -79,7 +82,10 @@ export function createKeepAliveFetch(opts: { timeoutMs: number }): KeepAliveFetc
       const timer = setTimeout(() => finish(new CallTimeoutError(opts.timeoutMs)), opts.timeoutMs);
       signal?.addEventListener('abort', onAbort, { once: true });
       req.on('error', (error) => finish(error));
-      req.end(body);
+      if (stream) {
+        stream.once('error', (error) => finish(error));
+        stream.pipe(req);
+      } else req.end(body);
     });
 }
 
@@ -90,3 +96,6 @@ function plainHeaders(init: KeepAliveInit['headers']): Record<string, string> {
   for (const [k, v] of Object.entries(init)) if (v !== undefined) out[k] = v;
   return out;
 }
+
+const isNodeStream = (body: unknown): body is Readable =>
+  typeof body === 'object' && body !== null && typeof (body as Readable).pipe === 'function' && typeof (body as Readable).on === 'function';

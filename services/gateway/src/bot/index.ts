@@ -3,6 +3,7 @@ import type { UserFromGetMe } from 'grammy/types';
 import { callErrorCode } from '@mb/service-kit';
 import type { BotContext, BotDeps } from './context.ts';
 import { createI18n } from './i18n.ts';
+import { createTelegramFetch } from '../clients/telegram-fetch.ts';
 import { approvalsFeature } from './features/approvals.ts';
 import { broadcastStaffFeature } from './features/broadcast-staff.ts';
 import { optOutFeature } from './features/opt-out.ts';
@@ -36,7 +37,7 @@ export type CreateBotOptions = {
 
 /** Builds the bot: deps and the account on the context, i18n, then one Composer per feature, "unhandled" last. */
 export function createBot(opts: CreateBotOptions): Bot<BotContext> {
-  const bot = new Bot<BotContext>(opts.token, { botInfo: opts.botInfo, client: { apiRoot: opts.apiRoot, ...(opts.fetch ? { fetch: opts.fetch } : {}) } });
+  const bot = new Bot<BotContext>(opts.token, { botInfo: opts.botInfo, client: { apiRoot: opts.apiRoot, fetch: opts.fetch ?? createTelegramFetch() } });
   for (const t of opts.transformers ?? []) bot.api.config.use(t);
 
   bot.use(floodControl({ ...DEFAULT_FLOOD_LIMIT, ...opts.flood, keyPrefix: `flood:${opts.botInfo.id}:`, ...(opts.deps.funnel ? { dropped: opts.deps.funnel.floodDropped } : {}) }));
