@@ -7,7 +7,7 @@
  * - `--max-semi-space-size`: the young generation. V8 grows it to 16–32 MB per semi-space under a high allocation rate
  *   (an update handled allocates far more than it keeps); a few MB keep scavenges short and the RSS small.
  * - `--max-old-space-size`: the old generation, a bound well above what each service keeps live after the e2e mix
- *   (heap snapshots: gateway ≈ 45 MB with its bounded queue full, sheets ≈ 33 MB, assistant ≈ 35 MB). Without it V8
+ *   (heap snapshots: gateway ≈ 58 MB with its bounded queue full, sheets ≈ 33 MB, assistant ≈ 35 MB). Without it V8
  *   lets garbage grow to 200–380 MB before it collects. A service that needs more fails loudly (out of memory)
  *   instead of growing silently: raise the bound here, for every launcher at once.
  * - `--v8-pool-size=1`: one V8 helper thread (concurrent marking, compilation); the machines have 2 cores for 3 services.
@@ -20,9 +20,9 @@ export type ServiceName = 'gateway' | 'sheets' | 'assistant';
 
 export const SERVICE_NODE_FLAGS: Readonly<Record<ServiceName, readonly string[]>> = {
   // Live at the worst of the mix (256 handlers running, 2,000 updates queued): ≈ 58 MB.
-  gateway: ['--max-semi-space-size=2', '--max-old-space-size=80', '--v8-pool-size=1'],
-  // The first pull of a Sheet with 200,000 users holds its columns whole (≈ 100 MB live; 96 runs out, 128 does not).
-  sheets: ['--max-semi-space-size=2', '--max-old-space-size=160', '--v8-pool-size=1'],
+  gateway: ['--max-semi-space-size=2', '--max-old-space-size=96', '--v8-pool-size=1'],
+  // A pull of a Sheet with 200,000 users holds the managers' columns whole: 48 MB runs out, 64 does not.
+  sheets: ['--max-semi-space-size=2', '--max-old-space-size=128', '--v8-pool-size=1'],
   assistant: ['--max-semi-space-size=2', '--max-old-space-size=80', '--v8-pool-size=1'],
 };
 

@@ -132,8 +132,9 @@ export function applyPull(wb: Workbook, tables: Map<TabName, TabColumns | undefi
         store.saveSnapshot(tab, id, stored ? { ...stored, ...seenCells } : seenJson);
       }
       summary.rows[tab] = count;
-      for (const id of store.snapshotIds(tab)) {
-        if (seen.has(id) || pending.get(id)?.insert) continue;
+      const gone: string[] = [];
+      for (const id of store.snapshotIds(tab)) if (!seen.has(id) && !pending.get(id)?.insert) gone.push(id);
+      for (const id of gone) {
         store.dropSnapshot(tab, id);
         if (DELETABLE.has(tab)) {
           wb.db.prepare(`DELETE FROM "${tab}" WHERE "${key}" = ?`).run(id);

@@ -29,9 +29,12 @@ export class SyncStore {
     return (this.one.get(tab, id) as { cells: string } | undefined)?.cells;
   }
 
-  /** The ids of a tab's snapshot (a list, not the cells: a 200,000-row tab stays light). */
-  snapshotIds(tab: TabName): string[] {
-    return (this.db.prepare('SELECT id FROM sheet_rows WHERE tab = ?').all(tab) as Array<{ id: string }>).map((r) => r.id);
+  /**
+   * The ids of a tab's snapshot, one at a time (not the cells, and not a list: `all()` of a 200,000-row tab makes
+   * 200,000 row objects at once, ≈ 60 MB of heap). Change the table only after the walk.
+   */
+  *snapshotIds(tab: TabName): Generator<string> {
+    for (const row of this.db.prepare('SELECT id FROM sheet_rows WHERE tab = ?').iterate(tab) as Iterable<{ id: string }>) yield row.id;
   }
 
   snapshotOf(tab: TabName, id: string): Cells | undefined {
