@@ -68,7 +68,7 @@ COPY --from=deps-gateway /app/ ./
 COPY services/gateway services/gateway
 COPY --from=webapp /app/webapp/dist webapp/dist
 ENV GATEWAY_PORT=8080 GATEWAY_DB_PATH=/data/gateway.sqlite WEBAPP_DIST=/app/webapp/dist
-ENV NODE_OPTIONS="--max-semi-space-size=2 --max-old-space-size=96 --v8-pool-size=1"
+ENV NODE_OPTIONS="--max-old-space-size=256"
 EXPOSE 8080
 USER node
 HEALTHCHECK --interval=10s --timeout=3s --retries=5 CMD ["node", "-e", "fetch('http://127.0.0.1:8080/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
