@@ -26,7 +26,8 @@ export type KeepAliveFetch = (input: string | URL | Request, init?: KeepAliveIni
  * tRPC's streamed answers keep using the global fetch.
  */
 export function createKeepAliveFetch(opts: { timeoutMs: number }): KeepAliveFetch {
-  const agents = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
+  // A bounded pool per peer: under load requests wait for one of 64 sockets instead of opening hundreds.
+  const agents = { http: new http.Agent({ keepAlive: true, maxSockets: 64 }), https: new https.Agent({ keepAlive: true, maxSockets: 64 }) };
   return (input, init = {}) =>
     new Promise<KeepAliveResponse>((resolve, reject) => {
       const url = input instanceof URL ? input : new URL(typeof input === 'string' ? input : input.url);
