@@ -8,7 +8,11 @@ import { SERVICE_PROCESS_ENV, serviceNodeFlags } from '@mb/service-kit/runtime-f
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const env = process.env;
-const ports = { gateway: Number(env.GATEWAY_PORT ?? 8080), sheets: Number(env.SHEETS_PORT ?? 8081), assistant: Number(env.ASSISTANT_PORT ?? 8082) };
+const ports = {
+  gateway: Number(env.GATEWAY_PORT ?? 8080),
+  sheets: Number(env.SHEETS_PORT ?? 8081),
+  assistant: Number(env.ASSISTANT_PORT ?? 8082),
+};
 const shared = {
   ...env,
   SHEETS_URL: env.SHEETS_URL ?? `http://127.0.0.1:${ports.sheets}`,
@@ -23,7 +27,9 @@ let stopping = false;
 function start(name: (typeof services)[number]): ChildProcess {
   // Each service's heap bounds and allocator setting, as in the Dockerfile and the bench (docs/memory.md).
   const child = spawn(process.execPath, [...serviceNodeFlags(name), `services/${name}/src/main.ts`], {
-    cwd: root, env: { ...SERVICE_PROCESS_ENV, ...shared }, stdio: ['ignore', 'inherit', 'inherit'],
+    cwd: root,
+    env: { ...SERVICE_PROCESS_ENV, ...shared },
+    stdio: ['ignore', 'inherit', 'inherit'],
   });
   child.on('exit', (code, signal) => {
     children.delete(name);

@@ -3,14 +3,18 @@ import { formatMarkdown, formatNumber, formatTable, judge, type BenchReport } fr
 
 describe('judge', () => {
   it('passes or misses a row against its goal and fills the ratio from the baseline', () => {
-    expect(judge({ suite: 's', metric: 'rate', value: 6000, unit: '/s', goal: '≥ 5000', baseline: 12000 })).toMatchObject({ pass: true, ratio: 0.5 });
+    expect(
+      judge({ suite: 's', metric: 'rate', value: 6000, unit: '/s', goal: '≥ 5000', baseline: 12000 }),
+    ).toMatchObject({ pass: true, ratio: 0.5 });
     expect(judge({ suite: 's', metric: 'p99', value: 51, unit: 'ms', goal: '≤ 50' }).pass).toBe(false);
     expect(judge({ suite: 's', metric: 'errors', value: 0, unit: '', goal: '= 0' }).pass).toBe(true);
     expect(judge({ suite: 's', metric: 'rss', value: 151.2, unit: 'MB', goal: '≤ 150 MB' }).pass).toBe(false);
   });
 
   it('reads a percentage goal against the ratio, unless the value itself is a percentage', () => {
-    expect(judge({ suite: 's', metric: 'rate', value: 5000, unit: '/s', goal: '≥ 60%', baseline: 10000 }).pass).toBe(false);
+    expect(judge({ suite: 's', metric: 'rate', value: 5000, unit: '/s', goal: '≥ 60%', baseline: 10000 }).pass).toBe(
+      false,
+    );
     expect(judge({ suite: 's', metric: 'share', value: 75, unit: '%', goal: '≥ 60%' }).pass).toBe(true);
   });
 
@@ -22,12 +26,32 @@ describe('judge', () => {
 
 describe('formatting', () => {
   const rows = [
-    judge({ suite: 'webhook-ingest', metric: 'acknowledged updates/s', value: 7123.4, unit: '/s', goal: '≥ 5000', baseline: 14000 }),
-    judge({ suite: 'memory', metric: 'gateway RSS', value: 98.456, unit: 'MB', goal: '≤ 150', note: 'after\n200,000 users' }),
+    judge({
+      suite: 'webhook-ingest',
+      metric: 'acknowledged updates/s',
+      value: 7123.4,
+      unit: '/s',
+      goal: '≥ 5000',
+      baseline: 14000,
+    }),
+    judge({
+      suite: 'memory',
+      metric: 'gateway RSS',
+      value: 98.456,
+      unit: 'MB',
+      goal: '≤ 150',
+      note: 'after\n200,000 users',
+    }),
   ];
 
   it('prints figures the way people read them', () => {
-    expect([formatNumber(7123.4), formatNumber(98.456), formatNumber(0.01234), formatNumber(3), formatNumber(2.5)]).toEqual(['7,123', '98.46', '0.0123', '3', '2.5']);
+    expect([
+      formatNumber(7123.4),
+      formatNumber(98.456),
+      formatNumber(0.01234),
+      formatNumber(3),
+      formatNumber(2.5),
+    ]).toEqual(['7,123', '98.46', '0.0123', '3', '2.5']);
   });
 
   it('lines the table up with the goal, baseline, ratio and verdict beside each figure', () => {
@@ -43,11 +67,33 @@ describe('formatting', () => {
   it('writes Markdown with the date, machine and commit above the table, escaping pipes', () => {
     const report: BenchReport = {
       date: '2026-11-26T10:00:00.000Z',
-      machine: { cpu: 'AMD EPYC', cores: 2, memoryMb: 4096, node: 'v24.21.0', platform: 'linux 6.1', commit: 'abc123', dirty: false },
+      machine: {
+        cpu: 'AMD EPYC',
+        cores: 2,
+        memoryMb: 4096,
+        node: 'v24.21.0',
+        platform: 'linux 6.1',
+        commit: 'abc123',
+        dirty: false,
+      },
       quick: false,
       durationSeconds: 512,
-      suites: [{ name: 'ok', description: 'y', seconds: 2, load: 1.5 }, { name: 'broken', description: 'x', seconds: 1, load: 3.25, error: 'a | b' }],
-      rows: [...rows, judge({ suite: 'broken', metric: 'suite completed', value: 0, unit: '', goal: 'completes', pass: false, note: 'a | b' })],
+      suites: [
+        { name: 'ok', description: 'y', seconds: 2, load: 1.5 },
+        { name: 'broken', description: 'x', seconds: 1, load: 3.25, error: 'a | b' },
+      ],
+      rows: [
+        ...rows,
+        judge({
+          suite: 'broken',
+          metric: 'suite completed',
+          value: 0,
+          unit: '',
+          goal: 'completes',
+          pass: false,
+          note: 'a | b',
+        }),
+      ],
     };
     const md = formatMarkdown(report);
     expect(md).toContain('Measured 2026-11-26T10:00:00.000Z on AMD EPYC, 2 cores, 4,096 MB RAM, Node v24.21.0');

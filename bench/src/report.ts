@@ -2,7 +2,15 @@ import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import type { BenchRow } from './suite.ts';
 
-export type Machine = { cpu: string; cores: number; memoryMb: number; node: string; platform: string; commit: string; dirty: boolean };
+export type Machine = {
+  cpu: string;
+  cores: number;
+  memoryMb: number;
+  node: string;
+  platform: string;
+  commit: string;
+  dirty: boolean;
+};
 
 export type BenchReport = {
   date: string;
@@ -44,7 +52,10 @@ export function formatNumber(value: number): string {
   if (abs >= 1000) return Math.round(value).toLocaleString('en-US');
   if (abs >= 100 || Number.isInteger(value)) return String(Math.round(value * 10) / 10);
   if (abs >= 1) return value.toFixed(2).replace(/\.?0+$/, '');
-  return value.toPrecision(3).replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '');
+  return value
+    .toPrecision(3)
+    .replace(/(\.\d*?)0+$/, '$1')
+    .replace(/\.$/, '');
 }
 
 const verdict = (row: BenchRow) => (row.pass === undefined ? '' : row.pass ? 'pass' : 'MISS');
@@ -68,7 +79,11 @@ function cells(row: BenchRow): string[] {
 export function formatTable(rows: BenchRow[]): string {
   const body = rows.map(cells);
   const widths = COLUMNS.map((c, i) => Math.max(c.length, ...body.map((r) => [...r[i]!].length)));
-  const line = (r: readonly string[]) => r.map((c, i) => c + ' '.repeat(widths[i]! - [...c].length)).join('  ').trimEnd();
+  const line = (r: readonly string[]) =>
+    r
+      .map((c, i) => c + ' '.repeat(widths[i]! - [...c].length))
+      .join('  ')
+      .trimEnd();
   return [line(COLUMNS), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)].join('\n');
 }
 
@@ -90,7 +105,9 @@ export function formatMarkdown(report: BenchReport): string {
     `| ${COLUMNS.join(' | ')} |`,
     `|${COLUMNS.map(() => '---').join('|')}|`,
     ...report.rows.map((r) => `| ${cells(r).map(md).join(' | ')} |`),
-    ...(failed.length ? ['', 'Suites that failed:', '', ...failed.map((s) => `- \`${s.name}\`: ${md(s.error ?? '')}`)] : []),
+    ...(failed.length
+      ? ['', 'Suites that failed:', '', ...failed.map((s) => `- \`${s.name}\`: ${md(s.error ?? '')}`)]
+      : []),
     '',
   ].join('\n');
 }
@@ -105,7 +122,15 @@ export function judge(row: BenchRow): BenchRow {
       const target = Number(m[2]!.replaceAll(/[,_]/g, ''));
       const value = m[3] === '%' && out.unit !== '%' ? (out.ratio ?? NaN) * 100 : out.value;
       if (Number.isFinite(value)) {
-        out.pass = { '≥': value >= target, '>=': value >= target, '≤': value <= target, '<=': value <= target, '=': value === target, '<': value < target, '>': value > target }[m[1]!];
+        out.pass = {
+          '≥': value >= target,
+          '>=': value >= target,
+          '≤': value <= target,
+          '<=': value <= target,
+          '=': value === target,
+          '<': value < target,
+          '>': value > target,
+        }[m[1]!];
       }
     }
   }

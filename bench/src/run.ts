@@ -21,23 +21,39 @@ const resultsDir = join(here, '../results');
 const SUITE_TIMEOUT_MS = 8 * 60_000;
 
 function parseArgs(argv: string[]) {
-  const nodeOptions = argv.find((a) => a.startsWith('--node-options='))?.slice('--node-options='.length).split(/\s+/).filter(Boolean) ?? [];
+  const nodeOptions =
+    argv
+      .find((a) => a.startsWith('--node-options='))
+      ?.slice('--node-options='.length)
+      .split(/\s+/)
+      .filter(Boolean) ?? [];
   const flags = new Set(argv.filter((a) => a.startsWith('--') && !a.startsWith('--node-options=')));
   const names = argv.filter((a) => !a.startsWith('--'));
   const known = new Set(['--quick', '--cpu-prof', '--list']);
-  for (const f of flags) if (!known.has(f)) throw new Error(`unknown flag ${f}; known: ${[...known].join(', ')}, --node-options=<flags>`);
-  return { quick: flags.has('--quick'), cpuProf: flags.has('--cpu-prof'), list: flags.has('--list'), nodeOptions, names };
+  for (const f of flags)
+    if (!known.has(f)) throw new Error(`unknown flag ${f}; known: ${[...known].join(', ')}, --node-options=<flags>`);
+  return {
+    quick: flags.has('--quick'),
+    cpuProf: flags.has('--cpu-prof'),
+    list: flags.has('--list'),
+    nodeOptions,
+    names,
+  };
 }
 
 async function loadSuites(): Promise<BenchSuite[]> {
   const dir = join(here, 'suites');
-  const files = readdirSync(dir).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts')).sort();
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
+    .sort();
   const suites: BenchSuite[] = [];
   for (const file of files) {
     const mod = (await import(pathToFileURL(join(dir, file)).href)) as { default?: BenchSuite };
     const suite = mod.default;
-    if (!suite || typeof suite.run !== 'function' || typeof suite.name !== 'string') throw new Error(`bench/src/suites/${file} does not default-export a BenchSuite`);
-    if (suite.name !== basename(file, '.ts')) throw new Error(`bench/src/suites/${file} exports a suite named "${suite.name}"; name it after its file`);
+    if (!suite || typeof suite.run !== 'function' || typeof suite.name !== 'string')
+      throw new Error(`bench/src/suites/${file} does not default-export a BenchSuite`);
+    if (suite.name !== basename(file, '.ts'))
+      throw new Error(`bench/src/suites/${file} exports a suite named "${suite.name}"; name it after its file`);
     suites.push(suite);
   }
   return orderSuites(suites);
@@ -68,7 +84,8 @@ async function main(): Promise<number> {
     return 0;
   }
   const unknown = args.names.filter((n) => !all.some((s) => s.name === n));
-  if (unknown.length) throw new Error(`no such suite: ${unknown.join(', ')}; suites: ${all.map((s) => s.name).join(', ')}`);
+  if (unknown.length)
+    throw new Error(`no such suite: ${unknown.join(', ')}; suites: ${all.map((s) => s.name).join(', ')}`);
   const chosen = args.names.length ? all.filter((s) => args.names.includes(s.name)) : all;
   if (args.cpuProf) enableCpuProfiles(join(resultsDir, 'profiles'));
   setNodeFlags(args.nodeOptions);
@@ -76,19 +93,27 @@ async function main(): Promise<number> {
   // A suite's stray promise (e.g. work left running after a timeout) must not end the whole run: it is logged against
   // the suite running at the time and the run goes on.
   let current = 'runner';
-  const stray = (error: unknown) => console.error(`[${current}] stray error: ${error instanceof Error ? error.message : String(error)}`);
+  const stray = (error: unknown) =>
+    console.error(`[${current}] stray error: ${error instanceof Error ? error.message : String(error)}`);
   process.on('unhandledRejection', stray);
   process.on('uncaughtException', stray);
 
   const started = Date.now();
   const report: BenchReport = {
-    date: new Date().toISOString(), machine: describeMachine(root), quick: args.quick, nodeOptions: args.nodeOptions, durationSeconds: 0, suites: [], rows: [],
+    date: new Date().toISOString(),
+    machine: describeMachine(root),
+    quick: args.quick,
+    nodeOptions: args.nodeOptions,
+    durationSeconds: 0,
+    suites: [],
+    rows: [],
   };
   for (const suite of chosen) {
     const t0 = Date.now();
     current = suite.name;
     const load = os.loadavg()[0]!;
-    const log = (message: string) => console.log(`[${suite.name} ${((Date.now() - t0) / 1000).toFixed(0).padStart(3)}s] ${message}`);
+    const log = (message: string) =>
+      console.log(`[${suite.name} ${((Date.now() - t0) / 1000).toFixed(0).padStart(3)}s] ${message}`);
     log(`start (load average ${load.toFixed(1)}): ${suite.description}`);
     let rows: BenchRow[] = [];
     let error: string | undefined;
@@ -97,12 +122,28 @@ async function main(): Promise<number> {
     } catch (e) {
       error = e instanceof Error ? e.message : String(e);
       log(`FAILED: ${error}`);
-      rows = [{ suite: suite.name, metric: 'suite completed', value: 0, unit: '', goal: 'completes', pass: false, note: error.slice(0, 200) }];
+      rows = [
+        {
+          suite: suite.name,
+          metric: 'suite completed',
+          value: 0,
+          unit: '',
+          goal: 'completes',
+          pass: false,
+          note: error.slice(0, 200),
+        },
+      ];
     } finally {
       await stopAllChildren();
     }
     const seconds = (Date.now() - t0) / 1000;
-    report.suites.push({ name: suite.name, description: suite.description, seconds, load, ...(error ? { error } : {}) });
+    report.suites.push({
+      name: suite.name,
+      description: suite.description,
+      seconds,
+      load,
+      ...(error ? { error } : {}),
+    });
     report.rows.push(...rows.map(judge));
     log(`done in ${seconds.toFixed(0)} s`);
   }
@@ -110,7 +151,9 @@ async function main(): Promise<number> {
 
   console.log(`\n${formatTable(report.rows)}\n`);
   const m = report.machine;
-  console.log(`${m.cpu}, ${m.cores} cores, Node ${m.node}, commit ${m.commit}; ${report.durationSeconds.toFixed(0)} s in all`);
+  console.log(
+    `${m.cpu}, ${m.cores} cores, Node ${m.node}, commit ${m.commit}; ${report.durationSeconds.toFixed(0)} s in all`,
+  );
   const full = !args.quick && args.names.length === 0 && args.nodeOptions.length === 0;
   const stem = full ? 'latest' : 'partial';
   mkdirSync(resultsDir, { recursive: true });

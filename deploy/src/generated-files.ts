@@ -5,6 +5,11 @@ import { sloRuleFile } from './slo-rules.ts';
 export function generatedFiles(): Record<string, string> {
   return {
     'prometheus/slo-rules.yml': sloRuleFile(),
-    ...Object.fromEntries(Object.entries(DASHBOARDS).map(([file, json]) => [`grafana/dashboards/${file}`, `${JSON.stringify(json, null, 2)}\n`])),
+    ...Object.fromEntries(
+      Object.entries(DASHBOARDS).map(([file, json]) => [
+        `grafana/dashboards/${file}`,
+        `${JSON.stringify(json, null, 2)}\n`,
+      ]),
+    ),
   };
 }

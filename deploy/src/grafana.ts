@@ -29,7 +29,10 @@ function panel(spec: PanelSpec, id: number, x: number, y: number) {
   const type = spec.type ?? 'timeseries';
   const thresholds = {
     mode: 'absolute',
-    steps: [{ color: 'green', value: null }, ...(spec.threshold !== undefined ? [{ color: 'red', value: spec.threshold }] : [])],
+    steps: [
+      { color: 'green', value: null },
+      ...(spec.threshold !== undefined ? [{ color: 'red', value: spec.threshold }] : []),
+    ],
   };
   return {
     id,
@@ -52,7 +55,10 @@ function panel(spec: PanelSpec, id: number, x: number, y: number) {
         ...(type === 'timeseries'
           ? {
               custom: {
-                drawStyle: 'line', lineWidth: 1, fillOpacity: spec.stack ? 30 : 10, showPoints: 'never',
+                drawStyle: 'line',
+                lineWidth: 1,
+                fillOpacity: spec.stack ? 30 : 10,
+                showPoints: 'never',
                 stacking: { mode: spec.stack ? 'normal' : 'none', group: 'A' },
                 thresholdsStyle: { mode: spec.threshold !== undefined ? 'line' : 'off' },
               },
@@ -61,9 +67,18 @@ function panel(spec: PanelSpec, id: number, x: number, y: number) {
       },
       overrides: [],
     },
-    options: type === 'timeseries'
-      ? { legend: { displayMode: 'list', placement: 'bottom', showLegend: true }, tooltip: { mode: 'multi', sort: 'desc' } }
-      : { reduceOptions: { calcs: ['lastNotNull'], fields: '', values: false }, orientation: 'auto', textMode: 'auto', colorMode: 'value' },
+    options:
+      type === 'timeseries'
+        ? {
+            legend: { displayMode: 'list', placement: 'bottom', showLegend: true },
+            tooltip: { mode: 'multi', sort: 'desc' },
+          }
+        : {
+            reduceOptions: { calcs: ['lastNotNull'], fields: '', values: false },
+            orientation: 'auto',
+            textMode: 'auto',
+            colorMode: 'value',
+          },
   };
 }
 
@@ -73,7 +88,14 @@ export function dashboard(uid: string, title: string, description: string, rows:
   let id = 1;
   let y = 0;
   for (const row of rows) {
-    panels.push({ id: id++, type: 'row', title: row.row, collapsed: false, gridPos: { h: 1, w: 24, x: 0, y }, panels: [] });
+    panels.push({
+      id: id++,
+      type: 'row',
+      title: row.row,
+      collapsed: false,
+      gridPos: { h: 1, w: 24, x: 0, y },
+      panels: [],
+    });
     y += 1;
     let x = 0;
     for (const spec of row.panels) {

@@ -36,13 +36,25 @@ const PER_REPLICA = ['GATEWAY_DB_PATH', 'GATEWAY_REPLICA_ID'];
  */
 function replicaEnv(hostname: string): Record<string, string> {
   const command = compose.services['gateway']!.command;
-  if (!Array.isArray(command) || command[0] !== 'sh' || command[1] !== '-c') throw new Error('the gateway command is not ["sh", "-c", …]');
+  if (!Array.isArray(command) || command[0] !== 'sh' || command[1] !== '-c')
+    throw new Error('the gateway command is not ["sh", "-c", …]');
   const dir = mkdtempSync(join(tmpdir(), 'mb-compose-'));
   try {
-    writeFileSync(join(dir, 'node'), '#!/bin/sh\necho "GATEWAY_REPLICA_ID=$GATEWAY_REPLICA_ID"\necho "GATEWAY_DB_PATH=$GATEWAY_DB_PATH"\necho "ARGS=$*"\n');
+    writeFileSync(
+      join(dir, 'node'),
+      '#!/bin/sh\necho "GATEWAY_REPLICA_ID=$GATEWAY_REPLICA_ID"\necho "GATEWAY_DB_PATH=$GATEWAY_DB_PATH"\necho "ARGS=$*"\n',
+    );
     chmodSync(join(dir, 'node'), 0o755);
-    const out = execFileSync('sh', ['-c', command[2]!.replaceAll('$$', '$')], { env: { PATH: `${dir}:/usr/bin:/bin`, HOSTNAME: hostname }, encoding: 'utf8' });
-    return Object.fromEntries(out.trim().split('\n').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+    const out = execFileSync('sh', ['-c', command[2]!.replaceAll('$$', '$')], {
+      env: { PATH: `${dir}:/usr/bin:/bin`, HOSTNAME: hostname },
+      encoding: 'utf8',
+    });
+    return Object.fromEntries(
+      out
+        .trim()
+        .split('\n')
+        .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -71,7 +83,15 @@ function stages(): Map<string, string[]> {
 
 describe('docker-compose.yml', () => {
   it('runs the three services, the balancer, Redis, Prometheus and Grafana, each restarted and health-checked', () => {
-    expect(Object.keys(compose.services).sort()).toEqual(['assistant', 'balancer', 'gateway', 'grafana', 'prometheus', 'redis', 'sheets']);
+    expect(Object.keys(compose.services).sort()).toEqual([
+      'assistant',
+      'balancer',
+      'gateway',
+      'grafana',
+      'prometheus',
+      'redis',
+      'sheets',
+    ]);
     for (const [name, s] of Object.entries(compose.services)) {
       expect(s.restart, `${name} restart`).toMatch(/^(unless-stopped|always)$/);
       expect(s.healthcheck?.test, `${name} healthcheck`).toBeTruthy();
@@ -83,18 +103,24 @@ describe('docker-compose.yml', () => {
     const paths = { gateway: 'GATEWAY_DB_PATH', sheets: 'SHEETS_DB_PATH', assistant: 'ASSISTANT_DB_PATH' } as const;
     for (const service of APP) {
       const s = compose.services[service]!;
-      const path = service === 'gateway' ? replicaEnv('0123456789ab')['GATEWAY_DB_PATH'] : s.environment?.[paths[service]];
+      const path =
+        service === 'gateway' ? replicaEnv('0123456789ab')['GATEWAY_DB_PATH'] : s.environment?.[paths[service]];
       expect(path, `${service} ${paths[service]}`).toMatch(/^\/data\/[\w-]+\.sqlite$/);
       expect(s.volumes ?? [], `${service} volumes`).toContain(`${service}-data:/data`);
     }
-    const named = Object.values(compose.services).flatMap((s) => s.volumes ?? []).map((v) => v.split(':')[0]!).filter((v) => !v.startsWith('.') && !v.startsWith('/') && !v.startsWith('$'));
+    const named = Object.values(compose.services)
+      .flatMap((s) => s.volumes ?? [])
+      .map((v) => v.split(':')[0]!)
+      .filter((v) => !v.startsWith('.') && !v.startsWith('/') && !v.startsWith('$'));
     for (const v of named) expect(Object.keys(compose.volumes), `volume ${v} declared`).toContain(v);
   });
 
   it('passes through every environment variable each service reads', () => {
     for (const service of APP) {
       const env = compose.services[service]!.environment ?? {};
-      const missing = envKeys(service).filter((k) => !(k in env) && !(service === 'gateway' && PER_REPLICA.includes(k)));
+      const missing = envKeys(service).filter(
+        (k) => !(k in env) && !(service === 'gateway' && PER_REPLICA.includes(k)),
+      );
       expect(missing, `${service}: variables its env.ts reads but docker-compose.yml does not pass`).toEqual([]);
     }
   });
@@ -105,7 +131,9 @@ describe('docker-compose.yml', () => {
     expect(subs.length).toBeGreaterThan(10);
     for (const sub of subs) expect(sub).toMatch(/^\$\{[A-Z_][A-Z0-9_]*(?::?[-?][^}]*)?\}$/);
     expect(compose.services['gateway']!.environment!['INTERNAL_TOKEN']).toMatch(/^\$\{INTERNAL_TOKEN:\?/);
-    expect(compose.services['grafana']!.environment!['GF_SECURITY_ADMIN_PASSWORD']).toMatch(/^\$\{GRAFANA_ADMIN_PASSWORD:\?/);
+    expect(compose.services['grafana']!.environment!['GF_SECURITY_ADMIN_PASSWORD']).toMatch(
+      /^\$\{GRAFANA_ADMIN_PASSWORD:\?/,
+    );
   });
 
   it('starts services after what they depend on, waiting for health where there is a health check', () => {
@@ -123,14 +151,21 @@ describe('docker-compose.yml', () => {
     expect(gateway.ports, 'a fixed host port would stop a second replica from starting').toBeUndefined();
     expect(gateway.container_name, 'container names must be unique').toBeUndefined();
     expect(gateway.hostname, 'the host name names the replica').toBeUndefined();
-    for (const k of PER_REPLICA) expect(gateway.environment ?? {}, `${k} from .env would be the same for every replica`).not.toHaveProperty(k);
+    for (const k of PER_REPLICA)
+      expect(gateway.environment ?? {}, `${k} from .env would be the same for every replica`).not.toHaveProperty(k);
     expect(gateway.environment!['REDIS_URL']).toBe('${REDIS_URL:-redis://redis:6379}');
 
     const [a, b] = [replicaEnv('3f9c2a1b7d4e'), replicaEnv('a81d0c5e92f3')];
-    expect(a).toEqual({ GATEWAY_REPLICA_ID: '3f9c2a1b7d4e', GATEWAY_DB_PATH: '/data/gateway-3f9c2a1b7d4e.sqlite', ARGS: 'services/gateway/src/main.ts' });
+    expect(a).toEqual({
+      GATEWAY_REPLICA_ID: '3f9c2a1b7d4e',
+      GATEWAY_DB_PATH: '/data/gateway-3f9c2a1b7d4e.sqlite',
+      ARGS: 'services/gateway/src/main.ts',
+    });
     expect(b['GATEWAY_DB_PATH']).not.toBe(a['GATEWAY_DB_PATH']);
     // The gateway's env.ts accepts a container id as the replica name.
-    const replicaRule = /GATEWAY_REPLICA_ID: z\.string\(\)\.regex\(\/(.+?)\/,/.exec(readFileSync(`${ROOT_DIR}services/gateway/src/env.ts`, 'utf8'))![1]!;
+    const replicaRule = /GATEWAY_REPLICA_ID: z\.string\(\)\.regex\(\/(.+?)\/,/.exec(
+      readFileSync(`${ROOT_DIR}services/gateway/src/env.ts`, 'utf8'),
+    )![1]!;
     expect(new RegExp(replicaRule).test(a['GATEWAY_REPLICA_ID']!)).toBe(true);
   });
 
@@ -140,9 +175,19 @@ describe('docker-compose.yml', () => {
     expect(balancer.ports).toEqual(['127.0.0.1:${GATEWAY_PUBLISH_PORT:-8080}:8080']);
     expect(balancer.volumes).toEqual(['./deploy/nginx/gateway.conf:/etc/nginx/conf.d/default.conf:ro']);
     expect(balancer.depends_on).toEqual({ gateway: { condition: 'service_healthy' } });
-    expect(balancer.healthcheck!.test).toEqual(['CMD', 'curl', '-fsS', '-o', '/dev/null', 'http://127.0.0.1:8080/healthz']);
+    expect(balancer.healthcheck!.test).toEqual([
+      'CMD',
+      'curl',
+      '-fsS',
+      '-o',
+      '/dev/null',
+      'http://127.0.0.1:8080/healthz',
+    ]);
     // Besides the balancer only Prometheus and Grafana are published, and those on loopback.
-    const published = Object.entries(compose.services).filter(([, s]) => s.ports?.length).map(([name]) => name).sort();
+    const published = Object.entries(compose.services)
+      .filter(([, s]) => s.ports?.length)
+      .map(([name]) => name)
+      .sort();
     expect(published).toEqual(['balancer', 'grafana', 'prometheus']);
     for (const s of Object.values(compose.services)) for (const p of s.ports ?? []) expect(p).toMatch(/^127\.0\.0\.1:/);
 
@@ -158,7 +203,9 @@ describe('docker-compose.yml', () => {
     // Keep-alive to the replicas needs HTTP/1.1 and no "Connection: close".
     expect(location).toContain('proxy_http_version 1.1;');
     expect(location).toContain('proxy_set_header Connection "";');
-    expect(location).toContain('proxy_set_header X-Telegram-Bot-Api-Secret-Token $http_x_telegram_bot_api_secret_token;');
+    expect(location).toContain(
+      'proxy_set_header X-Telegram-Bot-Api-Secret-Token $http_x_telegram_bot_api_secret_token;',
+    );
     expect(location).toContain('proxy_set_header Authorization $http_authorization;');
     expect(location).not.toMatch(/non_idempotent|proxy_pass_request_headers off/); // a POST is never sent to two replicas
     expect(location).toContain('proxy_buffering off;'); // the assistant's streamed answer
@@ -168,33 +215,61 @@ describe('docker-compose.yml', () => {
   it('lets Prometheus scrape exactly the compose services on their ports, with the rule files mounted', () => {
     const prom = compose.services['prometheus']!;
     expect(prom.volumes).toContain('./deploy/prometheus:/etc/prometheus:ro');
-    type Job = { job_name: string; static_configs?: Array<{ targets: string[] }>; dns_sd_configs?: Array<{ names: string[]; type: string; port: number }> };
-    const config = parse(readFileSync(`${DEPLOY_DIR}prometheus/prometheus.yml`, 'utf8')) as { rule_files: string[]; scrape_configs: Job[] };
+    type Job = {
+      job_name: string;
+      static_configs?: Array<{ targets: string[] }>;
+      dns_sd_configs?: Array<{ names: string[]; type: string; port: number }>;
+    };
+    const config = parse(readFileSync(`${DEPLOY_DIR}prometheus/prometheus.yml`, 'utf8')) as {
+      rule_files: string[];
+      scrape_configs: Job[];
+    };
     for (const f of config.rule_files) expect(existsSync(`${DEPLOY_DIR}prometheus/${f}`), f).toBe(true);
     // Static targets, or (for a service that scales out) every address its name resolves to, on the service's port.
     const targets = Object.fromEntries(
       config.scrape_configs.map((j) => [
         j.job_name,
-        [...(j.static_configs ?? []).flatMap((c) => c.targets), ...(j.dns_sd_configs ?? []).flatMap((d) => d.names.map((n) => `${n}:${d.port}`))],
+        [
+          ...(j.static_configs ?? []).flatMap((c) => c.targets),
+          ...(j.dns_sd_configs ?? []).flatMap((d) => d.names.map((n) => `${n}:${d.port}`)),
+        ],
       ]),
     );
     const portVar = { gateway: 'GATEWAY_PORT', sheets: 'SHEETS_PORT', assistant: 'ASSISTANT_PORT' } as const;
-    for (const service of APP) expect(targets[service]).toEqual([`${service}:${compose.services[service]!.environment![portVar[service]]}`]);
+    for (const service of APP)
+      expect(targets[service]).toEqual([`${service}:${compose.services[service]!.environment![portVar[service]]}`]);
     // The gateway scales out: each replica must be its own target, found through Docker's DNS.
-    expect(config.scrape_configs.find((j) => j.job_name === 'gateway')?.dns_sd_configs?.[0]).toMatchObject({ names: ['gateway'], type: 'A' });
+    expect(config.scrape_configs.find((j) => j.job_name === 'gateway')?.dns_sd_configs?.[0]).toMatchObject({
+      names: ['gateway'],
+      type: 'A',
+    });
   });
 
   it('provisions Grafana with the Prometheus datasource and every dashboard', () => {
     const grafana = compose.services['grafana']!;
-    expect(grafana.volumes).toEqual(expect.arrayContaining(['./deploy/grafana/provisioning:/etc/grafana/provisioning:ro', './deploy/grafana/dashboards:/etc/grafana/dashboards:ro']));
-    const ds = parse(readFileSync(`${DEPLOY_DIR}grafana/provisioning/datasources/prometheus.yml`, 'utf8')) as { datasources: Array<{ uid: string; url: string; type: string }> };
+    expect(grafana.volumes).toEqual(
+      expect.arrayContaining([
+        './deploy/grafana/provisioning:/etc/grafana/provisioning:ro',
+        './deploy/grafana/dashboards:/etc/grafana/dashboards:ro',
+      ]),
+    );
+    const ds = parse(readFileSync(`${DEPLOY_DIR}grafana/provisioning/datasources/prometheus.yml`, 'utf8')) as {
+      datasources: Array<{ uid: string; url: string; type: string }>;
+    };
     expect(ds.datasources[0]).toMatchObject({ uid: 'prometheus', type: 'prometheus', url: 'http://prometheus:9090' });
-    const provider = parse(readFileSync(`${DEPLOY_DIR}grafana/provisioning/dashboards/marketingbot.yml`, 'utf8')) as { providers: Array<{ options: { path: string } }> };
+    const provider = parse(readFileSync(`${DEPLOY_DIR}grafana/provisioning/dashboards/marketingbot.yml`, 'utf8')) as {
+      providers: Array<{ options: { path: string } }>;
+    };
     expect(provider.providers[0]!.options.path).toBe('/etc/grafana/dashboards');
-    const files = readdirSync(`${DEPLOY_DIR}grafana/dashboards`).filter((f) => f.endsWith('.json')).sort();
+    const files = readdirSync(`${DEPLOY_DIR}grafana/dashboards`)
+      .filter((f) => f.endsWith('.json'))
+      .sort();
     expect(files).toEqual(['assistant.json', 'business.json', 'overview.json', 'sheets.json', 'telegram.json']);
     for (const f of files) {
-      const d = JSON.parse(readFileSync(`${DEPLOY_DIR}grafana/dashboards/${f}`, 'utf8')) as { uid: string; panels: Array<{ datasource?: { uid: string } }> };
+      const d = JSON.parse(readFileSync(`${DEPLOY_DIR}grafana/dashboards/${f}`, 'utf8')) as {
+        uid: string;
+        panels: Array<{ datasource?: { uid: string } }>;
+      };
       expect(d.uid).toMatch(/^mb-/);
       for (const p of d.panels) if (p.datasource) expect(p.datasource.uid, `${f} datasource`).toBe('prometheus');
     }
@@ -207,7 +282,11 @@ describe('Dockerfile', () => {
     expect(all.size).toBeGreaterThan(4);
     for (const service of APP) {
       expect(all.has(service), `stage ${service}`).toBe(true);
-      expect(compose.services[service]!.build).toMatchObject({ context: '.', dockerfile: 'Dockerfile', target: service });
+      expect(compose.services[service]!.build).toMatchObject({
+        context: '.',
+        dockerfile: 'Dockerfile',
+        target: service,
+      });
     }
   });
 
@@ -221,7 +300,9 @@ describe('Dockerfile', () => {
       expect(cmd, `${service} CMD after USER`).toBeGreaterThan(user);
       expect(lines[cmd]).toContain(`services/${service}/src/main.ts`);
       expect(lines.join('\n')).toContain(`--from=deps-${service} `);
-      expect(all.get(`deps-${service}`)!.join('\n')).toMatch(new RegExp(`npm ci --omit=dev --workspace=@mb/${service}`));
+      expect(all.get(`deps-${service}`)!.join('\n')).toMatch(
+        new RegExp(`npm ci --omit=dev --workspace=@mb/${service}`),
+      );
     }
     // Nothing after the last USER switches back to root.
     expect(dockerfile.split('\n').filter((l) => /^USER\s+(root|0)\b/.test(l))).toEqual([]);
@@ -229,6 +310,7 @@ describe('Dockerfile', () => {
 
   it('is given a context without node_modules, databases, .git or .env', () => {
     const ignore = readFileSync(`${ROOT_DIR}.dockerignore`, 'utf8').split('\n');
-    for (const entry of ['node_modules', '**/node_modules', '.git', 'data', '**/*.sqlite', '.env']) expect(ignore).toContain(entry);
+    for (const entry of ['node_modules', '**/node_modules', '.git', 'data', '**/*.sqlite', '.env'])
+      expect(ignore).toContain(entry);
   });
 });

@@ -2,11 +2,30 @@ import type { ServerResponse } from 'node:http';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '@mb/service-kit';
-import { BotApiDouble, contactUpdate, ruUser, startStack, textUpdate, TEST_INTERNAL_TOKEN, TEST_SECRET, TEST_TOKEN, type Stack } from '@mb/testing';
+import {
+  BotApiDouble,
+  contactUpdate,
+  ruUser,
+  startStack,
+  textUpdate,
+  TEST_INTERNAL_TOKEN,
+  TEST_SECRET,
+  TEST_TOKEN,
+  type Stack,
+} from '@mb/testing';
 
 // The gateway logs to a buffer at debug level; the sheets server is watched for the request id it adopts.
 const lines: string[] = [];
-const logger = createLogger('gateway', 'debug', new Writable({ write(chunk, _e, cb) { lines.push(String(chunk)); cb(); } }));
+const logger = createLogger(
+  'gateway',
+  'debug',
+  new Writable({
+    write(chunk, _e, cb) {
+      lines.push(String(chunk));
+      cb();
+    },
+  }),
+);
 const sheetsSeen: Array<{ sent: string | undefined; adopted: unknown }> = [];
 let api: BotApiDouble;
 let stack: Stack;
@@ -15,7 +34,12 @@ beforeAll(async () => {
   api = await new BotApiDouble().start();
   stack = await startStack({ apiRoot: api.url, gateway: { logger } });
   stack.sheets.server.on('request', (req, res: ServerResponse) => {
-    res.once('finish', () => sheetsSeen.push({ sent: req.headers['x-request-id'] as string | undefined, adopted: res.getHeader('x-request-id') }));
+    res.once('finish', () =>
+      sheetsSeen.push({
+        sent: req.headers['x-request-id'] as string | undefined,
+        adopted: res.getHeader('x-request-id'),
+      }),
+    );
   });
 });
 afterAll(async () => {
@@ -24,7 +48,9 @@ afterAll(async () => {
 });
 
 const refuseMessages = (call: { method: string }) =>
-  call.method === 'sendMessage' ? { status: 400, body: { ok: false, error_code: 400, description: 'Bad Request: chat not found' } } : undefined;
+  call.method === 'sendMessage'
+    ? { status: 400, body: { ok: false, error_code: 400, description: 'Bad Request: chat not found' } }
+    : undefined;
 const parsed = () => lines.map((l) => JSON.parse(l) as Record<string, unknown>);
 
 describe('logs across services', () => {
@@ -38,9 +64,12 @@ describe('logs across services', () => {
     const id = `update-${update.update_id}`;
     const mine = parsed().filter((l) => l['updateId'] === update.update_id);
     expect(mine.map((l) => l['msg'])).toContain('update handler failed');
-    for (const line of mine) expect(line).toMatchObject({ service: 'gateway', requestId: id, updateId: update.update_id });
+    for (const line of mine)
+      expect(line).toMatchObject({ service: 'gateway', requestId: id, updateId: update.update_id });
     // Every line logged while the bot handled the update carries its ids (nothing escapes the context).
-    const handling = parsed().filter((l) => typeof l['msg'] === 'string' && /handler|apology|update/.test(l['msg'] as string));
+    const handling = parsed().filter(
+      (l) => typeof l['msg'] === 'string' && /handler|apology|update/.test(l['msg'] as string),
+    );
     for (const line of handling) expect(line['updateId'], JSON.stringify(line)).toBe(update.update_id);
 
     const calls = sheetsSeen.filter((s) => s.sent === id);
@@ -61,7 +90,17 @@ describe('logs across services', () => {
     const sent = api.callsTo('sendMessage').map((c) => String(c.payload['text']));
     expect(sent.length).toBeGreaterThan(0);
     for (const text of sent) expect(all, 'logs contain a message text the bot sent').not.toContain(text.slice(0, 30));
-    for (const secret of [TEST_TOKEN, TEST_TOKEN.split(':')[1]!, TEST_SECRET, TEST_INTERNAL_TOKEN, phrase, phrase.replaceAll(' ', '_'), phone, phone.slice(1), '9035550199']) {
+    for (const secret of [
+      TEST_TOKEN,
+      TEST_TOKEN.split(':')[1]!,
+      TEST_SECRET,
+      TEST_INTERNAL_TOKEN,
+      phrase,
+      phrase.replaceAll(' ', '_'),
+      phone,
+      phone.slice(1),
+      '9035550199',
+    ]) {
       expect(all, `logs contain ${secret}`).not.toContain(secret);
     }
   });

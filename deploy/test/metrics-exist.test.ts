@@ -28,7 +28,11 @@ describe('every metric named in an alert, a recording rule or a dashboard', () =
       ...dashboardExprs(),
     ];
     expect(uses.length).toBeGreaterThan(50);
-    const missing = uses.flatMap(({ where, expr }) => metricNames(expr).filter((n) => !exposed.has(n)).map((n) => `${n} (${where})`));
+    const missing = uses.flatMap(({ where, expr }) =>
+      metricNames(expr)
+        .filter((n) => !exposed.has(n))
+        .map((n) => `${n} (${where})`),
+    );
     expect(missing).toEqual([]);
   });
 
@@ -36,7 +40,13 @@ describe('every metric named in an alert, a recording rule or a dashboard', () =
     const catalogue = readFileSync(new URL('../../docs/metrics.md', import.meta.url), 'utf8');
     const documented = new Set([...catalogue.matchAll(/^\| `([a-z_]+)` \|/gm)].map((m) => m[1]!));
     const ours = (n: string) => /^(gateway|sheets|assistant)_/.test(n) && !/_(bucket|count|sum)$/.test(n);
-    expect([...exposed].filter(ours).filter((n) => !documented.has(n)), 'exported but not in docs/metrics.md').toEqual([]);
-    expect([...documented].filter(ours).filter((n) => !exposed.has(n)), 'in docs/metrics.md but not exported').toEqual([]);
+    expect(
+      [...exposed].filter(ours).filter((n) => !documented.has(n)),
+      'exported but not in docs/metrics.md',
+    ).toEqual([]);
+    expect(
+      [...documented].filter(ours).filter((n) => !exposed.has(n)),
+      'in docs/metrics.md but not exported',
+    ).toEqual([]);
   });
 });

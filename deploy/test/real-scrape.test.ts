@@ -62,14 +62,22 @@ beforeAll(async () => {
   writeFileSync(join(dir, 'prometheus.yml'), stringify(config));
   const port = await freePort();
   promUrl = `http://127.0.0.1:${port}`;
-  prometheus = spawn(process.env['PROMETHEUS_PATH'] ?? 'prometheus', [
-    `--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`,
-  ], { stdio: ['ignore', 'pipe', 'pipe'] });
+  prometheus = spawn(
+    process.env['PROMETHEUS_PATH'] ?? 'prometheus',
+    [
+      `--config.file=${join(dir, 'prometheus.yml')}`,
+      `--storage.tsdb.path=${join(dir, 'data')}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   prometheus.stdout?.on('data', (d: Buffer) => output.push(String(d)));
   prometheus.stderr?.on('data', (d: Buffer) => output.push(String(d)));
-  await until('Prometheus ready', async () => ((await fetch(`${promUrl}/-/ready`)).ok ? true : undefined)).catch((error: unknown) => {
-    throw new Error(`${String(error)}\n${output.join('').slice(-2000)}`);
-  });
+  await until('Prometheus ready', async () => ((await fetch(`${promUrl}/-/ready`)).ok ? true : undefined)).catch(
+    (error: unknown) => {
+      throw new Error(`${String(error)}\n${output.join('').slice(-2000)}`);
+    },
+  );
 });
 
 afterAll(async () => {
@@ -84,7 +92,8 @@ afterAll(async () => {
 
 const query = async (promql: string) => {
   const body = (await (await fetch(`${promUrl}/api/v1/query?query=${encodeURIComponent(promql)}`)).json()) as {
-    status: string; data: { result: Array<{ metric: Record<string, string>; value: [number, string] }> };
+    status: string;
+    data: { result: Array<{ metric: Record<string, string>; value: [number, string] }> };
   };
   if (body.status !== 'success') throw new Error(`query failed: ${JSON.stringify(body)}`);
   return body.data.result;
@@ -93,13 +102,19 @@ const query = async (promql: string) => {
 describe('a real Prometheus with the project prometheus.yml', () => {
   it('scrapes every service and reports each target up', async () => {
     const targets = await until('every target up', async () => {
-      const body = (await (await fetch(`${promUrl}/api/v1/targets`)).json()) as { data: { activeTargets: Array<{ labels: Record<string, string>; health: string; lastError: string }> } };
+      const body = (await (await fetch(`${promUrl}/api/v1/targets`)).json()) as {
+        data: { activeTargets: Array<{ labels: Record<string, string>; health: string; lastError: string }> };
+      };
       const active = body.data.activeTargets;
       return active.length === 3 && active.every((t) => t.health === 'up') ? active : undefined;
     });
     expect(targets.map((t) => t.labels['job']).sort()).toEqual(['assistant', 'gateway', 'sheets']);
     const up = await query('up');
-    expect(Object.fromEntries(up.map((r) => [r.metric['job'], r.value[1]]))).toEqual({ gateway: '1', sheets: '1', assistant: '1' });
+    expect(Object.fromEntries(up.map((r) => [r.metric['job'], r.value[1]]))).toEqual({
+      gateway: '1',
+      sheets: '1',
+      assistant: '1',
+    });
   });
 
   it('has data for known series: the updates the webhook took, the calls gateway made to sheets', async () => {
@@ -108,7 +123,9 @@ describe('a real Prometheus with the project prometheus.yml', () => {
       return r.length > 0 ? r : undefined;
     });
     expect(Number(updates[0]!.value[1])).toBeGreaterThanOrEqual(2);
-    const calls = await query('sum by (target) (gateway_trpc_client_duration_seconds_count{job="gateway",result="ok"})');
+    const calls = await query(
+      'sum by (target) (gateway_trpc_client_duration_seconds_count{job="gateway",result="ok"})',
+    );
     expect(calls.map((r) => r.metric['target'])).toContain('sheets');
     const served = await query('sum(sheets_trpc_server_duration_seconds_count{job="sheets",result="ok"})');
     expect(Number(served[0]?.value[1] ?? 0)).toBeGreaterThan(0);
@@ -117,7 +134,9 @@ describe('a real Prometheus with the project prometheus.yml', () => {
   it('accepts every dashboard query (PromQL that Prometheus 2.42 parses and evaluates)', async () => {
     const failures: string[] = [];
     for (const { where, expr } of dashboardExprs()) {
-      const res = await fetch(`${promUrl}/api/v1/query?query=${encodeURIComponent(expr.replaceAll('$__rate_interval', '1m'))}`);
+      const res = await fetch(
+        `${promUrl}/api/v1/query?query=${encodeURIComponent(expr.replaceAll('$__rate_interval', '1m'))}`,
+      );
       if (!res.ok) failures.push(`${where}: ${res.status} ${await res.text()}`);
     }
     expect(failures).toEqual([]);
@@ -125,11 +144,15 @@ describe('a real Prometheus with the project prometheus.yml', () => {
 
   it('loads every rule group of the project without evaluation errors', async () => {
     const groups = await until('rules evaluated', async () => {
-      const body = (await (await fetch(`${promUrl}/api/v1/rules`)).json()) as { data: { groups: Array<{ name: string; rules: Array<{ name: string; health: string; lastError?: string }> }> } };
+      const body = (await (await fetch(`${promUrl}/api/v1/rules`)).json()) as {
+        data: { groups: Array<{ name: string; rules: Array<{ name: string; health: string; lastError?: string }> }> };
+      };
       const all = body.data.groups.flatMap((g) => g.rules);
       return all.length > 0 && all.every((r) => r.health !== 'unknown') ? body.data.groups : undefined;
     });
-    expect(groups.map((g) => g.name)).toEqual(expect.arrayContaining(['services', 'telegram', 'sheets', 'slo-recordings', 'slo-burn-rate']));
+    expect(groups.map((g) => g.name)).toEqual(
+      expect.arrayContaining(['services', 'telegram', 'sheets', 'slo-recordings', 'slo-burn-rate']),
+    );
     const broken = groups.flatMap((g) => g.rules).filter((r) => r.health !== 'ok');
     expect(broken).toEqual([]);
   });

@@ -6,7 +6,8 @@ import { generatedFiles } from '../src/generated-files.ts';
 import { alertRules, DEPLOY_DIR, ROOT_DIR, RULE_FILES } from '../src/rule-files.ts';
 
 const promtool = process.env['PROMTOOL_PATH'] ?? 'promtool';
-const run = (...args: string[]) => execFileSync(promtool, args, { cwd: `${DEPLOY_DIR}prometheus`, encoding: 'utf8', stdio: 'pipe' });
+const run = (...args: string[]) =>
+  execFileSync(promtool, args, { cwd: `${DEPLOY_DIR}prometheus`, encoding: 'utf8', stdio: 'pipe' });
 
 type RuleTest = { name?: string; alert_rule_test?: Array<{ alertname: string; exp_alerts?: unknown[] }> };
 
@@ -21,20 +22,35 @@ describe('Prometheus rules', () => {
   });
 
   it('have, for every alert, a test where it fires and one where it stays quiet', () => {
-    const tests = (parse(readFileSync(`${DEPLOY_DIR}prometheus/alerts.test.yml`, 'utf8')) as { tests: RuleTest[] }).tests;
+    const tests = (parse(readFileSync(`${DEPLOY_DIR}prometheus/alerts.test.yml`, 'utf8')) as { tests: RuleTest[] })
+      .tests;
     const cases = tests.flatMap((t) => t.alert_rule_test ?? []);
     const alerts = alertRules().map((r) => r.alert);
     expect(alerts.length).toBeGreaterThan(10);
     for (const alert of alerts) {
       const mine = cases.filter((c) => c.alertname === alert);
-      expect(mine.some((c) => (c.exp_alerts ?? []).length > 0), `${alert} fires in some test`).toBe(true);
-      expect(mine.some((c) => (c.exp_alerts ?? []).length === 0), `${alert} stays quiet in some test`).toBe(true);
+      expect(
+        mine.some((c) => (c.exp_alerts ?? []).length > 0),
+        `${alert} fires in some test`,
+      ).toBe(true);
+      expect(
+        mine.some((c) => (c.exp_alerts ?? []).length === 0),
+        `${alert} stays quiet in some test`,
+      ).toBe(true);
     }
   });
 
   it('give every alert a severity, a summary, a description with a value and a runbook section that exists', () => {
     const runbook = readFileSync(`${ROOT_DIR}docs/runbook.md`, 'utf8');
-    const anchors = new Set([...runbook.matchAll(/^#{2,4} (.+)$/gm)].map((m) => m[1]!.trim().toLowerCase().replace(/[^\w\- ]/g, '').replace(/ /g, '-')));
+    const anchors = new Set(
+      [...runbook.matchAll(/^#{2,4} (.+)$/gm)].map((m) =>
+        m[1]!
+          .trim()
+          .toLowerCase()
+          .replace(/[^\w\- ]/g, '')
+          .replace(/ /g, '-'),
+      ),
+    );
     for (const rule of alertRules()) {
       expect(['page', 'warning', 'ticket'], rule.alert).toContain(rule.labels?.['severity']);
       expect(rule.annotations?.['summary'], rule.alert).toBeTruthy();
@@ -51,6 +67,7 @@ describe('Prometheus rules', () => {
   });
 
   it('are generated from deploy/src (slo-rules.yml and the dashboards are current: run `npm run generate -w @mb/deploy`)', () => {
-    for (const [path, content] of Object.entries(generatedFiles())) expect(readFileSync(DEPLOY_DIR + path, 'utf8'), path).toBe(content);
+    for (const [path, content] of Object.entries(generatedFiles()))
+      expect(readFileSync(DEPLOY_DIR + path, 'utf8'), path).toBe(content);
   });
 });

@@ -98,11 +98,13 @@ describe('the sandbox in a browser', () => {
     await page.waitForSelector('#panel.open');
     const app = page.frameLocator('#miniapp');
     await app.locator('body').waitFor();
-    await expect.poll(async () => (await app.locator('body').innerText()).includes('Весенняя распродажа'), { timeout: 15_000 }).toBe(true);
+    await expect
+      .poll(async () => (await app.locator('body').innerText()).includes('Весенняя распродажа'), { timeout: 15_000 })
+      .toBe(true);
     await shot('6-miniapp');
   });
 
-  it('in the Mini App, Telegram\'s MainButton (drawn by the sandbox) takes part in a promotion', async () => {
+  it("in the Mini App, Telegram's MainButton (drawn by the sandbox) takes part in a promotion", async () => {
     const app = page.frameLocator('#miniapp');
     await app.locator('.card.promo[data-id="cashback-10"]').click();
     await app.locator('.card.detail[data-id="cashback-10"]').waitFor();
@@ -110,7 +112,10 @@ describe('the sandbox in a browser', () => {
     await main.waitFor();
     await main.click();
     await expect
-      .poll(() => stack.sheets.wb.find('Participations', { promotion_id: 'cashback-10', telegram_id: '900101' }).length, { timeout: 15_000 })
+      .poll(
+        () => stack.sheets.wb.find('Participations', { promotion_id: 'cashback-10', telegram_id: '900101' }).length,
+        { timeout: 15_000 },
+      )
       .toBe(1);
     expect(await page.locator('#backbutton').isVisible()).toBe(true);
     await shot('7-miniapp-take-part');

@@ -2,11 +2,16 @@ type Child = Node | string | null | undefined | false;
 
 /** Creates an element with attributes (`on*` functions become listeners) and children. */
 
-export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, unknown> = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs: Record<string, unknown> = {},
+  ...children: Child[]
+): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag);
   for (const [name, value] of Object.entries(attrs)) {
     if (value === undefined || value === null || value === false) continue;
-    if (name.startsWith('on') && typeof value === 'function') node.addEventListener(name.slice(2), value as EventListener);
+    if (name.startsWith('on') && typeof value === 'function')
+      node.addEventListener(name.slice(2), value as EventListener);
     else if (name === 'class') node.className = String(value);
     else node.setAttribute(name, value === true ? '' : String(value));
   }

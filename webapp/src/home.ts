@@ -15,12 +15,18 @@ function hero(s: Session): HTMLElement {
     { class: 'hero' },
     h('h1', { id: 'greeting' }, t('hello', { name })),
     h('p', { id: 'sign-in-state' }, s.me.account ? t('signedIn', { name: s.me.account.name }) : t('signedOut')),
-    h('div', { class: 'cta-slot' }, !s.me.account && h('button', { id: 'open-bot', class: 'button', onclick: () => openBot(s.me.botUsername) }, t('openBot'))),
+    h(
+      'div',
+      { class: 'cta-slot' },
+      !s.me.account &&
+        h('button', { id: 'open-bot', class: 'button', onclick: () => openBot(s.me.botUsername) }, t('openBot')),
+    ),
   );
 }
 
 function actions(s: Session): HTMLElement {
-  const link = (section: string, key: Parameters<typeof t>[0]) => h('a', { class: 'action', href: `./menu.html?s=${section}`, onclick: () => haptic('tap') }, t(key));
+  const link = (section: string, key: Parameters<typeof t>[0]) =>
+    h('a', { class: 'action', href: `./menu.html?s=${section}`, onclick: () => haptic('tap') }, t(key));
   return h(
     'nav',
     { class: 'actions' },
@@ -36,7 +42,11 @@ function highlight(p: PromotionView, lang: string): HTMLElement {
     'a',
     { class: 'card promo', href: `./menu.html?s=promotions&id=${encodeURIComponent(p.id)}`, 'data-id': p.id },
     h('h3', {}, p.title),
-    h('p', { class: 'hint' }, p.endsAt ? t('promotions.until', { date: shortDate(p.endsAt, lang) }) : t('promotions.always')),
+    h(
+      'p',
+      { class: 'hint' },
+      p.endsAt ? t('promotions.until', { date: shortDate(p.endsAt, lang) }) : t('promotions.always'),
+    ),
   );
 }
 
@@ -46,11 +56,19 @@ async function main(): Promise<void> {
   document.title = t('title.home');
   setBackButton(null);
   setMainButton(null);
-  const highlights = h('section', { class: 'highlights' }, h('h2', {}, t('home.highlights'), ' ', h('a', { class: 'more', href: './menu.html?s=promotions' }, t('home.all'))));
+  const highlights = h(
+    'section',
+    { class: 'highlights' },
+    h('h2', {}, t('home.highlights'), ' ', h('a', { class: 'more', href: './menu.html?s=promotions' }, t('home.all'))),
+  );
   fill(root, hero(s), actions(s), s.me.account && marketingSwitch(s), highlights);
   try {
     const list = await s.api.promotions.list.query();
-    highlights.append(...(list.length ? list.slice(0, 3).map((p) => highlight(p, s.lang)) : [h('p', { class: 'hint' }, t('promotions.empty'))]));
+    highlights.append(
+      ...(list.length
+        ? list.slice(0, 3).map((p) => highlight(p, s.lang))
+        : [h('p', { class: 'hint' }, t('promotions.empty'))]),
+    );
   } catch (error) {
     highlights.append(h('p', { class: 'error' }, errorText(error)));
   }

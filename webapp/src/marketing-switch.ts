@@ -9,7 +9,13 @@ import { haptic } from './telegram.ts';
  * Its space is fixed from the first paint (the state only ticks the box), so nothing moves when the setting arrives.
  */
 export function marketingSwitch(s: Session): HTMLElement {
-  const box = h('input', { id: 'marketing', type: 'checkbox', role: 'switch', disabled: true, 'aria-describedby': 'marketing-state' });
+  const box = h('input', {
+    id: 'marketing',
+    type: 'checkbox',
+    role: 'switch',
+    disabled: true,
+    'aria-describedby': 'marketing-state',
+  });
   const note = h('p', { id: 'marketing-state', class: 'hint' }, t('settings.marketingHint'));
   const show = (marketing: boolean) => {
     box.checked = marketing;
@@ -23,7 +29,10 @@ export function marketingSwitch(s: Session): HTMLElement {
     note.className = 'error';
     note.textContent = errorText(error);
   };
-  s.api.settings.get.query().then((v) => show(v.marketing), (e: unknown) => fail(e, null));
+  s.api.settings.get.query().then(
+    (v) => show(v.marketing),
+    (e: unknown) => fail(e, null),
+  );
   box.addEventListener('change', () => {
     const wanted = box.checked;
     haptic('tap');
@@ -39,5 +48,10 @@ export function marketingSwitch(s: Session): HTMLElement {
       },
     );
   });
-  return h('section', { class: 'settings' }, h('label', { class: 'switch', for: 'marketing' }, h('span', {}, t('settings.marketing')), box), note);
+  return h(
+    'section',
+    { class: 'settings' },
+    h('label', { class: 'switch', for: 'marketing' }, h('span', {}, t('settings.marketing')), box),
+    note,
+  );
 }

@@ -20,7 +20,11 @@ async function main(): Promise<void> {
   const s = await startSession(root);
   if (!s) return;
   document.title = t('title.menu');
-  const allowed: SectionName[] = ['promotions', ...(s.me.account ? (['requests', 'assistant'] as const) : []), ...(s.me.staff ? (['staff'] as const) : [])];
+  const allowed: SectionName[] = [
+    'promotions',
+    ...(s.me.account ? (['requests', 'assistant'] as const) : []),
+    ...(s.me.staff ? (['staff'] as const) : []),
+  ];
   const tabs = h('nav', { class: 'tabs', role: 'tablist' });
   const content = h('section', { id: 'section', class: 'section' });
   root.replaceChildren(tabs, content);
@@ -28,7 +32,16 @@ async function main(): Promise<void> {
   const show = (name: SectionName, params: URLSearchParams) => {
     tabs.replaceChildren(
       ...allowed.map((n) =>
-        h('button', { role: 'tab', 'data-section': n, 'aria-selected': String(n === name), onclick: () => (haptic('tap'), nav.go(n)) }, t(SECTIONS[n].label)),
+        h(
+          'button',
+          {
+            role: 'tab',
+            'data-section': n,
+            'aria-selected': String(n === name),
+            onclick: () => (haptic('tap'), nav.go(n)),
+          },
+          t(SECTIONS[n].label),
+        ),
       ),
     );
     content.dataset['section'] = name;

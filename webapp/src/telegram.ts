@@ -28,7 +28,12 @@ import {
 } from '@telegram-apps/sdk';
 
 /** What Telegram gave this launch; null outside Telegram (no launch parameters). */
-export type Launch = { initData: string; languageCode: string | undefined; firstName: string; viewportReady: Promise<void> };
+export type Launch = {
+  initData: string;
+  languageCode: string | undefined;
+  firstName: string;
+  viewportReady: Promise<void>;
+};
 
 /** Reads the launch parameters and sets up the SDK: theme and viewport as CSS variables, buttons, closing behaviour. */
 export function startTelegram(): Launch | null {
@@ -74,7 +79,12 @@ export function startTelegram(): Launch | null {
     .catch(() => undefined);
   const viewportReady = Promise.race([viewport, new Promise<void>((done) => setTimeout(done, 500))]);
   attempt(miniAppReady);
-  return { initData, languageCode: user?.language_code ?? user?.languageCode, firstName: user?.first_name ?? user?.firstName ?? '', viewportReady };
+  return {
+    initData,
+    languageCode: user?.language_code ?? user?.languageCode,
+    firstName: user?.first_name ?? user?.firstName ?? '',
+    viewportReady,
+  };
 }
 
 function sameOriginHost(): boolean {
@@ -105,13 +115,20 @@ export function setBackButton(handler: (() => void) | null): void {
 
 let offMain: VoidFunction | undefined;
 /** Shows Telegram's MainButton with this text and handler, or hides it (null). */
-export function setMainButton(button: { text: string; onClick: () => void; enabled?: boolean; loading?: boolean } | null): void {
+export function setMainButton(
+  button: { text: string; onClick: () => void; enabled?: boolean; loading?: boolean } | null,
+): void {
   offMain?.();
   offMain = undefined;
   try {
     if (!button) return void setMainButtonParams({ isVisible: false });
     offMain = onMainButtonClick(button.onClick);
-    setMainButtonParams({ text: button.text, isVisible: true, isEnabled: button.enabled ?? true, isLoaderVisible: button.loading ?? false });
+    setMainButtonParams({
+      text: button.text,
+      isVisible: true,
+      isEnabled: button.enabled ?? true,
+      isLoaderVisible: button.loading ?? false,
+    });
   } catch {
     /* no MainButton in this client */
   }

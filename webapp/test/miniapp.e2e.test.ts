@@ -3,7 +3,17 @@ import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OpenAiDouble, signInitData, startStack, TEST_TOKEN, type Stack } from '@mb/testing';
-import { ARTIFACTS, buildWebapp, DARK, emit, launchChromium, launchUrl, mainButton, telegramEvents, telegramPage } from './telegram-env.ts';
+import {
+  ARTIFACTS,
+  buildWebapp,
+  DARK,
+  emit,
+  launchChromium,
+  launchUrl,
+  mainButton,
+  telegramEvents,
+  telegramPage,
+} from './telegram-env.ts';
 
 const CLIENT = { id: 777, first_name: 'Пётр', language_code: 'ru' };
 const MANAGER = { id: 888, first_name: 'Maria', language_code: 'en' };
@@ -20,7 +30,8 @@ const layoutShift = (page: Page) =>
       new Promise<number>((done) => {
         let total = 0;
         new PerformanceObserver((list) => {
-          for (const entry of list.getEntries() as Array<PerformanceEntry & { value: number; hadRecentInput: boolean }>) if (!entry.hadRecentInput) total += entry.value;
+          for (const entry of list.getEntries() as Array<PerformanceEntry & { value: number; hadRecentInput: boolean }>)
+            if (!entry.hadRecentInput) total += entry.value;
         }).observe({ type: 'layout-shift', buffered: true });
         // Buffered entries are delivered in a task after observe(); one frame later they have all arrived.
         requestAnimationFrame(() => setTimeout(() => done(total), 0));
@@ -34,7 +45,18 @@ beforeAll(async () => {
   model = await new OpenAiDouble().start();
   stack = await startStack({
     gateway: { webappDist: webapp.dist },
-    assistant: { llm: { apiKey: 'sk-test', baseURL: model.url, model: 'gpt-test', api: 'responses', timeoutMs: 5000, maxRetries: 0, idleMs: 5000 }, deadlineMs: 20_000 },
+    assistant: {
+      llm: {
+        apiKey: 'sk-test',
+        baseURL: model.url,
+        model: 'gpt-test',
+        api: 'responses',
+        timeoutMs: 5000,
+        maxRetries: 0,
+        idleMs: 5000,
+      },
+      deadlineMs: 20_000,
+    },
   });
   stack.sheets.wb.update('Users', 'U-4', { telegram_id: String(CLIENT.id) }); // Пётр Клиентов, retail client
   stack.sheets.wb.update('Users', 'U-2', { telegram_id: String(MANAGER.id), language: 'en' }); // Мария Менеджерова, manager
@@ -49,7 +71,11 @@ afterAll(async () => {
   webapp?.remove();
 });
 
-const open = async (path: string, user: { id: number; first_name: string; language_code?: string }, initData = signInitData(TEST_TOKEN, user)) => {
+const open = async (
+  path: string,
+  user: { id: number; first_name: string; language_code?: string },
+  initData = signInitData(TEST_TOKEN, user),
+) => {
   const page = await telegramPage(context);
   await page.goto(launchUrl(`${stack.gatewayUrl}/app/${path}`, initData));
   return page;
@@ -74,7 +100,8 @@ describe('the Mini App in Telegram (headless Chromium)', () => {
   });
 
   it('home: the news switch turns marketing messages off and on again, with haptics, stored, and nothing moves', async () => {
-    const optedOut = () => stack.sheets.wb.db.prepare('SELECT 1 FROM marketing_optout WHERE telegram_id = ?').all(CLIENT.id).length === 1;
+    const optedOut = () =>
+      stack.sheets.wb.db.prepare('SELECT 1 FROM marketing_optout WHERE telegram_id = ?').all(CLIENT.id).length === 1;
     const page = await open('', CLIENT);
     const toggle = page.getByRole('switch', { name: 'Получать новости и акции' });
     await expect.poll(() => toggle.isEnabled()).toBe(true);
@@ -86,8 +113,13 @@ describe('the Mini App in Telegram (headless Chromium)', () => {
     await expect.poll(optedOut).toBe(true);
     await expect.poll(() => toggle.isEnabled()).toBe(true);
     expect(await toggle.isChecked()).toBe(false);
-    const haptics = (await telegramEvents(page)).filter((e) => e.name === 'web_app_trigger_haptic_feedback').map((e) => e.payload);
-    expect(haptics.slice(-2)).toMatchObject([{ type: 'impact', impact_style: 'light' }, { type: 'notification', notification_type: 'success' }]);
+    const haptics = (await telegramEvents(page))
+      .filter((e) => e.name === 'web_app_trigger_haptic_feedback')
+      .map((e) => e.payload);
+    expect(haptics.slice(-2)).toMatchObject([
+      { type: 'impact', impact_style: 'light' },
+      { type: 'notification', notification_type: 'success' },
+    ]);
     expect(await page.locator('.highlights').boundingBox()).toEqual(before);
     await shot(page, 'home-news-off');
     await page.close();
@@ -111,10 +143,16 @@ describe('the Mini App in Telegram (headless Chromium)', () => {
     await shot(page, 'menu-promotions');
     await page.locator('#section .promo[data-id="cashback-10"]').click();
     await expect.poll(() => mainButton(page)).toMatchObject({ is_visible: true, text: 'Участвовать' });
-    expect((await telegramEvents(page)).some((e) => e.name === 'web_app_setup_back_button' && e.payload?.['is_visible'] === true)).toBe(true);
+    expect(
+      (await telegramEvents(page)).some(
+        (e) => e.name === 'web_app_setup_back_button' && e.payload?.['is_visible'] === true,
+      ),
+    ).toBe(true);
     await emit(page, 'main_button_pressed');
     await expect.poll(() => page.locator('#participation-state').textContent()).toBe('Готово! Вы участвуете в акции.');
-    expect(stack.sheets.wb.find('Participations', { telegram_id: String(CLIENT.id) }).map((p) => p.promotion_id)).toEqual(['cashback-10']);
+    expect(
+      stack.sheets.wb.find('Participations', { telegram_id: String(CLIENT.id) }).map((p) => p.promotion_id),
+    ).toEqual(['cashback-10']);
     const haptics = (await telegramEvents(page)).filter((e) => e.name === 'web_app_trigger_haptic_feedback');
     expect(haptics.at(-1)?.payload).toMatchObject({ type: 'notification', notification_type: 'success' });
     await shot(page, 'menu-promotion-detail');
@@ -138,7 +176,9 @@ describe('the Mini App in Telegram (headless Chromium)', () => {
     const stored = stack.sheets.wb.find('Tickets', { telegram_id: String(CLIENT.id) });
     expect(stored).toHaveLength(1);
     expect(stored[0]).toMatchObject({ category: 'Проблема', status: 'new' });
-    expect((await telegramEvents(page)).filter((e) => e.name === 'web_app_setup_closing_behavior').at(-1)?.payload).toEqual({ need_confirmation: false });
+    expect(
+      (await telegramEvents(page)).filter((e) => e.name === 'web_app_setup_closing_behavior').at(-1)?.payload,
+    ).toEqual({ need_confirmation: false });
     await emit(page, 'back_button_pressed');
     await page.locator(`#section .request[data-id="${stored[0]!.id}"]`).waitFor();
     expect(await page.locator('#section .request').first().textContent()).toContain('Проблема');
@@ -172,7 +212,10 @@ describe('the Mini App in Telegram (headless Chromium)', () => {
 
   it('in an iframe of a same-origin host (the sandbox page) the app talks to its host by postMessage', async () => {
     const page = await context.newPage();
-    const app = launchUrl(`${stack.gatewayUrl}/app/menu.html?s=promotions&id=friend-bonus`, signInitData(TEST_TOKEN, CLIENT));
+    const app = launchUrl(
+      `${stack.gatewayUrl}/app/menu.html?s=promotions&id=friend-bonus`,
+      signInitData(TEST_TOKEN, CLIENT),
+    );
     await page.route(`${stack.gatewayUrl}/host.html`, (route) =>
       route.fulfill({
         contentType: 'text/html',
@@ -180,13 +223,26 @@ describe('the Mini App in Telegram (headless Chromium)', () => {
       }),
     );
     await page.goto(`${stack.gatewayUrl}/host.html`);
-    const received = () => page.evaluate(() => (window as unknown as { received: Array<{ eventType: string; eventData?: Record<string, unknown> }> }).received);
-    await expect.poll(async () => (await received()).filter((e) => e.eventType === 'web_app_setup_main_button').at(-1)?.eventData).toMatchObject({ is_visible: true, text: 'Участвовать' });
+    const received = () =>
+      page.evaluate(
+        () =>
+          (window as unknown as { received: Array<{ eventType: string; eventData?: Record<string, unknown> }> })
+            .received,
+      );
+    await expect
+      .poll(async () => (await received()).filter((e) => e.eventType === 'web_app_setup_main_button').at(-1)?.eventData)
+      .toMatchObject({ is_visible: true, text: 'Участвовать' });
     await page.evaluate(() => {
       const frame = document.getElementById('app') as HTMLIFrameElement;
       frame.contentWindow!.postMessage(JSON.stringify({ eventType: 'main_button_pressed' }), location.origin);
     });
-    await expect.poll(() => stack.sheets.wb.find('Participations', { telegram_id: String(CLIENT.id), promotion_id: 'friend-bonus' }).length).toBe(1);
+    await expect
+      .poll(
+        () =>
+          stack.sheets.wb.find('Participations', { telegram_id: String(CLIENT.id), promotion_id: 'friend-bonus' })
+            .length,
+      )
+      .toBe(1);
     await page.close();
   });
 
@@ -194,7 +250,9 @@ describe('the Mini App in Telegram (headless Chromium)', () => {
     const page = await open('', CLIENT);
     await page.locator('#greeting').waitFor();
     await emit(page, 'theme_changed', { theme_params: DARK });
-    await expect.poll(() => page.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe('rgb(23, 33, 43)');
+    await expect
+      .poll(() => page.evaluate(() => getComputedStyle(document.body).backgroundColor))
+      .toBe('rgb(23, 33, 43)');
     expect(await page.evaluate(() => document.documentElement.dataset['theme'])).toBe('dark');
     await shot(page, 'home-dark');
     await page.close();
@@ -206,7 +264,9 @@ describe('the Mini App in Telegram (headless Chromium)', () => {
     expect(await page.locator('#open-requests').textContent()).toBe('Open requests — new: 1, in progress: 0');
     expect(await page.locator('#participation-counts').textContent()).toContain('Кешбэк 10% баллами1');
     // Four tabs fit a 360-px screen, each label whole.
-    const tabs = await page.locator('.tabs button').evaluateAll((els) => els.map((e) => ({ text: e.textContent, cut: e.scrollWidth > e.clientWidth })));
+    const tabs = await page
+      .locator('.tabs button')
+      .evaluateAll((els) => els.map((e) => ({ text: e.textContent, cut: e.scrollWidth > e.clientWidth })));
     expect(tabs).toEqual(['Promotions', 'Requests', 'Assistant', 'Staff'].map((text) => ({ text, cut: false })));
     await expect.poll(() => page.locator('#broadcast-audience').textContent()).toMatch(/^Recipients now: \d+$/);
     await page.locator('#broadcast-text').fill('Новая акция уже в приложении!');

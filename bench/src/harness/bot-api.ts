@@ -4,7 +4,9 @@ import { BotApiDouble, type BotApiCall } from '@mb/testing/bot-api-double';
  * The Bot API double from packages/testing, on real HTTP, for load: `onCall` sees every call as it arrives, and the
  * double's call log is emptied every second so a long run does not grow the bench process.
  */
-export async function startBotApi(onCall: (call: BotApiCall) => void = () => undefined): Promise<{ api: BotApiDouble; calls: () => number; close: () => Promise<void> }> {
+export async function startBotApi(
+  onCall: (call: BotApiCall) => void = () => undefined,
+): Promise<{ api: BotApiDouble; calls: () => number; close: () => Promise<void> }> {
   const api = await new BotApiDouble().start();
   let count = 0;
   api.script((call) => {

@@ -17,7 +17,13 @@ export type LoadFigures = {
  * Posts a fresh body from `nextBody` on every request, over `connections` keep-alive connections, for `seconds`
  * (autocannon, programmatic; closed loop: each connection sends its next update when the last one was answered).
  */
-export async function postLoad(opts: { url: string; secret: string; connections: number; seconds: number; nextBody: () => string }): Promise<LoadFigures> {
+export async function postLoad(opts: {
+  url: string;
+  secret: string;
+  connections: number;
+  seconds: number;
+  nextBody: () => string;
+}): Promise<LoadFigures> {
   const result: Result = await autocannon({
     url: opts.url,
     connections: opts.connections,

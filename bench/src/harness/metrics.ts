@@ -13,7 +13,10 @@ export async function scrape(url: string, name: string): Promise<number> {
 }
 
 /** Polls until `gateway_updates_queued` is 0 (every acknowledged update handled) or `timeoutMs` passes. */
-export async function waitDrained(gatewayUrl: string, timeoutMs: number): Promise<{ drained: boolean; seconds: number; left: number }> {
+export async function waitDrained(
+  gatewayUrl: string,
+  timeoutMs: number,
+): Promise<{ drained: boolean; seconds: number; left: number }> {
   const started = Date.now();
   let left = NaN;
   while (Date.now() - started < timeoutMs) {

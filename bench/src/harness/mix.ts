@@ -29,22 +29,52 @@ function label(lang: string, key: string): string {
   return text;
 }
 const lang = (u: TestUser) => (u.language_code === 'en' ? 'en' : 'ru');
-const text = (t: string | ((u: TestUser) => string)): Step => (u, f) => f.text(u, typeof t === 'string' ? t : t(u));
-const tap = (data: string | ((kb: Button[][] | undefined) => string)): Step => (u, f, kb) => f.callback(u, typeof data === 'string' ? data : data(kb), 1000);
-const firstButton = (re: RegExp, fallback: string) => (kb: Button[][] | undefined) => kb?.flat().find((b) => b.callback_data && re.test(b.callback_data))?.callback_data ?? fallback;
+const text =
+  (t: string | ((u: TestUser) => string)): Step =>
+  (u, f) =>
+    f.text(u, typeof t === 'string' ? t : t(u));
+const tap =
+  (data: string | ((kb: Button[][] | undefined) => string)): Step =>
+  (u, f, kb) =>
+    f.callback(u, typeof data === 'string' ? data : data(kb), 1000);
+const firstButton = (re: RegExp, fallback: string) => (kb: Button[][] | undefined) =>
+  kb?.flat().find((b) => b.callback_data && re.test(b.callback_data))?.callback_data ?? fallback;
 
 /** What simulated users do, and how often (weights). Each step waits for the bot's answer before the next. */
 export const SCENARIOS: Record<string, { weight: number; steps: Step[] }> = {
   start: { weight: 10, steps: [text('/start')] },
-  'menu-promotions': { weight: 30, steps: [text((u) => label(lang(u), 'menu-promotions')), tap('pr:p:1'), tap('pr:p:2')] },
+  'menu-promotions': {
+    weight: 30,
+    steps: [text((u) => label(lang(u), 'menu-promotions')), tap('pr:p:1'), tap('pr:p:2')],
+  },
   participate: { weight: 20, steps: [text('/promotions'), tap(firstButton(/^pr:[jh]:/, 'pr:p:1'))] },
-  'new-request': { weight: 15, steps: [text('/new'), tap('rq:c:0'), text('Не пришёл промокод по акции «Весенняя распродажа», заказ 12345'), tap('rq:done'), tap('rq:send')] },
+  'new-request': {
+    weight: 15,
+    steps: [
+      text('/new'),
+      tap('rq:c:0'),
+      text('Не пришёл промокод по акции «Весенняя распродажа», заказ 12345'),
+      tap('rq:done'),
+      tap('rq:send'),
+    ],
+  },
   'my-requests': { weight: 10, steps: [text((u) => label(lang(u), 'menu-my-requests'))] },
   help: { weight: 5, steps: [text('/help')] },
-  assistant: { weight: 15, steps: [text((u) => (lang(u) === 'en' ? 'How much is delivery?' : 'Сколько стоит доставка?'))] },
+  assistant: {
+    weight: 15,
+    steps: [text((u) => (lang(u) === 'en' ? 'How much is delivery?' : 'Сколько стоит доставка?'))],
+  },
 };
 
-const REPLY_METHODS = new Set(['sendMessage', 'sendPhoto', 'editMessageText', 'editMessageMedia', 'editMessageReplyMarkup', 'answerCallbackQuery', 'sendMessageDraft']);
+const REPLY_METHODS = new Set([
+  'sendMessage',
+  'sendPhoto',
+  'editMessageText',
+  'editMessageMedia',
+  'editMessageReplyMarkup',
+  'answerCallbackQuery',
+  'sendMessageDraft',
+]);
 
 type UserState = { user: TestUser; scenario: string; step: number; readyAt: number };
 
@@ -64,7 +94,8 @@ export type MixResult = {
   scenarios: string[];
 };
 
-const percentile = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! : NaN);
+const percentile = (sorted: number[], p: number) =>
+  sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! : NaN;
 
 /**
  * Simulated users against the webhook, open loop: `rate` updates a second are posted (40 keep-alive connections, as
@@ -88,7 +119,12 @@ export class MixDriver {
   constructor(users: TestUser[], thinkMs = 1000) {
     this.thinkMs = thinkMs;
     this.weighted = Object.entries(SCENARIOS).flatMap(([name, s]) => Array<string>(s.weight).fill(name));
-    this.states = users.map((user, i) => ({ user, scenario: this.weighted[(i * 7919) % this.weighted.length]!, step: 0, readyAt: 0 }));
+    this.states = users.map((user, i) => ({
+      user,
+      scenario: this.weighted[(i * 7919) % this.weighted.length]!,
+      step: 0,
+      readyAt: 0,
+    }));
     users.forEach((u, i) => this.byId.set(u.id, i));
     this.idle = users.map((_, i) => i);
   }
@@ -128,11 +164,25 @@ export class MixDriver {
     const started = performance.now();
     const post = (body: string) =>
       new Promise<void>((done) => {
-        const req = http.request({ agent, host: target.hostname, port: target.port, path: target.pathname, method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'x-telegram-bot-api-secret-token': opts.secret } }, (res) => {
-          if (res.statusCode! < 200 || res.statusCode! >= 300) non2xx++;
-          res.resume();
-          res.on('end', done);
-        });
+        const req = http.request(
+          {
+            agent,
+            host: target.hostname,
+            port: target.port,
+            path: target.pathname,
+            method: 'POST',
+            headers: {
+              'content-type': 'application/json',
+              'content-length': Buffer.byteLength(body),
+              'x-telegram-bot-api-secret-token': opts.secret,
+            },
+          },
+          (res) => {
+            if (res.statusCode! < 200 || res.statusCode! >= 300) non2xx++;
+            res.resume();
+            res.on('end', done);
+          },
+        );
         req.on('error', () => {
           non2xx++;
           done();
@@ -187,12 +237,25 @@ export class MixDriver {
     const all = this.latencies.map((l) => l.ms).sort((a, b) => a - b);
     const byScenario: MixResult['byScenario'] = {};
     for (const name of Object.keys(SCENARIOS)) {
-      const ms = this.latencies.filter((l) => l.scenario === name).map((l) => l.ms).sort((a, b) => a - b);
+      const ms = this.latencies
+        .filter((l) => l.scenario === name)
+        .map((l) => l.ms)
+        .sort((a, b) => a - b);
       byScenario[name] = { answered: ms.length, p99Ms: percentile(ms, 99) };
     }
     return {
-      sent, shed, answered: all.length, lost, non2xx, seconds, rate: all.length / seconds,
-      p50Ms: percentile(all, 50), p99Ms: percentile(all, 99), maxMs: all.at(-1) ?? NaN, byScenario, scenarios: Object.keys(SCENARIOS),
+      sent,
+      shed,
+      answered: all.length,
+      lost,
+      non2xx,
+      seconds,
+      rate: all.length / seconds,
+      p50Ms: percentile(all, 50),
+      p99Ms: percentile(all, 99),
+      maxMs: all.at(-1) ?? NaN,
+      byScenario,
+      scenarios: Object.keys(SCENARIOS),
     };
   }
 }

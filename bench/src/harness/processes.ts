@@ -83,12 +83,30 @@ export class ServiceProcess {
  * Starts `entry` (a path under the repository) with exactly `env` (plus PATH/HOME) and waits for its pino
  * "… listening" line, which carries the port it bound (services are started on port 0).
  */
-export async function startProcess(name: string, entry: string, env: Record<string, string>, timeoutMs = 30_000): Promise<ServiceProcess> {
+export async function startProcess(
+  name: string,
+  entry: string,
+  env: Record<string, string>,
+  timeoutMs = 30_000,
+): Promise<ServiceProcess> {
   // The service's own launch flags (as in production), then any given with --node-options (later ones win).
-  const args = [...serviceNodeFlags(name), ...nodeFlags, ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${name}-${Date.now()}.cpuprofile`] : []), join(root, entry)];
+  const args = [
+    ...serviceNodeFlags(name),
+    ...nodeFlags,
+    ...(profileDir
+      ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${name}-${Date.now()}.cpuprofile`]
+      : []),
+    join(root, entry),
+  ];
   const child = spawn(process.execPath, args, {
     cwd: root,
-    env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', LOG_LEVEL: 'info', ...SERVICE_PROCESS_ENV, ...env },
+    env: {
+      PATH: process.env['PATH'] ?? '',
+      HOME: process.env['HOME'] ?? '',
+      LOG_LEVEL: 'info',
+      ...SERVICE_PROCESS_ENV,
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const proc = new ServiceProcess(name, child);
@@ -98,7 +116,10 @@ export async function startProcess(name: string, entry: string, env: Record<stri
     stderr = (stderr + chunk.toString()).slice(-4000);
   });
   const port = new Promise<number>((resolvePort, reject) => {
-    const timer = setTimeout(() => reject(new ServiceStartError(name, `no "listening" line within ${timeoutMs} ms; stderr: ${stderr}`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new ServiceStartError(name, `no "listening" line within ${timeoutMs} ms; stderr: ${stderr}`)),
+      timeoutMs,
+    );
     child.once('exit', (code) => reject(new ServiceStartError(name, `exited with ${code}; stderr: ${stderr}`)));
     createInterface({ input: child.stdout! }).on('line', (line) => {
       let entry: { level?: number; msg?: string; port?: number };

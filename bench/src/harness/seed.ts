@@ -13,7 +13,9 @@ export function seedSignedInUsers(dbPath: string, users: TestUser[], total = use
   const db = new DatabaseSync(dbPath);
   db.exec('PRAGMA busy_timeout = 10000');
   const columns = TABS.Users.columns;
-  const insert = db.prepare(`INSERT INTO "Users" (${columns.map((c) => `"${c}"`).join(', ')}, _updated_at, _updated_by) VALUES (${columns.map(() => '?').join(', ')}, ?, 'sheet')`);
+  const insert = db.prepare(
+    `INSERT INTO "Users" (${columns.map((c) => `"${c}"`).join(', ')}, _updated_at, _updated_by) VALUES (${columns.map(() => '?').join(', ')}, ?, 'sheet')`,
+  );
   const now = new Date().toISOString();
   const filler = 8_100_000_000;
   db.exec('BEGIN IMMEDIATE');
@@ -35,7 +37,9 @@ export function seedSignedInUsers(dbPath: string, users: TestUser[], total = use
       };
       insert.run(...columns.map((c) => row[c]), now);
     }
-    db.prepare("INSERT OR REPLACE INTO sequences(name, next) VALUES ('U', ?)").run(100_000 + Math.max(total, users.length));
+    db.prepare("INSERT OR REPLACE INTO sequences(name, next) VALUES ('U', ?)").run(
+      100_000 + Math.max(total, users.length),
+    );
     db.exec('COMMIT');
   } catch (error) {
     db.exec('ROLLBACK');

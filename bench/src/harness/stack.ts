@@ -21,16 +21,29 @@ export type ProcessStack = {
  * ports with a fresh temp directory; the gateway's Bot API is `apiRoot` (a double in the bench process).
  * `beforeGateway` runs once sheets is up (e.g. to seed the workbook).
  */
-export async function startProcessStack(opts: { apiRoot: string; assistantEnv?: Record<string, string>; gatewayEnv?: Record<string, string>; beforeGateway?: (stack: { dir: string; sheets: ServiceProcess }) => Promise<void> | void }): Promise<ProcessStack> {
+export async function startProcessStack(opts: {
+  apiRoot: string;
+  assistantEnv?: Record<string, string>;
+  gatewayEnv?: Record<string, string>;
+  beforeGateway?: (stack: { dir: string; sheets: ServiceProcess }) => Promise<void> | void;
+}): Promise<ProcessStack> {
   const dir = mkdtempSync(join(tmpdir(), 'mb-bench-'));
   const common = { INTERNAL_TOKEN: BENCH_INTERNAL_TOKEN };
   const started: ServiceProcess[] = [];
   try {
-    const sheets = await startProcess('sheets', 'services/sheets/src/main.ts', { ...common, SHEETS_PORT: '0', SHEETS_DB_PATH: join(dir, 'workbook.sqlite') });
+    const sheets = await startProcess('sheets', 'services/sheets/src/main.ts', {
+      ...common,
+      SHEETS_PORT: '0',
+      SHEETS_DB_PATH: join(dir, 'workbook.sqlite'),
+    });
     started.push(sheets);
     await opts.beforeGateway?.({ dir, sheets });
     const assistant = await startProcess('assistant', 'services/assistant/src/main.ts', {
-      ...common, ASSISTANT_PORT: '0', SHEETS_URL: sheets.url, ASSISTANT_DB_PATH: join(dir, 'assistant.sqlite'), ...opts.assistantEnv,
+      ...common,
+      ASSISTANT_PORT: '0',
+      SHEETS_URL: sheets.url,
+      ASSISTANT_DB_PATH: join(dir, 'assistant.sqlite'),
+      ...opts.assistantEnv,
     });
     started.push(assistant);
     const gateway = await startProcess('gateway', 'services/gateway/src/main.ts', {
@@ -52,7 +65,17 @@ export async function startProcessStack(opts: { apiRoot: string; assistantEnv?: 
       await Promise.all([assistant.stop(), sheets.stop()]);
       rmSync(dir, { recursive: true, force: true });
     };
-    return { dir, sheets, assistant, gateway, services: [gateway, sheets, assistant], webhookUrl: `${gateway.url}/telegram/webhook`, secret: BENCH_SECRET, token: BENCH_TOKEN, stop };
+    return {
+      dir,
+      sheets,
+      assistant,
+      gateway,
+      services: [gateway, sheets, assistant],
+      webhookUrl: `${gateway.url}/telegram/webhook`,
+      secret: BENCH_SECRET,
+      token: BENCH_TOKEN,
+      stop,
+    };
   } catch (error) {
     for (const p of started.reverse()) await p.stop(2000);
     rmSync(dir, { recursive: true, force: true });

@@ -22,7 +22,12 @@ describe('bench update bodies', () => {
   it('makes button taps on the bot message, with a query id unique per update', () => {
     const made = factory.callback(users[4]!, 'pr:p:1', 77);
     const update = JSON.parse(made.body);
-    expect(update.callback_query).toMatchObject({ id: made.queryId, data: 'pr:p:1', from: { id: users[4]!.id, language_code: 'en' }, message: { message_id: 77, chat: { id: users[4]!.id } } });
+    expect(update.callback_query).toMatchObject({
+      id: made.queryId,
+      data: 'pr:p:1',
+      from: { id: users[4]!.id, language_code: 'en' },
+      message: { message_id: 77, chat: { id: users[4]!.id } },
+    });
     expect(factory.callback(users[4]!, 'pr:p:1', 77).queryId).not.toBe(made.queryId);
   });
 });

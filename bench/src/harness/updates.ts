@@ -1,7 +1,31 @@
 import type { TestUser } from '@mb/testing/updates';
 
-const FIRST_NAMES = ['Анна', 'Иван', 'Мария', 'Пётр', 'Ольга', 'Сергей', 'Елена', 'Дмитрий', 'John', 'Emma', 'Алексей', 'Наталья'];
-const LAST_NAMES = ['Иванова', 'Смирнов', 'Кузнецова', 'Попов', 'Соколова', 'Лебедев', 'Smith', 'Новикова', 'Морозов', 'Волкова'];
+const FIRST_NAMES = [
+  'Анна',
+  'Иван',
+  'Мария',
+  'Пётр',
+  'Ольга',
+  'Сергей',
+  'Елена',
+  'Дмитрий',
+  'John',
+  'Emma',
+  'Алексей',
+  'Наталья',
+];
+const LAST_NAMES = [
+  'Иванова',
+  'Смирнов',
+  'Кузнецова',
+  'Попов',
+  'Соколова',
+  'Лебедев',
+  'Smith',
+  'Новикова',
+  'Морозов',
+  'Волкова',
+];
 
 /** Telegram ids of simulated users start here (real ids are below 10^10; this range holds no seeded demo user). */
 export const FIRST_USER_ID = 7_100_000_000;
@@ -33,8 +57,21 @@ export class UpdateFactory {
   private parts(user: TestUser) {
     let p = this.fromJson.get(user.id);
     if (!p) {
-      const from = JSON.stringify({ id: user.id, is_bot: false, first_name: user.first_name, ...(user.last_name ? { last_name: user.last_name } : {}), ...(user.username ? { username: user.username } : {}), language_code: user.language_code });
-      const chat = JSON.stringify({ id: user.id, type: 'private', first_name: user.first_name, ...(user.last_name ? { last_name: user.last_name } : {}), ...(user.username ? { username: user.username } : {}) });
+      const from = JSON.stringify({
+        id: user.id,
+        is_bot: false,
+        first_name: user.first_name,
+        ...(user.last_name ? { last_name: user.last_name } : {}),
+        ...(user.username ? { username: user.username } : {}),
+        language_code: user.language_code,
+      });
+      const chat = JSON.stringify({
+        id: user.id,
+        type: 'private',
+        first_name: user.first_name,
+        ...(user.last_name ? { last_name: user.last_name } : {}),
+        ...(user.username ? { username: user.username } : {}),
+      });
       p = { from, chat };
       this.fromJson.set(user.id, p);
     }

@@ -10,7 +10,8 @@ import { makeUsers, UpdateFactory } from '../harness/updates.ts';
 import type { BenchRow, BenchSuite } from '../suite.ts';
 
 const STAFF_ID = 7_099_999_999;
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
 
 const suite: BenchSuite = {
   name: 'broadcast',
@@ -25,7 +26,11 @@ const suite: BenchSuite = {
     const audience = users.slice(0, recipients);
     const askers = users.slice(recipients);
     const api = await new BotApiDouble().start();
-    const limits = new TelegramLimits({ perSecond: LIMIT, perChatMs: 1000, blocked: audience.filter((_, i) => i % 100 === 37).map((u) => u.id) }).install(api);
+    const limits = new TelegramLimits({
+      perSecond: LIMIT,
+      perChatMs: 1000,
+      blocked: audience.filter((_, i) => i % 100 === 37).map((u) => u.id),
+    }).install(api);
     // Interactive replies: the time from posting /start to the reply reaching the double.
     const asked = new Map<number, number>();
     const replyMs: number[] = [];
@@ -41,26 +46,42 @@ const suite: BenchSuite = {
     const audienceIds = new Set(audience.map((u) => u.id));
     const accepted: Array<{ at: number; bulk: boolean }> = [];
     const rejected = { bulk: { global: 0, chat: 0 }, replies: { global: 0, chat: 0 } };
-    limits.onRejected = (call, cause) => rejected[audienceIds.has(Number(call.payload['chat_id'])) ? 'bulk' : 'replies'][cause]++;
-    limits.onAccepted = (call) => accepted.push({ at: Date.now(), bulk: audienceIds.has(Number(call.payload['chat_id'])) });
+    limits.onRejected = (call, cause) =>
+      rejected[audienceIds.has(Number(call.payload['chat_id'])) ? 'bulk' : 'replies'][cause]++;
+    limits.onAccepted = (call) =>
+      accepted.push({ at: Date.now(), bulk: audienceIds.has(Number(call.payload['chat_id'])) });
     const stack = await startProcessStack({
       apiRoot: api.url,
-      gatewayEnv: { BROADCAST_RATE_PER_SECOND: String(LIMIT), BROADCAST_ALLOW_PAID: LIMIT > 30 ? 'yes' : 'no', BROADCAST_POLL_INTERVAL_MS: '500' },
+      gatewayEnv: {
+        BROADCAST_RATE_PER_SECOND: String(LIMIT),
+        BROADCAST_ALLOW_PAID: LIMIT > 30 ? 'yes' : 'no',
+        BROADCAST_POLL_INTERVAL_MS: '500',
+      },
       beforeGateway: ({ dir }) => {
         seedSignedInUsers(`${dir}/workbook.sqlite`, users);
         const db = new DatabaseSync(`${dir}/workbook.sqlite`);
         db.exec('PRAGMA busy_timeout = 10000');
         // The audience in a segment of its own, and one manager to start the broadcast.
         db.exec(`UPDATE "Users" SET segment = 'bench' WHERE CAST(telegram_id AS INTEGER) < ${askers[0]!.id}`);
-        db.prepare(`INSERT INTO "Users" (id, telegram_id, name, role, segment, status, language) VALUES ('U-bench-staff', ?, 'Менеджер', 'manager', 'all', 'active', 'ru')`).run(String(STAFF_ID));
+        db.prepare(
+          `INSERT INTO "Users" (id, telegram_id, name, role, segment, status, language) VALUES ('U-bench-staff', ?, 'Менеджер', 'manager', 'all', 'active', 'ru')`,
+        ).run(String(STAFF_ID));
         db.close();
       },
     });
     let asking: NodeJS.Timeout | undefined;
     try {
       await waitReady(`${stack.gateway.url}/readyz`);
-      const sheets = createServiceClient<SheetsRouter>({ target: 'sheets', url: stack.sheets.url, token: BENCH_INTERNAL_TOKEN });
-      const b = await sheets.broadcasts.create.mutate({ staffTelegramId: STAFF_ID, text: 'Неделя скидок: до −30% на всё. Подробности в боте.', segment: 'bench' });
+      const sheets = createServiceClient<SheetsRouter>({
+        target: 'sheets',
+        url: stack.sheets.url,
+        token: BENCH_INTERNAL_TOKEN,
+      });
+      const b = await sheets.broadcasts.create.mutate({
+        staffTelegramId: STAFF_ID,
+        text: 'Неделя скидок: до −30% на всё. Подробности в боте.',
+        segment: 'bench',
+      });
       ctx.log(`broadcast ${b.id} to ${recipients} recipients started`);
 
       const factory = new UpdateFactory(900_000_000);
@@ -69,7 +90,11 @@ const suite: BenchSuite = {
         const user = askers[next++ % askers.length]!;
         asked.set(user.id, Date.now());
         const body = factory.text(user, '/start').body;
-        fetch(stack.webhookUrl, { method: 'POST', headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': BENCH_SECRET }, body }).catch(() => undefined);
+        fetch(stack.webhookUrl, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': BENCH_SECRET },
+          body,
+        }).catch(() => undefined);
       }, 500);
       const deadline = Date.now() + (recipients / LIMIT) * 1000 * 2 + 60_000;
       let row = await sheets.broadcasts.get.query({ id: b.id });
@@ -96,15 +121,49 @@ const suite: BenchSuite = {
       }
       replyMs.sort((x, y) => x - y);
       const db = new DatabaseSync(`${stack.dir}/workbook.sqlite`);
-      const odd = db.prepare(`SELECT state, error, count(*) AS n FROM broadcast_recipients WHERE broadcast_id = ? AND state NOT IN ('sent', 'blocked') GROUP BY state, error`).all(b.id) as Array<{ state: string; error: string | null; n: number }>;
+      const odd = db
+        .prepare(
+          `SELECT state, error, count(*) AS n FROM broadcast_recipients WHERE broadcast_id = ? AND state NOT IN ('sent', 'blocked') GROUP BY state, error`,
+        )
+        .all(b.id) as Array<{ state: string; error: string | null; n: number }>;
       db.close();
       if (odd.length) ctx.log(`not sent: ${odd.map((o) => `${o.n} ${o.state} (${o.error ?? ''})`).join('; ')}`);
-      ctx.log(`done=${row?.status}: ${limits.total} accepted in ${seconds.toFixed(1)} s (${rate.toFixed(2)}/s), 429s ${limits.tooManyRequests}, 403s ${limits.forbidden}, twice ${twice}, missed ${missed}, replies ${replyMs.length} p50 ${percentile(replyMs, 50)} ms p99 ${percentile(replyMs, 99)} ms`);
+      ctx.log(
+        `done=${row?.status}: ${limits.total} accepted in ${seconds.toFixed(1)} s (${rate.toFixed(2)}/s), 429s ${limits.tooManyRequests}, 403s ${limits.forbidden}, twice ${twice}, missed ${missed}, replies ${replyMs.length} p50 ${percentile(replyMs, 50)} ms p99 ${percentile(replyMs, 99)} ms`,
+      );
       const rows: BenchRow[] = [
-        { suite: 'broadcast', metric: 'effective rate / configured limit', value: Number((rate / LIMIT).toFixed(3)), unit: 'ratio', goal: '≥ 0.95', pass: rate / LIMIT >= 0.95, note: `${rate.toFixed(2)} msg/s of ${LIMIT} (${bulkRate.toFixed(2)} broadcast + replies), ${recipients} recipients, ${seconds.toFixed(0)} s` },
-        { suite: 'broadcast', metric: 'recipients sent twice or missed', value: twice + missed, unit: 'recipients', goal: '= 0', pass: twice + missed === 0 && row?.status === 'done', note: `status ${row?.status}; sent ${row?.progress.sent}, blocked ${row?.progress.blocked}${odd.map((o) => `, ${o.n} ${o.state}: ${o.error ?? ''}`).join('')}` },
-        { suite: 'broadcast', metric: '429 answers', value: limits.tooManyRequests, unit: 'answers', note: `broadcast: ${rejected.bulk.global} over the limit, ${rejected.bulk.chat} per chat; replies: ${rejected.replies.global} over the limit, ${rejected.replies.chat} per chat; max ${limits.maxInAnySecond()} in any second` },
-        { suite: 'broadcast', metric: 'interactive reply p99 during the broadcast', value: percentile(replyMs, 99), unit: 'ms', note: `${replyMs.length} /start replies, p50 ${percentile(replyMs, 50)} ms` },
+        {
+          suite: 'broadcast',
+          metric: 'effective rate / configured limit',
+          value: Number((rate / LIMIT).toFixed(3)),
+          unit: 'ratio',
+          goal: '≥ 0.95',
+          pass: rate / LIMIT >= 0.95,
+          note: `${rate.toFixed(2)} msg/s of ${LIMIT} (${bulkRate.toFixed(2)} broadcast + replies), ${recipients} recipients, ${seconds.toFixed(0)} s`,
+        },
+        {
+          suite: 'broadcast',
+          metric: 'recipients sent twice or missed',
+          value: twice + missed,
+          unit: 'recipients',
+          goal: '= 0',
+          pass: twice + missed === 0 && row?.status === 'done',
+          note: `status ${row?.status}; sent ${row?.progress.sent}, blocked ${row?.progress.blocked}${odd.map((o) => `, ${o.n} ${o.state}: ${o.error ?? ''}`).join('')}`,
+        },
+        {
+          suite: 'broadcast',
+          metric: '429 answers',
+          value: limits.tooManyRequests,
+          unit: 'answers',
+          note: `broadcast: ${rejected.bulk.global} over the limit, ${rejected.bulk.chat} per chat; replies: ${rejected.replies.global} over the limit, ${rejected.replies.chat} per chat; max ${limits.maxInAnySecond()} in any second`,
+        },
+        {
+          suite: 'broadcast',
+          metric: 'interactive reply p99 during the broadcast',
+          value: percentile(replyMs, 99),
+          unit: 'ms',
+          note: `${replyMs.length} /start replies, p50 ${percentile(replyMs, 50)} ms`,
+        },
       ];
       return rows;
     } finally {

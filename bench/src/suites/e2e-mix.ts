@@ -10,7 +10,12 @@ import type { BenchContext, BenchRow, BenchSuite } from '../suite.ts';
 
 export const MIX_USERS = 10_000;
 /** The model's answer: streamed in 3 pieces 100 ms apart, whatever the question (a fixed-latency model). */
-const MODEL_ANSWER = { kind: 'text', text: 'Доставка по России — 390 ₽, бесплатно от 3000 ₽ во время акции [faq-3].', chunks: 3, delayMs: 100 } as const;
+const MODEL_ANSWER = {
+  kind: 'text',
+  text: 'Доставка по России — 390 ₽, бесплатно от 3000 ₽ во время акции [faq-3].',
+  chunks: 3,
+  delayMs: 100,
+} as const;
 
 /** The stack with `totalUsers` signed-in users in the workbook, the mix driver wired to its Bot API double. */
 export async function startMixStack(totalUsers: number) {
@@ -39,7 +44,12 @@ export async function startMixStack(totalUsers: number) {
 }
 
 /** Warm-up at half the rate (not recorded), then the measured run. */
-export async function runMix(ctx: BenchContext, mix: Awaited<ReturnType<typeof startMixStack>>, rate: number, seconds: number): Promise<MixResult & { cpuMsPerUpdate: number; cpu: string }> {
+export async function runMix(
+  ctx: BenchContext,
+  mix: Awaited<ReturnType<typeof startMixStack>>,
+  rate: number,
+  seconds: number,
+): Promise<MixResult & { cpuMsPerUpdate: number; cpu: string }> {
   const opts = { url: mix.stack.webhookUrl, secret: mix.stack.secret };
   await mix.driver.run({ ...opts, rate: rate / 2, seconds: ctx.quick ? 2 : 5, record: false });
   const services = mix.stack.services;
@@ -53,9 +63,14 @@ export async function runMix(ctx: BenchContext, mix: Awaited<ReturnType<typeof s
     `mix at ${rate}/s for ${seconds} s: sent ${result.sent}, shed ${result.shed}, answered ${result.answered} (${result.rate.toFixed(0)}/s), lost ${result.lost}, non-2xx ${result.non2xx}, ` +
       `p50 ${result.p50Ms.toFixed(1)} ms, p99 ${result.p99Ms.toFixed(1)} ms, max ${result.maxMs.toFixed(0)} ms`,
   );
-  ctx.log(`p99 by scenario: ${Object.entries(result.byScenario).map(([k, v]) => `${k} ${v.p99Ms.toFixed(0)} ms (${v.answered})`).join(', ')}`);
+  ctx.log(
+    `p99 by scenario: ${Object.entries(result.byScenario)
+      .map(([k, v]) => `${k} ${v.p99Ms.toFixed(0)} ms (${v.answered})`)
+      .join(', ')}`,
+  );
   ctx.log(`CPU cores used: ${cpu}; ${cpuMsPerUpdate.toFixed(2)} ms of CPU per answered update`);
-  for (const s of mix.stack.services) if (s.errors) ctx.log(`${s.name} logged ${s.errors} errors, last: ${s.lastErrors.at(-1)}`);
+  for (const s of mix.stack.services)
+    if (s.errors) ctx.log(`${s.name} logged ${s.errors} errors, last: ${s.lastErrors.at(-1)}`);
   return { ...result, cpuMsPerUpdate, cpu };
 }
 
@@ -72,13 +87,27 @@ const suite: BenchSuite = {
       return [
         { suite: this.name, metric: 'answered updates/s', value: r.rate, unit: '/s', goal: '≥ 1000', note: mixNote },
         {
-          suite: this.name, metric: 'CPU per answered update, all services', value: r.cpuMsPerUpdate, unit: 'ms',
+          suite: this.name,
+          metric: 'CPU per answered update, all services',
+          value: r.cpuMsPerUpdate,
+          unit: 'ms',
           note: `2 free cores would answer ≈ ${Math.round(2000 / r.cpuMsPerUpdate)} updates/s (load generator and doubles not counted)`,
         },
         { suite: this.name, metric: 'update → reply p50', value: r.p50Ms, unit: 'ms' },
-        { suite: this.name, metric: 'update → reply p99', value: r.p99Ms, unit: 'ms', goal: '≤ 250', note: `max ${r.maxMs.toFixed(0)} ms` },
         {
-          suite: this.name, metric: 'unanswered + non-2xx + shed', value: r.lost + r.non2xx + r.shed, unit: '', goal: '= 0',
+          suite: this.name,
+          metric: 'update → reply p99',
+          value: r.p99Ms,
+          unit: 'ms',
+          goal: '≤ 250',
+          note: `max ${r.maxMs.toFixed(0)} ms`,
+        },
+        {
+          suite: this.name,
+          metric: 'unanswered + non-2xx + shed',
+          value: r.lost + r.non2xx + r.shed,
+          unit: '',
+          goal: '= 0',
           note: `${r.answered} of ${r.sent} sent answered by 10 s after the load; ${r.shed} arrivals not sent (2 s of arrivals already waiting)`,
         },
         ...(await atHalfCapacity(ctx, mix, r, rate)),
@@ -92,14 +121,23 @@ const suite: BenchSuite = {
  * Where the offered rate was more than the stack answers, the latency above is mostly queueing: measure it again at
  * half the rate it did answer (the queue drained first), to show the latency of a stack that keeps up.
  */
-const atHalfCapacity = async (ctx: BenchContext, mix: Awaited<ReturnType<typeof startMixStack>>, r: MixResult, offered: number): Promise<BenchRow[]> => {
+const atHalfCapacity = async (
+  ctx: BenchContext,
+  mix: Awaited<ReturnType<typeof startMixStack>>,
+  r: MixResult,
+  offered: number,
+): Promise<BenchRow[]> => {
   if (r.rate >= offered * 0.95) return [];
   const half = Math.max(10, Math.round(r.rate / 2 / 10) * 10);
   await waitDrained(mix.stack.gateway.url, 30_000);
   const h = await runMix(ctx, mix, half, ctx.quick ? 5 : 15);
   return [
     {
-      suite: 'e2e-mix', metric: `update → reply p99 at ${half}/s (half the rate answered)`, value: h.p99Ms, unit: 'ms', goal: '≤ 250',
+      suite: 'e2e-mix',
+      metric: `update → reply p99 at ${half}/s (half the rate answered)`,
+      value: h.p99Ms,
+      unit: 'ms',
+      goal: '≤ 250',
       note: `p50 ${h.p50Ms.toFixed(0)} ms; ${h.answered} answered, ${h.lost + h.non2xx + h.shed} unanswered/shed`,
     },
   ];

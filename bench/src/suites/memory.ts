@@ -11,7 +11,9 @@ const suite: BenchSuite = {
     const total = ctx.quick ? 50_000 : 200_000;
     const t0 = Date.now();
     const mix = await startMixStack(total);
-    ctx.log(`stack up with ${total.toLocaleString('en-US')} users in the workbook (${MIX_USERS.toLocaleString('en-US')} of them simulated) in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    ctx.log(
+      `stack up with ${total.toLocaleString('en-US')} users in the workbook (${MIX_USERS.toLocaleString('en-US')} of them simulated) in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+    );
     try {
       const idle = Object.fromEntries(mix.stack.services.map((s) => [s.name, s.memory().rss]));
       await runMix(ctx, mix, ctx.quick ? 300 : 1000, ctx.quick ? 5 : 20);
@@ -22,7 +24,11 @@ const suite: BenchSuite = {
         const heapUsed = await scrape(s.url, 'nodejs_heap_size_used_bytes');
         const heapTotal = await scrape(s.url, 'nodejs_heap_size_total_bytes');
         rows.push({
-          suite: this.name, metric: `${s.name} peak RSS`, value: peak / MB, unit: 'MB', goal: '≤ 150',
+          suite: this.name,
+          metric: `${s.name} peak RSS`,
+          value: peak / MB,
+          unit: 'MB',
+          goal: '≤ 150',
           note: `${(rss / MB).toFixed(0)} MB after the mix (JS heap ${(heapUsed / MB).toFixed(0)} MB used of ${(heapTotal / MB).toFixed(0)} MB), ${(idle[s.name]! / MB).toFixed(0)} MB before it; ${total.toLocaleString('en-US')} users`,
         });
       }

@@ -11,7 +11,10 @@ const GOAL_KB = 60;
 
 /** The scripts a page loads before it can run: its module entry and every module it preloads (dynamic imports are not first load). */
 function firstLoadScripts(html: string): string[] {
-  const refs = [...html.matchAll(/<script[^>]+type="module"[^>]+src="([^"]+)"/g), ...html.matchAll(/<link[^>]+rel="modulepreload"[^>]+href="([^"]+)"/g)];
+  const refs = [
+    ...html.matchAll(/<script[^>]+type="module"[^>]+src="([^"]+)"/g),
+    ...html.matchAll(/<link[^>]+rel="modulepreload"[^>]+href="([^"]+)"/g),
+  ];
   return [...new Set(refs.map((m) => m[1]!))];
 }
 
@@ -21,7 +24,12 @@ const suite: BenchSuite = {
   async run(ctx) {
     const dist = mkdtempSync(join(tmpdir(), 'mb-webapp-size-'));
     try {
-      await build({ root: WEBAPP, configFile: join(WEBAPP, 'vite.config.ts'), logLevel: 'silent', build: { outDir: dist, emptyOutDir: true } });
+      await build({
+        root: WEBAPP,
+        configFile: join(WEBAPP, 'vite.config.ts'),
+        logLevel: 'silent',
+        build: { outDir: dist, emptyOutDir: true },
+      });
       const rows: BenchRow[] = [];
       for (const page of PAGES) {
         const scripts = firstLoadScripts(readFileSync(join(dist, page), 'utf8'));
@@ -36,7 +44,15 @@ const suite: BenchSuite = {
         }
         const kb = Math.round((gzipped / 1024) * 10) / 10;
         ctx.log(`${page}: ${scripts.length} scripts, ${(raw / 1024).toFixed(1)} KB raw, ${kb} KB gzipped`);
-        rows.push({ suite: 'miniapp-size', metric: `first-load JS gzipped, ${page}`, value: kb, unit: 'KB', goal: `≤ ${GOAL_KB}`, pass: kb <= GOAL_KB, note: `${scripts.length} files, ${(raw / 1024).toFixed(1)} KB before gzip` });
+        rows.push({
+          suite: 'miniapp-size',
+          metric: `first-load JS gzipped, ${page}`,
+          value: kb,
+          unit: 'KB',
+          goal: `≤ ${GOAL_KB}`,
+          pass: kb <= GOAL_KB,
+          note: `${scripts.length} files, ${(raw / 1024).toFixed(1)} KB before gzip`,
+        });
       }
       return rows;
     } finally {

@@ -2,11 +2,28 @@
 declare module 'autocannon' {
   import type { EventEmitter } from 'node:events';
 
-  type Histogram = { average: number; mean: number; stddev: number; min: number; max: number; p50: number; p90: number; p97_5: number; p99: number; p99_9: number; total: number };
+  type Histogram = {
+    average: number;
+    mean: number;
+    stddev: number;
+    min: number;
+    max: number;
+    p50: number;
+    p90: number;
+    p97_5: number;
+    p99: number;
+    p99_9: number;
+    total: number;
+  };
   type RequestParams = { method?: string; path?: string; headers?: Record<string, string>; body?: string | Buffer };
   type Request = RequestParams & {
     setupRequest?: (req: RequestParams, context: Record<string, unknown>) => RequestParams | undefined;
-    onResponse?: (status: number, body: string, context: Record<string, unknown>, headers: Record<string, string>) => void;
+    onResponse?: (
+      status: number,
+      body: string,
+      context: Record<string, unknown>,
+      headers: Record<string, string>,
+    ) => void;
   };
   export type Options = {
     url: string;

@@ -18,7 +18,17 @@ describe('cell parsing', () => {
 
 describe('workbook layout', () => {
   it('has every tab of the design, each keyed by a column it has, managed columns among its columns', () => {
-    expect(TAB_NAMES).toEqual(['Users', 'Promotions', 'Participations', 'Tickets', 'TicketMessages', 'FAQ', 'Broadcasts', 'Unanswered', 'Settings']);
+    expect(TAB_NAMES).toEqual([
+      'Users',
+      'Promotions',
+      'Participations',
+      'Tickets',
+      'TicketMessages',
+      'FAQ',
+      'Broadcasts',
+      'Unanswered',
+      'Settings',
+    ]);
     for (const tab of TAB_NAMES) {
       const { key, columns, managed } = TABS[tab];
       expect(columns).toContain(key);

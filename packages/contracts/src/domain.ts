@@ -4,7 +4,10 @@ import { z } from 'zod';
 export const yesNo = z
   .string()
   .transform((v) => v.trim().toLowerCase())
-  .refine((v) => ['', 'yes', 'no', 'да', 'нет', 'true', 'false', '1', '0'].includes(v), 'expected yes/no, да/нет or true/false')
+  .refine(
+    (v) => ['', 'yes', 'no', 'да', 'нет', 'true', 'false', '1', '0'].includes(v),
+    'expected yes/no, да/нет or true/false',
+  )
   .transform((v) => ['yes', 'да', 'true', '1'].includes(v));
 
 export const isoDate = z

@@ -7,14 +7,29 @@ import { Role, TicketStatus, UserStatus } from './domain.ts';
  */
 export const ChangeEventPayloads = {
   /** A user row's status changed (allow-list approval, block, unblock). */
-  'user.status_changed': z.object({ userId: z.string(), telegramId: z.number().nullable(), from: UserStatus.or(z.literal('')), to: UserStatus, by: z.enum(['sheet', 'staff']) }),
+  'user.status_changed': z.object({
+    userId: z.string(),
+    telegramId: z.number().nullable(),
+    from: UserStatus.or(z.literal('')),
+    to: UserStatus,
+    by: z.enum(['sheet', 'staff']),
+  }),
   /** A user row's role changed. */
-  'user.role_changed': z.object({ userId: z.string(), telegramId: z.number().nullable(), from: Role.or(z.literal('')), to: Role }),
+  'user.role_changed': z.object({
+    userId: z.string(),
+    telegramId: z.number().nullable(),
+    from: Role.or(z.literal('')),
+    to: Role,
+  }),
   /** A user asked to be let in under `access_policy=allowlist` (a pending row was written). */
   'user.pending': z.object({ userId: z.string(), telegramId: z.number(), name: z.string() }),
   /** A ticket's status or answer changed (in the Sheet, or by staff in Telegram). */
   'ticket.changed': z.object({
-    ticketId: z.string(), telegramId: z.number(), status: TicketStatus.optional(), answer: z.string().optional(), by: z.enum(['sheet', 'staff']),
+    ticketId: z.string(),
+    telegramId: z.number(),
+    status: TicketStatus.optional(),
+    answer: z.string().optional(),
+    by: z.enum(['sheet', 'staff']),
   }),
   /** A ticket was created (the gateway posts it to the staff chat). */
   'ticket.created': z.object({ ticketId: z.string(), telegramId: z.number() }),

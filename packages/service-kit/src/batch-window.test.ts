@@ -31,11 +31,27 @@ afterEach(async () => {
 async function startPeer() {
   const metrics = createRegistry('peer');
   const logger = createLogger('peer', 'silent', new Writable({ write: (_c, _e, cb) => cb() }));
-  const trpc = createTrpcHandler({ router: peerRouter, basePath: '/trpc/', createContext: internalContextFactory({ token: TOKEN, log: logger, metrics }) });
+  const trpc = createTrpcHandler({
+    router: peerRouter,
+    basePath: '/trpc/',
+    createContext: internalContextFactory({ token: TOKEN, log: logger, metrics }),
+  });
   const requests: string[] = [];
   server = createHttpServer({
-    service: 'peer', metrics, logger,
-    routes: [{ path: '/trpc/', prefix: true, name: '/trpc', handler: (req, res) => { requests.push(req.url ?? ''); return trpc(req, res); } }],
+    service: 'peer',
+    metrics,
+    logger,
+    routes: [
+      {
+        path: '/trpc/',
+        prefix: true,
+        name: '/trpc',
+        handler: (req, res) => {
+          requests.push(req.url ?? '');
+          return trpc(req, res);
+        },
+      },
+    ],
   });
   const port = await listen(server, 0, '127.0.0.1');
   return { url: `http://127.0.0.1:${port}`, requests };
@@ -44,7 +60,12 @@ async function startPeer() {
 describe('batched reads between services', () => {
   it('sends queries made together in few HTTP requests, each caller getting its own answer or its own error', async () => {
     const peer = await startPeer();
-    const client = createServiceClient<PeerRouter>({ target: 'peer', url: peer.url, token: TOKEN, batch: { paths: ['echo'] } });
+    const client = createServiceClient<PeerRouter>({
+      target: 'peer',
+      url: peer.url,
+      token: TOKEN,
+      batch: { paths: ['echo'] },
+    });
     const ns = Array.from({ length: 40 }, (_, i) => (i === 7 ? -7 : i));
     const results = await Promise.allSettled(ns.map((n) => client.echo.query({ n })));
     results.forEach((r, i) => {
@@ -57,10 +78,21 @@ describe('batched reads between services', () => {
 
   it('carries the request id when every call of a batch shares it, and none when they come from different work', async () => {
     const peer = await startPeer();
-    const client = createServiceClient<PeerRouter>({ target: 'peer', url: peer.url, token: TOKEN, batch: { paths: ['echo'] } });
-    const same = await runWithContext({ requestId: 'update-1' }, () => Promise.all([1, 2, 3].map((n) => client.echo.query({ n }))));
+    const client = createServiceClient<PeerRouter>({
+      target: 'peer',
+      url: peer.url,
+      token: TOKEN,
+      batch: { paths: ['echo'] },
+    });
+    const same = await runWithContext({ requestId: 'update-1' }, () =>
+      Promise.all([1, 2, 3].map((n) => client.echo.query({ n }))),
+    );
     expect(same.map((r) => r.requestId)).toEqual(['update-1', 'update-1', 'update-1']);
-    const mixed = await Promise.all(['update-a', 'update-b', 'update-c'].map((id, n) => runWithContext({ requestId: id }, () => client.echo.query({ n }))));
+    const mixed = await Promise.all(
+      ['update-a', 'update-b', 'update-c'].map((id, n) =>
+        runWithContext({ requestId: id }, () => client.echo.query({ n })),
+      ),
+    );
     // The first goes alone (nothing in flight yet); the two that waited for company travel together, without an id.
     expect(mixed[0]!.requestId).toBe('update-a');
     expect(mixed[1]!.requestId).not.toMatch(/^update-/);
@@ -69,7 +101,12 @@ describe('batched reads between services', () => {
 
   it('leaves procedures outside the list, and mutations, one request each', async () => {
     const peer = await startPeer();
-    const client = createServiceClient<PeerRouter>({ target: 'peer', url: peer.url, token: TOKEN, batch: { paths: ['echo'] } });
+    const client = createServiceClient<PeerRouter>({
+      target: 'peer',
+      url: peer.url,
+      token: TOKEN,
+      batch: { paths: ['echo'] },
+    });
     await Promise.all([1, 2, 3].map((n) => client.single.query({ n })));
     expect(peer.requests).toHaveLength(3);
     expect(peer.requests.some((u) => u.includes('batch=1'))).toBe(false);
@@ -77,11 +114,29 @@ describe('batched reads between services', () => {
 
   it('fails every waiting call as unavailable when the peer is down, and a wrong token as unauthorized', async () => {
     const peer = await startPeer();
-    const wrong = createServiceClient<PeerRouter>({ target: 'peer', url: peer.url, token: 'wrong-token', batch: { paths: ['echo'] } });
+    const wrong = createServiceClient<PeerRouter>({
+      target: 'peer',
+      url: peer.url,
+      token: 'wrong-token',
+      batch: { paths: ['echo'] },
+    });
     const denied = await Promise.allSettled([1, 2].map((n) => wrong.echo.query({ n })));
-    expect(denied.map((r) => r.status === 'rejected' && callErrorCode(r.reason))).toEqual(['UNAUTHORIZED', 'UNAUTHORIZED']);
-    const down = createServiceClient<PeerRouter>({ target: 'peer', url: 'http://127.0.0.1:1', token: TOKEN, retries: 0, batch: { paths: ['echo'] } });
+    expect(denied.map((r) => r.status === 'rejected' && callErrorCode(r.reason))).toEqual([
+      'UNAUTHORIZED',
+      'UNAUTHORIZED',
+    ]);
+    const down = createServiceClient<PeerRouter>({
+      target: 'peer',
+      url: 'http://127.0.0.1:1',
+      token: TOKEN,
+      retries: 0,
+      batch: { paths: ['echo'] },
+    });
     const failed = await Promise.allSettled([1, 2, 3].map((n) => down.echo.query({ n })));
-    expect(failed.map((r) => r.status === 'rejected' && callErrorCode(r.reason))).toEqual(['UNAVAILABLE', 'UNAVAILABLE', 'UNAVAILABLE']);
+    expect(failed.map((r) => r.status === 'rejected' && callErrorCode(r.reason))).toEqual([
+      'UNAVAILABLE',
+      'UNAVAILABLE',
+      'UNAVAILABLE',
+    ]);
   });
 });

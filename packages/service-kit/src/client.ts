@@ -1,5 +1,13 @@
 import {
-  createTRPCClient, httpBatchLink, httpBatchStreamLink, httpLink, retryLink, splitLink, TRPCClientError, type TRPCClient, type TRPCLink,
+  createTRPCClient,
+  httpBatchLink,
+  httpBatchStreamLink,
+  httpLink,
+  retryLink,
+  splitLink,
+  TRPCClientError,
+  type TRPCClient,
+  type TRPCLink,
 } from '@trpc/client';
 import type { AnyRouter } from '@trpc/server';
 import { observable } from '@trpc/server/observable';
@@ -53,7 +61,10 @@ function metricsLink(target: string, metrics: ServiceMetrics | undefined): TRPCL
         const record = (result: string) => {
           if (recorded || !metrics) return;
           recorded = true;
-          metrics.trpcClientDuration.observe({ target, procedure: op.path, result }, (performance.now() - started) / 1000);
+          metrics.trpcClientDuration.observe(
+            { target, procedure: op.path, result },
+            (performance.now() - started) / 1000,
+          );
         };
         let delivered = false;
         return next(op).subscribe({
@@ -97,31 +108,39 @@ export function createServiceClient<TRouter extends AnyRouter>(opts: ServiceClie
   const timedFetch = createKeepAliveFetch({ timeoutMs });
   // Streams may run longer than one call's timeout; they get their own bound from the caller's signal.
   const streamFetch = (input: string | URL | Request, init?: RequestInit) => fetch(input, init);
-  const batched = opts.batch ? { paths: new Set(opts.batch.paths), windowMs: opts.batch.windowMs ?? 2, maxItems: opts.batch.maxItems ?? 50 } : null;
+  const batched = opts.batch
+    ? { paths: new Set(opts.batch.paths), windowMs: opts.batch.windowMs ?? 2, maxItems: opts.batch.maxItems ?? 50 }
+    : null;
   const links: TRPCLink<AnyRouter>[] = [
-      metricsLink(opts.target, opts.metrics),
-      retryLink({
-        retry: ({ op, error, attempts }) => {
-          const retry = op.type === 'query' && attempts <= retries && callErrorCode(error) === 'UNAVAILABLE';
-          if (retry) opts.metrics?.trpcClientRetries.inc({ target: opts.target, procedure: op.path });
-          return retry;
-        },
-        retryDelayMs: (attempt) => Math.min(1000, 100 * 2 ** attempt),
-      }),
-      splitLink({
-        condition: (op) => op.context['stream'] === true,
-        true: httpBatchStreamLink<AnyRouter>({ url, headers, fetch: streamFetch, maxItems: 1 }),
-        false: batched
-          ? splitLink({
-              condition: (op) => op.type === 'query' && batched.paths.has(op.path),
-              true: [
-                batchWindowLink(batched.windowMs),
-                httpBatchLink<AnyRouter>({ url, fetch: timedFetch, maxItems: batched.maxItems, maxURLLength: 6000, headers: ({ opList }) => batchHeaders(opts.token, opList) }),
-              ],
-              false: httpLink<AnyRouter>({ url, headers, fetch: timedFetch }),
-            })
-          : httpLink<AnyRouter>({ url, headers, fetch: timedFetch }),
-      }),
+    metricsLink(opts.target, opts.metrics),
+    retryLink({
+      retry: ({ op, error, attempts }) => {
+        const retry = op.type === 'query' && attempts <= retries && callErrorCode(error) === 'UNAVAILABLE';
+        if (retry) opts.metrics?.trpcClientRetries.inc({ target: opts.target, procedure: op.path });
+        return retry;
+      },
+      retryDelayMs: (attempt) => Math.min(1000, 100 * 2 ** attempt),
+    }),
+    splitLink({
+      condition: (op) => op.context['stream'] === true,
+      true: httpBatchStreamLink<AnyRouter>({ url, headers, fetch: streamFetch, maxItems: 1 }),
+      false: batched
+        ? splitLink({
+            condition: (op) => op.type === 'query' && batched.paths.has(op.path),
+            true: [
+              batchWindowLink(batched.windowMs),
+              httpBatchLink<AnyRouter>({
+                url,
+                fetch: timedFetch,
+                maxItems: batched.maxItems,
+                maxURLLength: 6000,
+                headers: ({ opList }) => batchHeaders(opts.token, opList),
+              }),
+            ],
+            false: httpLink<AnyRouter>({ url, headers, fetch: timedFetch }),
+          })
+        : httpLink<AnyRouter>({ url, headers, fetch: timedFetch }),
+    }),
   ];
   return createTRPCClient<TRouter>({ links: links as TRPCLink<TRouter>[] });
 }

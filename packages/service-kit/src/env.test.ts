@@ -6,7 +6,11 @@ const schema = z.object({ A_PORT: port(8080), B_URL: url('http://x'), C_TOKEN: z
 
 describe('parseEnv', () => {
   it('applies defaults and coerces', () => {
-    expect(parseEnv('svc', schema, { C_TOKEN: 'x'.repeat(16), A_PORT: '9000' })).toEqual({ A_PORT: 9000, B_URL: 'http://x', C_TOKEN: 'x'.repeat(16) });
+    expect(parseEnv('svc', schema, { C_TOKEN: 'x'.repeat(16), A_PORT: '9000' })).toEqual({
+      A_PORT: 9000,
+      B_URL: 'http://x',
+      C_TOKEN: 'x'.repeat(16),
+    });
   });
 
   it('names every bad value at once, hiding secrets', () => {

@@ -11,7 +11,11 @@ export class EnvError extends Error {
 }
 
 /** Validates `source` (normally `process.env`) against `schema`, listing every bad value in one error. */
-export function parseEnv<S extends z.ZodObject>(service: string, schema: S, source: Record<string, string | undefined>): z.infer<S> {
+export function parseEnv<S extends z.ZodObject>(
+  service: string,
+  schema: S,
+  source: Record<string, string | undefined>,
+): z.infer<S> {
   // Empty strings count as unset, as in docker-compose files with `VAR=`.
   const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
   const result = schema.safeParse(cleaned);

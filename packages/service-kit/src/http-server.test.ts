@@ -15,11 +15,35 @@ beforeAll(async () => {
     metrics,
     logger: createLogger('kit', 'silent'),
     routes: [
-      { method: 'POST', path: '/hook', name: '/hook', handler: (_req, res) => sendJson(res, 200, { hook: true, requestId: currentContext()?.requestId }) },
+      {
+        method: 'POST',
+        path: '/hook',
+        name: '/hook',
+        handler: (_req, res) => sendJson(res, 200, { hook: true, requestId: currentContext()?.requestId }),
+      },
       { path: '/files/', prefix: true, name: '/files', handler: (req, res) => sendJson(res, 200, { file: req.url }) },
-      { method: 'GET', path: '/files/special', name: '/files/special', handler: (_req, res) => sendJson(res, 200, { special: true }) },
-      { method: 'GET', path: '/throws', name: '/throws', handler: () => { throw new Error('boom'); } },
-      { method: 'GET', path: '/rejects', name: '/rejects', handler: async () => { throw new Error('late boom'); } },
+      {
+        method: 'GET',
+        path: '/files/special',
+        name: '/files/special',
+        handler: (_req, res) => sendJson(res, 200, { special: true }),
+      },
+      {
+        method: 'GET',
+        path: '/throws',
+        name: '/throws',
+        handler: () => {
+          throw new Error('boom');
+        },
+      },
+      {
+        method: 'GET',
+        path: '/rejects',
+        name: '/rejects',
+        handler: async () => {
+          throw new Error('late boom');
+        },
+      },
     ],
   });
   base = `http://127.0.0.1:${await listen(server, 0, '127.0.0.1')}`;

@@ -18,9 +18,18 @@ export type HttpServerOptions = {
   readinessTimeoutMs?: number;
 };
 
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    ...headers,
+  });
   res.end(text);
 }
 
@@ -30,7 +39,9 @@ async function runChecks(checks: Record<string, ReadinessCheck>, timeoutMs: numb
       try {
         const result = await Promise.race([
           check(),
-          new Promise<{ ok: false; detail: string }>((resolve) => setTimeout(() => resolve({ ok: false, detail: 'timed out' }), timeoutMs).unref()),
+          new Promise<{ ok: false; detail: string }>((resolve) =>
+            setTimeout(() => resolve({ ok: false, detail: 'timed out' }), timeoutMs).unref(),
+          ),
         ]);
         return [name, result] as const;
       } catch (error) {
@@ -68,16 +79,25 @@ function routeMatcher(routes: Route[]) {
 export function createHttpServer(opts: HttpServerOptions): http.Server {
   const { metrics, logger } = opts;
   const builtIn: Route[] = [
-    { method: 'GET', path: '/healthz', name: '/healthz', handler: (_req, res) => sendJson(res, 200, { ok: true, service: opts.service }) },
     {
-      method: 'GET', path: '/readyz', name: '/readyz',
+      method: 'GET',
+      path: '/healthz',
+      name: '/healthz',
+      handler: (_req, res) => sendJson(res, 200, { ok: true, service: opts.service }),
+    },
+    {
+      method: 'GET',
+      path: '/readyz',
+      name: '/readyz',
       handler: async (_req, res) => {
         const result = await runChecks(opts.readiness ?? {}, opts.readinessTimeoutMs ?? 2000);
         sendJson(res, result.ok ? 200 : 503, { service: opts.service, ...result });
       },
     },
     {
-      method: 'GET', path: '/metrics', name: '/metrics',
+      method: 'GET',
+      path: '/metrics',
+      name: '/metrics',
       handler: async (_req, res) => {
         const body = await metrics.registry.metrics();
         res.writeHead(200, { 'content-type': metrics.registry.contentType });
@@ -99,12 +119,19 @@ export function createHttpServer(opts: HttpServerOptions): http.Server {
     const q = url.indexOf('?');
     const method = req.method ?? 'GET';
     const { route, name: routeName } = match(q === -1 ? url : url.slice(0, q), method);
-    res.once('finish', () => metrics.httpDuration.observe({ route: routeName, method, status: String(res.statusCode) }, (performance.now() - started) / 1000));
+    res.once('finish', () =>
+      metrics.httpDuration.observe(
+        { route: routeName, method, status: String(res.statusCode) },
+        (performance.now() - started) / 1000,
+      ),
+    );
     const requestId = requestIdFrom(req.headers['x-request-id']);
     res.setHeader('x-request-id', requestId);
     runWithContext({ requestId }, () => {
       if (!route) {
-        sendJson(res, routeName === 'not_found' ? 404 : 405, { error: routeName === 'not_found' ? 'not found' : 'method not allowed' });
+        sendJson(res, routeName === 'not_found' ? 404 : 405, {
+          error: routeName === 'not_found' ? 'not found' : 'method not allowed',
+        });
         return;
       }
       try {

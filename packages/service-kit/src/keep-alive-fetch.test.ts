@@ -30,7 +30,11 @@ describe('keep-alive fetch', () => {
     });
     const fetch = createKeepAliveFetch({ timeoutMs: 2000 });
     for (let i = 0; i < 3; i++) {
-      const res = await fetch(`${url}/trpc/x`, { method: 'POST', headers: { 'x-internal-token': 't' }, body: '{"a":"ё"}' });
+      const res = await fetch(`${url}/trpc/x`, {
+        method: 'POST',
+        headers: { 'x-internal-token': 't' },
+        body: '{"a":"ё"}',
+      });
       expect(res.ok).toBe(true);
       expect(await res.json()).toEqual({ method: 'POST', token: 't', body: '{"a":"ё"}', text: 'привет' });
     }
@@ -78,7 +82,9 @@ describe('keep-alive fetch', () => {
   it('refuses a body that is not a string, and a non-JSON answer fails at json()', async () => {
     const url = await serve((_req, res) => res.end('<html>bad gateway</html>'));
     const fetch = createKeepAliveFetch({ timeoutMs: 2000 });
-    await expect(fetch(`${url}/x`, { method: 'POST', body: new Uint8Array([1]) })).rejects.toThrow(/string or stream bodies only/);
+    await expect(fetch(`${url}/x`, { method: 'POST', body: new Uint8Array([1]) })).rejects.toThrow(
+      /string or stream bodies only/,
+    );
     const res = await fetch(`${url}/x`);
     await expect(res.json()).rejects.toBeInstanceOf(SyntaxError);
   });

@@ -13,8 +13,18 @@ export class CallTimeoutError extends Error {
 }
 
 /** What tRPC's httpLink reads of an answer: `ok`, `status` and the JSON body (read whole before the promise settles). */
-export type KeepAliveResponse = { readonly ok: boolean; readonly status: number; json(): Promise<unknown>; text(): Promise<string> };
-export type KeepAliveInit = { method?: string; headers?: RequestInit['headers'] | [string, string][]; body?: unknown; signal?: AbortSignal | null };
+export type KeepAliveResponse = {
+  readonly ok: boolean;
+  readonly status: number;
+  json(): Promise<unknown>;
+  text(): Promise<string>;
+};
+export type KeepAliveInit = {
+  method?: string;
+  headers?: RequestInit['headers'] | [string, string][];
+  body?: unknown;
+  signal?: AbortSignal | null;
+};
 export type KeepAliveFetch = (input: string | URL | Request, init?: KeepAliveInit) => Promise<KeepAliveResponse>;
 
 /**
@@ -27,7 +37,10 @@ export type KeepAliveFetch = (input: string | URL | Request, init?: KeepAliveIni
  */
 export function createKeepAliveFetch(opts: { timeoutMs: number }): KeepAliveFetch {
   // A bounded pool per peer: under load requests wait for one of 64 sockets instead of opening hundreds.
-  const agents = { http: new http.Agent({ keepAlive: true, maxSockets: 64 }), https: new https.Agent({ keepAlive: true, maxSockets: 64 }) };
+  const agents = {
+    http: new http.Agent({ keepAlive: true, maxSockets: 64 }),
+    https: new https.Agent({ keepAlive: true, maxSockets: 64 }),
+  };
   return (input, init = {}) =>
     new Promise<KeepAliveResponse>((resolve, reject) => {
       const url = input instanceof URL ? input : new URL(typeof input === 'string' ? input : input.url);
@@ -99,4 +112,7 @@ function plainHeaders(init: KeepAliveInit['headers']): Record<string, string> {
 }
 
 const isNodeStream = (body: unknown): body is Readable =>
-  typeof body === 'object' && body !== null && typeof (body as Readable).pipe === 'function' && typeof (body as Readable).on === 'function';
+  typeof body === 'object' &&
+  body !== null &&
+  typeof (body as Readable).pipe === 'function' &&
+  typeof (body as Readable).on === 'function';

@@ -5,7 +5,16 @@ import { createLogger } from './logger.ts';
 
 function capture() {
   const lines: string[] = [];
-  const log = createLogger('gateway', 'trace', new Writable({ write(chunk, _enc, cb) { lines.push(String(chunk)); cb(); } }));
+  const log = createLogger(
+    'gateway',
+    'trace',
+    new Writable({
+      write(chunk, _enc, cb) {
+        lines.push(String(chunk));
+        cb();
+      },
+    }),
+  );
   return { lines, log };
 }
 
@@ -19,7 +28,11 @@ describe('log redaction', () => {
     const { lines, log } = capture();
     // The shape of grammY's GrammyError: the failed call's method and payload ride on the error.
     const error = Object.assign(new Error("Call to 'sendMessage' failed! (400: Bad Request: chat not found)"), {
-      name: 'GrammyError', method: 'sendMessage', payload: { chat_id: 5000001, text: TEXT, caption: TEXT }, error_code: 400, description: 'Bad Request: chat not found',
+      name: 'GrammyError',
+      method: 'sendMessage',
+      payload: { chat_id: 5000001, text: TEXT, caption: TEXT },
+      error_code: 400,
+      description: 'Bad Request: chat not found',
     });
     log.error({ err: error }, 'update handler failed');
     const line = JSON.parse(lines[0]!) as { err: Record<string, unknown> };
@@ -42,7 +55,18 @@ describe('log redaction', () => {
     const { lines, log } = capture();
     log.info({ token: TOKEN, botToken: TOKEN, initData: INIT_DATA }, 'top level');
     log.info({ opts: { token: TOKEN, initData: INIT_DATA, phone: PHONE } }, 'one level down');
-    log.info({ req: { headers: { authorization: `tma ${INIT_DATA}`, 'x-internal-token': TOKEN, 'x-telegram-bot-api-secret-token': TOKEN } } }, 'request');
+    log.info(
+      {
+        req: {
+          headers: {
+            authorization: `tma ${INIT_DATA}`,
+            'x-internal-token': TOKEN,
+            'x-telegram-bot-api-secret-token': TOKEN,
+          },
+        },
+      },
+      'request',
+    );
     log.info({ headers: { authorization: `Bearer ${TOKEN}` } }, 'headers');
     for (const l of lines) for (const secret of [TOKEN, INIT_DATA, PHONE]) expect(l).not.toContain(secret);
     expect(lines).toHaveLength(4);
@@ -50,7 +74,17 @@ describe('log redaction', () => {
 
   it('keeps what an operator needs: ids, levels, the message and the update id from the context', () => {
     const { lines, log } = capture();
-    runWithContext({ requestId: 'update-99', updateId: 99 }, () => log.warn({ tab: 'Promotions', status: 429 }, 'sheets sync call failed'));
-    expect(JSON.parse(lines[0]!)).toMatchObject({ level: 40, service: 'gateway', requestId: 'update-99', updateId: 99, tab: 'Promotions', status: 429, msg: 'sheets sync call failed' });
+    runWithContext({ requestId: 'update-99', updateId: 99 }, () =>
+      log.warn({ tab: 'Promotions', status: 429 }, 'sheets sync call failed'),
+    );
+    expect(JSON.parse(lines[0]!)).toMatchObject({
+      level: 40,
+      service: 'gateway',
+      requestId: 'update-99',
+      updateId: 99,
+      tab: 'Promotions',
+      status: 429,
+      msg: 'sheets sync call failed',
+    });
   });
 });

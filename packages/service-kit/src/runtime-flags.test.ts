@@ -5,14 +5,22 @@ import { SERVICE_NODE_FLAGS, SERVICE_PROCESS_ENV, serviceNodeFlags, type Service
 
 const ROOT = new URL('../../../', import.meta.url);
 const SERVICES = Object.keys(SERVICE_NODE_FLAGS) as ServiceName[];
-const flagValue = (flags: readonly string[], name: string) => Number(flags.find((f) => f.startsWith(`--${name}=`))?.split('=')[1]);
+const flagValue = (flags: readonly string[], name: string) =>
+  Number(flags.find((f) => f.startsWith(`--${name}=`))?.split('=')[1]);
 
 /** The V8 heap limit (MB) of a Node process started with `flags` on its command line or in NODE_OPTIONS. */
 function heapLimitMb(flags: readonly string[], via: 'argv' | 'NODE_OPTIONS'): number {
   const script = "process.stdout.write(String(require('node:v8').getHeapStatistics().heap_size_limit / 1048576))";
-  const out = via === 'argv'
-    ? execFileSync(process.execPath, [...flags, '-e', script], { encoding: 'utf8', env: { PATH: process.env['PATH'] ?? '' } })
-    : execFileSync(process.execPath, ['-e', script], { encoding: 'utf8', env: { PATH: process.env['PATH'] ?? '', NODE_OPTIONS: flags.join(' ') } });
+  const out =
+    via === 'argv'
+      ? execFileSync(process.execPath, [...flags, '-e', script], {
+          encoding: 'utf8',
+          env: { PATH: process.env['PATH'] ?? '' },
+        })
+      : execFileSync(process.execPath, ['-e', script], {
+          encoding: 'utf8',
+          env: { PATH: process.env['PATH'] ?? '', NODE_OPTIONS: flags.join(' ') },
+        });
   return Number(out);
 }
 
@@ -33,7 +41,8 @@ describe('service runtime flags', () => {
     for (const service of SERVICES) {
       const flags = SERVICE_NODE_FLAGS[service];
       expect(flagValue(flags, 'max-old-space-size'), service).toBeGreaterThanOrEqual(64);
-      if (flags.some((f) => f.startsWith('--max-semi-space-size='))) expect(flagValue(flags, 'max-semi-space-size'), service).toBeLessThanOrEqual(8);
+      if (flags.some((f) => f.startsWith('--max-semi-space-size=')))
+        expect(flagValue(flags, 'max-semi-space-size'), service).toBeLessThanOrEqual(8);
     }
     expect(flagValue(SERVICE_NODE_FLAGS.sheets, 'max-semi-space-size')).toBeGreaterThan(0);
     expect(serviceNodeFlags('gateway')).toEqual([...SERVICE_NODE_FLAGS.gateway]);
@@ -63,7 +72,8 @@ describe('service runtime flags', () => {
       expect(nodeOptions, `${service} stage sets NODE_OPTIONS`).toBe(SERVICE_NODE_FLAGS[service].join(' '));
     }
     const runtime = all.get('runtime')!.join('\n');
-    for (const [key, value] of Object.entries(SERVICE_PROCESS_ENV)) expect(runtime).toMatch(new RegExp(`^ENV\\s.*\\b${key}=${value}\\b`, 'm'));
+    for (const [key, value] of Object.entries(SERVICE_PROCESS_ENV))
+      expect(runtime).toMatch(new RegExp(`^ENV\\s.*\\b${key}=${value}\\b`, 'm'));
   });
 
   it('are used by npm start and by the bench harness', () => {

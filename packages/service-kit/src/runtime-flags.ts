@@ -29,7 +29,10 @@ export const SERVICE_NODE_FLAGS: Readonly<Record<ServiceName, readonly string[]>
 };
 
 /** Environment every service process is started with (on top of its own configuration). */
-export const SERVICE_PROCESS_ENV: Readonly<Record<string, string>> = { MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '65536' };
+export const SERVICE_PROCESS_ENV: Readonly<Record<string, string>> = {
+  MALLOC_ARENA_MAX: '2',
+  MALLOC_MMAP_THRESHOLD_: '65536',
+};
 
 /** The Node flags for a process named `name` (none for a name that is not one of the services). */
 export function serviceNodeFlags(name: string): string[] {

@@ -5,7 +5,12 @@ import type { Logger } from './logger.ts';
  * Graceful stop on SIGTERM/SIGINT: stop accepting connections, let in-flight requests finish, then run the
  * service's own cleanups (drain queues, close databases) in order. A second signal or `timeoutMs` forces exit.
  */
-export function installShutdown(opts: { logger: Logger; servers: http.Server[]; cleanups?: Array<() => unknown>; timeoutMs?: number }): () => Promise<void> {
+export function installShutdown(opts: {
+  logger: Logger;
+  servers: http.Server[];
+  cleanups?: Array<() => unknown>;
+  timeoutMs?: number;
+}): () => Promise<void> {
   let stopping: Promise<void> | undefined;
   const stop = () => {
     stopping ??= (async () => {

@@ -26,7 +26,10 @@ export const internalProcedure = t.procedure
     const result = await next();
     // next() never throws: failures come back as { ok: false }.
     const outcome = result.ok ? 'ok' : result.error.code;
-    ctx.metrics.trpcServerDuration.observe({ procedure: path, type, result: outcome }, (performance.now() - started) / 1000);
+    ctx.metrics.trpcServerDuration.observe(
+      { procedure: path, type, result: outcome },
+      (performance.now() - started) / 1000,
+    );
     return result;
   })
   .use(({ ctx, next }) => {

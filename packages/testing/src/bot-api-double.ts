@@ -44,14 +44,24 @@ export class BotApiDouble {
 
   /** Texts sent to a chat, in order. */
   textsTo(chatId: number): string[] {
-    return this.calls.filter((c) => Number(c.payload['chat_id']) === chatId && typeof c.payload['text'] === 'string').map((c) => c.payload['text'] as string);
+    return this.calls
+      .filter((c) => Number(c.payload['chat_id']) === chatId && typeof c.payload['text'] === 'string')
+      .map((c) => c.payload['text'] as string);
   }
 
   /** Resolves when `check` holds (re-checked on every call), or rejects after `timeoutMs`. */
   waitFor(check: () => boolean, timeoutMs = 5000, what = 'condition'): Promise<void> {
     if (check()) return Promise.resolve();
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}; calls: ${JSON.stringify(this.calls.map((c) => [c.method, c.payload['text'] ?? '']))}`)), timeoutMs);
+      const timer = setTimeout(
+        () =>
+          reject(
+            new Error(
+              `timed out waiting for ${what}; calls: ${JSON.stringify(this.calls.map((c) => [c.method, c.payload['text'] ?? '']))}`,
+            ),
+          ),
+        timeoutMs,
+      );
       this.waiters.push({ check, resolve: () => (clearTimeout(timer), resolve()) });
     });
   }
@@ -62,7 +72,9 @@ export class BotApiDouble {
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const raw = Buffer.concat(chunks).toString('utf8');
     if (!match) {
-      res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: false, error_code: 404, description: 'Not Found' }));
+      res
+        .writeHead(404, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ ok: false, error_code: 404, description: 'Not Found' }));
       return;
     }
     let payload: Record<string, unknown> = {};
@@ -85,14 +97,23 @@ export class BotApiDouble {
     const p = call.payload;
     const chat = { id: Number(p['chat_id'] ?? 0), type: Number(p['chat_id'] ?? 0) < 0 ? 'supergroup' : 'private' };
     const from = { id: Number(call.token.split(':')[0]), is_bot: true, first_name: 'Bot', username: 'test_bot' };
-    const message = (extra: Record<string, unknown>) => ({ message_id: this.nextMessageId++, date: Math.floor(Date.now() / 1000), chat, from, ...extra });
+    const message = (extra: Record<string, unknown>) => ({
+      message_id: this.nextMessageId++,
+      date: Math.floor(Date.now() / 1000),
+      chat,
+      from,
+      ...extra,
+    });
     switch (call.method) {
       case 'getMe':
         return { ...from, can_join_groups: true, can_read_all_group_messages: false, supports_inline_queries: false };
       case 'sendMessage':
         return message({ text: p['text'] });
       case 'sendPhoto':
-        return message({ photo: [{ file_id: 'photo', file_unique_id: 'photo', width: 1, height: 1 }], caption: p['caption'] });
+        return message({
+          photo: [{ file_id: 'photo', file_unique_id: 'photo', width: 1, height: 1 }],
+          caption: p['caption'],
+        });
       case 'editMessageText':
         return message({ message_id: p['message_id'], text: p['text'], edit_date: Math.floor(Date.now() / 1000) });
       case 'createForumTopic':
@@ -109,7 +130,9 @@ export class BotApiDouble {
 function parseMultipartFields(raw: string): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const part of raw.split(/--[^\r\n]+\r\n/)) {
-    const m = /name="([^"]+)"(?:; filename="[^"]*")?\r\n(?:[^\r\n]+\r\n)*\r\n([\s\S]*?)\r\n$/.exec(part.replace(/--\r\n$/, ''));
+    const m = /name="([^"]+)"(?:; filename="[^"]*")?\r\n(?:[^\r\n]+\r\n)*\r\n([\s\S]*?)\r\n$/.exec(
+      part.replace(/--\r\n$/, ''),
+    );
     if (m && !part.includes('filename=')) out[m[1]!] = m[2];
   }
   return out;

@@ -1,8 +1,16 @@
 import { sign } from '@telegram-apps/init-data-node';
 
 /** initData signed with `token`, as Telegram would put it in the Mini App's launch parameters. */
-export function signInitData(token: string, user: { id: number; first_name: string; language_code?: string }, authDate = new Date()): string {
-  return sign({ user: { ...user }, chat_instance: '8134722200314281151', chat_type: 'private' } as never, token, authDate);
+export function signInitData(
+  token: string,
+  user: { id: number; first_name: string; language_code?: string },
+  authDate = new Date(),
+): string {
+  return sign(
+    { user: { ...user }, chat_instance: '8134722200314281151', chat_type: 'private' } as never,
+    token,
+    authDate,
+  );
 }
 
 /** The published tma.js test vector (Telegram-Mini-Apps/telegram-apps, packages/init-data-node tests). */

@@ -38,7 +38,12 @@ describe('OpenAiDouble through the openai SDK', () => {
     double.next({ kind: 'text', text: 'Hello there', chunks: 2, usage: { input: 5, output: 2 } });
     let text = '';
     let usage: unknown;
-    const stream = await client.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'hi' }], stream: true, stream_options: { include_usage: true } });
+    const stream = await client.chat.completions.create({
+      model: 'm',
+      messages: [{ role: 'user', content: 'hi' }],
+      stream: true,
+      stream_options: { include_usage: true },
+    });
     for await (const chunk of stream) {
       text += chunk.choices[0]?.delta?.content ?? '';
       if (chunk.usage) usage = chunk.usage;
@@ -67,9 +72,15 @@ describe('OpenAiDouble through the openai SDK', () => {
   });
 
   it('answers embeddings, one vector per input, similar spelling similar vector', async () => {
-    const result = await client.embeddings.create({ model: 'e', input: ['доставка', 'доставки', 'гарантия'], encoding_format: 'float' });
+    const result = await client.embeddings.create({
+      model: 'e',
+      input: ['доставка', 'доставки', 'гарантия'],
+      encoding_format: 'float',
+    });
     const [a, b, c] = result.data.map((d) => d.embedding);
-    const cos = (x: number[], y: number[]) => x.reduce((s, v, i) => s + v * y[i]!, 0) / Math.sqrt(x.reduce((s, v) => s + v * v, 0) * y.reduce((s, v) => s + v * v, 0));
+    const cos = (x: number[], y: number[]) =>
+      x.reduce((s, v, i) => s + v * y[i]!, 0) /
+      Math.sqrt(x.reduce((s, v) => s + v * v, 0) * y.reduce((s, v) => s + v * v, 0));
     expect(cos(a!, b!)).toBeGreaterThan(cos(a!, c!));
   });
 });

@@ -2,7 +2,13 @@ import http from 'node:http';
 import { listen } from '@mb/service-kit';
 
 export type OpenAiApi = 'responses' | 'chat' | 'embeddings';
-export type OpenAiRequest = { api: OpenAiApi; path: string; body: Record<string, unknown>; headers: http.IncomingHttpHeaders; at: number };
+export type OpenAiRequest = {
+  api: OpenAiApi;
+  path: string;
+  body: Record<string, unknown>;
+  headers: http.IncomingHttpHeaders;
+  at: number;
+};
 
 /**
  * What the double does with one request. `text` answers (streamed in `chunks` pieces when the request asks for a
@@ -79,16 +85,26 @@ export class OpenAiDouble {
 
   /** Everything the model was given in a request, as one string (instructions, messages, input). */
   static promptOf(request: OpenAiRequest): string {
-    return JSON.stringify([request.body['instructions'] ?? '', request.body['input'] ?? '', request.body['messages'] ?? '']);
+    return JSON.stringify([
+      request.body['instructions'] ?? '',
+      request.body['input'] ?? '',
+      request.body['messages'] ?? '',
+    ]);
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const path = req.url?.split('?')[0] ?? '';
-    const api: OpenAiApi | undefined =
-      path.endsWith('/responses') ? 'responses' : path.endsWith('/chat/completions') ? 'chat' : path.endsWith('/embeddings') ? 'embeddings' : undefined;
-    if (req.method !== 'POST' || !api) return json(res, 404, { error: { message: `no route ${req.method} ${path}`, type: 'invalid_request_error' } });
+    const api: OpenAiApi | undefined = path.endsWith('/responses')
+      ? 'responses'
+      : path.endsWith('/chat/completions')
+        ? 'chat'
+        : path.endsWith('/embeddings')
+          ? 'embeddings'
+          : undefined;
+    if (req.method !== 'POST' || !api)
+      return json(res, 404, { error: { message: `no route ${req.method} ${path}`, type: 'invalid_request_error' } });
     let body: Record<string, unknown>;
     try {
       body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
@@ -103,9 +119,15 @@ export class OpenAiDouble {
     const stream = body['stream'] === true;
     switch (behaviour.kind) {
       case 'status': {
-        const headers: Record<string, string> = behaviour.retryAfter !== undefined ? { 'retry-after': String(behaviour.retryAfter) } : {};
+        const headers: Record<string, string> =
+          behaviour.retryAfter !== undefined ? { 'retry-after': String(behaviour.retryAfter) } : {};
         const type = behaviour.status === 429 ? 'rate_limit_exceeded' : 'server_error';
-        return json(res, behaviour.status, { error: { message: behaviour.message ?? `scripted ${behaviour.status}`, type, code: type } }, headers);
+        return json(
+          res,
+          behaviour.status,
+          { error: { message: behaviour.message ?? `scripted ${behaviour.status}`, type, code: type } },
+          headers,
+        );
       }
       case 'hang': {
         this.hanging.add(res);
@@ -113,7 +135,8 @@ export class OpenAiDouble {
         if (!stream || !behaviour.text) return;
         const pieces = split(behaviour.text, 4).slice(0, behaviour.chunksFirst ?? 1);
         startSse(res);
-        for (const piece of pieces) res.write(sse(api === 'responses' ? responsesDelta(piece) : chatDelta(model, piece)));
+        for (const piece of pieces)
+          res.write(sse(api === 'responses' ? responsesDelta(piece) : chatDelta(model, piece)));
         return;
       }
       case 'malformed': {
@@ -122,24 +145,53 @@ export class OpenAiDouble {
           return;
         }
         startSse(res);
-        if (behaviour.textFirst) res.write(sse(api === 'responses' ? responsesDelta(behaviour.textFirst) : chatDelta(model, behaviour.textFirst)));
+        if (behaviour.textFirst)
+          res.write(
+            sse(api === 'responses' ? responsesDelta(behaviour.textFirst) : chatDelta(model, behaviour.textFirst)),
+          );
         res.end('data: {"type": "response.output_text.delta", "delta": "unterminated\n\n');
         return;
       }
       case 'text': {
-        const usage = behaviour.usage ?? { input: Math.ceil(OpenAiDouble.promptOf(request).length / 4), output: Math.ceil(behaviour.text.length / 4) };
-        if (!stream) return json(res, 200, api === 'responses' ? responsesObject(model, behaviour.text, usage) : chatObject(model, behaviour.text, usage));
+        const usage = behaviour.usage ?? {
+          input: Math.ceil(OpenAiDouble.promptOf(request).length / 4),
+          output: Math.ceil(behaviour.text.length / 4),
+        };
+        if (!stream)
+          return json(
+            res,
+            200,
+            api === 'responses'
+              ? responsesObject(model, behaviour.text, usage)
+              : chatObject(model, behaviour.text, usage),
+          );
         startSse(res);
         for (const piece of split(behaviour.text, behaviour.chunks ?? 5)) {
           res.write(sse(api === 'responses' ? responsesDelta(piece) : chatDelta(model, piece)));
           if (behaviour.delayMs) await new Promise((r) => setTimeout(r, behaviour.delayMs));
         }
         if (api === 'responses') {
-          res.write(sse({ type: 'response.output_text.done', item_id: 'msg_1', output_index: 0, content_index: 0, text: behaviour.text, sequence_number: 90 }));
-          res.end(sse({ type: 'response.completed', sequence_number: 99, response: responsesObject(model, behaviour.text, usage) }));
+          res.write(
+            sse({
+              type: 'response.output_text.done',
+              item_id: 'msg_1',
+              output_index: 0,
+              content_index: 0,
+              text: behaviour.text,
+              sequence_number: 90,
+            }),
+          );
+          res.end(
+            sse({
+              type: 'response.completed',
+              sequence_number: 99,
+              response: responsesObject(model, behaviour.text, usage),
+            }),
+          );
         } else {
           res.write(sse({ ...chatChunkBase(model), choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] }));
-          if ((body['stream_options'] as { include_usage?: boolean } | undefined)?.include_usage) res.write(sse({ ...chatChunkBase(model), choices: [], usage: chatUsage(usage) }));
+          if ((body['stream_options'] as { include_usage?: boolean } | undefined)?.include_usage)
+            res.write(sse({ ...chatChunkBase(model), choices: [], usage: chatUsage(usage) }));
           res.end('data: [DONE]\n\n');
         }
         return;
@@ -148,12 +200,20 @@ export class OpenAiDouble {
   }
 
   private embeddings(res: http.ServerResponse, request: OpenAiRequest): void {
-    if (this.embeddingStatus) return json(res, this.embeddingStatus, { error: { message: 'embeddings are not available', type: 'invalid_request_error' } });
+    if (this.embeddingStatus)
+      return json(res, this.embeddingStatus, {
+        error: { message: 'embeddings are not available', type: 'invalid_request_error' },
+      });
     const raw = request.body['input'];
     const inputs = Array.isArray(raw) ? raw.map(String) : [String(raw ?? '')];
     const data = inputs.map((text, index) => ({ object: 'embedding', index, embedding: this.embedder(text) }));
     const tokens = inputs.reduce((n, t) => n + Math.ceil(t.length / 4), 0);
-    json(res, 200, { object: 'list', data, model: String(request.body['model'] ?? 'unknown'), usage: { prompt_tokens: tokens, total_tokens: tokens } });
+    json(res, 200, {
+      object: 'list',
+      data,
+      model: String(request.body['model'] ?? 'unknown'),
+      usage: { prompt_tokens: tokens, total_tokens: tokens },
+    });
   }
 }
 
@@ -166,7 +226,8 @@ function startSse(res: http.ServerResponse): void {
   res.flushHeaders();
 }
 
-const sse = (data: Record<string, unknown>) => `${typeof data['type'] === 'string' ? `event: ${data['type']}\n` : ''}data: ${JSON.stringify(data)}\n\n`;
+const sse = (data: Record<string, unknown>) =>
+  `${typeof data['type'] === 'string' ? `event: ${data['type']}\n` : ''}data: ${JSON.stringify(data)}\n\n`;
 
 /** `text` cut into `n` pieces of about equal length (at least one character each). */
 function split(text: string, n: number): string[] {
@@ -177,23 +238,64 @@ function split(text: string, n: number): string[] {
 }
 
 let sequence = 0;
-const responsesDelta = (delta: string) => ({ type: 'response.output_text.delta', item_id: 'msg_1', output_index: 0, content_index: 0, delta, logprobs: [], sequence_number: ++sequence });
+const responsesDelta = (delta: string) => ({
+  type: 'response.output_text.delta',
+  item_id: 'msg_1',
+  output_index: 0,
+  content_index: 0,
+  delta,
+  logprobs: [],
+  sequence_number: ++sequence,
+});
 
 function responsesObject(model: string, text: string, usage: { input: number; output: number }) {
   return {
-    id: 'resp_double', object: 'response', created_at: Math.floor(Date.now() / 1000), status: 'completed', model,
-    output: [{ type: 'message', id: 'msg_1', status: 'completed', role: 'assistant', content: [{ type: 'output_text', text, annotations: [] }] }],
-    usage: { input_tokens: usage.input, output_tokens: usage.output, total_tokens: usage.input + usage.output, input_tokens_details: { cached_tokens: 0 }, output_tokens_details: { reasoning_tokens: 0 } },
+    id: 'resp_double',
+    object: 'response',
+    created_at: Math.floor(Date.now() / 1000),
+    status: 'completed',
+    model,
+    output: [
+      {
+        type: 'message',
+        id: 'msg_1',
+        status: 'completed',
+        role: 'assistant',
+        content: [{ type: 'output_text', text, annotations: [] }],
+      },
+    ],
+    usage: {
+      input_tokens: usage.input,
+      output_tokens: usage.output,
+      total_tokens: usage.input + usage.output,
+      input_tokens_details: { cached_tokens: 0 },
+      output_tokens_details: { reasoning_tokens: 0 },
+    },
   };
 }
 
-const chatUsage = (usage: { input: number; output: number }) => ({ prompt_tokens: usage.input, completion_tokens: usage.output, total_tokens: usage.input + usage.output });
-const chatChunkBase = (model: string) => ({ id: 'chatcmpl-double', object: 'chat.completion.chunk', created: Math.floor(Date.now() / 1000), model });
-const chatDelta = (model: string, content: string) => ({ ...chatChunkBase(model), choices: [{ index: 0, delta: { content }, finish_reason: null }] });
+const chatUsage = (usage: { input: number; output: number }) => ({
+  prompt_tokens: usage.input,
+  completion_tokens: usage.output,
+  total_tokens: usage.input + usage.output,
+});
+const chatChunkBase = (model: string) => ({
+  id: 'chatcmpl-double',
+  object: 'chat.completion.chunk',
+  created: Math.floor(Date.now() / 1000),
+  model,
+});
+const chatDelta = (model: string, content: string) => ({
+  ...chatChunkBase(model),
+  choices: [{ index: 0, delta: { content }, finish_reason: null }],
+});
 
 function chatObject(model: string, text: string, usage: { input: number; output: number }) {
   return {
-    id: 'chatcmpl-double', object: 'chat.completion', created: Math.floor(Date.now() / 1000), model,
+    id: 'chatcmpl-double',
+    object: 'chat.completion',
+    created: Math.floor(Date.now() / 1000),
+    model,
     choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: 'stop' }],
     usage: chatUsage(usage),
   };

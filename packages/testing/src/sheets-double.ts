@@ -2,7 +2,19 @@ import { createPublicKey, verify } from 'node:crypto';
 import http from 'node:http';
 import { listen } from '@mb/service-kit';
 import {
-  cellData, columnIndex, columnLetter, enter, inputMode, lastUsedRow, quoteTab, readBody, setAt, SheetsApiError, shown, sleep, trimEnd,
+  cellData,
+  columnIndex,
+  columnLetter,
+  enter,
+  inputMode,
+  lastUsedRow,
+  quoteTab,
+  readBody,
+  setAt,
+  SheetsApiError,
+  shown,
+  sleep,
+  trimEnd,
   type SheetCell,
 } from './sheets-double-cells.ts';
 
@@ -44,7 +56,9 @@ export class SheetsDouble {
    * `token`: a static bearer token to require. `serviceAccount`: accept self-signed JWTs (RS256) from that account, as
    * Google does for service accounts (google-auth-library's useJWTAccessWithScope), checking signature, issuer and expiry.
    */
-  constructor(opts: { spreadsheetId?: string; token?: string; serviceAccount?: { email: string; publicKey: string } } = {}) {
+  constructor(
+    opts: { spreadsheetId?: string; token?: string; serviceAccount?: { email: string; publicKey: string } } = {},
+  ) {
     this.spreadsheetId = opts.spreadsheetId ?? 'test-spreadsheet-0001';
     this.token = opts.token;
     this.serviceAccount = opts.serviceAccount;
@@ -55,9 +69,15 @@ export class SheetsDouble {
     if (this.token && header === `Bearer ${this.token}`) return true;
     const jwt = /^Bearer ([\w-]+)\.([\w-]+)\.([\w-]+)$/.exec(header ?? '');
     if (!this.serviceAccount || !jwt) return false;
-    const signed = verify('RSA-SHA256', Buffer.from(`${jwt[1]}.${jwt[2]}`), createPublicKey(this.serviceAccount.publicKey), Buffer.from(jwt[3]!, 'base64url'));
+    const signed = verify(
+      'RSA-SHA256',
+      Buffer.from(`${jwt[1]}.${jwt[2]}`),
+      createPublicKey(this.serviceAccount.publicKey),
+      Buffer.from(jwt[3]!, 'base64url'),
+    );
     const claims = JSON.parse(Buffer.from(jwt[2]!, 'base64url').toString('utf8')) as { iss?: string; exp?: number };
-    if (!signed || claims.iss !== this.serviceAccount.email || !claims.exp || claims.exp * 1000 < Date.now()) return false;
+    if (!signed || claims.iss !== this.serviceAccount.email || !claims.exp || claims.exp * 1000 < Date.now())
+      return false;
     this.lastJwtClaims = claims;
     return true;
   }
@@ -79,7 +99,8 @@ export class SheetsDouble {
 
   /** Calls answered, optionally only one method (e.g. `values.append`) and/or one status. */
   count(method?: string, status?: number): number {
-    return this.calls.filter((c) => (!method || c.method === method) && (status === undefined || c.status === status)).length;
+    return this.calls.filter((c) => (!method || c.method === method) && (status === undefined || c.status === status))
+      .length;
   }
 
   // ---- the manager's hands -------------------------------------------------------------------------------------
@@ -102,7 +123,9 @@ export class SheetsDouble {
   /** The rows under the header as objects keyed by header name. */
   records(title: string): Array<Record<string, string>> {
     const [header = [], ...rows] = this.table(title);
-    return rows.filter((r) => r.some((c) => c !== '')).map((r) => Object.fromEntries(header.map((h, i) => [h, r[i] ?? ''])));
+    return rows
+      .filter((r) => r.some((c) => c !== ''))
+      .map((r) => Object.fromEntries(header.map((h, i) => [h, r[i] ?? ''])));
   }
   /** The stored cell at a row index (0 = header) and header name. */
   cell(title: string, rowIndex: number, column: string): SheetCell | undefined {
@@ -125,7 +148,11 @@ export class SheetsDouble {
   addRow(title: string, record: Record<string, string>): void {
     const tab = this.tab(title);
     const header = (tab.rows[0] ?? []).map(shown);
-    tab.rows.splice(lastUsedRow(tab.rows) + 1, 0, header.map((h) => record[h] ?? ''));
+    tab.rows.splice(
+      lastUsedRow(tab.rows) + 1,
+      0,
+      header.map((h) => record[h] ?? ''),
+    );
   }
   insertRow(title: string, index: number, values: string[] = []): void {
     this.tab(title).rows.splice(index, 0, [...values]);
@@ -138,7 +165,10 @@ export class SheetsDouble {
     const tab = this.tab(title);
     const c = this.col(tab, column);
     const [header, ...rows] = tab.rows;
-    rows.sort((a, b) => shown(a[c] ?? '').localeCompare(shown(b[c] ?? ''), 'en', { numeric: true }) * (direction === 'asc' ? 1 : -1));
+    rows.sort(
+      (a, b) =>
+        shown(a[c] ?? '').localeCompare(shown(b[c] ?? ''), 'en', { numeric: true }) * (direction === 'asc' ? 1 : -1),
+    );
     tab.rows = header ? [header, ...rows] : rows;
   }
   /** Drags a column to another position (every row moves with it), as managers reorder columns. */
@@ -184,14 +214,19 @@ export class SheetsDouble {
     };
     const fail = (code: number, status: string, message: string) => reply(code, { error: { code, message, status } });
     if (!route) return fail(404, 'NOT_FOUND', `no route ${req.method} ${url.pathname}`);
-    if (!this.authorized(req.headers.authorization)) return fail(401, 'UNAUTHENTICATED', 'Request had invalid authentication credentials.');
+    if (!this.authorized(req.headers.authorization))
+      return fail(401, 'UNAUTHENTICATED', 'Request had invalid authentication credentials.');
     if (this.down) return fail(503, 'UNAVAILABLE', 'The service is currently unavailable.');
     if (route.id !== this.spreadsheetId) return fail(404, 'NOT_FOUND', 'Requested entity was not found.');
     const now = Date.now();
     const write = req.method !== 'GET';
     const used = this.served.filter((s) => s.at > now - this.quota.windowMs && s.write === write).length;
     if (used >= (write ? this.quota.writes : this.quota.reads)) {
-      return fail(429, 'RESOURCE_EXHAUSTED', `Quota exceeded for quota metric '${write ? 'Write' : 'Read'} requests' and limit '${write ? 'Write' : 'Read'} requests per minute per user'.`);
+      return fail(
+        429,
+        'RESOURCE_EXHAUSTED',
+        `Quota exceeded for quota metric '${write ? 'Write' : 'Read'} requests' and limit '${write ? 'Write' : 'Read'} requests per minute per user'.`,
+      );
     }
     this.served.push({ at: now, write });
     const hang = this.hang && (!this.hang.only || this.hang.only === route.name) ? this.hang : null;
@@ -212,16 +247,26 @@ export class SheetsDouble {
     if (!m) return undefined;
     const id = decodeURIComponent(m[1]!);
     const rest = m[2]!;
-    const make = (name: string, run: (q: URLSearchParams, b: Record<string, unknown>) => unknown) => ({ id, name, run });
+    const make = (name: string, run: (q: URLSearchParams, b: Record<string, unknown>) => unknown) => ({
+      id,
+      name,
+      run,
+    });
     if (method === 'GET' && rest === '') return make('spreadsheets.get', () => this.describe());
-    if (method === 'POST' && rest === ':batchUpdate') return make('spreadsheets.batchUpdate', (_q, b) => this.structural(b));
+    if (method === 'POST' && rest === ':batchUpdate')
+      return make('spreadsheets.batchUpdate', (_q, b) => this.structural(b));
     if (method === 'GET' && rest === '/values:batchGet') {
-      return make('values.batchGet', (q) => ({ spreadsheetId: id, valueRanges: q.getAll('ranges').map((r) => this.read(r, q)) }));
+      return make('values.batchGet', (q) => ({
+        spreadsheetId: id,
+        valueRanges: q.getAll('ranges').map((r) => this.read(r, q)),
+      }));
     }
     if (method === 'POST' && rest === '/values:batchUpdate') {
       return make('values.batchUpdate', (_q, b) => {
         const mode = inputMode(b['valueInputOption']);
-        const responses = ((b['data'] ?? []) as Array<{ range: string; values: unknown[][] }>).map((d) => this.write(d.range, d.values, mode));
+        const responses = ((b['data'] ?? []) as Array<{ range: string; values: unknown[][] }>).map((d) =>
+          this.write(d.range, d.values, mode),
+        );
         return { spreadsheetId: id, totalUpdatedCells: responses.reduce((n, r) => n + r.updatedCells, 0), responses };
       });
     }
@@ -229,8 +274,15 @@ export class SheetsDouble {
     if (!values) return undefined;
     const range = decodeURIComponent(values[1]!);
     if (method === 'GET' && !values[2]) return make('values.get', (q) => this.read(range, q));
-    if (method === 'PUT' && !values[2]) return make('values.update', (q, b) => ({ spreadsheetId: id, ...this.write(range, b['values'] as unknown[][], inputMode(q.get('valueInputOption')))}));
-    if (method === 'POST' && values[2]) return make('values.append', (q, b) => this.append(range, b['values'] as unknown[][], inputMode(q.get('valueInputOption'))));
+    if (method === 'PUT' && !values[2])
+      return make('values.update', (q, b) => ({
+        spreadsheetId: id,
+        ...this.write(range, b['values'] as unknown[][], inputMode(q.get('valueInputOption'))),
+      }));
+    if (method === 'POST' && values[2])
+      return make('values.append', (q, b) =>
+        this.append(range, b['values'] as unknown[][], inputMode(q.get('valueInputOption'))),
+      );
     return undefined;
   }
 
@@ -239,7 +291,13 @@ export class SheetsDouble {
       spreadsheetId: this.spreadsheetId,
       properties: { title: 'Double', locale: 'ru_RU' },
       sheets: [...this.tabs.entries()].map(([title, tab], index) => ({
-        properties: { sheetId: tab.sheetId, title, index, sheetType: 'GRID', gridProperties: { rowCount: Math.max(1000, tab.rows.length), columnCount: 26 } },
+        properties: {
+          sheetId: tab.sheetId,
+          title,
+          index,
+          sheetType: 'GRID',
+          gridProperties: { rowCount: Math.max(1000, tab.rows.length), columnCount: 26 },
+        },
       })),
     };
   }
@@ -249,7 +307,8 @@ export class SheetsDouble {
     const requests = (body['requests'] ?? []) as Array<Record<string, Record<string, unknown>>>;
     const byId = (sheetId: unknown) => {
       const entry = [...this.tabs.entries()].find(([, t]) => t.sheetId === sheetId);
-      if (!entry) throw new SheetsApiError(400, 'INVALID_ARGUMENT', `Invalid requests: No grid with id: ${String(sheetId)}`);
+      if (!entry)
+        throw new SheetsApiError(400, 'INVALID_ARGUMENT', `Invalid requests: No grid with id: ${String(sheetId)}`);
       return entry[1];
     };
     const titles = new Set(this.tabs.keys());
@@ -257,7 +316,8 @@ export class SheetsDouble {
       const [kind, r] = Object.entries(request)[0] ?? [];
       if (kind === 'addSheet') {
         const title = (r?.['properties'] as { title?: string } | undefined)?.title;
-        if (!title || titles.has(title)) throw new SheetsApiError(400, 'INVALID_ARGUMENT', `A sheet with the name "${title}" already exists.`);
+        if (!title || titles.has(title))
+          throw new SheetsApiError(400, 'INVALID_ARGUMENT', `A sheet with the name "${title}" already exists.`);
         titles.add(title);
       } else if (kind === 'appendCells') byId(r!['sheetId']);
       else if (kind === 'updateCells') byId((r!['start'] as { sheetId?: number } | undefined)?.sheetId);
@@ -268,16 +328,22 @@ export class SheetsDouble {
       if (kind === 'addSheet') {
         const title = (r['properties'] as { title: string }).title;
         this.setTab(title, []);
-        return { addSheet: { properties: { sheetId: this.tabs.get(title)!.sheetId, title, index: this.tabs.size - 1 } } };
+        return {
+          addSheet: { properties: { sheetId: this.tabs.get(title)!.sheetId, title, index: this.tabs.size - 1 } },
+        };
       }
-      const rows = ((r['rows'] ?? []) as Array<{ values?: Array<{ userEnteredValue?: Record<string, unknown> }> }>).map((row) => (row.values ?? []).map((c) => cellData(c.userEnteredValue)));
+      const rows = ((r['rows'] ?? []) as Array<{ values?: Array<{ userEnteredValue?: Record<string, unknown> }> }>).map(
+        (row) => (row.values ?? []).map((c) => cellData(c.userEnteredValue)),
+      );
       if (kind === 'appendCells') {
         const tab = byId(r['sheetId']);
         tab.rows.splice(lastUsedRow(tab.rows) + 1, 0, ...rows);
       } else {
         const start = r['start'] as { sheetId: number; rowIndex?: number; columnIndex?: number };
         const tab = byId(start.sheetId);
-        rows.forEach((row, i) => row.forEach((v, j) => setAt(tab.rows, (start.rowIndex ?? 0) + i, (start.columnIndex ?? 0) + j, v)));
+        rows.forEach((row, i) =>
+          row.forEach((v, j) => setAt(tab.rows, (start.rowIndex ?? 0) + i, (start.columnIndex ?? 0) + j, v)),
+        );
       }
       return {};
     });
@@ -303,9 +369,15 @@ export class SheetsDouble {
   private read(range: string, q: URLSearchParams) {
     const a = this.parse(range);
     const formulas = q.get('valueRenderOption') === 'FORMULA';
-    const rows = this.tab(a.tab).rows.slice(a.r1, a.r2 === OPEN ? undefined : a.r2 + 1).map((r) =>
-      trimEnd(r.slice(a.c1, a.c2 === OPEN ? undefined : a.c2 + 1).map((c) => (formulas && typeof c === 'object' ? c.formula : shown(c)))),
-    );
+    const rows = this.tab(a.tab)
+      .rows.slice(a.r1, a.r2 === OPEN ? undefined : a.r2 + 1)
+      .map((r) =>
+        trimEnd(
+          r
+            .slice(a.c1, a.c2 === OPEN ? undefined : a.c2 + 1)
+            .map((c) => (formulas && typeof c === 'object' ? c.formula : shown(c))),
+        ),
+      );
     while (rows.length && rows[rows.length - 1]!.length === 0) rows.pop();
     const width = rows.reduce((w, r) => Math.max(w, r.length), 0);
     const a1 = `${quoteTab(a.tab)}!${columnLetter(a.c1)}${a.r1 + 1}:${columnLetter(a.c1 + Math.max(width, 1) - 1)}${a.r1 + Math.max(rows.length, 1)}`;
@@ -323,7 +395,9 @@ export class SheetsDouble {
     const cols = (values ?? []).reduce((w, r) => Math.max(w, r.length), 0);
     return {
       updatedRange: `${quoteTab(a.tab)}!${columnLetter(a.c1)}${a.r1 + 1}:${columnLetter(a.c1 + Math.max(cols, 1) - 1)}${a.r1 + Math.max(values?.length ?? 0, 1)}`,
-      updatedRows: values?.length ?? 0, updatedColumns: cols, updatedCells: (values ?? []).reduce((n, r) => n + r.length, 0),
+      updatedRows: values?.length ?? 0,
+      updatedColumns: cols,
+      updatedCells: (values ?? []).reduce((n, r) => n + r.length, 0),
     };
   }
 
@@ -333,6 +407,10 @@ export class SheetsDouble {
     const at = lastUsedRow(tab.rows) + 1;
     tab.rows.splice(at, 0, ...(values ?? []).map(() => [] as SheetCell[]));
     const updates = this.write(`${quoteTab(a.tab)}!${columnLetter(a.c1)}${at + 1}`, values, mode);
-    return { spreadsheetId: this.spreadsheetId, tableRange: `${quoteTab(a.tab)}!A1:${columnLetter(25)}${at}`, updates: { spreadsheetId: this.spreadsheetId, ...updates } };
+    return {
+      spreadsheetId: this.spreadsheetId,
+      tableRange: `${quoteTab(a.tab)}!A1:${columnLetter(25)}${at}`,
+      updates: { spreadsheetId: this.spreadsheetId, ...updates },
+    };
   }
 }

@@ -16,7 +16,15 @@ export type Stack = Awaited<ReturnType<typeof startStack>>;
  * All three services in this process on free ports, with a fresh workbook, as `npm start` wires them; the gateway's
  * Bot API is whatever `apiRoot` points at (a BotApiDouble), or the sandbox when `botToken` is null.
  */
-export async function startStack(opts: { apiRoot?: string; botToken?: string | null; gateway?: Partial<GatewayAppOptions>; assistant?: Partial<AssistantAppOptions>; dir?: string } = {}) {
+export async function startStack(
+  opts: {
+    apiRoot?: string;
+    botToken?: string | null;
+    gateway?: Partial<GatewayAppOptions>;
+    assistant?: Partial<AssistantAppOptions>;
+    dir?: string;
+  } = {},
+) {
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'mb-stack-'));
   const logger = createLogger('test', process.env['LOG_LEVEL'] ?? 'silent');
   const sheets = createSheetsApp({ dbPath: join(dir, 'workbook.sqlite'), internalToken: TEST_INTERNAL_TOKEN, logger });
@@ -26,7 +34,26 @@ export async function startStack(opts: { apiRoot?: string; botToken?: string | n
   const token = opts.botToken === null ? undefined : (opts.botToken ?? TEST_TOKEN);
   const gateway = createGatewayApp({
     logger,
-    ...(token ? { botToken: token, botInfo: { id: Number(token.split(':')[0]), is_bot: true, first_name: 'Test', username: 'test_bot', can_join_groups: true, can_read_all_group_messages: false, supports_inline_queries: false, can_connect_to_business: false, has_main_web_app: false, has_topics_enabled: false, allows_users_to_create_topics: false, can_manage_bots: false, supports_join_request_queries: false } } : {}),
+    ...(token
+      ? {
+          botToken: token,
+          botInfo: {
+            id: Number(token.split(':')[0]),
+            is_bot: true,
+            first_name: 'Test',
+            username: 'test_bot',
+            can_join_groups: true,
+            can_read_all_group_messages: false,
+            supports_inline_queries: false,
+            can_connect_to_business: false,
+            has_main_web_app: false,
+            has_topics_enabled: false,
+            allows_users_to_create_topics: false,
+            can_manage_bots: false,
+            supports_join_request_queries: false,
+          },
+        }
+      : {}),
     webhookSecret: TEST_SECRET,
     apiRoot: opts.apiRoot ?? 'http://127.0.0.1:9',
     publicUrl: 'https://bot.example.com',

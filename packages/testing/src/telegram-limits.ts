@@ -1,7 +1,16 @@
 import type { BotApiCall, BotApiDouble } from './bot-api-double.ts';
 
 /** Methods that put a message into a chat (what Telegram's limits count). */
-const SENDS = new Set(['sendMessage', 'sendPhoto', 'sendDocument', 'sendVideo', 'sendAnimation', 'sendMediaGroup', 'copyMessage', 'forwardMessage']);
+const SENDS = new Set([
+  'sendMessage',
+  'sendPhoto',
+  'sendDocument',
+  'sendVideo',
+  'sendAnimation',
+  'sendMediaGroup',
+  'copyMessage',
+  'forwardMessage',
+]);
 
 export type TelegramLimitsOptions = {
   /** Messages accepted in any one second overall (Telegram: about 30). */
@@ -67,7 +76,10 @@ export class TelegramLimits {
     const now = Date.now();
     if (this.blocked.has(chat)) {
       this.forbidden++;
-      return { status: 403, body: { ok: false, error_code: 403, description: 'Forbidden: bot was blocked by the user' } };
+      return {
+        status: 403,
+        body: { ok: false, error_code: 403, description: 'Forbidden: bot was blocked by the user' },
+      };
     }
     this.window = this.window.filter((t) => t > now - 1000);
     const last = this.lastByChat.get(chat);
@@ -76,7 +88,15 @@ export class TelegramLimits {
       this.tooManyRequests++;
       this.tooManyBy[cause]++;
       this.onRejected?.(call, cause);
-      return { status: 429, body: { ok: false, error_code: 429, description: 'Too Many Requests: retry after 1', parameters: { retry_after: 1 } } };
+      return {
+        status: 429,
+        body: {
+          ok: false,
+          error_code: 429,
+          description: 'Too Many Requests: retry after 1',
+          parameters: { retry_after: 1 },
+        },
+      };
     }
     this.window.push(now);
     this.lastByChat.set(chat, now);

@@ -2,20 +2,54 @@
 let nextUpdateId = 100_000;
 let nextMessageId = 1;
 
-export type TestUser = { id: number; first_name: string; last_name?: string; username?: string; language_code?: string };
+export type TestUser = {
+  id: number;
+  first_name: string;
+  last_name?: string;
+  username?: string;
+  language_code?: string;
+};
 
-export const ruUser: TestUser = { id: 5_000_001, first_name: 'Пётр', last_name: 'Клиентов', username: 'petr', language_code: 'ru' };
-export const enUser: TestUser = { id: 5_000_002, first_name: 'John', last_name: 'Smith', username: 'john', language_code: 'en' };
+export const ruUser: TestUser = {
+  id: 5_000_001,
+  first_name: 'Пётр',
+  last_name: 'Клиентов',
+  username: 'petr',
+  language_code: 'ru',
+};
+export const enUser: TestUser = {
+  id: 5_000_002,
+  first_name: 'John',
+  last_name: 'Smith',
+  username: 'john',
+  language_code: 'en',
+};
 
 const date = () => Math.floor(Date.now() / 1000);
-const privateChat = (u: TestUser) => ({ id: u.id, type: 'private', first_name: u.first_name, ...(u.last_name ? { last_name: u.last_name } : {}), ...(u.username ? { username: u.username } : {}) });
+const privateChat = (u: TestUser) => ({
+  id: u.id,
+  type: 'private',
+  first_name: u.first_name,
+  ...(u.last_name ? { last_name: u.last_name } : {}),
+  ...(u.username ? { username: u.username } : {}),
+});
 const from = (u: TestUser) => ({ is_bot: false, ...u });
 
 export function textUpdate(user: TestUser, text: string, extra: Record<string, unknown> = {}) {
-  const entities = text.startsWith('/') ? [{ offset: 0, length: text.split(' ')[0]!.length, type: 'bot_command' }] : undefined;
+  const entities = text.startsWith('/')
+    ? [{ offset: 0, length: text.split(' ')[0]!.length, type: 'bot_command' }]
+    : undefined;
   return {
     update_id: nextUpdateId++,
-    message: { message_id: nextMessageId++, from: from(user), chat: privateChat(user), date: date(), text, ...(entities ? { entities } : {}), ...extra },
+    message: {
+      message_id: nextMessageId++,
+      from: from(user),
+      chat: privateChat(user),
+      date: date(),
+      text,
+      ...(entities ? { entities } : {}),
+      ...extra,
+    },
   };
 }
 
@@ -23,7 +57,10 @@ export function contactUpdate(user: TestUser, phone: string, ownerId: number = u
   return {
     update_id: nextUpdateId++,
     message: {
-      message_id: nextMessageId++, from: from(user), chat: privateChat(user), date: date(),
+      message_id: nextMessageId++,
+      from: from(user),
+      chat: privateChat(user),
+      date: date(),
       contact: { phone_number: phone, first_name: user.first_name, user_id: ownerId },
     },
   };
@@ -33,8 +70,17 @@ export function callbackUpdate(user: TestUser, data: string, messageId = 1) {
   return {
     update_id: nextUpdateId++,
     callback_query: {
-      id: String(nextUpdateId), from: from(user), chat_instance: '-1234567890', data,
-      message: { message_id: messageId, from: { id: 7000000001, is_bot: true, first_name: 'Bot' }, chat: privateChat(user), date: date(), text: '…' },
+      id: String(nextUpdateId),
+      from: from(user),
+      chat_instance: '-1234567890',
+      data,
+      message: {
+        message_id: messageId,
+        from: { id: 7000000001, is_bot: true, first_name: 'Bot' },
+        chat: privateChat(user),
+        date: date(),
+        text: '…',
+      },
     },
   };
 }

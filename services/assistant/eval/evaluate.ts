@@ -28,7 +28,11 @@ export function loadQuestions(): LabelledQuestion[] {
  * Scores the offline answerer (lexical retrieval + RetrievalAnswerer) on the labelled set, over the FAQ and the
  * promotions each question's segment may see (`promotionsFor`).
  */
-export async function evaluate(questions: LabelledQuestion[], faq: FaqEntry[], promotionsFor: (segment: string | null) => Promotion[]): Promise<QualityReport> {
+export async function evaluate(
+  questions: LabelledQuestion[],
+  faq: FaqEntry[],
+  promotionsFor: (segment: string | null) => Promotion[],
+): Promise<QualityReport> {
   const answerer = new RetrievalAnswerer();
   const retrievers = new Map<string, Retriever>();
   const retrieverFor = (segment: string | null) => {
@@ -37,7 +41,13 @@ export async function evaluate(questions: LabelledQuestion[], faq: FaqEntry[], p
     if (!r) retrievers.set(key, (r = new Retriever(documentsFrom(faq, promotionsFor(segment)))));
     return r;
   };
-  let at1 = 0, at3 = 0, right = 0, wrongHandoff = 0, handedOff = 0, answerable = 0, unanswerable = 0;
+  let at1 = 0,
+    at3 = 0,
+    right = 0,
+    wrongHandoff = 0,
+    handedOff = 0,
+    answerable = 0,
+    unanswerable = 0;
   const misses: QualityReport['misses'] = [];
   for (const item of questions) {
     const hits = retrieverFor(item.segment).search(item.q, 5);
@@ -59,7 +69,13 @@ export async function evaluate(questions: LabelledQuestion[], faq: FaqEntry[], p
   }
   const share = (n: number, of: number) => (of === 0 ? 0 : n / of);
   return {
-    answerable, unanswerable, hitAt1: share(at1, answerable), hitAt3: share(at3, answerable), answeredRight: share(right, answerable),
-    handedOff: share(handedOff, unanswerable), wronglyHandedOff: share(wrongHandoff, answerable), misses,
+    answerable,
+    unanswerable,
+    hitAt1: share(at1, answerable),
+    hitAt3: share(at3, answerable),
+    answeredRight: share(right, answerable),
+    handedOff: share(handedOff, unanswerable),
+    wronglyHandedOff: share(wrongHandoff, answerable),
+    misses,
   };
 }

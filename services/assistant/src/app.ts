@@ -1,4 +1,11 @@
-import { createHttpServer, createRegistry, createServiceClient, createTrpcHandler, internalContextFactory, type Logger } from '@mb/service-kit';
+import {
+  createHttpServer,
+  createRegistry,
+  createServiceClient,
+  createTrpcHandler,
+  internalContextFactory,
+  type Logger,
+} from '@mb/service-kit';
 import type { SheetsRouter } from '@mb/sheets/router-type';
 import { createAsker } from './ask.ts';
 import { Knowledge } from './knowledge.ts';
@@ -38,31 +45,44 @@ export type AssistantAppOptions = {
 export function createAssistantApp(opts: AssistantAppOptions) {
   const metrics = createRegistry('assistant');
   const assistantMetrics = createAssistantMetrics(metrics.registry);
-  const sheets = createServiceClient<SheetsRouter>({ target: 'sheets', url: opts.sheetsUrl, token: opts.internalToken, metrics });
+  const sheets = createServiceClient<SheetsRouter>({
+    target: 'sheets',
+    url: opts.sheetsUrl,
+    token: opts.internalToken,
+    metrics,
+  });
   const knowledge = new Knowledge(sheets, opts.knowledgeTtlMs);
   const db = openAssistantDb(opts.dbPath ?? ':memory:');
   const memoryOpts = { turns: opts.memoryTurns ?? 6, idleMs: opts.memoryIdleMs ?? 3_600_000 };
   const sqliteMemory = new ConversationMemory(db, memoryOpts);
   const sqliteUsage = new UsageLedger(db);
   // Bounded: a Redis that is down costs a command two seconds at most, then answers go on without memory or quota.
-  const redis = opts.redisUrl ? new Redis(opts.redisUrl, { maxRetriesPerRequest: 1, connectTimeout: 2000, commandTimeout: 2000, lazyConnect: false }) : undefined;
+  const redis = opts.redisUrl
+    ? new Redis(opts.redisUrl, {
+        maxRetriesPerRequest: 1,
+        connectTimeout: 2000,
+        commandTimeout: 2000,
+        lazyConnect: false,
+      })
+    : undefined;
   redis?.on('error', (error: Error) => opts.logger.warn({ err: error }, 'redis error'));
   const { memory, usage }: { memory: MemoryStore; usage: UsageStore } = redis
     ? failOpen(new RedisMemory(redis, memoryOpts), new RedisUsage(redis), opts.logger, () => redis.status === 'ready')
     : { memory: sqliteMemory, usage: sqliteUsage };
-  const semantic = opts.llm && opts.embeddingModel
-    ? new SemanticIndex({
-        apiKey: opts.llm.apiKey,
-        ...(opts.llm.baseURL ? { baseURL: opts.llm.baseURL } : {}),
-        model: opts.embeddingModel,
-        timeoutMs: Math.min(opts.llm.timeoutMs, 2000),
-        onUsage: (model, tokens) => {
-          void Promise.resolve(usage.addTokens(model, tokens, 0)).catch(() => undefined);
-          assistantMetrics.tokens.inc({ model, kind: 'embedding' }, tokens);
-        },
-        onResult: (result) => assistantMetrics.embeddings.inc({ result }),
-      })
-    : undefined;
+  const semantic =
+    opts.llm && opts.embeddingModel
+      ? new SemanticIndex({
+          apiKey: opts.llm.apiKey,
+          ...(opts.llm.baseURL ? { baseURL: opts.llm.baseURL } : {}),
+          model: opts.embeddingModel,
+          timeoutMs: Math.min(opts.llm.timeoutMs, 2000),
+          onUsage: (model, tokens) => {
+            void Promise.resolve(usage.addTokens(model, tokens, 0)).catch(() => undefined);
+            assistantMetrics.tokens.inc({ model, kind: 'embedding' }, tokens);
+          },
+          onResult: (result) => assistantMetrics.embeddings.inc({ result }),
+        })
+      : undefined;
   const asker = createAsker({
     ...(semantic ? { semantic } : {}),
     knowledge,
@@ -84,7 +104,8 @@ export function createAssistantApp(opts: AssistantAppOptions) {
     basePath: '/trpc/',
     createContext: internalContextFactory({ token: opts.internalToken, log: opts.logger, metrics }),
     onError: ({ error, path }) => {
-      if (error.code === 'INTERNAL_SERVER_ERROR') opts.logger.error({ err: error, procedure: path }, 'procedure failed');
+      if (error.code === 'INTERNAL_SERVER_ERROR')
+        opts.logger.error({ err: error, procedure: path }, 'procedure failed');
     },
   });
   const server = createHttpServer({

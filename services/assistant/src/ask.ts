@@ -64,17 +64,38 @@ export function createAsker(deps: AskerDeps) {
     const question = input.question.trim();
     if (question.length > deps.maxQuestionChars) {
       deps.metrics.requests.inc({ outcome: 'refused' });
-      yield final({ outcome: 'refused', mode: 'retrieval', answered: false, text: '', sources: [], handoff: false, refusal: 'too_long', limit: deps.maxQuestionChars });
+      yield final({
+        outcome: 'refused',
+        mode: 'retrieval',
+        answered: false,
+        text: '',
+        sources: [],
+        handoff: false,
+        refusal: 'too_long',
+        limit: deps.maxQuestionChars,
+      });
       return;
     }
     const settings = await deps.knowledge.settings();
     if (!(await deps.usage.tryTakeMessage(input.telegramId, settings.assistantDailyQuota))) {
       deps.metrics.requests.inc({ outcome: 'quota' });
-      yield final({ outcome: 'quota', mode: 'retrieval', answered: false, text: '', sources: [], handoff: false, limit: settings.assistantDailyQuota });
+      yield final({
+        outcome: 'quota',
+        mode: 'retrieval',
+        answered: false,
+        text: '',
+        sources: [],
+        handoff: false,
+        limit: settings.assistantDailyQuota,
+      });
       return;
     }
     const history = await deps.memory.recent(input.telegramId);
-    const { retriever, direct, context } = await retrieve(input, question, history.filter((t) => t.role === 'user').at(-1)?.text);
+    const { retriever, direct, context } = await retrieve(
+      input,
+      question,
+      history.filter((t) => t.role === 'user').at(-1)?.text,
+    );
     let hits = context;
 
     let result: AskResult | undefined;
@@ -83,7 +104,13 @@ export function createAsker(deps: AskerDeps) {
     else if ((await deps.usage.tokensToday()) >= settings.assistantDailyTokenBudget) reason = 'budget';
     else if ((hits = await widen(context, question, retriever, signal)).length === 0) result = unanswered('llm');
     else {
-      const prompt = buildPrompt({ systemPrompt: settings.assistantPrompt, language: input.language, question, hits, history });
+      const prompt = buildPrompt({
+        systemPrompt: settings.assistantPrompt,
+        language: input.language,
+        question,
+        hits,
+        history,
+      });
       try {
         const gen = streamModel(deps.llm, prompt, hits, signal);
         let step = await gen.next();
@@ -98,7 +125,10 @@ export function createAsker(deps: AskerDeps) {
         // Only the error's kind: a message from the provider or a broken stream chunk may quote the conversation.
         const cause = error.cause instanceof Error ? error.cause : undefined;
         const status = (cause as { status?: number } | undefined)?.status;
-        deps.logger.warn({ reason: error.reason, api: deps.llm.api, cause: cause?.name, status }, 'model failed: answering from retrieval');
+        deps.logger.warn(
+          { reason: error.reason, api: deps.llm.api, cause: cause?.name, status },
+          'model failed: answering from retrieval',
+        );
       }
     }
     if (!result) {
@@ -106,7 +136,15 @@ export function createAsker(deps: AskerDeps) {
       // Without a model, a follow-up cannot be told from a new question: only the question's own hits count.
       const answer = await deps.fallback.answer({ question, language: input.language, hits: direct });
       result = answer.answered
-        ? { outcome: 'fallback', mode: 'retrieval', answered: true, text: answer.text, sources: answer.sources, handoff: false, fallbackReason: reason ?? 'no_key' }
+        ? {
+            outcome: 'fallback',
+            mode: 'retrieval',
+            answered: true,
+            text: answer.text,
+            sources: answer.sources,
+            handoff: false,
+            fallbackReason: reason ?? 'no_key',
+          }
         : { ...unanswered('retrieval'), outcome: 'fallback', fallbackReason: reason ?? 'no_key' };
     }
     deps.metrics.requests.inc({ outcome: result.outcome });
@@ -125,13 +163,18 @@ export function createAsker(deps: AskerDeps) {
    * The question's own hits, and the model's context: for a short follow-up ("а сколько идёт?") the question is also
    * searched together with the previous one.
    */
-  async function retrieve(input: AskInput, question: string, previous: string | undefined): Promise<{ retriever: Retriever; direct: Hit[]; context: Hit[] }> {
+  async function retrieve(
+    input: AskInput,
+    question: string,
+    previous: string | undefined,
+  ): Promise<{ retriever: Retriever; direct: Hit[]; context: Hit[] }> {
     const retriever = await deps.knowledge.retriever(input.segment);
     const direct = retriever.search(question, CONTEXT_SIZE);
     let context = direct.filter((h) => h.score >= minContextScore);
     if (previous && (context.length === 0 || question.split(/\s+/).length <= 4)) {
       const merged = new Map(context.map((h) => [h.doc.id, h]));
-      for (const h of retriever.search(`${previous} ${question}`, CONTEXT_SIZE)) if (h.score >= minContextScore && !merged.has(h.doc.id)) merged.set(h.doc.id, h);
+      for (const h of retriever.search(`${previous} ${question}`, CONTEXT_SIZE))
+        if (h.score >= minContextScore && !merged.has(h.doc.id)) merged.set(h.doc.id, h);
       context = [...merged.values()].slice(0, CONTEXT_SIZE);
     }
     return { retriever, direct, context };
@@ -141,7 +184,8 @@ export function createAsker(deps: AskerDeps) {
   async function widen(context: Hit[], question: string, retriever: Retriever, signal?: AbortSignal): Promise<Hit[]> {
     if (!deps.semantic) return context;
     const merged = new Map(context.map((h) => [h.doc.id, h]));
-    for (const h of await deps.semantic.search(question, retriever.documents, CONTEXT_SIZE, signal)) if (!merged.has(h.doc.id)) merged.set(h.doc.id, h);
+    for (const h of await deps.semantic.search(question, retriever.documents, CONTEXT_SIZE, signal))
+      if (!merged.has(h.doc.id)) merged.set(h.doc.id, h);
     return [...merged.values()].slice(0, CONTEXT_SIZE + 2);
   }
 
@@ -149,7 +193,12 @@ export function createAsker(deps: AskerDeps) {
    * The model's answer as deltas (held back while it could still be NO_ANSWER), returning the final result. Bounded by
    * the deadline; counts tokens per model.
    */
-  async function* streamModel(llm: LlmClient, prompt: ReturnType<typeof buildPrompt>, hits: Hit[], outer?: AbortSignal): AsyncGenerator<string, AskResult> {
+  async function* streamModel(
+    llm: LlmClient,
+    prompt: ReturnType<typeof buildPrompt>,
+    hits: Hit[],
+    outer?: AbortSignal,
+  ): AsyncGenerator<string, AskResult> {
     const deadline = AbortSignal.timeout(deps.deadlineMs);
     const signal = outer ? AbortSignal.any([outer, deadline]) : deadline;
     const started = performance.now();
@@ -177,7 +226,8 @@ export function createAsker(deps: AskerDeps) {
       }
     } catch (error) {
       deps.metrics.llmDuration.observe({ api: llm.api, result: 'error' }, (performance.now() - started) / 1000);
-      if (deadline.aborted && !(error instanceof LlmError && error.reason !== 'timeout')) throw new LlmError('timeout', `no answer within ${deps.deadlineMs} ms`, { cause: error });
+      if (deadline.aborted && !(error instanceof LlmError && error.reason !== 'timeout'))
+        throw new LlmError('timeout', `no answer within ${deps.deadlineMs} ms`, { cause: error });
       throw error;
     }
     deps.metrics.llmDuration.observe({ api: llm.api, result: 'ok' }, (performance.now() - started) / 1000);
@@ -193,6 +243,13 @@ export function createAsker(deps: AskerDeps) {
 }
 
 const final = (result: AskResult): AskEvent => ({ type: 'final', result });
-const unanswered = (mode: 'llm' | 'retrieval'): AskResult => ({ outcome: mode === 'llm' ? 'llm' : 'fallback', mode, answered: false, text: '', sources: [], handoff: true });
+const unanswered = (mode: 'llm' | 'retrieval'): AskResult => ({
+  outcome: mode === 'llm' ? 'llm' : 'fallback',
+  mode,
+  answered: false,
+  text: '',
+  sources: [],
+  handoff: true,
+});
 
 export type Asker = ReturnType<typeof createAsker>;

@@ -31,4 +31,5 @@ const schema = z.object({
 });
 
 export type AssistantEnv = z.infer<typeof schema>;
-export const readEnv = (source: Record<string, string | undefined>): AssistantEnv => parseEnv('assistant', schema, source);
+export const readEnv = (source: Record<string, string | undefined>): AssistantEnv =>
+  parseEnv('assistant', schema, source);

@@ -34,7 +34,12 @@ export class Knowledge {
 
   /** Settings (the system prompt, quota, budget). */
   async settings(): Promise<Settings> {
-    const value = await this.cachedFetch('settings', () => this.settingsCache, (c) => (this.settingsCache = c), () => this.sheets.catalog.settings.query());
+    const value = await this.cachedFetch(
+      'settings',
+      () => this.settingsCache,
+      (c) => (this.settingsCache = c),
+      () => this.sheets.catalog.settings.query(),
+    );
     return value;
   }
 
@@ -50,13 +55,21 @@ export class Knowledge {
         this.indexes.set(key, c);
       },
       async () => {
-        const [faq, promotions] = await Promise.all([this.sheets.catalog.faq.query(), this.sheets.catalog.promotions.query({ segment })]);
+        const [faq, promotions] = await Promise.all([
+          this.sheets.catalog.faq.query(),
+          this.sheets.catalog.promotions.query({ segment }),
+        ]);
         return new Retriever(documentsFrom(faq, promotions));
       },
     );
   }
 
-  private async cachedFetch<T>(key: string, get: () => Cached<T> | undefined, set: (c: Cached<T>) => void, fetch: () => Promise<T>): Promise<T> {
+  private async cachedFetch<T>(
+    key: string,
+    get: () => Cached<T> | undefined,
+    set: (c: Cached<T>) => void,
+    fetch: () => Promise<T>,
+  ): Promise<T> {
     const cached = get();
     if (cached && Date.now() - cached.at < this.ttlMs) return cached.value;
     let pending = this.loading.get(key) as Promise<T> | undefined;

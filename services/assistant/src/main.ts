@@ -5,7 +5,8 @@ import { readEnv } from './env.ts';
 try {
   const env = readEnv(process.env);
   const logger = createLogger('assistant', env.LOG_LEVEL);
-  if (env.INTERNAL_TOKEN === DEV_INTERNAL_TOKEN) logger.warn('INTERNAL_TOKEN is unset: using the development value; set it in production');
+  if (env.INTERNAL_TOKEN === DEV_INTERNAL_TOKEN)
+    logger.warn('INTERNAL_TOKEN is unset: using the development value; set it in production');
   if (!env.OPENAI_API_KEY) logger.info('OPENAI_API_KEY is unset: answering from retrieval only');
   const app = createAssistantApp({
     sheetsUrl: env.SHEETS_URL,
@@ -33,7 +34,10 @@ try {
     maxQuestionChars: env.ASSISTANT_MAX_QUESTION_CHARS,
   });
   const port = await listen(app.server, env.ASSISTANT_PORT);
-  logger.info({ port, model: env.OPENAI_API_KEY ? env.OPENAI_MODEL : null, api: env.OPENAI_API_STYLE }, 'assistant listening');
+  logger.info(
+    { port, model: env.OPENAI_API_KEY ? env.OPENAI_MODEL : null, api: env.OPENAI_API_STYLE },
+    'assistant listening',
+  );
   installShutdown({ logger, servers: [app.server], cleanups: [app.close] });
 } catch (error) {
   if (error instanceof EnvError) {

@@ -28,8 +28,13 @@ export const createAssistantRouter = ({ asker, memory }: AssistantDeps) =>
     ask: internalProcedure.input(AskInput).mutation(async ({ input, signal }): Promise<AskResult> => {
       for await (const event of unavailableAsTrpc(asker.ask(input, signal))) {
         if (event.type !== 'final') continue;
-        if (event.result.outcome === 'quota') throw new TRPCError({ code: 'TOO_MANY_REQUESTS', message: `daily quota of ${event.result.limit} questions used up` });
-        if (event.result.outcome === 'refused') throw new TRPCError({ code: 'PAYLOAD_TOO_LARGE', message: 'the question is too long' });
+        if (event.result.outcome === 'quota')
+          throw new TRPCError({
+            code: 'TOO_MANY_REQUESTS',
+            message: `daily quota of ${event.result.limit} questions used up`,
+          });
+        if (event.result.outcome === 'refused')
+          throw new TRPCError({ code: 'PAYLOAD_TOO_LARGE', message: 'the question is too long' });
         return event.result;
       }
       throw new Error('the answer ended without a result');
@@ -38,15 +43,26 @@ export const createAssistantRouter = ({ asker, memory }: AssistantDeps) =>
      * The answer as a stream of text deltas then one `final` event. Call with `{ context: { stream: true } }`
      * (httpBatchStreamLink). The final text replaces the deltas (it may be the retrieval answer after a model failure).
      */
-    askStream: internalProcedure.input(AskInput).mutation(async function* ({ input, signal }): AsyncGenerator<AskEvent> {
+    askStream: internalProcedure.input(AskInput).mutation(async function* ({
+      input,
+      signal,
+    }): AsyncGenerator<AskEvent> {
       yield* unavailableAsTrpc(asker.ask(input, signal));
     }),
     /** Forgets the user's conversation (`/reset`). */
-    reset: internalProcedure.input(z.object({ telegramId: TelegramId })).mutation(async ({ input }) => ({ forgotten: await memory.reset(input.telegramId) })),
+    reset: internalProcedure
+      .input(z.object({ telegramId: TelegramId }))
+      .mutation(async ({ input }) => ({ forgotten: await memory.reset(input.telegramId) })),
     /** The user's recent turns, oldest first, for a hand-off to a human. */
     transcript: internalProcedure
       .input(z.object({ telegramId: TelegramId }))
-      .query(async ({ input }) => (await memory.recent(input.telegramId)).map((t) => ({ role: t.role, text: t.text, at: new Date(t.at).toISOString() }))),
+      .query(async ({ input }) =>
+        (await memory.recent(input.telegramId)).map((t) => ({
+          role: t.role,
+          text: t.text,
+          at: new Date(t.at).toISOString(),
+        })),
+      ),
   });
 
 /** Sheets down with nothing cached: SERVICE_UNAVAILABLE for the caller (the chat says "try again in a minute"). */
@@ -54,7 +70,8 @@ async function* unavailableAsTrpc(events: AsyncGenerator<AskEvent>): AsyncGenera
   try {
     yield* events;
   } catch (error) {
-    if (error instanceof KnowledgeUnavailableError) throw new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: error.message, cause: error });
+    if (error instanceof KnowledgeUnavailableError)
+      throw new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: error.message, cause: error });
     throw error;
   }
 }

@@ -14,7 +14,9 @@ export type Harness = Awaited<ReturnType<typeof startHarness>>;
  * Sheets (fresh seeded workbook) and the assistant on free ports, the assistant's model an OpenAiDouble reached through
  * the real SDK. `restartAssistant()` closes the assistant and opens a new one on the same SQLite file.
  */
-export async function startHarness(opts: { api?: 'responses' | 'chat'; llm?: boolean; assistant?: Partial<AssistantAppOptions> } = {}) {
+export async function startHarness(
+  opts: { api?: 'responses' | 'chat'; llm?: boolean; assistant?: Partial<AssistantAppOptions> } = {},
+) {
   const dir = mkdtempSync(join(tmpdir(), 'mb-assistant-'));
   const logger = createLogger('test', process.env['LOG_LEVEL'] ?? 'silent');
   const sheets = createSheetsApp({ dbPath: join(dir, 'workbook.sqlite'), internalToken: TEST_INTERNAL_TOKEN, logger });
@@ -28,7 +30,17 @@ export async function startHarness(opts: { api?: 'responses' | 'chat'; llm?: boo
     knowledgeTtlMs: 0,
     ...(opts.llm === false
       ? {}
-      : { llm: { apiKey: 'sk-test', baseURL: model.url, model: 'gpt-test', api: opts.api ?? 'responses', timeoutMs: 1500, maxRetries: 1, idleMs: 1000 } }),
+      : {
+          llm: {
+            apiKey: 'sk-test',
+            baseURL: model.url,
+            model: 'gpt-test',
+            api: opts.api ?? 'responses',
+            timeoutMs: 1500,
+            maxRetries: 1,
+            idleMs: 1000,
+          },
+        }),
     deadlineMs: 4000,
     ...opts.assistant,
   });
@@ -40,12 +52,21 @@ export async function startHarness(opts: { api?: 'responses' | 'chat'; llm?: boo
     await assistant.close();
   };
   const h = {
-    dir, sheets, model,
+    dir,
+    sheets,
+    model,
     get assistant() {
       return assistant;
     },
-    client: () => createServiceClient<AssistantRouter>({ target: 'assistant', url: assistantUrl, token: TEST_INTERNAL_TOKEN, timeoutMs: 20_000 }),
-    sheetsClient: () => createServiceClient<SheetsRouter>({ target: 'sheets', url: sheetsUrl, token: TEST_INTERNAL_TOKEN }),
+    client: () =>
+      createServiceClient<AssistantRouter>({
+        target: 'assistant',
+        url: assistantUrl,
+        token: TEST_INTERNAL_TOKEN,
+        timeoutMs: 20_000,
+      }),
+    sheetsClient: () =>
+      createServiceClient<SheetsRouter>({ target: 'sheets', url: sheetsUrl, token: TEST_INTERNAL_TOKEN }),
     async restartAssistant(extra: Partial<AssistantAppOptions> = {}) {
       await closeAssistant();
       assistant = createAssistantApp({ ...options(), ...extra });
@@ -57,7 +78,8 @@ export async function startHarness(opts: { api?: 'responses' | 'chat'; llm?: boo
       let sum = 0;
       for (const line of text.split('\n')) {
         if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
-        if (Object.entries(labels).every(([k, v]) => line.includes(`${k}="${v}"`))) sum += Number(line.split(' ').at(-1));
+        if (Object.entries(labels).every(([k, v]) => line.includes(`${k}="${v}"`)))
+          sum += Number(line.split(' ').at(-1));
       }
       return sum;
     },
@@ -74,7 +96,10 @@ export async function startHarness(opts: { api?: 'responses' | 'chat'; llm?: boo
 }
 
 /** Consumes askStream: the deltas as they came and the final result. */
-export async function streamAnswer(client: ReturnType<Harness['client']>, input: { telegramId: number; question: string; language?: 'ru' | 'en'; segment?: string | null }) {
+export async function streamAnswer(
+  client: ReturnType<Harness['client']>,
+  input: { telegramId: number; question: string; language?: 'ru' | 'en'; segment?: string | null },
+) {
   const deltas: string[] = [];
   const iterable = await client.askStream.mutate({ language: 'ru', ...input }, { context: { stream: true } });
   for await (const event of iterable) {

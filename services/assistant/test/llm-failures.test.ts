@@ -14,7 +14,10 @@ describe.each(['responses', 'chat'] as const)('model failures through the %s API
 
   it('waits out a 429 with retry-after and then answers from the model', async () => {
     const before = h.model.requests.length;
-    h.model.next({ kind: 'status', status: 429, retryAfter: 1 }, { kind: 'text', text: 'Доставка стоит 390 ₽ [faq-3].' });
+    h.model.next(
+      { kind: 'status', status: 429, retryAfter: 1 },
+      { kind: 'text', text: 'Доставка стоит 390 ₽ [faq-3].' },
+    );
     const { result } = await ask();
     expect(result).toMatchObject({ outcome: 'llm', answered: true, sources: [{ id: 'faq-3' }] });
     const [first, second] = h.model.requests.slice(before);
@@ -22,15 +25,35 @@ describe.each(['responses', 'chat'] as const)('model failures through the %s API
   });
 
   it.each([
-    ['429 on every attempt', [{ kind: 'status', status: 429, retryAfter: 0 }, { kind: 'status', status: 429, retryAfter: 0 }], 'rate_limited'],
-    ['500 on every attempt', [{ kind: 'status', status: 500 }, { kind: 'status', status: 503 }], 'server_error'],
+    [
+      '429 on every attempt',
+      [
+        { kind: 'status', status: 429, retryAfter: 0 },
+        { kind: 'status', status: 429, retryAfter: 0 },
+      ],
+      'rate_limited',
+    ],
+    [
+      '500 on every attempt',
+      [
+        { kind: 'status', status: 500 },
+        { kind: 'status', status: 503 },
+      ],
+      'server_error',
+    ],
     ['no response at all', [{ kind: 'hang' }, { kind: 'hang' }], 'timeout'],
     ['a stream that stops half way', [{ kind: 'hang', text: 'Доставка стоит', chunksFirst: 1 }], 'timeout'],
     ['a stream event that is not JSON', [{ kind: 'malformed', textFirst: 'Доставка ' }], 'malformed'],
   ] as const)('%s → the retrieval answer, marked as a fallback', async (_name, behaviours, reason) => {
     h.model.next(...behaviours);
     const { result } = await ask();
-    expect(result).toMatchObject({ outcome: 'fallback', mode: 'retrieval', answered: true, fallbackReason: reason, sources: [{ kind: 'faq', id: 'faq-3' }] });
+    expect(result).toMatchObject({
+      outcome: 'fallback',
+      mode: 'retrieval',
+      answered: true,
+      fallbackReason: reason,
+      sources: [{ kind: 'faq', id: 'faq-3' }],
+    });
     expect(result.text).toContain('390 ₽');
     expect(await h.metric('assistant_fallbacks_total', { reason })).toBeGreaterThanOrEqual(1);
   });
@@ -61,8 +84,18 @@ describe('no API key', () => {
   afterAll(() => h.close());
 
   it('answers from retrieval, marked as such, and never calls a model', async () => {
-    const { result, deltas } = await streamAnswer(h.client(), { telegramId: 1, question: 'How can I return an item for a refund?', language: 'en' });
-    expect(result).toMatchObject({ outcome: 'fallback', mode: 'retrieval', fallbackReason: 'no_key', answered: true, sources: [{ id: 'faq-5' }] });
+    const { result, deltas } = await streamAnswer(h.client(), {
+      telegramId: 1,
+      question: 'How can I return an item for a refund?',
+      language: 'en',
+    });
+    expect(result).toMatchObject({
+      outcome: 'fallback',
+      mode: 'retrieval',
+      fallbackReason: 'no_key',
+      answered: true,
+      sources: [{ id: 'faq-5' }],
+    });
     expect(deltas).toEqual([]);
     expect(h.model.requests).toEqual([]);
   });

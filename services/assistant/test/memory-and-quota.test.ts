@@ -9,7 +9,7 @@ describe('conversation memory', () => {
   });
   afterAll(() => h.close());
 
-  it('gives the model the user\'s earlier turns, across a restart, and never another user\'s', async () => {
+  it("gives the model the user's earlier turns, across a restart, and never another user's", async () => {
     h.model.next({ kind: 'text', text: 'Доставка стоит 390 ₽ [faq-3].' });
     await streamAnswer(h.client(), { telegramId: 301, question: 'Сколько стоит доставка?' });
     h.model.next({ kind: 'text', text: 'Возврат в течение 14 дней [faq-5].' });
@@ -49,7 +49,10 @@ describe('conversation memory', () => {
       h.model.next({ kind: 'text', text: 'Ответ [faq-3].' });
       await streamAnswer(h.client(), { telegramId: 304, question: q });
     }
-    expect((await h.client().transcript.query({ telegramId: 304 })).map((t) => t.text)).toEqual(['Как вернуть товар?', 'Ответ.']);
+    expect((await h.client().transcript.query({ telegramId: 304 })).map((t) => t.text)).toEqual([
+      'Как вернуть товар?',
+      'Ответ.',
+    ]);
     await new Promise((r) => setTimeout(r, 400));
     expect(await h.client().transcript.query({ telegramId: 304 })).toEqual([]);
     await h.restartAssistant();
@@ -68,14 +71,21 @@ describe('quotas', () => {
   it('refuses a user past the daily quota from Settings, with the limit, and counts it', async () => {
     setSetting('assistant_daily_quota', '2');
     h.model.respond(() => ({ kind: 'text', text: 'Доставка стоит 390 ₽ [faq-3].' }));
-    for (let i = 0; i < 2; i++) expect((await streamAnswer(h.client(), { telegramId: 401, question: 'Сколько стоит доставка?' })).result.outcome).toBe('llm');
+    for (let i = 0; i < 2; i++)
+      expect(
+        (await streamAnswer(h.client(), { telegramId: 401, question: 'Сколько стоит доставка?' })).result.outcome,
+      ).toBe('llm');
     const requests = h.model.requests.length;
     const { result } = await streamAnswer(h.client(), { telegramId: 401, question: 'Сколько стоит доставка?' });
     expect(result).toMatchObject({ outcome: 'quota', answered: false, limit: 2 });
     expect(h.model.requests.length).toBe(requests);
     // Another user still has their quota; the non-streaming procedure says TOO_MANY_REQUESTS.
-    expect((await streamAnswer(h.client(), { telegramId: 402, question: 'Сколько стоит доставка?' })).result.outcome).toBe('llm');
-    await expect(h.client().ask.mutate({ telegramId: 401, question: 'Сколько стоит доставка?' })).rejects.toThrow(/quota/);
+    expect(
+      (await streamAnswer(h.client(), { telegramId: 402, question: 'Сколько стоит доставка?' })).result.outcome,
+    ).toBe('llm');
+    await expect(h.client().ask.mutate({ telegramId: 401, question: 'Сколько стоит доставка?' })).rejects.toThrow(
+      /quota/,
+    );
     expect(await h.metric('assistant_requests_total', { outcome: 'quota' })).toBe(2);
     setSetting('assistant_daily_quota', '30');
   });
@@ -83,8 +93,14 @@ describe('quotas', () => {
   it('answers from retrieval once the global daily token budget is spent', async () => {
     // The budget counts what earlier tests spent today too: leave 1000 tokens.
     setSetting('assistant_daily_token_budget', String((await h.assistant.usage.tokensToday()) + 1000));
-    h.model.respond(() => ({ kind: 'text', text: 'Доставка стоит 390 ₽ [faq-3].', usage: { input: 900, output: 200 } }));
-    expect((await streamAnswer(h.client(), { telegramId: 403, question: 'Сколько стоит доставка?' })).result.outcome).toBe('llm');
+    h.model.respond(() => ({
+      kind: 'text',
+      text: 'Доставка стоит 390 ₽ [faq-3].',
+      usage: { input: 900, output: 200 },
+    }));
+    expect(
+      (await streamAnswer(h.client(), { telegramId: 403, question: 'Сколько стоит доставка?' })).result.outcome,
+    ).toBe('llm');
     const { result } = await streamAnswer(h.client(), { telegramId: 404, question: 'Сколько стоит доставка?' });
     expect(result).toMatchObject({ outcome: 'fallback', fallbackReason: 'budget', answered: true });
     setSetting('assistant_daily_token_budget', '200000');

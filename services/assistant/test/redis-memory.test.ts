@@ -15,7 +15,9 @@ let h: Harness;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'mb-redis-'));
   socket = join(dir, 'redis.sock');
-  redis = spawn('redis-server', ['--port', '0', '--unixsocket', socket, '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  redis = spawn('redis-server', ['--port', '0', '--unixsocket', socket, '--save', '', '--appendonly', 'no'], {
+    stdio: 'ignore',
+  });
   for (let i = 0; i < 100 && !existsSync(socket); i++) await new Promise((r) => setTimeout(r, 50));
   h = await startHarness({ assistant: { redisUrl: socket } });
 });
@@ -33,7 +35,12 @@ describe('memory and quotas in Redis', () => {
     h.model.next({ kind: 'text', text: 'Обычно 2–5 рабочих дней [faq-4].' });
     await streamAnswer(h.client(), { telegramId: 801, question: 'а сколько идёт?' });
     expect(OpenAiDouble.promptOf(h.model.requests.at(-1)!)).toContain('Доставка стоит 390 ₽.');
-    expect((await h.client().transcript.query({ telegramId: 801 })).map((t) => t.role)).toEqual(['user', 'assistant', 'user', 'assistant']);
+    expect((await h.client().transcript.query({ telegramId: 801 })).map((t) => t.role)).toEqual([
+      'user',
+      'assistant',
+      'user',
+      'assistant',
+    ]);
     expect(await h.client().transcript.query({ telegramId: 802 })).toEqual([]);
     expect(await h.client().reset.mutate({ telegramId: 801 })).toEqual({ forgotten: 4 });
     expect(await h.client().transcript.query({ telegramId: 801 })).toEqual([]);
@@ -45,7 +52,10 @@ describe('memory and quotas in Redis', () => {
       h.model.next({ kind: 'text', text: 'Ответ [faq-3].' });
       await streamAnswer(h.client(), { telegramId: 803, question });
     }
-    expect((await h.client().transcript.query({ telegramId: 803 })).map((t) => t.text)).toEqual(['Как вернуть товар?', 'Ответ.']);
+    expect((await h.client().transcript.query({ telegramId: 803 })).map((t) => t.text)).toEqual([
+      'Как вернуть товар?',
+      'Ответ.',
+    ]);
     await new Promise((r) => setTimeout(r, 450));
     expect(await h.client().transcript.query({ telegramId: 803 })).toEqual([]);
   });
@@ -53,9 +63,13 @@ describe('memory and quotas in Redis', () => {
   it('counts the daily quota and the token budget across replicas', async () => {
     h.sheets.wb.update('Settings', 'assistant_daily_quota', { value: '1' }, { outbox: false });
     h.model.respond(() => ({ kind: 'text', text: 'Доставка стоит 390 ₽ [faq-3].', usage: { input: 50, output: 5 } }));
-    expect((await streamAnswer(h.client(), { telegramId: 804, question: 'Сколько стоит доставка?' })).result.outcome).toBe('llm');
+    expect(
+      (await streamAnswer(h.client(), { telegramId: 804, question: 'Сколько стоит доставка?' })).result.outcome,
+    ).toBe('llm');
     await h.restartAssistant({ redisUrl: socket, dbPath: ':memory:' });
-    expect((await streamAnswer(h.client(), { telegramId: 804, question: 'Сколько стоит доставка?' })).result.outcome).toBe('quota');
+    expect(
+      (await streamAnswer(h.client(), { telegramId: 804, question: 'Сколько стоит доставка?' })).result.outcome,
+    ).toBe('quota');
     expect(await h.assistant.usage.tokensToday()).toBeGreaterThanOrEqual(55);
     h.sheets.wb.update('Settings', 'assistant_daily_quota', { value: '30' }, { outbox: false });
   });

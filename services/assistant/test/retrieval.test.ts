@@ -9,7 +9,8 @@ beforeAll(async () => {
 });
 afterAll(() => stack.close());
 
-const client = () => createServiceClient<AssistantRouter>({ target: 'assistant', url: stack.assistantUrl, token: TEST_INTERNAL_TOKEN });
+const client = () =>
+  createServiceClient<AssistantRouter>({ target: 'assistant', url: stack.assistantUrl, token: TEST_INTERNAL_TOKEN });
 
 describe('assistant ask (retrieval only)', () => {
   it.each([
@@ -30,7 +31,14 @@ describe('assistant ask (retrieval only)', () => {
   it('says it does not know, rather than inventing', async () => {
     const answer = await client().ask.mutate({ telegramId: 1, question: 'Какая погода на Марсе?', language: 'ru' });
     // The chat words "I don't know" in the user's language and offers the hand-off.
-    expect(answer).toMatchObject({ answered: false, sources: [], text: '', handoff: true, outcome: 'fallback', fallbackReason: 'no_key' });
+    expect(answer).toMatchObject({
+      answered: false,
+      sources: [],
+      text: '',
+      handoff: true,
+      outcome: 'fallback',
+      fallbackReason: 'no_key',
+    });
   });
 
   it('refuses an empty or over-long question', async () => {

@@ -14,7 +14,7 @@ describe('embedding search, when the provider offers it', () => {
   afterAll(() => h.close());
   const embeddingCalls = () => h.model.requests.filter((r) => r.api === 'embeddings');
 
-  it('brings a document no word of the question matches into the model\'s context', async () => {
+  it("brings a document no word of the question matches into the model's context", async () => {
     h.model.next({ kind: 'text', text: 'Оплата картой, через СБП или при получении [faq-15].' });
     const { result } = await streamAnswer(h.client(), { telegramId: 601, question: 'Принимаете криптовалюту?' });
     expect(result).toMatchObject({ outcome: 'llm', answered: true, sources: [{ id: 'faq-15' }] });

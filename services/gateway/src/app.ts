@@ -73,7 +73,12 @@ export function createGatewayApp(opts: GatewayAppOptions) {
   const botInfo = opts.botInfo ?? SANDBOX_BOT;
   const metrics = createRegistry('gateway');
   const { registry } = metrics;
-  const clients = createClients({ sheetsUrl: opts.sheetsUrl, assistantUrl: opts.assistantUrl, token: opts.internalToken, metrics });
+  const clients = createClients({
+    sheetsUrl: opts.sheetsUrl,
+    assistantUrl: opts.assistantUrl,
+    token: opts.internalToken,
+    metrics,
+  });
   // Sandbox: Telegram emulated in-process (Bot API answers, chats for the /sandbox page, updates to our webhook).
   const sandboxApi = sandbox ? new SandboxTelegram(botInfo) : undefined;
   for (const person of sandboxApi ? SANDBOX_PEOPLE : []) sandboxApi!.addUser(person);
@@ -82,8 +87,17 @@ export function createGatewayApp(opts: GatewayAppOptions) {
   const apiMetrics = apiMetricsTransformer(registry);
   // Broadcasts, the shared sending budget and (with REDIS_URL) the state replicas share; see docs/scaling.md.
   const broadcasting = createBroadcasting({
-    ...opts.broadcast, ...(opts.redisUrl ? { redisUrl: opts.redisUrl } : {}), ...(opts.replicaId ? { replica: opts.replicaId } : {}),
-    journalPath: opts.dbPath, token: botToken, botId: botInfo.id, botUsername: botInfo.username, apiRoot: opts.apiRoot, sheets: clients.sheets, logger: opts.logger, registry,
+    ...opts.broadcast,
+    ...(opts.redisUrl ? { redisUrl: opts.redisUrl } : {}),
+    ...(opts.replicaId ? { replica: opts.replicaId } : {}),
+    journalPath: opts.dbPath,
+    token: botToken,
+    botId: botInfo.id,
+    botUsername: botInfo.username,
+    apiRoot: opts.apiRoot,
+    sheets: clients.sheets,
+    logger: opts.logger,
+    registry,
     t: (locale, key) => i18n.t(locale, key),
     apiTransformers: [apiMetrics, ...(sandboxApi ? [sandboxApi.transformer] : [])],
   });
@@ -92,16 +106,42 @@ export function createGatewayApp(opts: GatewayAppOptions) {
   const staffApi = new Api(botToken, { apiRoot: opts.apiRoot });
   for (const t of [apiMetrics, ...(sandboxApi ? [sandboxApi.transformer] : [])]) staffApi.config.use(t);
   const desk = new TicketDesk({
-    staffApi, sheets: clients.sheets, store: new TicketStore(opts.dbPath), staffChat: (): Promise<number | null> => resolveStaffChat(botDeps), i18n: createI18n(), logger: opts.logger, registry,
+    staffApi,
+    sheets: clients.sheets,
+    store: new TicketStore(opts.dbPath),
+    staffChat: (): Promise<number | null> => resolveStaffChat(botDeps),
+    i18n: createI18n(),
+    logger: opts.logger,
+    registry,
   });
-  const requests = { desk, conversations: broadcasting.sharedStorage<never>('conversations') ?? new SqliteStorage<never>(opts.dbPath, 'conversations') };
-  const assistantChat = createAssistantChat({ logger: opts.logger, registry, ...(opts.assistantPacing ? { pacing: opts.assistantPacing } : {}) });
-  const botDeps = { ...clients, logger: opts.logger, publicUrl: opts.publicUrl, funnel, broadcast: broadcasting.botDeps, requests, assistantChat, ...(staffChatId !== undefined ? { staffChatOverride: staffChatId } : {}) };
+  const requests = {
+    desk,
+    conversations:
+      broadcasting.sharedStorage<never>('conversations') ?? new SqliteStorage<never>(opts.dbPath, 'conversations'),
+  };
+  const assistantChat = createAssistantChat({
+    logger: opts.logger,
+    registry,
+    ...(opts.assistantPacing ? { pacing: opts.assistantPacing } : {}),
+  });
+  const botDeps = {
+    ...clients,
+    logger: opts.logger,
+    publicUrl: opts.publicUrl,
+    funnel,
+    broadcast: broadcasting.botDeps,
+    requests,
+    assistantChat,
+    ...(staffChatId !== undefined ? { staffChatOverride: staffChatId } : {}),
+  };
   const retryAndBlocked = [
     // Bounded: a 429 longer than 30 s or a third failure is given up, never retried forever.
     autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 30 }),
     // Outside the retries: sees the final answer; a 403 "blocked by the user" marks blocked_bot.
-    blockedUserTransformer({ logger: opts.logger, onBlocked: (telegramId) => clients.sheets.users.setBlockedBot.mutate({ telegramId, blocked: true }) }),
+    blockedUserTransformer({
+      logger: opts.logger,
+      onBlocked: (telegramId) => clients.sheets.users.setBlockedBot.mutate({ telegramId, blocked: true }),
+    }),
   ];
   const bot = createBot({
     token: botToken,
@@ -125,28 +165,38 @@ export function createGatewayApp(opts: GatewayAppOptions) {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
     registers: [registry],
   });
-  const handlerErrors = new Counter({ name: 'gateway_update_errors_total', help: 'Updates whose handler failed, by type.', labelNames: ['type'], registers: [registry] });
-  const inbox = broadcasting.inbox ?? new SqliteInbox(opts.dbPath);
-  const dispatcher = new ChatDispatcher(async (update) => {
-    const type = updateType(update);
-    const end = handlerDuration.startTimer({ type });
-    await runWithContext({ requestId: `update-${update.update_id}`, updateId: update.update_id }, async () => {
-      try {
-        await bot.handleUpdate(update);
-      } catch (error) {
-        handlerErrors.inc({ type });
-        opts.logger.error({ err: error, updateId: update.update_id }, 'update failed');
-      } finally {
-        end();
-        await Promise.resolve(inbox.done(update.update_id)).catch((error: unknown) => opts.logger.warn({ err: error, updateId: update.update_id }, 'inbox: could not mark handled'));
-      }
-    });
-  }, {
-    // Under overload the in-memory queue stays bounded: the rest wait in the durable inbox, in order.
-    maxQueued: opts.maxQueuedUpdates ?? 2000,
-    load: (ids) => inbox.bodies(ids),
-    onLoadError: (error) => opts.logger.error({ err: error }, 'inbox: could not load queued updates; retrying'),
+  const handlerErrors = new Counter({
+    name: 'gateway_update_errors_total',
+    help: 'Updates whose handler failed, by type.',
+    labelNames: ['type'],
+    registers: [registry],
   });
+  const inbox = broadcasting.inbox ?? new SqliteInbox(opts.dbPath);
+  const dispatcher = new ChatDispatcher(
+    async (update) => {
+      const type = updateType(update);
+      const end = handlerDuration.startTimer({ type });
+      await runWithContext({ requestId: `update-${update.update_id}`, updateId: update.update_id }, async () => {
+        try {
+          await bot.handleUpdate(update);
+        } catch (error) {
+          handlerErrors.inc({ type });
+          opts.logger.error({ err: error, updateId: update.update_id }, 'update failed');
+        } finally {
+          end();
+          await Promise.resolve(inbox.done(update.update_id)).catch((error: unknown) =>
+            opts.logger.warn({ err: error, updateId: update.update_id }, 'inbox: could not mark handled'),
+          );
+        }
+      });
+    },
+    {
+      // Under overload the in-memory queue stays bounded: the rest wait in the durable inbox, in order.
+      maxQueued: opts.maxQueuedUpdates ?? 2000,
+      load: (ids) => inbox.bodies(ids),
+      onLoadError: (error) => opts.logger.error({ err: error }, 'inbox: could not load queued updates; retrying'),
+    },
+  );
   new Gauge({
     name: 'gateway_updates_queued',
     help: 'Updates acknowledged and waiting for or in their handler.',
@@ -156,9 +206,23 @@ export function createGatewayApp(opts: GatewayAppOptions) {
     },
   });
   const webhookMetrics = {
-    received: new Counter({ name: 'gateway_updates_total', help: 'Updates accepted from Telegram, by type.', labelNames: ['type'], registers: [registry] }),
-    duplicates: new Counter({ name: 'gateway_updates_duplicate_total', help: 'Repeated update_ids dropped.', registers: [registry] }),
-    rejected: new Counter({ name: 'gateway_webhook_rejected_total', help: 'Webhook requests refused, by reason (secret, malformed, too_large).', labelNames: ['reason'], registers: [registry] }),
+    received: new Counter({
+      name: 'gateway_updates_total',
+      help: 'Updates accepted from Telegram, by type.',
+      labelNames: ['type'],
+      registers: [registry],
+    }),
+    duplicates: new Counter({
+      name: 'gateway_updates_duplicate_total',
+      help: 'Repeated update_ids dropped.',
+      registers: [registry],
+    }),
+    rejected: new Counter({
+      name: 'gateway_webhook_rejected_total',
+      help: 'Webhook requests refused, by reason (secret, malformed, too_large).',
+      labelNames: ['reason'],
+      registers: [registry],
+    }),
   };
 
   const miniApi = createTrpcHandler({
@@ -166,7 +230,8 @@ export function createGatewayApp(opts: GatewayAppOptions) {
     basePath: '/api/trpc/',
     createContext: miniAppContextFactory({ botToken, botUsername: botInfo.username, clients, metrics }),
     onError: ({ error, path }) => {
-      if (error.code === 'INTERNAL_SERVER_ERROR') opts.logger.error({ err: error, procedure: path }, 'Mini App API failed');
+      if (error.code === 'INTERNAL_SERVER_ERROR')
+        opts.logger.error({ err: error, procedure: path }, 'Mini App API failed');
     },
   });
 
@@ -175,11 +240,30 @@ export function createGatewayApp(opts: GatewayAppOptions) {
     metrics,
     logger: opts.logger,
     routes: [
-      { method: 'POST', path: '/telegram/webhook', name: '/telegram/webhook', handler: webhookRoute({ secret: webhookSecret, inbox, dispatcher, logger: opts.logger, metrics: webhookMetrics }) },
+      {
+        method: 'POST',
+        path: '/telegram/webhook',
+        name: '/telegram/webhook',
+        handler: webhookRoute({
+          secret: webhookSecret,
+          inbox,
+          dispatcher,
+          logger: opts.logger,
+          metrics: webhookMetrics,
+        }),
+      },
       { path: '/api/trpc/', prefix: true, name: '/api/trpc', handler: miniApi },
-      { method: 'GET', path: '/app', prefix: true, name: '/app', handler: webappRoute(opts.webappDist ?? DEFAULT_WEBAPP_DIST) },
+      {
+        method: 'GET',
+        path: '/app',
+        prefix: true,
+        name: '/app',
+        handler: webappRoute(opts.webappDist ?? DEFAULT_WEBAPP_DIST),
+      },
       // Only in sandbox mode: with a real token none of /sandbox exists.
-      ...(sandboxApi ? sandboxRoutes({ telegram: sandboxApi, botToken, workbook: sandboxWorkbook(clients.sheets) }) : []),
+      ...(sandboxApi
+        ? sandboxRoutes({ telegram: sandboxApi, botToken, workbook: sandboxWorkbook(clients.sheets) })
+        : []),
     ],
     readiness: {
       sheets: async () => ({ ok: (await clients.sheets.ping.query()).ok }),
@@ -192,13 +276,28 @@ export function createGatewayApp(opts: GatewayAppOptions) {
   const events = new EventConsumer({
     sheets: clients.sheets,
     handlers: { ...createEventHandlers(), ...ticketHandlers(desk) },
-    deps: { api: bot.api, sheets: clients.sheets, logger: opts.logger, t: (l, k, v) => i18n.t(l, k, v), publicUrl: opts.publicUrl, staffChat: () => resolveStaffChat(botDeps) },
+    deps: {
+      api: bot.api,
+      sheets: clients.sheets,
+      logger: opts.logger,
+      t: (l, k, v) => i18n.t(l, k, v),
+      publicUrl: opts.publicUrl,
+      staffChat: () => resolveStaffChat(botDeps),
+    },
     logger: opts.logger,
     registry,
     ...(opts.events?.idleMs !== undefined ? { idleMs: opts.events.idleMs } : {}),
   });
   // With REDIS_URL only the replica holding the leader lock consumes events; the others take over if it goes away.
-  if (opts.events?.enabled !== false) server.on('listening', () => (broadcasting.leader ? broadcasting.leader.run(() => events.start(), () => events.stop()) : events.start()));
+  if (opts.events?.enabled !== false)
+    server.on('listening', () =>
+      broadcasting.leader
+        ? broadcasting.leader.run(
+            () => events.start(),
+            () => events.stop(),
+          )
+        : events.start(),
+    );
   /** Start-up (not in sandbox mode): the bot's commands and the chat menu button that opens the Mini App. */
   const setup = () => setupCommands(bot.api, (l, k) => i18n.t(l, k), opts.publicUrl);
 
@@ -224,7 +323,26 @@ export function createGatewayApp(opts: GatewayAppOptions) {
   // The emulator delivers updates to our own webhook, on whatever port we end up listening.
   server.on('listening', () => {
     const address = server.address();
-    if (sandboxApi && address && typeof address === 'object') sandboxApi.connect(`http://127.0.0.1:${address.port}/telegram/webhook`, webhookSecret);
+    if (sandboxApi && address && typeof address === 'object')
+      sandboxApi.connect(`http://127.0.0.1:${address.port}/telegram/webhook`, webhookSecret);
   });
-  return { server, bot, botToken, webhookSecret, sandbox, sandboxApi, clients, metrics, dispatcher, inbox, resume, close, webhookInfo, events, setup, broadcasting, desk };
+  return {
+    server,
+    bot,
+    botToken,
+    webhookSecret,
+    sandbox,
+    sandboxApi,
+    clients,
+    metrics,
+    dispatcher,
+    inbox,
+    resume,
+    close,
+    webhookInfo,
+    events,
+    setup,
+    broadcasting,
+    desk,
+  };
 }

@@ -4,8 +4,14 @@ import { z } from 'zod';
 const schema = z
   .object({
     GATEWAY_PORT: port(8080),
-    TELEGRAM_BOT_TOKEN: z.string().regex(/^\d+:[A-Za-z0-9_-]{20,}$/, 'expected a bot token like 123456:ABC…').optional(),
-    TELEGRAM_WEBHOOK_SECRET: z.string().regex(/^[A-Za-z0-9_-]{1,256}$/, 'only A-Z a-z 0-9 _ - are allowed, 1–256 characters').optional(),
+    TELEGRAM_BOT_TOKEN: z
+      .string()
+      .regex(/^\d+:[A-Za-z0-9_-]{20,}$/, 'expected a bot token like 123456:ABC…')
+      .optional(),
+    TELEGRAM_WEBHOOK_SECRET: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,256}$/, 'only A-Z a-z 0-9 _ - are allowed, 1–256 characters')
+      .optional(),
     TELEGRAM_API_ROOT: url('https://api.telegram.org'),
     PUBLIC_URL: url('http://localhost:8080'),
     SHEETS_URL: url('http://127.0.0.1:8081'),
@@ -15,10 +21,16 @@ const schema = z
     STAFF_CHAT_ID: z.coerce.number().int().optional(),
     REDIS_URL: z.url().optional(),
     BROADCAST_RATE_PER_SECOND: z.coerce.number().int().min(1).max(1000).default(30),
-    BROADCAST_ALLOW_PAID: z.enum(['yes', 'no', 'true', 'false']).default('no').transform((v) => v === 'yes' || v === 'true'),
+    BROADCAST_ALLOW_PAID: z
+      .enum(['yes', 'no', 'true', 'false'])
+      .default('no')
+      .transform((v) => v === 'yes' || v === 'true'),
     BROADCAST_POLL_INTERVAL_MS: z.coerce.number().int().min(100).max(600_000).default(5000),
     BROADCAST_SENDER: z.enum(['on', 'off']).default('on'),
-    GATEWAY_REPLICA_ID: z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'A-Z a-z 0-9 _ . : - only, 1–64 characters').optional(),
+    GATEWAY_REPLICA_ID: z
+      .string()
+      .regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'A-Z a-z 0-9 _ . : - only, 1–64 characters')
+      .optional(),
     LOG_LEVEL: logLevel,
     WEBAPP_DIST: z.string().optional(),
     GATEWAY_MODE: z.enum(['webhook', 'polling']).default('webhook'),
@@ -26,16 +38,37 @@ const schema = z
   })
   .superRefine((env, ctx) => {
     if (env.BROADCAST_RATE_PER_SECOND > 30 && !env.BROADCAST_ALLOW_PAID) {
-      ctx.addIssue({ code: 'custom', path: ['BROADCAST_RATE_PER_SECOND'], message: 'above 30 messages/s Telegram needs paid broadcasts: set BROADCAST_ALLOW_PAID=yes' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['BROADCAST_RATE_PER_SECOND'],
+        message: 'above 30 messages/s Telegram needs paid broadcasts: set BROADCAST_ALLOW_PAID=yes',
+      });
     }
     if (env.GATEWAY_MODE === 'polling' && !env.TELEGRAM_BOT_TOKEN) {
-      ctx.addIssue({ code: 'custom', path: ['GATEWAY_MODE'], message: 'polling needs TELEGRAM_BOT_TOKEN (the sandbox needs neither polling nor a webhook)' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['GATEWAY_MODE'],
+        message: 'polling needs TELEGRAM_BOT_TOKEN (the sandbox needs neither polling nor a webhook)',
+      });
     }
     if (env.TELEGRAM_BOT_TOKEN && !env.TELEGRAM_WEBHOOK_SECRET) {
-      ctx.addIssue({ code: 'custom', path: ['TELEGRAM_WEBHOOK_SECRET'], message: 'required when TELEGRAM_BOT_TOKEN is set' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['TELEGRAM_WEBHOOK_SECRET'],
+        message: 'required when TELEGRAM_BOT_TOKEN is set',
+      });
     }
-    if (env.TELEGRAM_BOT_TOKEN && env.TELEGRAM_WEBHOOK_SECRET && env.TELEGRAM_WEBHOOK_SECRET.length < 32 && env.PUBLIC_URL.startsWith('https://')) {
-      ctx.addIssue({ code: 'custom', path: ['TELEGRAM_WEBHOOK_SECRET'], message: 'must be at least 32 characters in production' });
+    if (
+      env.TELEGRAM_BOT_TOKEN &&
+      env.TELEGRAM_WEBHOOK_SECRET &&
+      env.TELEGRAM_WEBHOOK_SECRET.length < 32 &&
+      env.PUBLIC_URL.startsWith('https://')
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['TELEGRAM_WEBHOOK_SECRET'],
+        message: 'must be at least 32 characters in production',
+      });
     }
   });
 

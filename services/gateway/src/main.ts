@@ -7,8 +7,11 @@ import { startPolling, WebhookIsSetError } from './polling.ts';
 try {
   const env = readEnv(process.env);
   const logger = createLogger('gateway', env.LOG_LEVEL);
-  if (env.INTERNAL_TOKEN === DEV_INTERNAL_TOKEN) logger.warn('INTERNAL_TOKEN is unset: using the development value; set it in production');
-  const botInfo = env.TELEGRAM_BOT_TOKEN ? await new Api(env.TELEGRAM_BOT_TOKEN, { apiRoot: env.TELEGRAM_API_ROOT }).getMe() : undefined;
+  if (env.INTERNAL_TOKEN === DEV_INTERNAL_TOKEN)
+    logger.warn('INTERNAL_TOKEN is unset: using the development value; set it in production');
+  const botInfo = env.TELEGRAM_BOT_TOKEN
+    ? await new Api(env.TELEGRAM_BOT_TOKEN, { apiRoot: env.TELEGRAM_API_ROOT }).getMe()
+    : undefined;
   const app = createGatewayApp({
     logger,
     ...(env.TELEGRAM_BOT_TOKEN ? { botToken: env.TELEGRAM_BOT_TOKEN } : {}),
@@ -25,7 +28,12 @@ try {
     events: { enabled: env.GATEWAY_EVENT_CONSUMER === 'on' },
     ...(env.REDIS_URL ? { redisUrl: env.REDIS_URL } : {}),
     ...(env.GATEWAY_REPLICA_ID ? { replicaId: env.GATEWAY_REPLICA_ID } : {}),
-    broadcast: { ratePerSecond: env.BROADCAST_RATE_PER_SECOND, allowPaid: env.BROADCAST_ALLOW_PAID, pollMs: env.BROADCAST_POLL_INTERVAL_MS, sender: env.BROADCAST_SENDER === 'on' },
+    broadcast: {
+      ratePerSecond: env.BROADCAST_RATE_PER_SECOND,
+      allowPaid: env.BROADCAST_ALLOW_PAID,
+      pollMs: env.BROADCAST_POLL_INTERVAL_MS,
+      sender: env.BROADCAST_SENDER === 'on',
+    },
   });
   const port = await listen(app.server, env.GATEWAY_PORT);
   const resumed = await app.resume();
@@ -34,7 +42,10 @@ try {
   if (app.sandbox) logger.info('no TELEGRAM_BOT_TOKEN: sandbox mode, Bot API calls are answered in-process');
   app.webhookInfo.start();
   // Commands and the Mini App menu button (idempotent); the sandbox answers these calls itself, so it is skipped there.
-  if (!app.sandbox) await app.setup().catch((err: unknown) => logger.warn({ err }, 'could not set the bot commands and the menu button'));
+  if (!app.sandbox)
+    await app
+      .setup()
+      .catch((err: unknown) => logger.warn({ err }, 'could not set the bot commands and the menu button'));
   let polling: Awaited<ReturnType<typeof startPolling>> | undefined;
   if (env.GATEWAY_MODE === 'polling') {
     try {
@@ -46,7 +57,11 @@ try {
       process.exit(2);
     }
   }
-  installShutdown({ logger, servers: [app.server], cleanups: [...(polling ? [polling.stop] : []), app.webhookInfo.stop, app.close] });
+  installShutdown({
+    logger,
+    servers: [app.server],
+    cleanups: [...(polling ? [polling.stop] : []), app.webhookInfo.stop, app.close],
+  });
 } catch (error) {
   if (error instanceof EnvError) {
     console.error(error.message);

@@ -22,7 +22,13 @@ export class WebhookIsSetError extends Error {
  * start while a webhook is set (production keeps its webhook and never calls getUpdates). Updates go through the same
  * inbox (dedupe) and per-chat dispatcher as the webhook's.
  */
-export async function startPolling(opts: { api: Api; inbox: UpdateInbox; dispatcher: ChatDispatcher; logger: Logger; timeoutSeconds?: number }) {
+export async function startPolling(opts: {
+  api: Api;
+  inbox: UpdateInbox;
+  dispatcher: ChatDispatcher;
+  logger: Logger;
+  timeoutSeconds?: number;
+}) {
   const info = await opts.api.getWebhookInfo();
   if (info.url) throw new WebhookIsSetError(info.url);
   const abort = new AbortController();
@@ -31,7 +37,10 @@ export async function startPolling(opts: { api: Api; inbox: UpdateInbox; dispatc
     let failures = 0;
     while (!abort.signal.aborted) {
       try {
-        const updates = await opts.api.getUpdates({ offset, timeout: opts.timeoutSeconds ?? 25, allowed_updates: [...ALLOWED_UPDATES] }, abort.signal as Parameters<Api['getUpdates']>[1]);
+        const updates = await opts.api.getUpdates(
+          { offset, timeout: opts.timeoutSeconds ?? 25, allowed_updates: [...ALLOWED_UPDATES] },
+          abort.signal as Parameters<Api['getUpdates']>[1],
+        );
         failures = 0;
         for (const update of updates) {
           offset = update.update_id + 1;

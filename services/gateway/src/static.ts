@@ -12,7 +12,10 @@ export function webappRoute(dist: string) {
     ? sirv(dist, {
         etag: true,
         setHeaders: (res, pathname) => {
-          res.setHeader('cache-control', pathname.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
+          res.setHeader(
+            'cache-control',
+            pathname.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
+          );
         },
       })
     : undefined;
@@ -22,7 +25,9 @@ export function webappRoute(dist: string) {
       return;
     }
     if (!serve) {
-      res.writeHead(503, { 'content-type': 'text/plain; charset=utf-8' }).end('The Mini App is not built: run `npm run build -w @mb/webapp`.');
+      res
+        .writeHead(503, { 'content-type': 'text/plain; charset=utf-8' })
+        .end('The Mini App is not built: run `npm run build -w @mb/webapp`.');
       return;
     }
     req.url = (req.url ?? '/app/').slice(4) || '/';

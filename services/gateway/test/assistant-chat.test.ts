@@ -1,7 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServiceClient } from '@mb/service-kit';
 import type { SheetsRouter } from '@mb/sheets/router-type';
-import { BotApiDouble, callbackUpdate, OpenAiDouble, startStack, TEST_INTERNAL_TOKEN, textUpdate, type Stack, type TestUser } from '@mb/testing';
+import {
+  BotApiDouble,
+  callbackUpdate,
+  OpenAiDouble,
+  startStack,
+  TEST_INTERNAL_TOKEN,
+  textUpdate,
+  type Stack,
+  type TestUser,
+} from '@mb/testing';
 
 const petr: TestUser = { id: 7_100_001, first_name: 'Пётр', language_code: 'ru' };
 const olga: TestUser = { id: 7_100_002, first_name: 'Olga', language_code: 'en' };
@@ -17,7 +26,19 @@ beforeAll(async () => {
   stack = await startStack({
     apiRoot: api.url,
     gateway: { assistantPacing: { draftIntervalMs: 0, editIntervalMs: 0 }, events: { enabled: false } },
-    assistant: { llm: { apiKey: 'sk-test', baseURL: model.url, model: 'gpt-test', api: 'responses', timeoutMs: 1000, maxRetries: 0, idleMs: 800 }, deadlineMs: 3000, knowledgeTtlMs: 0 },
+    assistant: {
+      llm: {
+        apiKey: 'sk-test',
+        baseURL: model.url,
+        model: 'gpt-test',
+        api: 'responses',
+        timeoutMs: 1000,
+        maxRetries: 0,
+        idleMs: 800,
+      },
+      deadlineMs: 3000,
+      knowledgeTtlMs: 0,
+    },
   });
   // Signed-in users: the seeded clients' rows carry their Telegram ids.
   stack.sheets.wb.update('Users', 'U-4', { telegram_id: String(petr.id) });
@@ -30,15 +51,24 @@ afterAll(async () => {
   await model.close();
 });
 
-const callsTo = (chatId: number, method: string) => api.callsTo(method).filter((c) => Number(c.payload['chat_id']) === chatId);
+const callsTo = (chatId: number, method: string) =>
+  api.callsTo(method).filter((c) => Number(c.payload['chat_id']) === chatId);
 // Once drafts were refused (the edits test), answers that streamed end with an edit instead of a new message.
 const finalMessage = (chatId: number, part: string) =>
-  [...callsTo(chatId, 'sendMessage'), ...callsTo(chatId, 'editMessageText')].find((c) => String(c.payload['text']).includes(part) && !String(c.payload['text']).endsWith(' …'));
-const waitForFinal = (chatId: number, part: string) => api.waitFor(() => finalMessage(chatId, part) !== undefined, 8000, `"${part}" to ${chatId}`);
+  [...callsTo(chatId, 'sendMessage'), ...callsTo(chatId, 'editMessageText')].find(
+    (c) => String(c.payload['text']).includes(part) && !String(c.payload['text']).endsWith(' …'),
+  );
+const waitForFinal = (chatId: number, part: string) =>
+  api.waitFor(() => finalMessage(chatId, part) !== undefined, 8000, `"${part}" to ${chatId}`);
 
 describe('the assistant in a private chat', () => {
   it('streams the answer as drafts, then one final message with sources and the hand-off button', async () => {
-    model.next({ kind: 'text', text: 'Доставка по России стоит 390 ₽, а от 3000 ₽ во время акции — бесплатно [faq-3].', chunks: 6, delayMs: 30 });
+    model.next({
+      kind: 'text',
+      text: 'Доставка по России стоит 390 ₽, а от 3000 ₽ во время акции — бесплатно [faq-3].',
+      chunks: 6,
+      delayMs: 30,
+    });
     const response = await stack.post(textUpdate(petr, 'Сколько стоит доставка?'));
     expect(response.status).toBe(200);
     await waitForFinal(petr.id, '390 ₽');
@@ -49,7 +79,9 @@ describe('the assistant in a private chat', () => {
     expect(draftTexts[0]!.length).toBeLessThan(draftTexts.at(-1)!.length);
     expect(new Set(drafts.map((d) => d.payload['draft_id'])).size).toBe(1);
     const final = finalMessage(petr.id, '390 ₽')!;
-    expect(final.payload['text']).toBe('Доставка по России стоит 390 ₽, а от 3000 ₽ во время акции — бесплатно.\n\n📎 Источники: Сколько стоит доставка?');
+    expect(final.payload['text']).toBe(
+      'Доставка по России стоит 390 ₽, а от 3000 ₽ во время акции — бесплатно.\n\n📎 Источники: Сколько стоит доставка?',
+    );
     expect(JSON.stringify(final.payload['reply_markup'])).toContain('as:handoff');
     expect(callsTo(petr.id, 'sendMessage').filter((c) => String(c.payload['text']).includes('390'))).toHaveLength(1);
     // Drafts all came before the final message.
@@ -57,9 +89,18 @@ describe('the assistant in a private chat', () => {
   });
 
   it('does not hold the chat: a command sent while the model is still writing is answered first', async () => {
-    model.next({ kind: 'text', text: 'Гарантия производителя действует от 12 месяцев, талон лежит в коробке [faq-16].', chunks: 8, delayMs: 150 });
+    model.next({
+      kind: 'text',
+      text: 'Гарантия производителя действует от 12 месяцев, талон лежит в коробке [faq-16].',
+      chunks: 8,
+      delayMs: 150,
+    });
     await stack.post(textUpdate(petr, 'Есть ли гарантия на товары?'));
-    await api.waitFor(() => callsTo(petr.id, 'sendMessageDraft').some((d) => String(d.payload['text']).includes('Гарантия')), 5000, 'first draft');
+    await api.waitFor(
+      () => callsTo(petr.id, 'sendMessageDraft').some((d) => String(d.payload['text']).includes('Гарантия')),
+      5000,
+      'first draft',
+    );
     await stack.post(textUpdate(petr, '/reset'));
     await waitForFinal(petr.id, 'Начинаем разговор заново');
     await waitForFinal(petr.id, '12 месяцев');
@@ -67,15 +108,30 @@ describe('the assistant in a private chat', () => {
   });
 
   it('falls back to edits of one message where drafts are refused, ending with a last edit', async () => {
-    api.script((call) => (call.method === 'sendMessageDraft' ? { status: 400, body: { ok: false, error_code: 400, description: 'Bad Request: method is not available' } } : undefined));
-    model.next({ kind: 'text', text: 'Returns are accepted within 14 days: create a request with the category Problem [faq-5].', chunks: 5, delayMs: 20 });
+    api.script((call) =>
+      call.method === 'sendMessageDraft'
+        ? { status: 400, body: { ok: false, error_code: 400, description: 'Bad Request: method is not available' } }
+        : undefined,
+    );
+    model.next({
+      kind: 'text',
+      text: 'Returns are accepted within 14 days: create a request with the category Problem [faq-5].',
+      chunks: 5,
+      delayMs: 20,
+    });
     await stack.post(textUpdate(olga, 'How can I return an item?'));
-    await api.waitFor(() => callsTo(olga.id, 'editMessageText').some((c) => String(c.payload['text']).includes('Sources:')), 8000, 'final edit');
+    await api.waitFor(
+      () => callsTo(olga.id, 'editMessageText').some((c) => String(c.payload['text']).includes('Sources:')),
+      8000,
+      'final edit',
+    );
     const sent = callsTo(olga.id, 'sendMessage');
     expect(sent).toHaveLength(1);
     const edits = callsTo(olga.id, 'editMessageText');
     expect(edits.length).toBeGreaterThan(1);
-    expect(String(edits.at(-1)!.payload['text'])).toBe('Returns are accepted within 14 days: create a request with the category Problem.\n\n📎 Sources: Как вернуть товар?');
+    expect(String(edits.at(-1)!.payload['text'])).toBe(
+      'Returns are accepted within 14 days: create a request with the category Problem.\n\n📎 Sources: Как вернуть товар?',
+    );
     expect(JSON.stringify(edits.at(-1)!.payload['reply_markup'])).toContain('as:handoff');
     expect(edits.every((e) => e.payload['message_id'] === edits[0]!.payload['message_id'])).toBe(true);
   });
@@ -89,13 +145,24 @@ describe('the assistant in a private chat', () => {
     await stack.post(callbackUpdate(anna, 'as:handoff', 1));
     await api.waitFor(() => finalMessage(anna.id, 'создано') !== undefined, 5000, 'request created');
     const id = /T-\d+/.exec(String(finalMessage(anna.id, 'создано')!.payload['text']))![0];
-    const sheets = createServiceClient<SheetsRouter>({ target: 'sheets', url: stack.sheetsUrl, token: TEST_INTERNAL_TOKEN });
+    const sheets = createServiceClient<SheetsRouter>({
+      target: 'sheets',
+      url: stack.sheetsUrl,
+      token: TEST_INTERNAL_TOKEN,
+    });
     const ticket = await sheets.tickets.get.query({ ticketId: id });
-    expect(ticket).toMatchObject({ telegramId: anna.id, text: 'Можно ли оплатить заказ биткоинами?', category: 'Вопрос' });
+    expect(ticket).toMatchObject({
+      telegramId: anna.id,
+      text: 'Можно ли оплатить заказ биткоинами?',
+      category: 'Вопрос',
+    });
     const transcript = ticket.messages.find((m) => m.authorName === 'Переписка с помощником')!;
     expect(transcript.text).toBe('👤 Можно ли оплатить заказ биткоинами?\n\n🤖 (ответа в базе знаний не нашлось)');
     // The unanswered question is counted for managers.
-    expect(stack.sheets.wb.find('Unanswered').map((r) => [r.question, r.count])).toContainEqual(['Можно ли оплатить заказ биткоинами?', '1']);
+    expect(stack.sheets.wb.find('Unanswered').map((r) => [r.question, r.count])).toContainEqual([
+      'Можно ли оплатить заказ биткоинами?',
+      '1',
+    ]);
   });
 
   it('answers from retrieval, marked as such, when the model hangs', async () => {
@@ -109,7 +176,9 @@ describe('the assistant in a private chat', () => {
     const requests = model.requests.length;
     await stack.post(textUpdate(olga, `Where is the store? ${'really '.repeat(200)}`));
     await waitForFinal(olga.id, 'too long');
-    expect(String(finalMessage(olga.id, 'too long')!.payload['text'])).toBe('The question is too long: at most 1,000 characters. Please shorten it.');
+    expect(String(finalMessage(olga.id, 'too long')!.payload['text'])).toBe(
+      'The question is too long: at most 1,000 characters. Please shorten it.',
+    );
 
     stack.sheets.wb.update('Settings', 'assistant_daily_quota', { value: '0' }, { outbox: false });
     try {

@@ -19,7 +19,11 @@ it('tells the user the service is unavailable when the assistant cannot be reach
   stack.assistant.server.closeAllConnections();
   await new Promise<void>((r) => stack.assistant.server.close(() => r()));
   await stack.post(textUpdate(ivan, 'Сколько стоит доставка?'));
-  await api.waitFor(() => api.textsTo(ivan.id).some((t) => t.includes('Сервис временно недоступен')), 8000, 'the unavailable message');
+  await api.waitFor(
+    () => api.textsTo(ivan.id).some((t) => t.includes('Сервис временно недоступен')),
+    8000,
+    'the unavailable message',
+  );
   await stack.post(textUpdate(ivan, '/menu'));
   await api.waitFor(() => api.textsTo(ivan.id).some((t) => t.includes('Главное меню')), 5000, 'the menu');
   expect(api.callsTo('sendMessageDraft')).toEqual([]);

@@ -20,11 +20,27 @@ const children: ChildProcess[] = [];
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'mb-crash-'));
-  sheets = createSheetsApp({ dbPath: join(dir, 'workbook.sqlite'), internalToken: TEST_INTERNAL_TOKEN, logger: createLogger('test', 'silent') });
+  sheets = createSheetsApp({
+    dbPath: join(dir, 'workbook.sqlite'),
+    internalToken: TEST_INTERNAL_TOKEN,
+    logger: createLogger('test', 'silent'),
+  });
   sheetsUrl = `http://127.0.0.1:${await listen(sheets.server, 0, '127.0.0.1')}`;
   api = await new BotApiDouble().start();
   limits = new TelegramLimits({ perSecond: 30, perChatMs: 1000 }).install(api);
-  sheets.wb.insert('Users', { id: 'U-staff', telegram_id: String(STAFF.id), name: 'Мария', role: 'manager', segment: 'all', status: 'active', language: 'ru' }, { outbox: false });
+  sheets.wb.insert(
+    'Users',
+    {
+      id: 'U-staff',
+      telegram_id: String(STAFF.id),
+      name: 'Мария',
+      role: 'manager',
+      segment: 'all',
+      status: 'active',
+      language: 'ru',
+    },
+    { outbox: false },
+  );
 });
 afterAll(async () => {
   for (const c of children) if (c.exitCode === null && c.signalCode === null) process.kill(c.pid!, 'SIGKILL');
@@ -37,7 +53,14 @@ afterAll(async () => {
 
 /** Starts the sender in a child process (same worker name each time, as a restarted replica). */
 async function startSender(): Promise<ChildProcess> {
-  const cfg = { sheetsUrl, apiRoot: api.url, token: TEST_TOKEN, internalToken: TEST_INTERNAL_TOKEN, worker: 'replica-a', journalPath: join(dir, 'gateway.sqlite') };
+  const cfg = {
+    sheetsUrl,
+    apiRoot: api.url,
+    token: TEST_TOKEN,
+    internalToken: TEST_INTERNAL_TOKEN,
+    worker: 'replica-a',
+    journalPath: join(dir, 'gateway.sqlite'),
+  };
   const child = spawn(process.execPath, [CHILD, JSON.stringify(cfg)], { stdio: ['ignore', 'pipe', 'inherit'] });
   children.push(child);
   await new Promise<void>((resolve, reject) => {
@@ -47,13 +70,25 @@ async function startSender(): Promise<ChildProcess> {
   return child;
 }
 
-const exited = (child: ChildProcess) => new Promise<void>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve())));
+const exited = (child: ChildProcess) =>
+  new Promise<void>((resolve) =>
+    child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve()),
+  );
 
 describe('a broadcast across kill -9 of the sending process', () => {
   it('completes after a restart with no recipient twice and none missed, even when killed while Telegram had the message', async () => {
     const ids = seedRecipients(sheets.wb, { from: 30_000_000, count: 300, segment: 'crash' });
-    const client = createClients({ sheetsUrl, assistantUrl: sheetsUrl, token: TEST_INTERNAL_TOKEN, metrics: createRegistry('gateway') }).sheets;
-    const b = await client.broadcasts.create.mutate({ staffTelegramId: STAFF.id, text: 'Переживёт kill -9', segment: 'crash' });
+    const client = createClients({
+      sheetsUrl,
+      assistantUrl: sheetsUrl,
+      token: TEST_INTERNAL_TOKEN,
+      metrics: createRegistry('gateway'),
+    }).sheets;
+    const b = await client.broadcasts.create.mutate({
+      staffTelegramId: STAFF.id,
+      text: 'Переживёт kill -9',
+      segment: 'crash',
+    });
 
     const first = await startSender();
     // The worst moment: Telegram has accepted message 100, the sender has not seen the answer (nor recorded it).
@@ -64,12 +99,20 @@ describe('a broadcast across kill -9 of the sending process', () => {
     expect(first.signalCode).toBe('SIGKILL');
     limits.onAccepted = undefined;
     const stateCount = (state: string) =>
-      (sheets.wb.db.prepare('SELECT count(*) AS n FROM broadcast_recipients WHERE broadcast_id = ? AND state = ?').get(b.id, state) as { n: number }).n;
+      (
+        sheets.wb.db
+          .prepare('SELECT count(*) AS n FROM broadcast_recipients WHERE broadcast_id = ? AND state = ?')
+          .get(b.id, state) as { n: number }
+      ).n;
     expect(stateCount('sending')).toBe(1);
     expect(sheets.wb.get('Broadcasts', b.id)!.status).toBe('sending');
 
     const second = await startSender();
-    await waitUntil(() => sheets.wb.get('Broadcasts', b.id)!.status === 'done', 60_000, 'the broadcast to finish after the restart');
+    await waitUntil(
+      () => sheets.wb.get('Broadcasts', b.id)!.status === 'done',
+      60_000,
+      'the broadcast to finish after the restart',
+    );
     process.kill(second.pid!, 'SIGKILL');
     await exited(second);
 
@@ -84,8 +127,17 @@ describe('a broadcast across kill -9 of the sending process', () => {
 
   it('rides out a restart of the sheets service midway: outcomes are recorded once it is back, nobody twice or missed', async () => {
     const ids = seedRecipients(sheets.wb, { from: 31_000_000, count: 150, segment: 'sheets-restart' });
-    const client = createClients({ sheetsUrl, assistantUrl: sheetsUrl, token: TEST_INTERNAL_TOKEN, metrics: createRegistry('gateway') }).sheets;
-    const b = await client.broadcasts.create.mutate({ staffTelegramId: STAFF.id, text: 'Переживёт рестарт sheets', segment: 'sheets-restart' });
+    const client = createClients({
+      sheetsUrl,
+      assistantUrl: sheetsUrl,
+      token: TEST_INTERNAL_TOKEN,
+      metrics: createRegistry('gateway'),
+    }).sheets;
+    const b = await client.broadcasts.create.mutate({
+      staffTelegramId: STAFF.id,
+      text: 'Переживёт рестарт sheets',
+      segment: 'sheets-restart',
+    });
     const sender = await startSender();
     const delivered = () => ids.filter((id) => limits.delivered.has(id)).length;
     await waitUntil(() => delivered() >= 40, 20_000, '40 messages out');
@@ -95,7 +147,11 @@ describe('a broadcast across kill -9 of the sending process', () => {
     await new Promise<void>((r) => sheets.server.close(() => r()));
     sheets.close();
     await new Promise((r) => setTimeout(r, 1500));
-    sheets = createSheetsApp({ dbPath: join(dir, 'workbook.sqlite'), internalToken: TEST_INTERNAL_TOKEN, logger: createLogger('test', 'silent') });
+    sheets = createSheetsApp({
+      dbPath: join(dir, 'workbook.sqlite'),
+      internalToken: TEST_INTERNAL_TOKEN,
+      logger: createLogger('test', 'silent'),
+    });
     await listen(sheets.server, port, '127.0.0.1');
     await waitUntil(() => sheets.wb.get('Broadcasts', b.id)!.status === 'done', 60_000, 'the broadcast to finish');
     process.kill(sender.pid!, 'SIGKILL');

@@ -6,23 +6,42 @@ import type { GatewayAppOptions } from '../src/app.ts';
 type Workbook = Stack['sheets']['wb'];
 
 /** Adds signed-in users (status active, a Telegram id) in one segment; returns their Telegram ids. */
-export function seedRecipients(wb: Workbook, opts: { from: number; count: number; segment: string; language?: 'ru' | 'en' }): number[] {
+export function seedRecipients(
+  wb: Workbook,
+  opts: { from: number; count: number; segment: string; language?: 'ru' | 'en' },
+): number[] {
   const ids: number[] = [];
   wb.db.exec('BEGIN');
   for (let i = 0; i < opts.count; i++) {
     const telegramId = opts.from + i;
     ids.push(telegramId);
-    wb.insert('Users', {
-      id: `UT-${telegramId}`, telegram_id: String(telegramId), phone: `+7900${telegramId}`, name: `User ${i}`, role: 'client', segment: opts.segment,
-      status: 'active', language: opts.language ?? 'ru', registered_at: new Date().toISOString(), blocked_bot: 'no',
-    }, { outbox: false });
+    wb.insert(
+      'Users',
+      {
+        id: `UT-${telegramId}`,
+        telegram_id: String(telegramId),
+        phone: `+7900${telegramId}`,
+        name: `User ${i}`,
+        role: 'client',
+        segment: opts.segment,
+        status: 'active',
+        language: opts.language ?? 'ru',
+        registered_at: new Date().toISOString(),
+        blocked_bot: 'no',
+      },
+      { outbox: false },
+    );
   }
   wb.db.exec('COMMIT');
   return ids;
 }
 
 /** Polls `check` until it holds; fails with `what` after `timeoutMs`. */
-export async function waitUntil(check: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+export async function waitUntil(
+  check: () => boolean | Promise<boolean>,
+  timeoutMs: number,
+  what: string,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
@@ -43,7 +62,11 @@ const freePort = () =>
 /** A redis-server of the test's own on a free port, no persistence; `stop()` kills it by PID. */
 export async function startRedis(): Promise<{ url: string; stop(): Promise<void> }> {
   const port = await freePort();
-  const child: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('redis-server did not start')), 10_000);
     child.once('error', reject);
@@ -74,8 +97,23 @@ export const STAFF: TestUser = { id: 7_000_001, first_name: 'Мария', langua
 export async function startLimitedStack(gateway: Partial<GatewayAppOptions> = {}) {
   const api = await new BotApiDouble().start();
   const limits = new TelegramLimits({ perSecond: 30, perChatMs: 1000 }).install(api);
-  const stack = await startStack({ apiRoot: api.url, gateway: { broadcast: { pollMs: 100 }, events: { idleMs: 100 }, ...gateway } });
-  stack.sheets.wb.insert('Users', { id: 'U-staff', telegram_id: String(STAFF.id), name: 'Мария', role: 'manager', segment: 'all', status: 'active', language: 'ru' }, { outbox: false });
+  const stack = await startStack({
+    apiRoot: api.url,
+    gateway: { broadcast: { pollMs: 100 }, events: { idleMs: 100 }, ...gateway },
+  });
+  stack.sheets.wb.insert(
+    'Users',
+    {
+      id: 'U-staff',
+      telegram_id: String(STAFF.id),
+      name: 'Мария',
+      role: 'manager',
+      segment: 'all',
+      status: 'active',
+      language: 'ru',
+    },
+    { outbox: false },
+  );
   const close = async () => {
     await stack.close();
     await api.close();

@@ -16,16 +16,30 @@ afterAll(() => close());
 const wb = () => stack.sheets.wb;
 const row = (id: string) => wb().get('Broadcasts', id)!;
 const statesOf = (id: string) =>
-  Object.fromEntries((wb().db.prepare('SELECT state, count(*) AS n FROM broadcast_recipients WHERE broadcast_id = ? GROUP BY state').all(id) as Array<{ state: string; n: number }>).map((r) => [r.state, r.n]));
+  Object.fromEntries(
+    (
+      wb()
+        .db.prepare('SELECT state, count(*) AS n FROM broadcast_recipients WHERE broadcast_id = ? GROUP BY state')
+        .all(id) as Array<{ state: string; n: number }>
+    ).map((r) => [r.state, r.n]),
+  );
 const deliveredTo = (ids: number[]) => ids.reduce((n, id) => n + (limits.delivered.get(id) ?? 0), 0);
 
 describe('broadcast sources and control', () => {
   it('cancels midway from the staff chat: nobody pending gets it, and the counts match what was delivered', async () => {
     const ids = seedRecipients(wb(), { from: 20_000_000, count: 200, segment: 'cancel' });
-    const b = await stack.gateway.clients.sheets.broadcasts.create.mutate({ staffTelegramId: STAFF.id, text: 'Отменяемая рассылка', segment: 'cancel' });
+    const b = await stack.gateway.clients.sheets.broadcasts.create.mutate({
+      staffTelegramId: STAFF.id,
+      text: 'Отменяемая рассылка',
+      segment: 'cancel',
+    });
     await waitUntil(() => deliveredTo(ids) >= 30, 20_000, '30 messages out');
     await stack.post(textUpdate(STAFF, `/broadcast_cancel ${b.id}`));
-    await waitUntil(() => api.textsTo(STAFF.id).some((t) => t.includes(`Рассылка ${b.id} остановлена`)), 10_000, 'the cancel confirmation');
+    await waitUntil(
+      () => api.textsTo(STAFF.id).some((t) => t.includes(`Рассылка ${b.id} остановлена`)),
+      10_000,
+      'the cancel confirmation',
+    );
     await waitUntil(() => !statesOf(b.id)['sending'], 5000, 'messages in flight to be recorded');
     const delivered = deliveredTo(ids);
     await new Promise((r) => setTimeout(r, 1500));
@@ -43,7 +57,11 @@ describe('broadcast sources and control', () => {
     const ids = seedRecipients(wb(), { from: 21_000_000, count: 5, segment: 'sched' });
     const at = new Date(Date.now() + 2000).toISOString();
     // What the Sheet pull does with a new row: store it as the manager's, emit broadcast.scheduled.
-    wb().insert('Broadcasts', { id: 'B-900', text: 'Запланированная рассылка', segment: 'sched', scheduled_at: at, status: 'scheduled' }, { outbox: false });
+    wb().insert(
+      'Broadcasts',
+      { id: 'B-900', text: 'Запланированная рассылка', segment: 'sched', scheduled_at: at, status: 'scheduled' },
+      { outbox: false },
+    );
     wb().emit('broadcast.scheduled', { broadcastId: 'B-900', scheduledAt: at });
     await new Promise((r) => setTimeout(r, 1000));
     expect(deliveredTo(ids)).toBe(0);
@@ -55,10 +73,21 @@ describe('broadcast sources and control', () => {
 
   it('announces a promotion with notify=yes once, with a deep link whose taps count per broadcast', async () => {
     const ids = seedRecipients(wb(), { from: 22_000_000, count: 4, segment: 'vip' });
-    wb().insert('Promotions', {
-      id: 'vip-day', title: 'День VIP', description: 'Скидка 30% для VIP', starts_at: '2020-01-01', ends_at: '2099-12-31', segment: 'vip',
-      status: 'active', cta: 'participate', notify: 'yes',
-    }, { outbox: false });
+    wb().insert(
+      'Promotions',
+      {
+        id: 'vip-day',
+        title: 'День VIP',
+        description: 'Скидка 30% для VIP',
+        starts_at: '2020-01-01',
+        ends_at: '2099-12-31',
+        segment: 'vip',
+        status: 'active',
+        cta: 'participate',
+        notify: 'yes',
+      },
+      { outbox: false },
+    );
     wb().emit('promotion.activated', { promotionId: 'vip-day' });
     wb().emit('promotion.activated', { promotionId: 'vip-day' });
     await waitUntil(() => ids.every((id) => (limits.delivered.get(id) ?? 0) >= 1), 15_000, 'the announcement');
@@ -77,7 +106,17 @@ describe('broadcast sources and control', () => {
     await new Promise((r) => setTimeout(r, 1000));
     await stack.post(textUpdate(tapper, `/start promo_vip-day__b${bId.slice(2)}`));
     await stack.post(textUpdate(tapper, `/start promo_vip-day__b${bId.slice(2)}`));
-    await waitUntil(() => api.calls.some((c) => Number(c.payload['chat_id']) === tapper.id && JSON.stringify(c.payload).includes('Скидка 30% для VIP') && !('reply_markup' in c.payload && JSON.stringify(c.payload['reply_markup']).includes('t.me'))), 15_000, 'the promotion card');
+    await waitUntil(
+      () =>
+        api.calls.some(
+          (c) =>
+            Number(c.payload['chat_id']) === tapper.id &&
+            JSON.stringify(c.payload).includes('Скидка 30% для VIP') &&
+            !('reply_markup' in c.payload && JSON.stringify(c.payload['reply_markup']).includes('t.me')),
+        ),
+      15_000,
+      'the promotion card',
+    );
     await stack.gateway.dispatcher.idle();
     const metrics = await (await fetch(`${stack.gatewayUrl}/metrics`)).text();
     expect(metrics).toMatch(new RegExp(`gateway_broadcast_conversions_total\\{broadcast="${bId}"[^}]*\\} 1\\n`));
@@ -89,36 +128,69 @@ describe('broadcast sources and control', () => {
     const ids = seedRecipients(wb(), { from: 23_000_000, count: 3, segment: 'news' });
     const quitter: TestUser = { id: ids[0]!, first_name: 'User', language_code: 'ru' };
     await stack.post(textUpdate(quitter, '/stop'));
-    await waitUntil(() => api.textsTo(quitter.id).some((t) => t.includes('отписались')), 10_000, 'the opt-out confirmation');
+    await waitUntil(
+      () => api.textsTo(quitter.id).some((t) => t.includes('отписались')),
+      10_000,
+      'the opt-out confirmation',
+    );
     expect((await stack.gateway.clients.sheets.broadcasts.recipientCount.query({ segment: 'news' })).count).toBe(2);
-    const b = await stack.gateway.clients.sheets.broadcasts.create.mutate({ staffTelegramId: STAFF.id, text: 'Новости', segment: 'news' });
+    const b = await stack.gateway.clients.sheets.broadcasts.create.mutate({
+      staffTelegramId: STAFF.id,
+      text: 'Новости',
+      segment: 'news',
+    });
     await waitUntil(() => row(b.id).status === 'done', 15_000, 'the broadcast');
     expect(api.textsTo(quitter.id)).not.toContain('Новости');
     expect(api.textsTo(ids[1]!)).toContain('Новости');
     await new Promise((r) => setTimeout(r, 1000));
     await stack.post(textUpdate(quitter, '/start_news'));
-    await waitUntil(() => api.textsTo(quitter.id).some((t) => t.includes('снова включены')), 10_000, 'the opt-in confirmation');
+    await waitUntil(
+      () => api.textsTo(quitter.id).some((t) => t.includes('снова включены')),
+      10_000,
+      'the opt-in confirmation',
+    );
     expect((await stack.gateway.clients.sheets.broadcasts.recipientCount.query({ segment: 'news' })).count).toBe(3);
   }, 40_000);
 
   it('refuses broadcast commands to non-staff and bad input to staff', async () => {
-    const client: TestUser = { id: seedRecipients(wb(), { from: 24_000_000, count: 1, segment: 'x' })[0]!, first_name: 'C', language_code: 'ru' };
+    const client: TestUser = {
+      id: seedRecipients(wb(), { from: 24_000_000, count: 1, segment: 'x' })[0]!,
+      first_name: 'C',
+      language_code: 'ru',
+    };
     await stack.post(textUpdate(client, '/broadcast'));
     await waitUntil(() => api.textsTo(client.id).some((t) => t.includes('только менеджерам')), 10_000, 'the refusal');
     await new Promise((r) => setTimeout(r, 1000));
     await stack.post(textUpdate(STAFF, '/broadcast_status nonsense'));
-    await waitUntil(() => api.textsTo(STAFF.id).some((t) => t.includes('Укажите номер рассылки')), 10_000, 'the usage hint');
+    await waitUntil(
+      () => api.textsTo(STAFF.id).some((t) => t.includes('Укажите номер рассылки')),
+      10_000,
+      'the usage hint',
+    );
     await new Promise((r) => setTimeout(r, 1000));
     await stack.post(textUpdate(STAFF, '/broadcast_status B-424242'));
     await waitUntil(() => api.textsTo(STAFF.id).some((t) => t.includes('B-424242 не найдена')), 10_000, 'not found');
-    await expect(stack.gateway.clients.sheets.broadcasts.create.mutate({ staffTelegramId: client.id, text: 'x', segment: 'all' })).rejects.toThrow(/only managers/);
-    await expect(stack.gateway.clients.sheets.broadcasts.create.mutate({ staffTelegramId: STAFF.id, text: '', segment: 'all' })).rejects.toThrow();
+    await expect(
+      stack.gateway.clients.sheets.broadcasts.create.mutate({ staffTelegramId: client.id, text: 'x', segment: 'all' }),
+    ).rejects.toThrow(/only managers/);
+    await expect(
+      stack.gateway.clients.sheets.broadcasts.create.mutate({ staffTelegramId: STAFF.id, text: '', segment: 'all' }),
+    ).rejects.toThrow();
   }, 30_000);
 
   it('refuses a broadcast rate above 30 msg/s unless paid broadcasts are allowed, naming the variable', () => {
-    expect(() => readEnv({ BROADCAST_RATE_PER_SECOND: '60' })).toThrow(/BROADCAST_RATE_PER_SECOND.*BROADCAST_ALLOW_PAID=yes/s);
+    expect(() => readEnv({ BROADCAST_RATE_PER_SECOND: '60' })).toThrow(
+      /BROADCAST_RATE_PER_SECOND.*BROADCAST_ALLOW_PAID=yes/s,
+    );
     expect(() => readEnv({ BROADCAST_RATE_PER_SECOND: 'fast' })).toThrow(/BROADCAST_RATE_PER_SECOND/);
-    expect(readEnv({ BROADCAST_RATE_PER_SECOND: '60', BROADCAST_ALLOW_PAID: 'yes' })).toMatchObject({ BROADCAST_RATE_PER_SECOND: 60, BROADCAST_ALLOW_PAID: true });
-    expect(readEnv({})).toMatchObject({ BROADCAST_RATE_PER_SECOND: 30, BROADCAST_ALLOW_PAID: false, BROADCAST_SENDER: 'on' });
+    expect(readEnv({ BROADCAST_RATE_PER_SECOND: '60', BROADCAST_ALLOW_PAID: 'yes' })).toMatchObject({
+      BROADCAST_RATE_PER_SECOND: 60,
+      BROADCAST_ALLOW_PAID: true,
+    });
+    expect(readEnv({})).toMatchObject({
+      BROADCAST_RATE_PER_SECOND: 30,
+      BROADCAST_ALLOW_PAID: false,
+      BROADCAST_SENDER: 'on',
+    });
   });
 });

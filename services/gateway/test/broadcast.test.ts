@@ -14,14 +14,24 @@ afterAll(() => close());
 
 const broadcastRow = (id: string) => stack.sheets.wb.get('Broadcasts', id)!;
 const recipientStates = (id: string) =>
-  Object.fromEntries((stack.sheets.wb.db.prepare('SELECT state, count(*) AS n FROM broadcast_recipients WHERE broadcast_id = ? GROUP BY state').all(id) as Array<{ state: string; n: number }>).map((r) => [r.state, r.n]));
+  Object.fromEntries(
+    (
+      stack.sheets.wb.db
+        .prepare('SELECT state, count(*) AS n FROM broadcast_recipients WHERE broadcast_id = ? GROUP BY state')
+        .all(id) as Array<{ state: string; n: number }>
+    ).map((r) => [r.state, r.n]),
+  );
 
 describe('broadcasts within Telegram limits', () => {
   it('reaches 2,000 recipients exactly once at ≤ 30 msg/s, marks 403 users blocked_bot, and keeps answering users meanwhile', async () => {
     const ids = seedRecipients(stack.sheets.wb, { from: 10_000_000, count: 2000, segment: 'bulk' });
     const blocked = ids.filter((_, i) => i % 40 === 7);
     for (const id of blocked) limits.blocked.add(id);
-    const b = await stack.gateway.clients.sheets.broadcasts.create.mutate({ staffTelegramId: STAFF.id, text: 'Большая распродажа!', segment: 'bulk' });
+    const b = await stack.gateway.clients.sheets.broadcasts.create.mutate({
+      staffTelegramId: STAFF.id,
+      text: 'Большая распродажа!',
+      segment: 'bulk',
+    });
     expect(b.status).toBe('sending');
 
     // Interactive replies while the broadcast runs: each is answered (they take their slot first).
@@ -34,8 +44,13 @@ describe('broadcasts within Telegram limits', () => {
     await waitUntil(() => broadcastRow(b.id).status === 'done', 120_000, 'the broadcast to finish');
     for (const id of ids) expect(limits.delivered.get(id) ?? 0, `recipient ${id}`).toBe(limits.blocked.has(id) ? 0 : 1);
     const row = broadcastRow(b.id);
-    expect({ sent: row.sent, failed: row.failed, blocked: row.blocked }).toEqual({ sent: String(2000 - blocked.length), failed: '0', blocked: String(blocked.length) });
-    for (const id of blocked) expect(stack.sheets.wb.find('Users', { telegram_id: String(id) })[0]!.blocked_bot).toBe('yes');
+    expect({ sent: row.sent, failed: row.failed, blocked: row.blocked }).toEqual({
+      sent: String(2000 - blocked.length),
+      failed: '0',
+      blocked: String(blocked.length),
+    });
+    for (const id of blocked)
+      expect(stack.sheets.wb.find('Users', { telegram_id: String(id) })[0]!.blocked_bot).toBe('yes');
     // The gate keeps the sender inside the double's window: 429s stay rare, never more than 30 in any second.
     expect(limits.maxInAnySecond()).toBeLessThanOrEqual(30);
     expect(limits.tooManyRequests).toBeLessThan(20);

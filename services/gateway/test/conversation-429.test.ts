@@ -23,17 +23,37 @@ describe('a 429 inside the new-request dialogue', () => {
     api.script((call) => {
       if (call.method === 'sendMessage' && String(call.payload['text']).startsWith('Опишите') && refused === 0) {
         refused++;
-        return { status: 429, body: { ok: false, error_code: 429, description: 'Too Many Requests: retry after 1', parameters: { retry_after: 1 } } };
+        return {
+          status: 429,
+          body: {
+            ok: false,
+            error_code: 429,
+            description: 'Too Many Requests: retry after 1',
+            parameters: { retry_after: 1 },
+          },
+        };
       }
       return undefined;
     });
     await stack.post(textUpdate(ruUser, '/new'));
-    await api.waitFor(() => api.textsTo(ruUser.id).some((t) => t.startsWith('Выберите тему')), 5000, 'the category question');
+    await api.waitFor(
+      () => api.textsTo(ruUser.id).some((t) => t.startsWith('Выберите тему')),
+      5000,
+      'the category question',
+    );
     await stack.post(callbackUpdate(ruUser, 'rq:c:0'));
-    await api.waitFor(() => api.textsTo(ruUser.id).filter((t) => t.startsWith('Опишите')).length === 2, 8000, 'the retried question');
+    await api.waitFor(
+      () => api.textsTo(ruUser.id).filter((t) => t.startsWith('Опишите')).length === 2,
+      8000,
+      'the retried question',
+    );
     expect(refused).toBe(1);
     expect(api.textsTo(ruUser.id).some((t) => t.includes('что-то пошло не так'))).toBe(false);
     await stack.post(textUpdate(ruUser, 'Не пришёл промокод'));
-    await api.waitFor(() => api.textsTo(ruUser.id).some((t) => t.startsWith('Можно приложить')), 5000, 'the attachments step');
+    await api.waitFor(
+      () => api.textsTo(ruUser.id).some((t) => t.startsWith('Можно приложить')),
+      5000,
+      'the attachments step',
+    );
   });
 });

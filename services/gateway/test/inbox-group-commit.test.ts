@@ -7,7 +7,10 @@ import type { Update } from 'grammy/types';
 import { InboxClosedError, SqliteInbox } from '../src/webhook/inbox.ts';
 
 const update = (id: number, text = `hello ${id}`) =>
-  ({ update_id: id, message: { message_id: id, date: 1790000000, chat: { id: 42, type: 'private', first_name: 'A' }, text } }) as Update;
+  ({
+    update_id: id,
+    message: { message_id: id, date: 1790000000, chat: { id: 42, type: 'private', first_name: 'A' }, text },
+  }) as Update;
 
 let dir: string;
 let path: string;
@@ -20,7 +23,12 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 describe('SqliteInbox group commit', () => {
   it('accepts a burst in one transaction and still tells each repeat apart, within the burst too', async () => {
     const inbox = new SqliteInbox(path);
-    const results = await Promise.all([inbox.accept(update(1)), inbox.accept(update(2)), inbox.accept(update(1)), inbox.accept(update(3))]);
+    const results = await Promise.all([
+      inbox.accept(update(1)),
+      inbox.accept(update(2)),
+      inbox.accept(update(1)),
+      inbox.accept(update(3)),
+    ]);
     expect(results).toEqual([true, true, false, true]);
     expect(await inbox.accept(update(2))).toBe(false);
     inbox.close();

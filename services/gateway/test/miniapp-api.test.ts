@@ -21,12 +21,20 @@ afterAll(() => stack.close());
 
 const api = (person: Person, authDate = new Date()) =>
   createTRPCClient<MiniAppRouter>({
-    links: [httpLink({ url: `${stack.gatewayUrl}/api/trpc`, headers: { authorization: `tma ${signInitData(TEST_TOKEN, person, authDate)}` } })],
+    links: [
+      httpLink({
+        url: `${stack.gatewayUrl}/api/trpc`,
+        headers: { authorization: `tma ${signInitData(TEST_TOKEN, person, authDate)}` },
+      }),
+    ],
   });
-const get = (path: string, authorization?: string) => fetch(`${stack.gatewayUrl}/api/trpc/${path}`, { headers: authorization ? { authorization } : {} });
+const get = (path: string, authorization?: string) =>
+  fetch(`${stack.gatewayUrl}/api/trpc/${path}`, { headers: authorization ? { authorization } : {} });
 
 /** The refusal a call ended with: HTTP status, tRPC code and the reason the webapp puts into words. */
-async function refusal(call: Promise<unknown>): Promise<{ status: number | undefined; code: string | undefined; reason: string | null | undefined }> {
+async function refusal(
+  call: Promise<unknown>,
+): Promise<{ status: number | undefined; code: string | undefined; reason: string | null | undefined }> {
   try {
     await call;
   } catch (error) {
@@ -65,28 +73,56 @@ describe('Mini App API: who is calling', () => {
   });
 
   it('tells who is asking, whether they signed in, and where the bot is', async () => {
-    expect(await api(GUEST).me.query()).toMatchObject({ user: { id: 42, firstName: 'Guest' }, account: null, staff: false, botUsername: 'test_bot', language: 'ru' });
-    expect(await api(CLIENT).me.query()).toMatchObject({ account: { name: 'Пётр Клиентов', role: 'client', segment: 'retail' }, staff: false });
+    expect(await api(GUEST).me.query()).toMatchObject({
+      user: { id: 42, firstName: 'Guest' },
+      account: null,
+      staff: false,
+      botUsername: 'test_bot',
+      language: 'ru',
+    });
+    expect(await api(CLIENT).me.query()).toMatchObject({
+      account: { name: 'Пётр Клиентов', role: 'client', segment: 'retail' },
+      staff: false,
+    });
     expect(await api(MANAGER).me.query()).toMatchObject({ account: { role: 'manager' }, staff: true });
   });
 
   it('a client calling a staff procedure gets 403; a manager gets the counts and starts a broadcast', async () => {
-    expect(await refusal(api(CLIENT).staff.counts.query())).toEqual({ status: 403, code: 'FORBIDDEN', reason: 'staff_only' });
-    expect(await refusal(api(GUEST).staff.counts.query())).toEqual({ status: 403, code: 'FORBIDDEN', reason: 'not_signed_in' });
+    expect(await refusal(api(CLIENT).staff.counts.query())).toEqual({
+      status: 403,
+      code: 'FORBIDDEN',
+      reason: 'staff_only',
+    });
+    expect(await refusal(api(GUEST).staff.counts.query())).toEqual({
+      status: 403,
+      code: 'FORBIDDEN',
+      reason: 'not_signed_in',
+    });
     expect((await get('staff.counts', `tma ${signInitData(TEST_TOKEN, CLIENT)}`)).status).toBe(403);
     const counts = await api(MANAGER).staff.counts.query();
     expect(counts.openRequests).toEqual({ new: expect.any(Number), inProgress: expect.any(Number) });
-    expect(await refusal(api(CLIENT).staff.broadcast.mutate({ segment: 'all', text: 'Скидки!' }))).toMatchObject({ status: 403, reason: 'staff_only' });
+    expect(await refusal(api(CLIENT).staff.broadcast.mutate({ segment: 'all', text: 'Скидки!' }))).toMatchObject({
+      status: 403,
+      reason: 'staff_only',
+    });
     expect(stack.sheets.wb.find('Broadcasts')).toHaveLength(0);
     expect((await api(MANAGER).staff.audience.query({ segment: 'retail' })).count).toBeGreaterThan(0);
     const started = await api(MANAGER).staff.broadcast.mutate({ segment: 'retail', text: 'Скидки!' });
-    expect(stack.sheets.wb.get('Broadcasts', started.id)).toMatchObject({ text: 'Скидки!', segment: 'retail', created_by: `tg:${MANAGER.id}` });
+    expect(stack.sheets.wb.get('Broadcasts', started.id)).toMatchObject({
+      text: 'Скидки!',
+      segment: 'retail',
+      created_by: `tg:${MANAGER.id}`,
+    });
   });
 
   it('changes need initData under an hour old; reads accept it for a day', async () => {
     const twoHoursOld = api(CLIENT, new Date(Date.now() - 2 * 3_600_000));
     expect((await twoHoursOld.promotions.list.query()).length).toBeGreaterThan(0);
-    expect(await refusal(twoHoursOld.promotions.participate.mutate({ id: 'cashback-10' }))).toEqual({ status: 401, code: 'UNAUTHORIZED', reason: 'initdata_expired' });
+    expect(await refusal(twoHoursOld.promotions.participate.mutate({ id: 'cashback-10' }))).toEqual({
+      status: 401,
+      code: 'UNAUTHORIZED',
+      reason: 'initdata_expired',
+    });
     expect(stack.sheets.wb.find('Participations', { telegram_id: String(CLIENT.id) })).toHaveLength(0);
   });
 });
@@ -103,21 +139,52 @@ describe('Mini App API: promotions', () => {
 
   it('takes part once, stores it, and marks the promotion as joined', async () => {
     const client = api(CLIENT);
-    expect(await client.promotions.participate.mutate({ id: 'friend-bonus' })).toEqual({ created: true, promotionId: 'friend-bonus' });
-    expect(await client.promotions.participate.mutate({ id: 'friend-bonus' })).toEqual({ created: false, promotionId: 'friend-bonus' });
-    expect(stack.sheets.wb.find('Participations', { telegram_id: String(CLIENT.id), promotion_id: 'friend-bonus' })).toHaveLength(1);
-    expect(await client.promotions.get.query({ id: 'friend-bonus' })).toMatchObject({ title: 'Приведи друга', joined: true });
-    expect(await client.participations.mine.query()).toEqual([expect.objectContaining({ promotionId: 'friend-bonus', title: 'Приведи друга' })]);
+    expect(await client.promotions.participate.mutate({ id: 'friend-bonus' })).toEqual({
+      created: true,
+      promotionId: 'friend-bonus',
+    });
+    expect(await client.promotions.participate.mutate({ id: 'friend-bonus' })).toEqual({
+      created: false,
+      promotionId: 'friend-bonus',
+    });
+    expect(
+      stack.sheets.wb.find('Participations', { telegram_id: String(CLIENT.id), promotion_id: 'friend-bonus' }),
+    ).toHaveLength(1);
+    expect(await client.promotions.get.query({ id: 'friend-bonus' })).toMatchObject({
+      title: 'Приведи друга',
+      joined: true,
+    });
+    expect(await client.participations.mine.query()).toEqual([
+      expect.objectContaining({ promotionId: 'friend-bonus', title: 'Приведи друга' }),
+    ]);
   });
 
   it('refuses what cannot be joined, each with its reason', async () => {
     const client = api(CLIENT);
-    expect(await refusal(api(GUEST).promotions.participate.mutate({ id: 'cashback-10' }))).toMatchObject({ status: 403, reason: 'not_signed_in' });
-    expect(await refusal(client.promotions.participate.mutate({ id: 'free-delivery' }))).toMatchObject({ code: 'PRECONDITION_FAILED', reason: 'promotion_link_only' });
-    expect(await refusal(client.promotions.participate.mutate({ id: 'black-friday' }))).toMatchObject({ code: 'PRECONDITION_FAILED', reason: 'promotion_not_live' });
-    expect(await refusal(client.promotions.participate.mutate({ id: 'partner-volume' }))).toMatchObject({ code: 'NOT_FOUND', reason: 'promotion_not_visible' });
-    expect(await refusal(client.promotions.participate.mutate({ id: 'no-such' }))).toMatchObject({ code: 'NOT_FOUND', reason: 'promotion_not_found' });
-    expect(await refusal(client.promotions.get.query({ id: 'new-year' }))).toMatchObject({ code: 'NOT_FOUND', reason: 'promotion_not_found' }); // a draft
+    expect(await refusal(api(GUEST).promotions.participate.mutate({ id: 'cashback-10' }))).toMatchObject({
+      status: 403,
+      reason: 'not_signed_in',
+    });
+    expect(await refusal(client.promotions.participate.mutate({ id: 'free-delivery' }))).toMatchObject({
+      code: 'PRECONDITION_FAILED',
+      reason: 'promotion_link_only',
+    });
+    expect(await refusal(client.promotions.participate.mutate({ id: 'black-friday' }))).toMatchObject({
+      code: 'PRECONDITION_FAILED',
+      reason: 'promotion_not_live',
+    });
+    expect(await refusal(client.promotions.participate.mutate({ id: 'partner-volume' }))).toMatchObject({
+      code: 'NOT_FOUND',
+      reason: 'promotion_not_visible',
+    });
+    expect(await refusal(client.promotions.participate.mutate({ id: 'no-such' }))).toMatchObject({
+      code: 'NOT_FOUND',
+      reason: 'promotion_not_found',
+    });
+    expect(await refusal(client.promotions.get.query({ id: 'new-year' }))).toMatchObject({
+      code: 'NOT_FOUND',
+      reason: 'promotion_not_found',
+    }); // a draft
     expect(await refusal(client.promotions.get.query({ id: '' }))).toMatchObject({ status: 400, code: 'BAD_REQUEST' });
   });
 });
@@ -126,21 +193,43 @@ describe('Mini App API: requests and the assistant', () => {
   it('opens a request, lists it, replies, closes; another user cannot see it', async () => {
     const client = api(CLIENT);
     const created = await client.requests.create.mutate({ category: 'Вопрос', text: 'Когда придёт промокод?' });
-    expect(created).toMatchObject({ category: 'Вопрос', status: 'new', messages: [{ author: 'user', text: 'Когда придёт промокод?' }] });
-    expect(stack.sheets.wb.get('Tickets', created.id)).toMatchObject({ telegram_id: String(CLIENT.id), text: 'Когда придёт промокод?' });
+    expect(created).toMatchObject({
+      category: 'Вопрос',
+      status: 'new',
+      messages: [{ author: 'user', text: 'Когда придёт промокод?' }],
+    });
+    expect(stack.sheets.wb.get('Tickets', created.id)).toMatchObject({
+      telegram_id: String(CLIENT.id),
+      text: 'Когда придёт промокод?',
+    });
     expect((await client.requests.list.query()).items.map((r) => r.id)).toContain(created.id);
     const replied = await client.requests.reply.mutate({ id: created.id, text: 'Заказ № 123' });
     expect(replied.messages.map((m) => m.text)).toEqual(['Когда придёт промокод?', 'Заказ № 123']);
-    expect(await refusal(api(OTHER_CLIENT).requests.get.query({ id: created.id }))).toMatchObject({ code: 'NOT_FOUND', reason: 'request_not_found' });
+    expect(await refusal(api(OTHER_CLIENT).requests.get.query({ id: created.id }))).toMatchObject({
+      code: 'NOT_FOUND',
+      reason: 'request_not_found',
+    });
     expect((await client.requests.close.mutate({ id: created.id })).status).toBe('closed');
-    expect(await refusal(client.requests.reply.mutate({ id: created.id, text: 'ещё' }))).toMatchObject({ code: 'PRECONDITION_FAILED', reason: 'request_closed' });
+    expect(await refusal(client.requests.reply.mutate({ id: created.id, text: 'ещё' }))).toMatchObject({
+      code: 'PRECONDITION_FAILED',
+      reason: 'request_closed',
+    });
   });
 
   it('refuses empty or unknown input with 400', async () => {
     const client = api(CLIENT);
-    expect(await refusal(client.requests.create.mutate({ category: 'Вопрос', text: '   ' }))).toMatchObject({ status: 400, code: 'BAD_REQUEST' });
-    expect(await refusal(client.requests.create.mutate({ category: 'Нет такой', text: 'текст' }))).toMatchObject({ status: 400, reason: 'bad_input' });
-    expect(await refusal(client.requests.get.query({ id: '1; DROP TABLE' }))).toMatchObject({ status: 400, code: 'BAD_REQUEST' });
+    expect(await refusal(client.requests.create.mutate({ category: 'Вопрос', text: '   ' }))).toMatchObject({
+      status: 400,
+      code: 'BAD_REQUEST',
+    });
+    expect(await refusal(client.requests.create.mutate({ category: 'Нет такой', text: 'текст' }))).toMatchObject({
+      status: 400,
+      reason: 'bad_input',
+    });
+    expect(await refusal(client.requests.get.query({ id: '1; DROP TABLE' }))).toMatchObject({
+      status: 400,
+      code: 'BAD_REQUEST',
+    });
     expect(await client.requests.categories.query()).toEqual(['Вопрос', 'Проблема', 'Предложение', 'Удалить данные']);
   });
 
@@ -151,13 +240,22 @@ describe('Mini App API: requests and the assistant', () => {
     expect(answer.text).toContain('14 дней');
     expect(await refusal(client.assistant.ask.mutate({ question: '' }))).toMatchObject({ status: 400 });
     const streaming = createTRPCClient<MiniAppRouter>({
-      links: [httpBatchStreamLink({ url: `${stack.gatewayUrl}/api/trpc`, headers: { authorization: `tma ${signInitData(TEST_TOKEN, CLIENT)}` } })],
+      links: [
+        httpBatchStreamLink({
+          url: `${stack.gatewayUrl}/api/trpc`,
+          headers: { authorization: `tma ${signInitData(TEST_TOKEN, CLIENT)}` },
+        }),
+      ],
     });
     const chunks = [];
-    for await (const chunk of await streaming.assistant.askStream.mutate({ question: 'Как вернуть товар?' })) chunks.push(chunk);
+    for await (const chunk of await streaming.assistant.askStream.mutate({ question: 'Как вернуть товар?' }))
+      chunks.push(chunk);
     const final = chunks.at(-1);
     expect(final).toMatchObject({ type: 'final', answered: true });
     expect(final?.type === 'final' && final.text).toContain('14 дней');
-    expect(await refusal(api(GUEST).assistant.ask.mutate({ question: 'Привет' }))).toMatchObject({ status: 403, reason: 'not_signed_in' });
+    expect(await refusal(api(GUEST).assistant.ask.mutate({ question: 'Привет' }))).toMatchObject({
+      status: 403,
+      reason: 'not_signed_in',
+    });
   });
 });

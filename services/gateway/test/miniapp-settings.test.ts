@@ -22,10 +22,17 @@ afterAll(() => stack.close());
 
 const api = (person: Person, authDate = new Date()) =>
   createTRPCClient<MiniAppRouter>({
-    links: [httpLink({ url: `${stack.gatewayUrl}/api/trpc`, headers: { authorization: `tma ${signInitData(TEST_TOKEN, person, authDate)}` } })],
+    links: [
+      httpLink({
+        url: `${stack.gatewayUrl}/api/trpc`,
+        headers: { authorization: `tma ${signInitData(TEST_TOKEN, person, authDate)}` },
+      }),
+    ],
   });
 
-async function refusal(call: Promise<unknown>): Promise<{ status: number | undefined; reason: string | null | undefined }> {
+async function refusal(
+  call: Promise<unknown>,
+): Promise<{ status: number | undefined; reason: string | null | undefined }> {
   try {
     await call;
   } catch (error) {
@@ -67,14 +74,20 @@ describe('Mini App settings: news and promotions', () => {
 
   it('a user who has not signed in gets 403 and nothing is stored', async () => {
     expect(await refusal(api(GUEST).settings.get.query())).toEqual({ status: 403, reason: 'not_signed_in' });
-    expect(await refusal(api(GUEST).settings.setMarketing.mutate({ marketing: false }))).toEqual({ status: 403, reason: 'not_signed_in' });
+    expect(await refusal(api(GUEST).settings.setMarketing.mutate({ marketing: false }))).toEqual({
+      status: 403,
+      reason: 'not_signed_in',
+    });
     expect(await sheets.broadcasts.optedOut.query({ telegramId: GUEST.id })).toEqual({ optedOut: false });
   });
 
   it('a change needs initData under an hour old; reading accepts it for a day', async () => {
     const twoHoursAgo = new Date(Date.now() - 2 * 3_600_000);
     expect(await api(CLIENT, twoHoursAgo).settings.get.query()).toEqual({ marketing: true });
-    expect(await refusal(api(CLIENT, twoHoursAgo).settings.setMarketing.mutate({ marketing: false }))).toEqual({ status: 401, reason: 'initdata_expired' });
+    expect(await refusal(api(CLIENT, twoHoursAgo).settings.setMarketing.mutate({ marketing: false }))).toEqual({
+      status: 401,
+      reason: 'initdata_expired',
+    });
     expect(await sheets.broadcasts.optedOut.query({ telegramId: CLIENT.id })).toEqual({ optedOut: false });
   });
 

@@ -21,7 +21,13 @@ describe('the dispatcher under overload', () => {
     );
     const updates = Array.from({ length: 3000 }, (_, i) => ({
       update_id: 1_000 + i,
-      message: { message_id: i, date: 0, chat: { id: 7_000 + (i % 50), type: 'private' }, from: { id: 7_000 + (i % 50), is_bot: false, first_name: 'U' }, text: `m${i}` },
+      message: {
+        message_id: i,
+        date: 0,
+        chat: { id: 7_000 + (i % 50), type: 'private' },
+        from: { id: 7_000 + (i % 50), is_bot: false, first_name: 'U' },
+        text: `m${i}`,
+      },
     })) as unknown as Update[];
     // A burst: every update acknowledged (durable) before any handler had a chance to run.
     expect(await Promise.all(updates.map((u) => inbox.accept(u)))).toEqual(updates.map(() => true));
@@ -57,7 +63,11 @@ describe('the webhook with a small memory queue', () => {
   });
 
   it('answers every one of 200 users exactly once', async () => {
-    const users = Array.from({ length: 200 }, (_, i) => ({ id: 6_100_000 + i, first_name: `U${i}`, language_code: 'ru' }));
+    const users = Array.from({ length: 200 }, (_, i) => ({
+      id: 6_100_000 + i,
+      first_name: `U${i}`,
+      language_code: 'ru',
+    }));
     const answers = await Promise.all(users.map((u) => stack.post(textUpdate(u, '/start'))));
     expect(answers.every((r) => r.status === 200)).toBe(true);
     await stack.gateway.dispatcher.idle();

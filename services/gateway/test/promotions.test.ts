@@ -1,5 +1,13 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { BotApiDouble, callbackUpdate, contactUpdate, startStack, textUpdate, type Stack, type TestUser } from '@mb/testing';
+import {
+  BotApiDouble,
+  callbackUpdate,
+  contactUpdate,
+  startStack,
+  textUpdate,
+  type Stack,
+  type TestUser,
+} from '@mb/testing';
 import { person, sentTo, STAFF_CHAT } from './signin-helpers.ts';
 
 let api: BotApiDouble;
@@ -22,9 +30,16 @@ async function signIn(user: TestUser, phone: string) {
   await sentTo(api, user.id, user.language_code === 'en' ? 'signed in' : 'вы вошли');
 }
 const buttons = (payload: Record<string, unknown>) =>
-  ((payload['reply_markup'] as { inline_keyboard?: Array<Array<{ text: string; callback_data?: string; url?: string }>> })?.inline_keyboard ?? []).flat();
+  (
+    (
+      payload['reply_markup'] as {
+        inline_keyboard?: Array<Array<{ text: string; callback_data?: string; url?: string }>>;
+      }
+    )?.inline_keyboard ?? []
+  ).flat();
 const titleOf = (text: unknown) => String(text).split('\n')[2] ?? '';
-const participations = (telegramId: number) => stack.sheets.wb.find('Participations', { telegram_id: String(telegramId) });
+const participations = (telegramId: number) =>
+  stack.sheets.wb.find('Participations', { telegram_id: String(telegramId) });
 
 describe('promotions', () => {
   it("lists the live promotions of the user's segment, one page each, and pages through them in place", async () => {
@@ -36,10 +51,23 @@ describe('promotions', () => {
     for (let page = 1; page < 5; page++) {
       expect(buttons(first).every((b) => Buffer.byteLength(b.callback_data ?? '') <= 64)).toBe(true);
       await stack.post(callbackUpdate(retail, `pr:p:${page}`));
-      await api.waitFor(() => api.callsTo('editMessageText').some((c) => String(c.payload['text']).includes(`Акции (${page + 1} из 5)`)));
-      titles.push(titleOf(api.callsTo('editMessageText').find((c) => String(c.payload['text']).includes(`Акции (${page + 1} из 5)`))!.payload['text']));
+      await api.waitFor(() =>
+        api.callsTo('editMessageText').some((c) => String(c.payload['text']).includes(`Акции (${page + 1} из 5)`)),
+      );
+      titles.push(
+        titleOf(
+          api.callsTo('editMessageText').find((c) => String(c.payload['text']).includes(`Акции (${page + 1} из 5)`))!
+            .payload['text'],
+        ),
+      );
     }
-    expect(titles.sort()).toEqual(['<b>Бесплатная доставка</b>', '<b>Весенняя распродажа −20%</b>', '<b>Кешбэк 10% баллами</b>', '<b>Подарок ко дню рождения</b>', '<b>Приведи друга</b>']);
+    expect(titles.sort()).toEqual([
+      '<b>Бесплатная доставка</b>',
+      '<b>Весенняя распродажа −20%</b>',
+      '<b>Кешбэк 10% баллами</b>',
+      '<b>Подарок ко дню рождения</b>',
+      '<b>Приведи друга</b>',
+    ]);
   });
 
   it('shows partners their own promotions and a link CTA as a URL button', async () => {
@@ -52,10 +80,13 @@ describe('promotions', () => {
       await stack.post(callbackUpdate(partner, `pr:p:${page}`));
       await stack.gateway.dispatcher.idle();
     }
-    for (const c of api.callsTo('editMessageText').filter((c) => Number(c.payload['chat_id']) === partner.id)) seen.push(titleOf(c.payload['text']));
+    for (const c of api.callsTo('editMessageText').filter((c) => Number(c.payload['chat_id']) === partner.id))
+      seen.push(titleOf(c.payload['text']));
     expect(seen).toContain('<b>Новый каталог для партнёров</b>');
     expect(seen).not.toContain('<b>Приведи друга</b>');
-    const catalog = api.callsTo('editMessageText').find((c) => Number(c.payload['chat_id']) === partner.id && String(c.payload['text']).includes('Новый каталог'))!;
+    const catalog = api
+      .callsTo('editMessageText')
+      .find((c) => Number(c.payload['chat_id']) === partner.id && String(c.payload['text']).includes('Новый каталог'))!;
     expect(buttons(catalog.payload)).toContainEqual(expect.objectContaining({ url: 'https://example.com/catalog' }));
   });
 
@@ -64,17 +95,22 @@ describe('promotions', () => {
     await signIn(buyer, '79035550104');
     let storedAtConfirmation: boolean | undefined;
     api.script((call) => {
-      if (call.method === 'sendMessage' && String(call.payload['text']).includes('Вы участвуете')) storedAtConfirmation = participations(buyer.id).length === 1;
+      if (call.method === 'sendMessage' && String(call.payload['text']).includes('Вы участвуете'))
+        storedAtConfirmation = participations(buyer.id).length === 1;
       return undefined;
     });
     await stack.post(callbackUpdate(buyer, 'pr:j:spring-sale'));
     await sentTo(api, buyer.id, 'Вы участвуете в акции «Весенняя распродажа −20%»');
     expect(storedAtConfirmation).toBe(true);
-    expect(participations(buyer.id)).toEqual([expect.objectContaining({ promotion_id: 'spring-sale', name: 'Ольга Покупаева', phone: '79035550104' })]);
+    expect(participations(buyer.id)).toEqual([
+      expect.objectContaining({ promotion_id: 'spring-sale', name: 'Ольга Покупаева', phone: '79035550104' }),
+    ]);
     await sentTo(api, STAFF_CHAT, 'Участие в акции «Весенняя распродажа −20%»: Ольга Покупаева');
 
     await stack.post(callbackUpdate(buyer, 'pr:j:spring-sale'));
-    await api.waitFor(() => api.callsTo('answerCallbackQuery').some((c) => String(c.payload['text']).includes('уже участвуете')));
+    await api.waitFor(() =>
+      api.callsTo('answerCallbackQuery').some((c) => String(c.payload['text']).includes('уже участвуете')),
+    );
     expect(participations(buyer.id)).toHaveLength(1);
   });
 
@@ -83,9 +119,12 @@ describe('promotions', () => {
     await signIn(late, '+7 903 555-01-02');
     stack.sheets.wb.update('Promotions', 'cashback-10', { status: 'archived' }, { by: 'sheet' });
     try {
-      for (const id of ['cashback-10', 'summer-camp', 'partner-webinar', 'no-such-promo']) await stack.post(callbackUpdate(late, `pr:j:${id}`));
+      for (const id of ['cashback-10', 'summer-camp', 'partner-webinar', 'no-such-promo'])
+        await stack.post(callbackUpdate(late, `pr:j:${id}`));
       await stack.gateway.dispatcher.idle();
-      const alerts = api.callsTo('answerCallbackQuery').filter((c) => String(c.payload['text']).includes('закончилась или недоступна'));
+      const alerts = api
+        .callsTo('answerCallbackQuery')
+        .filter((c) => String(c.payload['text']).includes('закончилась или недоступна'));
       expect(alerts.length).toBeGreaterThanOrEqual(4);
       expect(participations(late.id)).toHaveLength(0);
     } finally {
@@ -95,10 +134,23 @@ describe('promotions', () => {
 
   it('keeps callback_data within 64 bytes for a long promotion id, and the button still works', async () => {
     const longId = `летняя-акция-для-всех-клиентов-${'x'.repeat(30)}`;
-    stack.sheets.wb.insert('Promotions', {
-      id: longId, title: 'Длинная акция', description: 'Описание', image_url: 'https://example.com/long.jpg', starts_at: '2020-01-01', ends_at: '2099-01-01',
-      segment: 'all', status: 'active', cta: 'participate', link_url: '', notify: 'нет',
-    }, { outbox: false });
+    stack.sheets.wb.insert(
+      'Promotions',
+      {
+        id: longId,
+        title: 'Длинная акция',
+        description: 'Описание',
+        image_url: 'https://example.com/long.jpg',
+        starts_at: '2020-01-01',
+        ends_at: '2099-01-01',
+        segment: 'all',
+        status: 'active',
+        cta: 'participate',
+        link_url: '',
+        notify: 'нет',
+      },
+      { outbox: false },
+    );
     try {
       const fan = person(6_200_005, 'Фанат');
       await signIn(fan, '+79000000001');
@@ -122,7 +174,19 @@ describe('promotions', () => {
 
   it('opens a deep-linked promotion at once for a signed-in user, and speaks English to an English user', async () => {
     const jane = person(6_200_006, 'Jane', 'en');
-    stack.sheets.wb.insert('Users', { id: 'U-900', phone: '+44 7911 123456', name: 'Jane Doe', role: 'client', segment: 'retail', status: 'active', language: 'en' }, { outbox: false });
+    stack.sheets.wb.insert(
+      'Users',
+      {
+        id: 'U-900',
+        phone: '+44 7911 123456',
+        name: 'Jane Doe',
+        role: 'client',
+        segment: 'retail',
+        status: 'active',
+        language: 'en',
+      },
+      { outbox: false },
+    );
     await signIn(jane, '447911123456');
     await stack.post(textUpdate(jane, '/start promo_birthday-gift'));
     const card = await sentTo(api, jane.id, 'Подарок ко дню рождения');

@@ -2,7 +2,17 @@ import { join } from 'node:path';
 import type { Update } from 'grammy/types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger, listen } from '@mb/service-kit';
-import { callbackUpdate, TEST_INTERNAL_TOKEN, TEST_SECRET, TEST_TOKEN, textUpdate, type BotApiDouble, type Stack, type TelegramLimits, type TestUser } from '@mb/testing';
+import {
+  callbackUpdate,
+  TEST_INTERNAL_TOKEN,
+  TEST_SECRET,
+  TEST_TOKEN,
+  textUpdate,
+  type BotApiDouble,
+  type Stack,
+  type TelegramLimits,
+  type TestUser,
+} from '@mb/testing';
 import { createGatewayApp } from '../src/app.ts';
 import { createRedis, keyPrefix } from '../src/redis/connection.ts';
 import { RedisInbox } from '../src/redis/inbox.ts';
@@ -23,9 +33,20 @@ beforeAll(async () => {
   urlA = stack.gatewayUrl;
   // A second gateway replica: its own inbox file, the same sheets, assistant and Redis, the same bot.
   replicaB = createGatewayApp({
-    logger: createLogger('test', 'silent'), botToken: TEST_TOKEN, botInfo: stack.gateway.bot.botInfo, webhookSecret: TEST_SECRET, apiRoot: api.url,
-    publicUrl: 'https://bot.example.com', sheetsUrl: stack.sheetsUrl, assistantUrl: stack.assistantUrl, internalToken: TEST_INTERNAL_TOKEN,
-    dbPath: join(stack.dir, 'gateway-b.sqlite'), redisUrl: redis.url, replicaId: 'gw-b', broadcast: { pollMs: 100 }, events: { idleMs: 100 },
+    logger: createLogger('test', 'silent'),
+    botToken: TEST_TOKEN,
+    botInfo: stack.gateway.bot.botInfo,
+    webhookSecret: TEST_SECRET,
+    apiRoot: api.url,
+    publicUrl: 'https://bot.example.com',
+    sheetsUrl: stack.sheetsUrl,
+    assistantUrl: stack.assistantUrl,
+    internalToken: TEST_INTERNAL_TOKEN,
+    dbPath: join(stack.dir, 'gateway-b.sqlite'),
+    redisUrl: redis.url,
+    replicaId: 'gw-b',
+    broadcast: { pollMs: 100 },
+    events: { idleMs: 100 },
   });
   urlB = `http://127.0.0.1:${await listen(replicaB.server, 0, '127.0.0.1')}`;
 });
@@ -38,7 +59,11 @@ afterAll(async () => {
 });
 
 const post = (url: string, update: unknown) =>
-  fetch(`${url}/telegram/webhook`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': TEST_SECRET }, body: JSON.stringify(update) });
+  fetch(`${url}/telegram/webhook`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': TEST_SECRET },
+    body: JSON.stringify(update),
+  });
 const settle = () => Promise.all([stack.gateway.dispatcher.idle(), replicaB.dispatcher.idle()]);
 const gap = () => new Promise((r) => setTimeout(r, 1100));
 
@@ -67,16 +92,33 @@ describe('several gateway replicas on Redis', () => {
     await waitUntil(() => said().some((t) => t.includes('получателей — 3. Отправить?')), 10_000, 'the preview');
     await gap();
     await post(urlB, callbackUpdate(STAFF, 'bc:send'));
-    await waitUntil(() => said().some((t) => /Рассылка B-\d+ запущена, получателей — 3/.test(t)), 10_000, 'the start confirmation');
-    await waitUntil(() => ids.every((id) => api.textsTo(id).includes('Привет из двух реплик')), 15_000, 'the broadcast');
+    await waitUntil(
+      () => said().some((t) => /Рассылка B-\d+ запущена, получателей — 3/.test(t)),
+      10_000,
+      'the start confirmation',
+    );
+    await waitUntil(
+      () => ids.every((id) => api.textsTo(id).includes('Привет из двух реплик')),
+      15_000,
+      'the broadcast',
+    );
     await gap();
     for (const id of ids) expect(api.textsTo(id)).toEqual(['Привет из двух реплик']);
   }, 40_000);
 
   it('consumes change events on one replica only (the leader lock holder): one approval message, not two', async () => {
     const ids = seedRecipients(stack.sheets.wb, { from: 42_000_000, count: 5, segment: 'events' });
-    expect([stack.gateway.broadcasting.leader!.isLeader, replicaB.broadcasting.leader!.isLeader].filter(Boolean)).toHaveLength(1);
-    for (const id of ids) stack.sheets.wb.emit('user.status_changed', { userId: `UT-${id}`, telegramId: id, from: 'pending', to: 'active', by: 'sheet' });
+    expect(
+      [stack.gateway.broadcasting.leader!.isLeader, replicaB.broadcasting.leader!.isLeader].filter(Boolean),
+    ).toHaveLength(1);
+    for (const id of ids)
+      stack.sheets.wb.emit('user.status_changed', {
+        userId: `UT-${id}`,
+        telegramId: id,
+        from: 'pending',
+        to: 'active',
+        by: 'sheet',
+      });
     await waitUntil(() => ids.every((id) => api.textsTo(id).length >= 1), 10_000, 'the approval messages');
     await new Promise((r) => setTimeout(r, 1500));
     // Each event handled once, by the leader: two consumers on one cursor could have told a user twice.
@@ -87,12 +129,22 @@ describe('several gateway replicas on Redis', () => {
     const ids = seedRecipients(stack.sheets.wb, { from: 41_000_000, count: 360, segment: 'both' });
     const before = limits.tooManyRequests;
     const startedAt = limits.acceptedAt.length;
-    const b = await stack.gateway.clients.sheets.broadcasts.create.mutate({ staffTelegramId: STAFF.id, text: 'Две реплики', segment: 'both' });
+    const b = await stack.gateway.clients.sheets.broadcasts.create.mutate({
+      staffTelegramId: STAFF.id,
+      text: 'Две реплики',
+      segment: 'both',
+    });
     stack.gateway.broadcasting.sender.wake();
     replicaB.broadcasting.sender.wake();
-    await waitUntil(() => stack.sheets.wb.get('Broadcasts', b.id)!.status === 'done', 60_000, 'the broadcast to finish');
+    await waitUntil(
+      () => stack.sheets.wb.get('Broadcasts', b.id)!.status === 'done',
+      60_000,
+      'the broadcast to finish',
+    );
     for (const id of ids) expect(limits.delivered.get(id) ?? 0, `recipient ${id}`).toBe(1);
-    const workers = stack.sheets.wb.db.prepare('SELECT worker, count(*) AS n FROM broadcast_recipients WHERE broadcast_id = ? GROUP BY worker').all(b.id) as Array<{ worker: string; n: number }>;
+    const workers = stack.sheets.wb.db
+      .prepare('SELECT worker, count(*) AS n FROM broadcast_recipients WHERE broadcast_id = ? GROUP BY worker')
+      .all(b.id) as Array<{ worker: string; n: number }>;
     expect([...new Set(workers.map((w) => w.worker.split('/')[0]))].sort()).toEqual(['gw-a', 'gw-b']);
     const accepted = limits.acceptedAt.slice(startedAt);
     let max = 0;
@@ -109,13 +161,28 @@ describe('several gateway replicas on Redis', () => {
     const update = textUpdate(user, '/start') as unknown as Update;
     // What replica C left when it died: the update accepted (deduped, body kept), never marked handled.
     const redisClient = createRedis(redis.url);
-    const inbox = new RedisInbox({ redis: redisClient, prefix: keyPrefix(stack.gateway.bot.botInfo.id), replica: 'gw-c' });
+    const inbox = new RedisInbox({
+      redis: redisClient,
+      prefix: keyPrefix(stack.gateway.bot.botInfo.id),
+      replica: 'gw-c',
+    });
     expect(await inbox.accept(update)).toBe(true);
     expect(await inbox.accept(update)).toBe(false);
     const replicaC = createGatewayApp({
-      logger: createLogger('test', 'silent'), botToken: TEST_TOKEN, botInfo: stack.gateway.bot.botInfo, webhookSecret: TEST_SECRET, apiRoot: api.url,
-      publicUrl: 'https://bot.example.com', sheetsUrl: stack.sheetsUrl, assistantUrl: stack.assistantUrl, internalToken: TEST_INTERNAL_TOKEN,
-      dbPath: join(stack.dir, 'gateway-c.sqlite'), redisUrl: redis.url, replicaId: 'gw-c', broadcast: { sender: false }, events: { enabled: false },
+      logger: createLogger('test', 'silent'),
+      botToken: TEST_TOKEN,
+      botInfo: stack.gateway.bot.botInfo,
+      webhookSecret: TEST_SECRET,
+      apiRoot: api.url,
+      publicUrl: 'https://bot.example.com',
+      sheetsUrl: stack.sheetsUrl,
+      assistantUrl: stack.assistantUrl,
+      internalToken: TEST_INTERNAL_TOKEN,
+      dbPath: join(stack.dir, 'gateway-c.sqlite'),
+      redisUrl: redis.url,
+      replicaId: 'gw-c',
+      broadcast: { sender: false },
+      events: { enabled: false },
     });
     try {
       expect(await replicaC.resume()).toBe(1);

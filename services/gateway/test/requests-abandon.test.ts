@@ -7,7 +7,11 @@ afterEach(async () => {
 });
 
 const lastText = () => env.api.textsTo(client.id).at(-1) ?? '';
-const written = () => ({ tickets: env.stack.sheets.wb.count('Tickets'), messages: env.stack.sheets.wb.count('TicketMessages'), outbox: env.stack.sheets.wb.outboxDepth().pending });
+const written = () => ({
+  tickets: env.stack.sheets.wb.count('Tickets'),
+  messages: env.stack.sheets.wb.count('TicketMessages'),
+  outbox: env.stack.sheets.wb.outboxDepth().pending,
+});
 
 describe('a request left halfway', () => {
   it('writes nothing when cancelled with /cancel at the category, text, attachment or confirm step', async () => {
@@ -16,7 +20,12 @@ describe('a request left halfway', () => {
       [],
       [dmButton(client, 'rq:c:0')],
       [dmButton(client, 'rq:c:0'), dmText(client, 'Текст, который не отправят')],
-      [dmButton(client, 'rq:c:0'), dmText(client, 'Текст'), dmPhoto(client, 'AgAD-never-sent'), dmButton(client, 'rq:done')],
+      [
+        dmButton(client, 'rq:c:0'),
+        dmText(client, 'Текст'),
+        dmPhoto(client, 'AgAD-never-sent'),
+        dmButton(client, 'rq:done'),
+      ],
     ];
     for (const prefix of steps) {
       await env.stack.send(dmText(client, '✉️ Новое обращение'));
@@ -43,7 +52,10 @@ describe('a request left halfway', () => {
     await env.stack.send(dmText(client, '✉️ Новое обращение'));
     await env.stack.send(dmButton(client, 'rq:c:2'));
     await env.stack.send(dmText(client, '📋 Мои обращения'));
-    expect(env.api.textsTo(client.id).slice(-2)).toEqual(['Обращение отменено, ничего не сохранено.', 'У вас пока нет обращений.']);
+    expect(env.api.textsTo(client.id).slice(-2)).toEqual([
+      'Обращение отменено, ничего не сохранено.',
+      'У вас пока нет обращений.',
+    ]);
     // At the confirm step too: a command leaves (and is answered by its own feature).
     await env.stack.send(dmText(client, '✉️ Новое обращение'));
     await env.stack.send(dmButton(client, 'rq:c:2'));
@@ -76,6 +88,10 @@ describe('a request left halfway', () => {
     await env.stack.send(dmButton(client, 'rq:send'));
     const id = /Обращение (T-\d+) принято/.exec(lastText())?.[1];
     expect(id).toBeDefined();
-    expect(env.stack.sheets.wb.get('Tickets', id!)).toMatchObject({ category: 'Вопрос', text: 'Начал до перезапуска', status: 'new' });
+    expect(env.stack.sheets.wb.get('Tickets', id!)).toMatchObject({
+      category: 'Вопрос',
+      text: 'Начал до перезапуска',
+      status: 'new',
+    });
   });
 });

@@ -1,6 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import {
-  buttonsOf, bystander, client, dmButton, dmPhoto, dmReply, dmText, groupButton, manager, STAFF_CHAT, topicPhoto, topicText, useRequestsStack,
+  buttonsOf,
+  bystander,
+  client,
+  dmButton,
+  dmPhoto,
+  dmReply,
+  dmText,
+  groupButton,
+  manager,
+  STAFF_CHAT,
+  topicPhoto,
+  topicText,
+  useRequestsStack,
 } from './requests-setup.ts';
 
 const ANSWER_MESSAGE_ID = 777_001;
@@ -9,15 +21,29 @@ const env = useRequestsStack({
   script: (a) => {
     // The staff answer reaches the user as a message with a known id, so the user can reply to it.
     a.script((call) =>
-      call.method === 'sendMessage' && Number(call.payload['chat_id']) === client.id && String(call.payload['text']).startsWith('💬 Ответ')
-        ? { status: 200, body: { ok: true, result: { message_id: ANSWER_MESSAGE_ID, date: 1, chat: { id: client.id, type: 'private' }, text: call.payload['text'] } } }
+      call.method === 'sendMessage' &&
+      Number(call.payload['chat_id']) === client.id &&
+      String(call.payload['text']).startsWith('💬 Ответ')
+        ? {
+            status: 200,
+            body: {
+              ok: true,
+              result: {
+                message_id: ANSWER_MESSAGE_ID,
+                date: 1,
+                chat: { id: client.id, type: 'private' },
+                text: call.payload['text'],
+              },
+            },
+          }
         : undefined,
     );
   },
 });
 
 const lastText = (chatId: number) => env.api.textsTo(chatId).at(-1) ?? '';
-const staffCalls = (method: string) => env.api.callsTo(method).filter((c) => Number(c.payload['chat_id']) === STAFF_CHAT);
+const staffCalls = (method: string) =>
+  env.api.callsTo(method).filter((c) => Number(c.payload['chat_id']) === STAFF_CHAT);
 
 describe('a request from the user to the staff chat and back', () => {
   let ticketId = '';
@@ -41,7 +67,12 @@ describe('a request from the user to the staff chat and back', () => {
     expect(created).not.toBeNull();
     ticketId = created![1]!;
     const row = env.stack.sheets.wb.get('Tickets', ticketId)!;
-    expect(row).toMatchObject({ telegram_id: String(client.id), category: 'Проблема', status: 'new', text: 'Не пришёл промокод за участие в акции\n[фото]' });
+    expect(row).toMatchObject({
+      telegram_id: String(client.id),
+      category: 'Проблема',
+      status: 'new',
+      text: 'Не пришёл промокод за участие в акции\n[фото]',
+    });
   });
 
   it('opens a topic in the forum staff chat named with the number and status, with the card and the photo by file_id', async () => {
@@ -56,40 +87,71 @@ describe('a request from the user to the staff chat and back', () => {
     expect(card.payload['text']).toContain('Не пришёл промокод');
     expect(card.payload['text']).toContain(`От: Пётр Клиентов (tg ${client.id})`);
     expect(JSON.stringify(card.payload['reply_markup'])).toContain(`st:t:${ticketId}`);
-    expect(staffCalls('sendPhoto')[0]!.payload).toMatchObject({ photo: 'AgACAgIAAxkBAAIBcheck-photo', message_thread_id: threadId });
+    expect(staffCalls('sendPhoto')[0]!.payload).toMatchObject({
+      photo: 'AgACAgIAAxkBAAIBcheck-photo',
+      message_thread_id: threadId,
+    });
   });
 
   it('lets a manager take it with the button: status in_progress, assignee, topic renamed, user told', async () => {
     await env.stack.send(groupButton(manager, `st:t:${ticketId}`));
-    expect(env.stack.sheets.wb.get('Tickets', ticketId)).toMatchObject({ status: 'in_progress', assignee: 'Мария Менеджерова' });
+    expect(env.stack.sheets.wb.get('Tickets', ticketId)).toMatchObject({
+      status: 'in_progress',
+      assignee: 'Мария Менеджерова',
+    });
     expect(lastText(client.id)).toBe(`Обращение ${ticketId}: 🛠 в работе`);
     await env.api.waitFor(() => staffCalls('editForumTopic').length > 0, 5000, 'editForumTopic');
-    expect(staffCalls('editForumTopic')[0]!.payload).toMatchObject({ message_thread_id: threadId, name: `${ticketId} · 🛠 в работе · Пётр Клиентов` });
+    expect(staffCalls('editForumTopic')[0]!.payload).toMatchObject({
+      message_thread_id: threadId,
+      name: `${ticketId} · 🛠 в работе · Пётр Клиентов`,
+    });
   });
 
   it('delivers a staff reply in the topic to the user, stores it, and moves the status to answered', async () => {
     await env.stack.send(topicText(manager, threadId, 'Проверили: промокод SPRING20 отправлен повторно.'));
-    expect(lastText(client.id)).toBe(`💬 Ответ по обращению ${ticketId}:\n\nПроверили: промокод SPRING20 отправлен повторно.`);
-    expect(env.stack.sheets.wb.get('Tickets', ticketId)).toMatchObject({ status: 'answered', answer: 'Проверили: промокод SPRING20 отправлен повторно.' });
+    expect(lastText(client.id)).toBe(
+      `💬 Ответ по обращению ${ticketId}:\n\nПроверили: промокод SPRING20 отправлен повторно.`,
+    );
+    expect(env.stack.sheets.wb.get('Tickets', ticketId)).toMatchObject({
+      status: 'answered',
+      answer: 'Проверили: промокод SPRING20 отправлен повторно.',
+    });
     await env.stack.send(topicPhoto(manager, threadId, 'AgAD-staff-screenshot', 'Скриншот письма'));
-    expect(env.api.callsTo('sendPhoto').filter((c) => Number(c.payload['chat_id']) === client.id).at(-1)?.payload).toMatchObject({ photo: 'AgAD-staff-screenshot' });
+    expect(
+      env.api
+        .callsTo('sendPhoto')
+        .filter((c) => Number(c.payload['chat_id']) === client.id)
+        .at(-1)?.payload,
+    ).toMatchObject({ photo: 'AgAD-staff-screenshot' });
     const staffMessages = env.stack.sheets.wb.find('TicketMessages', { ticket_id: ticketId, author: 'staff' });
-    expect(staffMessages.map((m) => m.text)).toEqual(['Проверили: промокод SPRING20 отправлен повторно.', 'Скриншот письма\n[фото]']);
+    expect(staffMessages.map((m) => m.text)).toEqual([
+      'Проверили: промокод SPRING20 отправлен повторно.',
+      'Скриншот письма\n[фото]',
+    ]);
   });
 
-  it('adds the user\'s reply to the answer to the request and posts it in the topic', async () => {
+  it("adds the user's reply to the answer to the request and posts it in the topic", async () => {
     await env.stack.send(dmReply(client, 'Спасибо, пришёл!', ANSWER_MESSAGE_ID));
     expect(lastText(client.id)).toBe(`Добавлено к обращению ${ticketId}.`);
-    await env.api.waitFor(() => staffCalls('sendMessage').some((c) => String(c.payload['text']).includes('Спасибо, пришёл!')), 5000, 'the user message in the topic');
+    await env.api.waitFor(
+      () => staffCalls('sendMessage').some((c) => String(c.payload['text']).includes('Спасибо, пришёл!')),
+      5000,
+      'the user message in the topic',
+    );
     const posted = staffCalls('sendMessage').find((c) => String(c.payload['text']).includes('Спасибо, пришёл!'))!;
     expect(posted.payload).toMatchObject({ message_thread_id: threadId, text: '👤 Пётр Клиентов: Спасибо, пришёл!' });
-    expect(env.stack.sheets.wb.find('TicketMessages', { ticket_id: ticketId, author: 'user' }).map((m) => m.text)).toContain('Спасибо, пришёл!');
+    expect(
+      env.stack.sheets.wb.find('TicketMessages', { ticket_id: ticketId, author: 'user' }).map((m) => m.text),
+    ).toContain('Спасибо, пришёл!');
   });
 
   it('closes it by /close in the topic; the user is told and asked for a rating once, which is stored', async () => {
     await env.stack.send(topicText(manager, threadId, '/close'));
     expect(env.stack.sheets.wb.get('Tickets', ticketId)?.status).toBe('closed');
-    expect(env.api.textsTo(client.id).slice(-2)).toEqual([`Обращение ${ticketId}: ✅ закрыто`, 'Оцените, пожалуйста, как мы помогли: 1 — плохо, 5 — отлично.']);
+    expect(env.api.textsTo(client.id).slice(-2)).toEqual([
+      `Обращение ${ticketId}: ✅ закрыто`,
+      'Оцените, пожалуйста, как мы помогли: 1 — плохо, 5 — отлично.',
+    ]);
     expect(buttonsOf(env.api, client.id)).toEqual([1, 2, 3, 4, 5].map((n) => `rq:r:${ticketId}:${n}`));
     await env.stack.send(dmButton(client, `rq:r:${ticketId}:5`));
     expect(lastText(client.id)).toBe('Спасибо за оценку!');
@@ -97,8 +159,16 @@ describe('a request from the user to the staff chat and back', () => {
     await env.stack.send(dmButton(client, `rq:r:${ticketId}:1`));
     expect(lastText(client.id)).toBe('Оценка уже сохранена, спасибо.');
     expect(env.stack.sheets.wb.get('Tickets', ticketId)?.rating).toBe('5');
-    await env.api.waitFor(() => staffCalls('sendMessage').some((c) => String(c.payload['text']).includes('Оценка обращения')), 5000, 'the rating in the topic');
-    await env.api.waitFor(() => staffCalls('editForumTopic').some((c) => String(c.payload['name']).includes('закрыто')), 5000, 'the topic renamed to closed');
+    await env.api.waitFor(
+      () => staffCalls('sendMessage').some((c) => String(c.payload['text']).includes('Оценка обращения')),
+      5000,
+      'the rating in the topic',
+    );
+    await env.api.waitFor(
+      () => staffCalls('editForumTopic').some((c) => String(c.payload['name']).includes('закрыто')),
+      5000,
+      'the topic renamed to closed',
+    );
   });
 
   it('refuses a message to the closed request and shows the thread under "My requests"', async () => {
@@ -130,15 +200,33 @@ describe('the staff chat and people who are not staff', () => {
     await env.stack.send(dmButton(client, 'rq:send'));
     const ticketId = /Обращение (T-\d+) принято/.exec(env.api.textsTo(client.id).at(-1)!)![1]!;
     await env.api.waitFor(() => env.api.callsTo('createForumTopic').length === 2, 5000, 'the second topic');
-    await env.api.waitFor(() => staffCalls('sendMessage').some((c) => String(c.payload['text']).includes(`Обращение ${ticketId}`)), 5000, 'the second card');
-    const threadId = Number(staffCalls('sendMessage').find((c) => String(c.payload['text']).includes(`Обращение ${ticketId}`))!.payload['message_thread_id']);
+    await env.api.waitFor(
+      () => staffCalls('sendMessage').some((c) => String(c.payload['text']).includes(`Обращение ${ticketId}`)),
+      5000,
+      'the second card',
+    );
+    const threadId = Number(
+      staffCalls('sendMessage').find((c) => String(c.payload['text']).includes(`Обращение ${ticketId}`))!.payload[
+        'message_thread_id'
+      ],
+    );
     const toClient = env.api.textsTo(client.id).length;
 
     await env.stack.send(topicText(bystander, threadId, 'Я тоже хочу ответить'));
-    await env.api.waitFor(() => staffCalls('sendMessage').some((c) => c.payload['text'] === 'Действовать с обращениями могут только менеджеры и администраторы.'), 5000, 'the refusal');
+    await env.api.waitFor(
+      () =>
+        staffCalls('sendMessage').some(
+          (c) => c.payload['text'] === 'Действовать с обращениями могут только менеджеры и администраторы.',
+        ),
+      5000,
+      'the refusal',
+    );
     await env.stack.send(groupButton(bystander, `st:c:${ticketId}`));
     const alert = env.api.callsTo('answerCallbackQuery').at(-1)!.payload;
-    expect(alert).toMatchObject({ text: 'Действовать с обращениями могут только менеджеры и администраторы.', show_alert: true });
+    expect(alert).toMatchObject({
+      text: 'Действовать с обращениями могут только менеджеры и администраторы.',
+      show_alert: true,
+    });
     expect(env.stack.sheets.wb.get('Tickets', ticketId)).toMatchObject({ status: 'new', assignee: '', answer: '' });
     expect(env.stack.sheets.wb.find('TicketMessages', { ticket_id: ticketId, author: 'staff' })).toHaveLength(0);
     expect(env.api.textsTo(client.id)).toHaveLength(toClient);

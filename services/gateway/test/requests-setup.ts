@@ -18,7 +18,13 @@ const BOT = { id: Number(TEST_TOKEN.split(':')[0]), is_bot: true as const, first
 export function staffChatIs(api: BotApiDouble, forum: boolean): void {
   api.script((call) =>
     call.method === 'getChat' && Number(call.payload['chat_id']) === STAFF_CHAT
-      ? { status: 200, body: { ok: true, result: { id: STAFF_CHAT, type: 'supergroup', title: 'Поддержка', ...(forum ? { is_forum: true } : {}) } } }
+      ? {
+          status: 200,
+          body: {
+            ok: true,
+            result: { id: STAFF_CHAT, type: 'supergroup', title: 'Поддержка', ...(forum ? { is_forum: true } : {}) },
+          },
+        }
       : undefined,
   );
 }
@@ -39,10 +45,30 @@ export async function startRequestsStack(api: BotApiDouble) {
 
   const makeGateway = (db = 'gateway.sqlite', events = true) =>
     createGatewayApp({
-      logger, botToken: TEST_TOKEN, webhookSecret: TEST_SECRET, apiRoot: api.url, publicUrl: 'https://bot.example.com', sheetsUrl,
-      assistantUrl: 'http://127.0.0.1:9', internalToken: TEST_INTERNAL_TOKEN, dbPath: join(dir, db), staffChatId: STAFF_CHAT,
-      events: { idleMs: 50, enabled: events }, flood: { limit: 1000, timeFrameMs: 1000 },
-      botInfo: { ...BOT, can_join_groups: true, can_read_all_group_messages: true, supports_inline_queries: false, can_connect_to_business: false, has_main_web_app: false, has_topics_enabled: false, allows_users_to_create_topics: false, can_manage_bots: false, supports_join_request_queries: false },
+      logger,
+      botToken: TEST_TOKEN,
+      webhookSecret: TEST_SECRET,
+      apiRoot: api.url,
+      publicUrl: 'https://bot.example.com',
+      sheetsUrl,
+      assistantUrl: 'http://127.0.0.1:9',
+      internalToken: TEST_INTERNAL_TOKEN,
+      dbPath: join(dir, db),
+      staffChatId: STAFF_CHAT,
+      events: { idleMs: 50, enabled: events },
+      flood: { limit: 1000, timeFrameMs: 1000 },
+      botInfo: {
+        ...BOT,
+        can_join_groups: true,
+        can_read_all_group_messages: true,
+        supports_inline_queries: false,
+        can_connect_to_business: false,
+        has_main_web_app: false,
+        has_topics_enabled: false,
+        allows_users_to_create_topics: false,
+        can_manage_bots: false,
+        supports_join_request_queries: false,
+      },
     });
   let gateway: ReturnType<typeof makeGateway> | null = null;
   let gatewayUrl = '';
@@ -64,7 +90,9 @@ export async function startRequestsStack(api: BotApiDouble) {
 
   const post = (update: unknown) =>
     fetch(`${gatewayUrl}/telegram/webhook`, {
-      method: 'POST', headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': TEST_SECRET }, body: JSON.stringify(update),
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': TEST_SECRET },
+      body: JSON.stringify(update),
     });
   /** Posts an update and waits until the gateway has handled it. */
   const send = async (update: unknown) => {
@@ -79,7 +107,11 @@ export async function startRequestsStack(api: BotApiDouble) {
     replicas.push(replica);
     const url = `http://127.0.0.1:${await listen(replica.server, 0, '127.0.0.1')}`;
     const sendTo = async (update: unknown) => {
-      const res = await fetch(`${url}/telegram/webhook`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': TEST_SECRET }, body: JSON.stringify(update) });
+      const res = await fetch(`${url}/telegram/webhook`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': TEST_SECRET },
+        body: JSON.stringify(update),
+      });
       if (res.status !== 200) throw new Error(`webhook answered ${res.status}`);
       await replica.dispatcher.idle();
     };
@@ -98,7 +130,20 @@ export async function startRequestsStack(api: BotApiDouble) {
     rmSync(dir, { recursive: true, force: true });
   };
   const metrics = async () => (await fetch(`${gatewayUrl}/metrics`)).text();
-  return { dir, sheets, get gateway() { return gateway!; }, startGateway, stopGateway, startReplica, post, send, metrics, close };
+  return {
+    dir,
+    sheets,
+    get gateway() {
+      return gateway!;
+    },
+    startGateway,
+    stopGateway,
+    startReplica,
+    post,
+    send,
+    metrics,
+    close,
+  };
 }
 export type RequestsStack = Awaited<ReturnType<typeof startRequestsStack>>;
 
@@ -124,52 +169,112 @@ const date = () => Math.floor(Date.now() / 1000);
 const from = (u: TestUser) => ({ is_bot: false, ...u });
 const dm = (u: TestUser) => ({ id: u.id, type: 'private', first_name: u.first_name });
 const group = { id: STAFF_CHAT, type: 'supergroup', title: 'Поддержка', is_forum: true };
-const command = (text: string) => (text.startsWith('/') ? { entities: [{ offset: 0, length: text.split(' ')[0]!.length, type: 'bot_command' }] } : {});
+const command = (text: string) =>
+  text.startsWith('/') ? { entities: [{ offset: 0, length: text.split(' ')[0]!.length, type: 'bot_command' }] } : {};
 /** A message of the bot's, as quoted in reply_to_message. */
-export const botMessage = (chat: unknown, messageId: number) => ({ message_id: messageId, from: BOT, chat, date: date(), text: '…' });
+export const botMessage = (chat: unknown, messageId: number) => ({
+  message_id: messageId,
+  from: BOT,
+  chat,
+  date: date(),
+  text: '…',
+});
 
 export const dmText = (u: TestUser, text: string, extra: Record<string, unknown> = {}) => ({
-  update_id: nextUpdate++, message: { message_id: nextMessage++, from: from(u), chat: dm(u), date: date(), text, ...command(text), ...extra },
+  update_id: nextUpdate++,
+  message: { message_id: nextMessage++, from: from(u), chat: dm(u), date: date(), text, ...command(text), ...extra },
 });
 export const dmPhoto = (u: TestUser, fileId: string, caption?: string, extra: Record<string, unknown> = {}) => ({
   update_id: nextUpdate++,
   message: {
-    message_id: nextMessage++, from: from(u), chat: dm(u), date: date(), ...(caption ? { caption } : {}), ...extra,
-    photo: [{ file_id: `${fileId}-small`, file_unique_id: `${fileId}-s`, width: 90, height: 90 }, { file_id: fileId, file_unique_id: `${fileId}-l`, width: 1280, height: 960 }],
+    message_id: nextMessage++,
+    from: from(u),
+    chat: dm(u),
+    date: date(),
+    ...(caption ? { caption } : {}),
+    ...extra,
+    photo: [
+      { file_id: `${fileId}-small`, file_unique_id: `${fileId}-s`, width: 90, height: 90 },
+      { file_id: fileId, file_unique_id: `${fileId}-l`, width: 1280, height: 960 },
+    ],
   },
 });
-export const dmReply = (u: TestUser, text: string, toMessageId: number) => dmText(u, text, { reply_to_message: botMessage(dm(u), toMessageId) });
+export const dmReply = (u: TestUser, text: string, toMessageId: number) =>
+  dmText(u, text, { reply_to_message: botMessage(dm(u), toMessageId) });
 export const dmButton = (u: TestUser, data: string, messageId = 1) => ({
   update_id: nextUpdate++,
-  callback_query: { id: String(nextUpdate), from: from(u), chat_instance: '1', data, message: { ...botMessage(dm(u), messageId) } },
+  callback_query: {
+    id: String(nextUpdate),
+    from: from(u),
+    chat_instance: '1',
+    data,
+    message: { ...botMessage(dm(u), messageId) },
+  },
 });
 
 /** A message in a forum topic of the staff chat (Telegram marks it is_topic_message and quotes the topic's first message). */
 export const topicText = (u: TestUser, threadId: number, text: string, extra: Record<string, unknown> = {}) => ({
   update_id: nextUpdate++,
   message: {
-    message_id: nextMessage++, from: from(u), chat: group, date: date(), text, ...command(text), message_thread_id: threadId, is_topic_message: true,
-    reply_to_message: { message_id: threadId, from: from(u), chat: group, date: date(), forum_topic_created: { name: 'T', icon_color: 7322096 } }, ...extra,
+    message_id: nextMessage++,
+    from: from(u),
+    chat: group,
+    date: date(),
+    text,
+    ...command(text),
+    message_thread_id: threadId,
+    is_topic_message: true,
+    reply_to_message: {
+      message_id: threadId,
+      from: from(u),
+      chat: group,
+      date: date(),
+      forum_topic_created: { name: 'T', icon_color: 7322096 },
+    },
+    ...extra,
   },
 });
 export const topicPhoto = (u: TestUser, threadId: number, fileId: string, caption: string) => {
   const update = topicText(u, threadId, '');
   const { text: _text, ...message } = update.message;
-  return { ...update, message: { ...message, caption, photo: [{ file_id: fileId, file_unique_id: `${fileId}-u`, width: 800, height: 600 }] } };
+  return {
+    ...update,
+    message: {
+      ...message,
+      caption,
+      photo: [{ file_id: fileId, file_unique_id: `${fileId}-u`, width: 800, height: 600 }],
+    },
+  };
 };
 /** A message in a plain (non-forum) staff group, replying to one of the bot's messages. */
 export const groupReply = (u: TestUser, text: string, toMessageId: number) => ({
   update_id: nextUpdate++,
-  message: { message_id: nextMessage++, from: from(u), chat: { ...group, is_forum: undefined }, date: date(), text, ...command(text), reply_to_message: botMessage({ ...group, is_forum: undefined }, toMessageId) },
+  message: {
+    message_id: nextMessage++,
+    from: from(u),
+    chat: { ...group, is_forum: undefined },
+    date: date(),
+    text,
+    ...command(text),
+    reply_to_message: botMessage({ ...group, is_forum: undefined }, toMessageId),
+  },
 });
 export const groupButton = (u: TestUser, data: string, messageId = 1) => ({
   update_id: nextUpdate++,
-  callback_query: { id: String(nextUpdate), from: from(u), chat_instance: '2', data, message: botMessage(group, messageId) },
+  callback_query: {
+    id: String(nextUpdate),
+    from: from(u),
+    chat_instance: '2',
+    data,
+    message: botMessage(group, messageId),
+  },
 });
 
 /** Callback data of the buttons the last message to `chatId` carried. */
 export function buttonsOf(api: BotApiDouble, chatId: number): string[] {
   const last = api.calls.filter((c) => Number(c.payload['chat_id']) === chatId && c.payload['reply_markup']).at(-1);
-  const markup = last?.payload['reply_markup'] as { inline_keyboard?: Array<Array<{ callback_data?: string }>> } | undefined;
+  const markup = last?.payload['reply_markup'] as
+    | { inline_keyboard?: Array<Array<{ callback_data?: string }>> }
+    | undefined;
   return (markup?.inline_keyboard ?? []).flat().map((b) => b.callback_data ?? '');
 }

@@ -10,12 +10,16 @@ function editInSheet(ticketId: string, patch: Partial<RawRow<'Tickets'>>, emitTi
   const row = wb.update('Tickets', ticketId, patch, { by: 'sheet' });
   for (let i = 0; i < emitTimes; i++) {
     wb.emit('ticket.changed', {
-      ticketId, telegramId: Number(row.telegram_id), by: 'sheet',
-      ...(patch.status ? { status: patch.status } : {}), ...(patch.answer ? { answer: patch.answer } : {}),
+      ticketId,
+      telegramId: Number(row.telegram_id),
+      by: 'sheet',
+      ...(patch.status ? { status: patch.status } : {}),
+      ...(patch.answer ? { answer: patch.answer } : {}),
     });
   }
 }
-const noticesTo = (ticketId: string) => env.api.textsTo(client.id).filter((t) => t.startsWith(`Обращение ${ticketId}:`));
+const noticesTo = (ticketId: string) =>
+  env.api.textsTo(client.id).filter((t) => t.startsWith(`Обращение ${ticketId}:`));
 const settle = async () => {
   // Two idle pulls of the event feed and an empty staff queue: whatever was to be sent, was.
   await new Promise((r) => setTimeout(r, 300));
@@ -24,7 +28,11 @@ const settle = async () => {
 
 describe('a request changed in the Sheet', () => {
   it('reaches the user once, even when the change happened while the gateway was down and the event came twice', async () => {
-    const ticket = await env.stack.gateway.clients.sheets.tickets.create.mutate({ telegramId: client.id, category: 'Вопрос', text: 'Сколько идёт доставка?' });
+    const ticket = await env.stack.gateway.clients.sheets.tickets.create.mutate({
+      telegramId: client.id,
+      category: 'Вопрос',
+      text: 'Сколько идёт доставка?',
+    });
     await env.api.waitFor(() => env.api.callsTo('createForumTopic').length === 1, 5000, 'the topic');
     await env.stack.stopGateway();
 
@@ -36,7 +44,11 @@ describe('a request changed in the Sheet', () => {
     await settle();
     expect(noticesTo(ticket.id)).toEqual([`Обращение ${ticket.id}: 💬 есть ответ\n\nОтвет: Обычно 2–5 рабочих дней.`]);
     // The staff topic follows the status too.
-    await env.api.waitFor(() => env.api.callsTo('editForumTopic').some((c) => String(c.payload['name']).includes('💬 есть ответ')), 5000, 'the topic rename');
+    await env.api.waitFor(
+      () => env.api.callsTo('editForumTopic').some((c) => String(c.payload['name']).includes('💬 есть ответ')),
+      5000,
+      'the topic rename',
+    );
 
     // Another restart replays nothing: the feed's cursor moved, and the notice is remembered.
     await env.stack.stopGateway();
@@ -46,7 +58,11 @@ describe('a request changed in the Sheet', () => {
   });
 
   it('tells a later close with a rating request, and ignores an edit that changes nothing the user sees', async () => {
-    const ticket = await env.stack.gateway.clients.sheets.tickets.create.mutate({ telegramId: client.id, category: 'Проблема', text: 'Сломалась кофемашина' });
+    const ticket = await env.stack.gateway.clients.sheets.tickets.create.mutate({
+      telegramId: client.id,
+      category: 'Проблема',
+      text: 'Сломалась кофемашина',
+    });
     editInSheet(ticket.id, { status: 'in_progress', assignee: 'Иван Поддержкин' });
     await env.api.waitFor(() => noticesTo(ticket.id).length === 1, 5000, 'in progress');
     editInSheet(ticket.id, { assignee: 'Мария Менеджерова' });
@@ -60,11 +76,18 @@ describe('a request changed in the Sheet', () => {
   });
 
   it('sends an answer typed in the Sheet without a status change, and does not repeat it with the next status', async () => {
-    const ticket = await env.stack.gateway.clients.sheets.tickets.create.mutate({ telegramId: client.id, category: 'Вопрос', text: 'Есть ли шоурум?' });
+    const ticket = await env.stack.gateway.clients.sheets.tickets.create.mutate({
+      telegramId: client.id,
+      category: 'Вопрос',
+      text: 'Есть ли шоурум?',
+    });
     editInSheet(ticket.id, { answer: 'Да: Москва, ул. Примерная, 1.' });
     await env.api.waitFor(() => noticesTo(ticket.id).length === 1, 5000, 'the answer');
     editInSheet(ticket.id, { status: 'closed' });
     await env.api.waitFor(() => noticesTo(ticket.id).length === 2, 5000, 'the close');
-    expect(noticesTo(ticket.id)).toEqual([`Обращение ${ticket.id}: 🆕 новое\n\nОтвет: Да: Москва, ул. Примерная, 1.`, `Обращение ${ticket.id}: ✅ закрыто`]);
+    expect(noticesTo(ticket.id)).toEqual([
+      `Обращение ${ticket.id}: 🆕 новое\n\nОтвет: Да: Москва, ул. Примерная, 1.`,
+      `Обращение ${ticket.id}: ✅ закрыто`,
+    ]);
   });
 });

@@ -1,7 +1,16 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { BotApiDouble } from '@mb/testing';
 import {
-  bystander, client, groupButton, groupReply, manager, STAFF_CHAT, staffChatIs, startRequestsStack, topicText, type RequestsStack,
+  bystander,
+  client,
+  groupButton,
+  groupReply,
+  manager,
+  STAFF_CHAT,
+  staffChatIs,
+  startRequestsStack,
+  topicText,
+  type RequestsStack,
 } from './requests-setup.ts';
 
 let api: BotApiDouble;
@@ -23,7 +32,8 @@ const staffTexts = () => staffCalls('sendMessage').map((c) => String(c.payload['
 /** A request created through sheets, as the Mini App or the assistant's hand-off would; the event feed brings it to staff. */
 const createRequest = (text: string, telegramId = client.id) =>
   stack.gateway.clients.sheets.tickets.create.mutate({ telegramId, category: 'Вопрос', text });
-const cardOf = (ticketId: string) => staffCalls('sendMessage').find((c) => String(c.payload['text']).startsWith(`Обращение ${ticketId} ·`));
+const cardOf = (ticketId: string) =>
+  staffCalls('sendMessage').find((c) => String(c.payload['text']).startsWith(`Обращение ${ticketId} ·`));
 
 describe('the staff-chat queue', () => {
   it('keeps a topic creation answered with 429 queued and retries it after retry_after, creating one topic', async () => {
@@ -31,7 +41,15 @@ describe('the staff-chat queue', () => {
     let refusals = 2;
     api.script((call) =>
       call.method === 'createForumTopic' && refusals-- > 0
-        ? { status: 429, body: { ok: false, error_code: 429, description: 'Too Many Requests: retry after 1', parameters: { retry_after: 1 } } }
+        ? {
+            status: 429,
+            body: {
+              ok: false,
+              error_code: 429,
+              description: 'Too Many Requests: retry after 1',
+              parameters: { retry_after: 1 },
+            },
+          }
         : undefined,
     );
     stack = await startRequestsStack(api);
@@ -43,7 +61,9 @@ describe('the staff-chat queue', () => {
     expect(attempts[1]!.at - attempts[0]!.at).toBeGreaterThanOrEqual(950);
     expect(attempts[2]!.at - attempts[1]!.at).toBeGreaterThanOrEqual(950);
     expect(cardOf(ticket.id)!.payload['message_thread_id']).toBeGreaterThan(0);
-    await vi.waitFor(async () => expect(await stack.metrics()).toMatch(/gateway_staff_queue_jobs\{state="pending"[^}]*\} 0\n/));
+    await vi.waitFor(async () =>
+      expect(await stack.metrics()).toMatch(/gateway_staff_queue_jobs\{state="pending"[^}]*\} 0\n/),
+    );
     expect(await stack.metrics()).toMatch(/gateway_staff_queue_retries_total\{reason="429"[^}]*\} 2\n/);
   });
 
@@ -55,15 +75,24 @@ describe('the staff-chat queue', () => {
     expect(staffCalls('createForumTopic')).toHaveLength(0);
     const cardId = await vi.waitFor(() => cardMessageId(ticket.id));
     await stack.send(groupReply(manager, '/take', cardId));
-    expect(stack.sheets.wb.get('Tickets', ticket.id)).toMatchObject({ status: 'in_progress', assignee: 'Мария Менеджерова' });
+    expect(stack.sheets.wb.get('Tickets', ticket.id)).toMatchObject({
+      status: 'in_progress',
+      assignee: 'Мария Менеджерова',
+    });
     await stack.send(groupReply(manager, 'Оформите возврат в личном кабинете.', cardId));
-    expect(api.textsTo(client.id).at(-1)).toBe(`💬 Ответ по обращению ${ticket.id}:\n\nОформите возврат в личном кабинете.`);
+    expect(api.textsTo(client.id).at(-1)).toBe(
+      `💬 Ответ по обращению ${ticket.id}:\n\nОформите возврат в личном кабинете.`,
+    );
     expect(stack.sheets.wb.get('Tickets', ticket.id)?.status).toBe('answered');
     // The card is edited in place to the new status (a plain group has no topic to rename).
-    await api.waitFor(() => staffCalls('editMessageText').some((c) => String(c.payload['text']).includes('💬 есть ответ')), 5000, 'the card edit');
+    await api.waitFor(
+      () => staffCalls('editMessageText').some((c) => String(c.payload['text']).includes('💬 есть ответ')),
+      5000,
+      'the card edit',
+    );
   });
 
-  it('marks a user who blocked the bot and tells staff in the request\'s topic', async () => {
+  it("marks a user who blocked the bot and tells staff in the request's topic", async () => {
     staffChatIs(api, true);
     api.script((call) =>
       Number(call.payload['chat_id']) === client.id
@@ -77,10 +106,16 @@ describe('the staff-chat queue', () => {
     await stack.send(topicText(manager, threadId, 'Ответ, который не дойдёт'));
     await api.waitFor(() => staffTexts().some((t) => t.includes('заблокировал(а) бота')), 5000, 'the staff notice');
     const notice = staffCalls('sendMessage').find((c) => String(c.payload['text']).includes('заблокировал(а) бота'))!;
-    expect(notice.payload).toMatchObject({ message_thread_id: threadId, text: `⚠️ Пётр Клиентов заблокировал(а) бота: сообщение по ${ticket.id} не доставлено.` });
+    expect(notice.payload).toMatchObject({
+      message_thread_id: threadId,
+      text: `⚠️ Пётр Клиентов заблокировал(а) бота: сообщение по ${ticket.id} не доставлено.`,
+    });
     expect(stack.sheets.wb.find('Users', { telegram_id: String(client.id) })[0]?.blocked_bot).toBe('yes');
     // The answer itself is stored: a manager sees it in the Sheet.
-    expect(stack.sheets.wb.get('Tickets', ticket.id)).toMatchObject({ status: 'answered', answer: 'Ответ, который не дойдёт' });
+    expect(stack.sheets.wb.get('Tickets', ticket.id)).toMatchObject({
+      status: 'answered',
+      answer: 'Ответ, который не дойдёт',
+    });
   });
 
   it('lets another gateway replica answer a request another replica posted (the links live in sheets)', async () => {
@@ -99,11 +134,16 @@ describe('the staff-chat queue', () => {
     staffChatIs(api, true);
     stack = await startRequestsStack(api);
     const ticket = await stack.gateway.clients.sheets.tickets.create.mutate({
-      telegramId: client.id, category: 'Вопрос', text: 'Помощник не нашёл ответа', transcript: 'Вы: где мой промокод?\nПомощник: не знаю',
+      telegramId: client.id,
+      category: 'Вопрос',
+      text: 'Помощник не нашёл ответа',
+      transcript: 'Вы: где мой промокод?\nПомощник: не знаю',
     });
     await api.waitFor(() => staffTexts().some((t) => t.includes('Переписка с помощником')), 5000, 'the transcript');
     const texts = staffTexts();
-    expect(texts.findIndex((t) => t.startsWith(`Обращение ${ticket.id}`))).toBeLessThan(texts.findIndex((t) => t.includes('Переписка с помощником')));
+    expect(texts.findIndex((t) => t.startsWith(`Обращение ${ticket.id}`))).toBeLessThan(
+      texts.findIndex((t) => t.includes('Переписка с помощником')),
+    );
     expect(texts).toContain('👤 Переписка с помощником: Вы: где мой промокод?\nПомощник: не знаю');
   });
 

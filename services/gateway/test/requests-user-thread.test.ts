@@ -8,14 +8,26 @@ const env = useRequestsStack({
     // The "write your message" prompt gets a known id, so the test can reply to it as the user would.
     a.script((call) =>
       call.method === 'sendMessage' && String(call.payload['text']).startsWith('Напишите сообщение к обращению')
-        ? { status: 200, body: { ok: true, result: { message_id: PROMPT_ID, date: 1, chat: { id: client.id, type: 'private' }, text: call.payload['text'] } } }
+        ? {
+            status: 200,
+            body: {
+              ok: true,
+              result: {
+                message_id: PROMPT_ID,
+                date: 1,
+                chat: { id: client.id, type: 'private' },
+                text: call.payload['text'],
+              },
+            },
+          }
         : undefined,
     );
   },
 });
 
 const lastText = () => env.api.textsTo(client.id).at(-1) ?? '';
-const create = (text: string) => env.stack.gateway.clients.sheets.tickets.create.mutate({ telegramId: client.id, category: 'Вопрос', text });
+const create = (text: string) =>
+  env.stack.gateway.clients.sheets.tickets.create.mutate({ telegramId: client.id, category: 'Вопрос', text });
 
 describe('"My requests" and a request\'s thread', () => {
   it('lists requests newest first, five a page, with status, and pages forward and back', async () => {
@@ -23,12 +35,27 @@ describe('"My requests" and a request\'s thread', () => {
     const ids: string[] = [];
     for (let i = 1; i <= 7; i++) {
       const at = new Date(Date.UTC(2026, 10, i)).toISOString();
-      const row = env.stack.sheets.wb.insert('Tickets', { id: `T-${500 + i}`, telegram_id: String(client.id), name: 'Пётр Клиентов', category: 'Вопрос', text: `Вопрос номер ${i}`, status: 'new', created_at: at, updated_at: at });
+      const row = env.stack.sheets.wb.insert('Tickets', {
+        id: `T-${500 + i}`,
+        telegram_id: String(client.id),
+        name: 'Пётр Клиентов',
+        category: 'Вопрос',
+        text: `Вопрос номер ${i}`,
+        status: 'new',
+        created_at: at,
+        updated_at: at,
+      });
       ids.push(row.id);
     }
     await env.stack.send(dmText(client, '/requests'));
     expect(lastText()).toBe('Ваши обращения (1–5 из 7). Нажмите, чтобы открыть:');
-    expect(buttonsOf(env.api, client.id)).toEqual([...ids.slice(2).reverse().map((id) => `rq:o:${id}`), 'rq:l:1']);
+    expect(buttonsOf(env.api, client.id)).toEqual([
+      ...ids
+        .slice(2)
+        .reverse()
+        .map((id) => `rq:o:${id}`),
+      'rq:l:1',
+    ]);
     await env.stack.send(dmButton(client, 'rq:l:1'));
     const edit = env.api.callsTo('editMessageText').at(-1)!.payload;
     expect(edit['text']).toBe('Ваши обращения (6–7 из 7). Нажмите, чтобы открыть:');
@@ -43,11 +70,25 @@ describe('"My requests" and a request\'s thread', () => {
     expect(buttonsOf(env.api, client.id)).toEqual([`rq:a:${ticket.id}`, `rq:z:${ticket.id}`, 'rq:l:0']);
     await env.stack.send(dmButton(client, `rq:a:${ticket.id}`));
     expect(env.api.callsTo('sendMessage').at(-1)!.payload['reply_markup']).toMatchObject({ force_reply: true });
-    await env.stack.send(dmPhoto(client, 'AgAD-receipt', 'Вот чек', { reply_to_message: { message_id: PROMPT_ID, from: { id: 1, is_bot: true, first_name: 'Bot' }, chat: { id: client.id, type: 'private' }, date: 1, text: '…' } }));
+    await env.stack.send(
+      dmPhoto(client, 'AgAD-receipt', 'Вот чек', {
+        reply_to_message: {
+          message_id: PROMPT_ID,
+          from: { id: 1, is_bot: true, first_name: 'Bot' },
+          chat: { id: client.id, type: 'private' },
+          date: 1,
+          text: '…',
+        },
+      }),
+    );
     expect(lastText()).toBe(`Добавлено к обращению ${ticket.id}.`);
     const stored = env.stack.sheets.wb.find('TicketMessages', { ticket_id: ticket.id });
     expect(stored.map((m) => m.text)).toEqual(['Нужна помощь с заказом', 'Вот чек\n[фото]']);
-    await env.api.waitFor(() => env.api.callsTo('sendPhoto').some((c) => c.payload['photo'] === 'AgAD-receipt'), 5000, 'the photo in the topic');
+    await env.api.waitFor(
+      () => env.api.callsTo('sendPhoto').some((c) => c.payload['photo'] === 'AgAD-receipt'),
+      5000,
+      'the photo in the topic',
+    );
     const photo = env.api.callsTo('sendPhoto').find((c) => c.payload['photo'] === 'AgAD-receipt')!.payload;
     expect(photo).toMatchObject({ chat_id: STAFF_CHAT, caption: '👤 Пётр Клиентов: Вот чек' });
     expect(photo['message_thread_id']).toBeGreaterThan(0);
@@ -56,17 +97,28 @@ describe('"My requests" and a request\'s thread', () => {
   it('lets the user close a request: staff are told, the user is asked for a rating, and a reply after that is refused', async () => {
     const ticket = await create('Уже не актуально');
     await env.stack.send(dmButton(client, `rq:z:${ticket.id}`));
-    expect(env.api.textsTo(client.id).slice(-2)).toEqual([`Обращение ${ticket.id} закрыто.`, 'Оцените, пожалуйста, как мы помогли: 1 — плохо, 5 — отлично.']);
+    expect(env.api.textsTo(client.id).slice(-2)).toEqual([
+      `Обращение ${ticket.id} закрыто.`,
+      'Оцените, пожалуйста, как мы помогли: 1 — плохо, 5 — отлично.',
+    ]);
     expect(env.stack.sheets.wb.get('Tickets', ticket.id)?.status).toBe('closed');
-    await env.api.waitFor(() => env.api.textsTo(STAFF_CHAT).includes(`✅ Пользователь закрыл обращение ${ticket.id}.`), 5000, 'the staff notice');
+    await env.api.waitFor(
+      () => env.api.textsTo(STAFF_CHAT).includes(`✅ Пользователь закрыл обращение ${ticket.id}.`),
+      5000,
+      'the staff notice',
+    );
     await env.stack.send(dmButton(client, `rq:z:${ticket.id}`));
     expect(lastText()).toBe(`Обращение ${ticket.id} уже закрыто. Если вопрос остался, создайте новое.`);
     await env.stack.send(dmButton(client, `rq:a:${ticket.id}`));
     expect(lastText()).toBe(`Обращение ${ticket.id} уже закрыто. Если вопрос остался, создайте новое.`);
   });
 
-  it('shows another user\'s request to no one but its owner', async () => {
-    const other = await env.stack.gateway.clients.sheets.tickets.create.mutate({ telegramId: 6_000_001, category: 'Вопрос', text: 'Чужое' });
+  it("shows another user's request to no one but its owner", async () => {
+    const other = await env.stack.gateway.clients.sheets.tickets.create.mutate({
+      telegramId: 6_000_001,
+      category: 'Вопрос',
+      text: 'Чужое',
+    });
     await env.stack.send(dmButton(client, `rq:o:${other.id}`));
     expect(lastText()).toBe('Обращение не найдено.');
     await env.stack.send(dmButton(client, `rq:z:${other.id}`));

@@ -1,21 +1,38 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BotApiDouble, startStack, type Stack } from '@mb/testing';
 
-type State = { version: number; users: Array<{ id: number; firstName: string }>; chats: Array<{ id: number; type: string; topics: unknown[] }>; messages: Array<{ from: string | number; text: string; replyKeyboard?: Array<Array<{ text: string; requestContact?: boolean }>>; inlineKeyboard?: unknown }> };
+type State = {
+  version: number;
+  users: Array<{ id: number; firstName: string }>;
+  chats: Array<{ id: number; type: string; topics: unknown[] }>;
+  messages: Array<{
+    from: string | number;
+    text: string;
+    replyKeyboard?: Array<Array<{ text: string; requestContact?: boolean }>>;
+    inlineKeyboard?: unknown;
+  }>;
+};
 
 let stack: Stack;
 const post = async (path: string, body: unknown) => {
-  const res = await fetch(`${stack.gatewayUrl}/sandbox/api/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(`${stack.gatewayUrl}/sandbox/api/${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 };
-const state = async (chat: number): Promise<State> => (await fetch(`${stack.gatewayUrl}/sandbox/api/state?chat=${chat}`)).json() as Promise<State>;
+const state = async (chat: number): Promise<State> =>
+  (await fetch(`${stack.gatewayUrl}/sandbox/api/state?chat=${chat}`)).json() as Promise<State>;
 async function botSays(chat: number, predicate: (texts: string[]) => boolean): Promise<State> {
   for (let i = 0; i < 100; i++) {
     const s = await state(chat);
     if (predicate(s.messages.filter((m) => m.from === 'bot').map((m) => m.text))) return s;
     await new Promise((r) => setTimeout(r, 50));
   }
-  throw new Error(`the bot did not answer as expected: ${JSON.stringify((await state(chat)).messages.map((m) => m.text))}`);
+  throw new Error(
+    `the bot did not answer as expected: ${JSON.stringify((await state(chat)).messages.map((m) => m.text))}`,
+  );
 }
 
 beforeAll(async () => {
@@ -33,7 +50,7 @@ describe('sandbox mode (no TELEGRAM_BOT_TOKEN)', () => {
     expect(s.chats.some((c) => c.type === 'supergroup')).toBe(true);
   });
 
-  it('delivers what a new user types to the real webhook, and shows the bot\'s answer with its keyboard', async () => {
+  it("delivers what a new user types to the real webhook, and shows the bot's answer with its keyboard", async () => {
     const created = await post('users', { firstName: 'Анна', phone: '+7 999 000-00-01', languageCode: 'ru' });
     expect(created.status).toBe(200);
     const id = created.body['id'] as number;
@@ -50,15 +67,23 @@ describe('sandbox mode (no TELEGRAM_BOT_TOKEN)', () => {
     const url = body['url'] as string;
     expect(url.startsWith('/app/#tgWebAppData=')).toBe(true);
     const initData = new URLSearchParams(url.split('#')[1]).get('tgWebAppData')!;
-    const res = await fetch(`${stack.gatewayUrl}/api/trpc/promotions.list`, { headers: { authorization: `tma ${initData}` } });
+    const res = await fetch(`${stack.gatewayUrl}/api/trpc/promotions.list`, {
+      headers: { authorization: `tma ${initData}` },
+    });
     expect(res.status).toBe(200);
   });
 
-  it('lets the manager edit the workbook and refuses the bot\'s columns', async () => {
-    const tab = (await (await fetch(`${stack.gatewayUrl}/sandbox/api/workbook?tab=Users`)).json()) as { rows: Array<{ id: string; status: string }> };
+  it("lets the manager edit the workbook and refuses the bot's columns", async () => {
+    const tab = (await (await fetch(`${stack.gatewayUrl}/sandbox/api/workbook?tab=Users`)).json()) as {
+      rows: Array<{ id: string; status: string }>;
+    };
     expect(tab.rows.length).toBeGreaterThan(5);
-    expect((await post('workbook/edit', { tab: 'Users', id: 'U-7', column: 'status', value: 'active' })).status).toBe(200);
-    expect((await post('workbook/edit', { tab: 'Users', id: 'U-7', column: 'telegram_id', value: '1' })).status).toBe(403);
+    expect((await post('workbook/edit', { tab: 'Users', id: 'U-7', column: 'status', value: 'active' })).status).toBe(
+      200,
+    );
+    expect((await post('workbook/edit', { tab: 'Users', id: 'U-7', column: 'telegram_id', value: '1' })).status).toBe(
+      403,
+    );
     expect((await post('workbook/edit', { tab: 'Nope', id: 'x', column: 'y', value: 'z' })).status).toBe(400);
   });
 

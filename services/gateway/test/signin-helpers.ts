@@ -13,8 +13,17 @@ export function groupCallback(user: TestUser, data: string, text: string, chatId
   return {
     update_id: nextId++,
     callback_query: {
-      id: String(nextId), from: { is_bot: false, ...user }, chat_instance: '-99', data,
-      message: { message_id: 77, from: { id: 123456789, is_bot: true, first_name: 'Bot' }, chat: { id: chatId, type: 'supergroup', title: 'Staff' }, date: 1, text },
+      id: String(nextId),
+      from: { is_bot: false, ...user },
+      chat_instance: '-99',
+      data,
+      message: {
+        message_id: 77,
+        from: { id: 123456789, is_bot: true, first_name: 'Bot' },
+        chat: { id: chatId, type: 'supergroup', title: 'Staff' },
+        date: 1,
+        text,
+      },
     },
   };
 }
@@ -25,8 +34,14 @@ export function myChatMember(user: TestUser, status: 'kicked' | 'member') {
   return {
     update_id: nextId++,
     my_chat_member: {
-      chat, from: { is_bot: false, ...user }, date: Math.floor(Date.now() / 1000),
-      old_chat_member: { status: status === 'kicked' ? 'member' : 'kicked', user: bot, ...(status === 'member' ? { until_date: 0 } : {}) },
+      chat,
+      from: { is_bot: false, ...user },
+      date: Math.floor(Date.now() / 1000),
+      old_chat_member: {
+        status: status === 'kicked' ? 'member' : 'kicked',
+        user: bot,
+        ...(status === 'member' ? { until_date: 0 } : {}),
+      },
       new_chat_member: { status, user: bot, ...(status === 'kicked' ? { until_date: 0 } : {}) },
     },
   };
@@ -34,7 +49,12 @@ export function myChatMember(user: TestUser, status: 'kicked' | 'member') {
 
 /** Waits until a text containing `part` was sent to the chat; returns that call's payload. */
 export async function sentTo(api: BotApiDouble, chatId: number, part: string, timeoutMs = 5000) {
-  const find = () => api.calls.find((c) => Number(c.payload['chat_id']) === chatId && String(c.payload['text'] ?? c.payload['caption'] ?? '').includes(part));
+  const find = () =>
+    api.calls.find(
+      (c) =>
+        Number(c.payload['chat_id']) === chatId &&
+        String(c.payload['text'] ?? c.payload['caption'] ?? '').includes(part),
+    );
   await api.waitFor(() => find() !== undefined, timeoutMs, `"${part}" to ${chatId}`);
   return find()!.payload;
 }

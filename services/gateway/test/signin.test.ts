@@ -19,12 +19,19 @@ afterEach(async () => {
 
 const row = (id: string) => stack.sheets.wb.get('Users', id)!;
 const rowOf = (telegramId: number) => stack.sheets.wb.find('Users', { telegram_id: String(telegramId) })[0];
-const setPolicy = (value: 'open' | 'allowlist') => stack.sheets.wb.update('Settings', 'access_policy', { value }, { by: 'sheet' });
+const setPolicy = (value: 'open' | 'allowlist') =>
+  stack.sheets.wb.update('Settings', 'access_policy', { value }, { by: 'sheet' });
 /** What the Sheet sync does when a manager edits a user's status in the Sheet. */
 function sheetSetsStatus(userId: string, to: 'active' | 'blocked') {
   const before = row(userId);
   stack.sheets.wb.update('Users', userId, { status: to }, { by: 'sheet' });
-  stack.sheets.wb.emit('user.status_changed', { userId, telegramId: Number(before.telegram_id), from: before.status, to, by: 'sheet' });
+  stack.sheets.wb.emit('user.status_changed', {
+    userId,
+    telegramId: Number(before.telegram_id),
+    from: before.status,
+    to,
+    by: 'sheet',
+  });
 }
 
 describe('sign-in by phone', () => {
@@ -43,10 +50,20 @@ describe('sign-in by phone', () => {
     expect(stored.phone).toBe('8 (903) 555-01-01');
     expect(stored.language).toBe('ru');
     expect(stored.last_seen_at).not.toBe('');
-    const outbox = stack.sheets.db.prepare("SELECT columns FROM outbox WHERE tab = 'Users' AND row_id = 'U-2'").all() as Array<{ columns: string }>;
-    expect(outbox.map((o) => JSON.parse(o.columns) as Record<string, string>).some((c) => c['telegram_id'] === String(maria.id))).toBe(true);
-    await api.waitFor(() => api.callsTo('setMyCommands').some((c) => JSON.stringify(c.payload['scope']).includes(String(maria.id))));
-    const staffCommands = api.callsTo('setMyCommands').find((c) => JSON.stringify(c.payload['scope']).includes(String(maria.id)))!;
+    const outbox = stack.sheets.db
+      .prepare("SELECT columns FROM outbox WHERE tab = 'Users' AND row_id = 'U-2'")
+      .all() as Array<{ columns: string }>;
+    expect(
+      outbox
+        .map((o) => JSON.parse(o.columns) as Record<string, string>)
+        .some((c) => c['telegram_id'] === String(maria.id)),
+    ).toBe(true);
+    await api.waitFor(() =>
+      api.callsTo('setMyCommands').some((c) => JSON.stringify(c.payload['scope']).includes(String(maria.id))),
+    );
+    const staffCommands = api
+      .callsTo('setMyCommands')
+      .find((c) => JSON.stringify(c.payload['scope']).includes(String(maria.id)))!;
     expect(JSON.stringify(staffCommands.payload['commands'])).toContain('pending');
   });
 
@@ -64,7 +81,12 @@ describe('sign-in by phone', () => {
       const newcomer = person(6_100_003, 'Новичок');
       await stack.post(contactUpdate(newcomer, '+7 912 000-00-03'));
       await sentTo(api, newcomer.id, 'вы вошли');
-      expect(rowOf(newcomer.id)).toMatchObject({ phone: '+79120000003', role: 'client', status: 'active', name: 'Новичок' });
+      expect(rowOf(newcomer.id)).toMatchObject({
+        phone: '+79120000003',
+        role: 'client',
+        status: 'active',
+        name: 'Новичок',
+      });
     } finally {
       setPolicy('allowlist');
     }
@@ -82,13 +104,17 @@ describe('sign-in by phone', () => {
     expect(JSON.stringify(notice['reply_markup'])).toContain(`ua:a:${pending.id}`);
     // The gate: a pending user gets no menu.
     await stack.post(textUpdate(stranger, '/promotions'));
-    await api.waitFor(() => api.textsTo(stranger.id).filter((t) => t.includes('заявка на доступ отправлена')).length === 2);
+    await api.waitFor(
+      () => api.textsTo(stranger.id).filter((t) => t.includes('заявка на доступ отправлена')).length === 2,
+    );
 
     const client = person(6_100_005, 'Пётр');
     await stack.post(contactUpdate(client, '+79035550103'));
     await sentTo(api, client.id, 'вы вошли');
     await stack.post(groupCallback(client, `ua:a:${pending.id}`, notice['text'] as string));
-    await api.waitFor(() => api.callsTo('answerCallbackQuery').some((c) => String(c.payload['text']).includes('только менеджеры')));
+    await api.waitFor(() =>
+      api.callsTo('answerCallbackQuery').some((c) => String(c.payload['text']).includes('только менеджеры')),
+    );
     expect(row(pending.id).status).toBe('pending');
 
     const boss = person(6_100_006, 'Анна');
@@ -101,7 +127,9 @@ describe('sign-in by phone', () => {
     expect(edited.payload['text']).toContain('Одобрено: Анна Админова');
     // A second press changes nothing and says so.
     await stack.post(groupCallback(boss, `ua:a:${pending.id}`, notice['text'] as string));
-    await api.waitFor(() => api.callsTo('answerCallbackQuery').some((c) => String(c.payload['text']).includes('уже принято')));
+    await api.waitFor(() =>
+      api.callsTo('answerCallbackQuery').some((c) => String(c.payload['text']).includes('уже принято')),
+    );
   });
 
   it('tells a pending user when a manager approves them in the Sheet (a user.status_changed event), and opens their deep link', async () => {
@@ -137,7 +165,9 @@ describe('sign-in by phone', () => {
     const visitor = person(6_100_010, 'Гость');
     await stack.post(textUpdate(visitor, '/start promo_friend-bonus'));
     await sentTo(api, visitor.id, 'поделитесь номером');
-    const attribution = stack.sheets.db.prepare('SELECT payload FROM start_payloads WHERE telegram_id = ?').all(visitor.id) as Array<{ payload: string }>;
+    const attribution = stack.sheets.db
+      .prepare('SELECT payload FROM start_payloads WHERE telegram_id = ?')
+      .all(visitor.id) as Array<{ payload: string }>;
     expect(attribution.map((a) => a.payload)).toEqual(['promo_friend-bonus']);
     await stack.post(contactUpdate(visitor, '+7 (903) 555-01-03'));
     await sentTo(api, visitor.id, 'вы вошли');
@@ -145,7 +175,11 @@ describe('sign-in by phone', () => {
     // Opened once: the next sign-in-free /start does not open it again.
     await stack.post(textUpdate(visitor, '/start'));
     await stack.gateway.dispatcher.idle();
-    expect(api.calls.filter((c) => Number(c.payload['chat_id']) === visitor.id && String(c.payload['text']).includes('Приведи друга'))).toHaveLength(1);
+    expect(
+      api.calls.filter(
+        (c) => Number(c.payload['chat_id']) === visitor.id && String(c.payload['text']).includes('Приведи друга'),
+      ),
+    ).toHaveLength(1);
   });
 
   it('speaks English to an English-speaking user, from the greeting to the sign-in', async () => {
@@ -177,7 +211,9 @@ describe('sign-in by phone', () => {
     await sentTo(api, ivan.id, 'Заявка на доступ');
     stack.sheets.wb.update('Users', 'U-3', { role: 'client' }, { by: 'sheet' });
     stack.sheets.wb.emit('user.role_changed', { userId: 'U-3', telegramId: ivan.id, from: 'manager', to: 'client' });
-    await api.waitFor(() => api.callsTo('deleteMyCommands').some((c) => JSON.stringify(c.payload['scope']).includes(String(ivan.id))));
+    await api.waitFor(() =>
+      api.callsTo('deleteMyCommands').some((c) => JSON.stringify(c.payload['scope']).includes(String(ivan.id))),
+    );
     await stack.post(textUpdate(ivan, '/pending'));
     await sentTo(api, ivan.id, 'только менеджеры');
   });
@@ -188,6 +224,9 @@ describe('sign-in by phone', () => {
     expect(commands.map((c) => c.payload['language_code'] ?? 'default')).toEqual(['default', 'en']);
     expect(JSON.stringify(commands[0]!.payload['commands'])).toContain('"description":"Акции"');
     expect(JSON.stringify(commands[1]!.payload['commands'])).toContain('"description":"Promotions"');
-    expect(api.callsTo('setChatMenuButton')[0]!.payload['menu_button']).toMatchObject({ type: 'web_app', web_app: { url: 'https://bot.example.com/app/' } });
+    expect(api.callsTo('setChatMenuButton')[0]!.payload['menu_button']).toMatchObject({
+      type: 'web_app',
+      web_app: { url: 'https://bot.example.com/app/' },
+    });
   });
 });

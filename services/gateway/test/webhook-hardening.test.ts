@@ -1,6 +1,16 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '@mb/service-kit';
-import { BotApiDouble, callbackUpdate, contactUpdate, startStack, TEST_SECRET, TEST_TOKEN, textUpdate, type Stack, type TestUser } from '@mb/testing';
+import {
+  BotApiDouble,
+  callbackUpdate,
+  contactUpdate,
+  startStack,
+  TEST_SECRET,
+  TEST_TOKEN,
+  textUpdate,
+  type Stack,
+  type TestUser,
+} from '@mb/testing';
 import { runWebhookCli } from '../src/cli/webhook.ts';
 import { startPolling, WebhookIsSetError } from '../src/polling.ts';
 import { person, sentTo } from './signin-helpers.ts';
@@ -10,7 +20,9 @@ let stack: Stack;
 const FLOOD = { limit: 6, timeFrameMs: 60_000 };
 /** The gateway's pino lines (JSON), to check what the logs carry and what they must never carry. */
 const logs: Array<Record<string, unknown>> = [];
-const logger = createLogger('gateway', 'debug', { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) });
+const logger = createLogger('gateway', 'debug', {
+  write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>),
+});
 
 beforeAll(async () => {
   api = await new BotApiDouble().start();
@@ -40,13 +52,15 @@ async function metric(name: string, ...labels: string[]): Promise<number> {
 describe('webhook input', () => {
   it('refuses a wrong secret (a prefix, a longer one, none) with 401 and handles nothing', async () => {
     const user = person(6_300_001, 'Тест');
-    for (const secret of [TEST_SECRET.slice(0, -1), `${TEST_SECRET}x`, '']) expect((await stack.post(textUpdate(user, '/start'), secret)).status).toBe(401);
+    for (const secret of [TEST_SECRET.slice(0, -1), `${TEST_SECRET}x`, ''])
+      expect((await stack.post(textUpdate(user, '/start'), secret)).status).toBe(401);
     await stack.gateway.dispatcher.idle();
     expect(sendsTo(user.id)).toHaveLength(0);
   });
 
   it('answers malformed bodies with 400 (413 when huge) and keeps serving', async () => {
-    for (const body of ['not json', '{"update_id": "7"}', 'null', '{"update_id": 1.5}']) expect((await stack.post(body)).status).toBe(400);
+    for (const body of ['not json', '{"update_id": "7"}', 'null', '{"update_id": 1.5}'])
+      expect((await stack.post(body)).status).toBe(400);
     expect((await stack.post(`{"update_id": 1, "pad": "${'x'.repeat(1_100_000)}"}`)).status).toBe(413);
     expect((await fetch(`${stack.gatewayUrl}/healthz`)).status).toBe(200);
   });
@@ -63,7 +77,9 @@ describe('webhook input', () => {
     await stack.gateway.dispatcher.idle();
     expect(stack.sheets.wb.find('Participations', { telegram_id: String(buyer.id) })).toHaveLength(2);
     expect(sendsTo(buyer.id).filter((c) => String(c.payload['text']).includes('Вы участвуете'))).toHaveLength(2);
-    expect(api.callsTo('answerCallbackQuery').filter((c) => String(c.payload['text']).includes('уже участвуете'))).toHaveLength(0);
+    expect(
+      api.callsTo('answerCallbackQuery').filter((c) => String(c.payload['text']).includes('уже участвуете')),
+    ).toHaveLength(0);
     expect(await metric('gateway_updates_duplicate_total')).toBeGreaterThanOrEqual(5);
   });
 
@@ -72,13 +88,32 @@ describe('webhook input', () => {
     await signIn(user, '79035550104');
     const before = api.calls.length;
     await stack.post({ update_id: 9_100_001, some_future_update: { from: { id: user.id } } });
-    await stack.post({ ...textUpdate(user, 'исправлено'), message: undefined, edited_message: { ...textUpdate(user, 'исправлено').message, edit_date: 2 } });
+    await stack.post({
+      ...textUpdate(user, 'исправлено'),
+      message: undefined,
+      edited_message: { ...textUpdate(user, 'исправлено').message, edit_date: 2 },
+    });
     await stack.post(textUpdate(user, '/promotions', { chat: { id: -100777, type: 'supergroup', title: 'Группа' } }));
     await stack.post(textUpdate(user, 'привет', { chat: { id: -100777, type: 'supergroup', title: 'Группа' } }));
     await stack.gateway.dispatcher.idle();
     expect(api.calls.slice(before).map((c) => [c.method, c.payload['text']])).toEqual([]);
 
-    await stack.post({ ...textUpdate(user, ''), message: { ...textUpdate(user, '').message, text: undefined, sticker: { file_id: 's', file_unique_id: 's', type: 'regular', width: 1, height: 1, is_animated: false, is_video: false } } });
+    await stack.post({
+      ...textUpdate(user, ''),
+      message: {
+        ...textUpdate(user, '').message,
+        text: undefined,
+        sticker: {
+          file_id: 's',
+          file_unique_id: 's',
+          type: 'regular',
+          width: 1,
+          height: 1,
+          is_animated: false,
+          is_video: false,
+        },
+      },
+    });
     await stack.post(textUpdate(user, 'я'.repeat(5000)));
     await stack.gateway.dispatcher.idle();
     const replies = api.calls.slice(before).map((c) => String(c.payload['text']));
@@ -104,22 +139,42 @@ describe('outgoing calls', () => {
     const user = person(6_300_006, 'Терпеливый');
     let refused = 0;
     api.script((call) => {
-      if (call.method !== 'sendMessage' || Number(call.payload['chat_id']) !== user.id || refused++ > 0) return undefined;
-      return { status: 429, body: { ok: false, error_code: 429, description: 'Too Many Requests: retry after 1', parameters: { retry_after: 1 } } };
+      if (call.method !== 'sendMessage' || Number(call.payload['chat_id']) !== user.id || refused++ > 0)
+        return undefined;
+      return {
+        status: 429,
+        body: {
+          ok: false,
+          error_code: 429,
+          description: 'Too Many Requests: retry after 1',
+          parameters: { retry_after: 1 },
+        },
+      };
     });
     await stack.post(textUpdate(user, '/start'));
     await api.waitFor(() => sendsTo(user.id).length === 2, 8000);
     const [first, second] = sendsTo(user.id);
     expect(second!.at - first!.at).toBeGreaterThanOrEqual(950);
-    expect(await metric('gateway_telegram_api_calls_total', 'method="sendMessage"', 'result="429"')).toBeGreaterThanOrEqual(1);
+    expect(
+      await metric('gateway_telegram_api_calls_total', 'method="sendMessage"', 'result="429"'),
+    ).toBeGreaterThanOrEqual(1);
   });
 
   it('gives up on a 429 longer than the 30 s bound instead of hanging, and apologises', async () => {
     const user = person(6_300_007, 'Долгий');
     let refused = 0;
     api.script((call) => {
-      if (call.method !== 'sendMessage' || Number(call.payload['chat_id']) !== user.id || refused++ > 0) return undefined;
-      return { status: 429, body: { ok: false, error_code: 429, description: 'Too Many Requests: retry after 600', parameters: { retry_after: 600 } } };
+      if (call.method !== 'sendMessage' || Number(call.payload['chat_id']) !== user.id || refused++ > 0)
+        return undefined;
+      return {
+        status: 429,
+        body: {
+          ok: false,
+          error_code: 429,
+          description: 'Too Many Requests: retry after 600',
+          parameters: { retry_after: 600 },
+        },
+      };
     });
     const update = textUpdate(user, '/start');
     await stack.post(update);
@@ -135,12 +190,16 @@ describe('outgoing calls', () => {
     const gone = person(6_300_008, 'Ушедший');
     await signIn(gone, '+7 903 555-01-02');
     api.script((call) =>
-      Number(call.payload['chat_id']) === gone.id ? { status: 403, body: { ok: false, error_code: 403, description: 'Forbidden: bot was blocked by the user' } } : undefined,
+      Number(call.payload['chat_id']) === gone.id
+        ? { status: 403, body: { ok: false, error_code: 403, description: 'Forbidden: bot was blocked by the user' } }
+        : undefined,
     );
     await stack.post(textUpdate(gone, '/menu'));
     await stack.gateway.dispatcher.idle();
     expect(stack.sheets.wb.find('Users', { telegram_id: String(gone.id) })[0]!.blocked_bot).toBe('yes');
-    expect(await metric('gateway_telegram_api_calls_total', 'method="sendMessage"', 'result="403"')).toBeGreaterThanOrEqual(1);
+    expect(
+      await metric('gateway_telegram_api_calls_total', 'method="sendMessage"', 'result="403"'),
+    ).toBeGreaterThanOrEqual(1);
   });
 });
 
@@ -148,25 +207,49 @@ describe('logs', () => {
   it('never carry the bot token, phones or message texts', () => {
     const all = JSON.stringify(logs);
     expect(logs.length).toBeGreaterThan(0);
-    for (const secret of [TEST_TOKEN, TEST_SECRET, '79035550103', '9035550104', 'я'.repeat(50), 'привет']) expect(all).not.toContain(secret);
+    for (const secret of [TEST_TOKEN, TEST_SECRET, '79035550103', '9035550104', 'я'.repeat(50), 'привет'])
+      expect(all).not.toContain(secret);
   });
 });
 
 describe('npm run webhook and the polling dev mode', () => {
-  const env = { TELEGRAM_BOT_TOKEN: TEST_TOKEN, TELEGRAM_WEBHOOK_SECRET: TEST_SECRET, PUBLIC_URL: 'https://bot.example.com' };
+  const env = {
+    TELEGRAM_BOT_TOKEN: TEST_TOKEN,
+    TELEGRAM_WEBHOOK_SECRET: TEST_SECRET,
+    PUBLIC_URL: 'https://bot.example.com',
+  };
 
   it('sets the webhook with the secret, allowed updates and drop_pending_updates; prints info; deletes it', async () => {
     const cli = await new BotApiDouble().start();
     try {
       const out: string[] = [];
-      await runWebhookCli(['set', '--drop-pending-updates', '--max-connections', '80'], { ...env, TELEGRAM_API_ROOT: cli.url }, (l) => out.push(l));
+      await runWebhookCli(
+        ['set', '--drop-pending-updates', '--max-connections', '80'],
+        { ...env, TELEGRAM_API_ROOT: cli.url },
+        (l) => out.push(l),
+      );
       expect(cli.callsTo('setWebhook')[0]!.payload).toMatchObject({
-        url: 'https://bot.example.com/telegram/webhook', secret_token: TEST_SECRET, drop_pending_updates: true, max_connections: 80,
+        url: 'https://bot.example.com/telegram/webhook',
+        secret_token: TEST_SECRET,
+        drop_pending_updates: true,
+        max_connections: 80,
         allowed_updates: ['message', 'edited_message', 'callback_query', 'my_chat_member'],
       });
       cli.script((call) =>
         call.method === 'getWebhookInfo'
-          ? { status: 200, body: { ok: true, result: { url: 'https://bot.example.com/telegram/webhook', has_custom_certificate: false, pending_update_count: 42, last_error_date: 1_790_000_000, last_error_message: 'Wrong response from the webhook: 502 Bad Gateway' } } }
+          ? {
+              status: 200,
+              body: {
+                ok: true,
+                result: {
+                  url: 'https://bot.example.com/telegram/webhook',
+                  has_custom_certificate: false,
+                  pending_update_count: 42,
+                  last_error_date: 1_790_000_000,
+                  last_error_message: 'Wrong response from the webhook: 502 Bad Gateway',
+                },
+              },
+            }
           : undefined,
       );
       out.length = 0;
@@ -175,8 +258,12 @@ describe('npm run webhook and the polling dev mode', () => {
       expect(out.join('\n')).toContain('502 Bad Gateway');
       await runWebhookCli(['delete'], { ...env, TELEGRAM_API_ROOT: cli.url }, () => undefined);
       expect(cli.callsTo('deleteWebhook')[0]!.payload).toMatchObject({ drop_pending_updates: false });
-      await expect(runWebhookCli(['sett'], { ...env, TELEGRAM_API_ROOT: cli.url }, () => undefined)).rejects.toThrow(/usage: npm run webhook/);
-      await expect(runWebhookCli(['set', '--max-connections', '500'], { ...env, TELEGRAM_API_ROOT: cli.url }, () => undefined)).rejects.toThrow(/1 to 100/);
+      await expect(runWebhookCli(['sett'], { ...env, TELEGRAM_API_ROOT: cli.url }, () => undefined)).rejects.toThrow(
+        /usage: npm run webhook/,
+      );
+      await expect(
+        runWebhookCli(['set', '--max-connections', '500'], { ...env, TELEGRAM_API_ROOT: cli.url }, () => undefined),
+      ).rejects.toThrow(/1 to 100/);
       await expect(runWebhookCli(['info'], {}, () => undefined)).rejects.toThrow(/TELEGRAM_BOT_TOKEN is not set/);
     } finally {
       await cli.close();
@@ -192,21 +279,40 @@ describe('npm run webhook and the polling dev mode', () => {
       const user = person(6_300_009, 'Разработчик');
       let delivered = false;
       tg.script((call) => {
-        if (call.method === 'getWebhookInfo') return { status: 200, body: { ok: true, result: { url: webhookUrl, has_custom_certificate: false, pending_update_count: 0 } } };
+        if (call.method === 'getWebhookInfo')
+          return {
+            status: 200,
+            body: { ok: true, result: { url: webhookUrl, has_custom_certificate: false, pending_update_count: 0 } },
+          };
         if (call.method !== 'getUpdates') return undefined;
         const updates = delivered ? [] : [textUpdate(user, '/start')];
         delivered = true;
         return { status: 200, body: { ok: true, result: updates } };
       });
       const { api: botApi } = local.gateway.bot;
-      await expect(startPolling({ api: botApi, inbox: local.gateway.inbox, dispatcher: local.gateway.dispatcher, logger })).rejects.toThrow(WebhookIsSetError);
-      await expect(startPolling({ api: botApi, inbox: local.gateway.inbox, dispatcher: local.gateway.dispatcher, logger })).rejects.toThrow(/npm run webhook -- delete/);
+      await expect(
+        startPolling({ api: botApi, inbox: local.gateway.inbox, dispatcher: local.gateway.dispatcher, logger }),
+      ).rejects.toThrow(WebhookIsSetError);
+      await expect(
+        startPolling({ api: botApi, inbox: local.gateway.inbox, dispatcher: local.gateway.dispatcher, logger }),
+      ).rejects.toThrow(/npm run webhook -- delete/);
       expect(tg.callsTo('getUpdates')).toHaveLength(0);
       webhookUrl = '';
-      const polling = await startPolling({ api: botApi, inbox: local.gateway.inbox, dispatcher: local.gateway.dispatcher, logger, timeoutSeconds: 0 });
+      const polling = await startPolling({
+        api: botApi,
+        inbox: local.gateway.inbox,
+        dispatcher: local.gateway.dispatcher,
+        logger,
+        timeoutSeconds: 0,
+      });
       await sentTo(tg, user.id, 'поделитесь номером');
       await polling.stop();
-      expect(tg.callsTo('getUpdates')[0]!.payload['allowed_updates']).toEqual(['message', 'edited_message', 'callback_query', 'my_chat_member']);
+      expect(tg.callsTo('getUpdates')[0]!.payload['allowed_updates']).toEqual([
+        'message',
+        'edited_message',
+        'callback_query',
+        'my_chat_member',
+      ]);
     } finally {
       await local.close();
       await tg.close();

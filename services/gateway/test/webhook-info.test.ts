@@ -16,7 +16,16 @@ afterAll(async () => {
 
 function setup() {
   const lines: string[] = [];
-  const logger = createLogger('gateway', 'info', new Writable({ write(chunk, _e, cb) { lines.push(String(chunk)); cb(); } }));
+  const logger = createLogger(
+    'gateway',
+    'info',
+    new Writable({
+      write(chunk, _e, cb) {
+        lines.push(String(chunk));
+        cb();
+      },
+    }),
+  );
   const registry = new Registry();
   const poller = createWebhookInfoPoller({ api: new Api(TEST_TOKEN, { apiRoot: api.url }), registry, logger });
   const value = async (name: string) => (await registry.getSingleMetric(name)!.get()).values[0]?.value;
@@ -28,7 +37,19 @@ describe('getWebhookInfo polling', () => {
     const errorDate = Math.floor(Date.now() / 1000) - 5;
     api.script((call) =>
       call.method === 'getWebhookInfo'
-        ? { status: 200, body: { ok: true, result: { url: 'https://bot.example.com/telegram/webhook', has_custom_certificate: false, pending_update_count: 37, last_error_date: errorDate, last_error_message: 'Wrong response from the webhook: 502 Bad Gateway' } } }
+        ? {
+            status: 200,
+            body: {
+              ok: true,
+              result: {
+                url: 'https://bot.example.com/telegram/webhook',
+                has_custom_certificate: false,
+                pending_update_count: 37,
+                last_error_date: errorDate,
+                last_error_message: 'Wrong response from the webhook: 502 Bad Gateway',
+              },
+            },
+          }
         : undefined,
     );
     const { lines, poller, value } = setup();
@@ -43,7 +64,11 @@ describe('getWebhookInfo polling', () => {
   });
 
   it('counts a failed poll, keeps the last values and never logs the token', async () => {
-    api.script((call) => (call.method === 'getWebhookInfo' ? { status: 401, body: { ok: false, error_code: 401, description: 'Unauthorized' } } : undefined));
+    api.script((call) =>
+      call.method === 'getWebhookInfo'
+        ? { status: 401, body: { ok: false, error_code: 401, description: 'Unauthorized' } }
+        : undefined,
+    );
     const { lines, poller, value } = setup();
     await poller.poll();
     expect(await value('gateway_telegram_webhook_info_errors_total')).toBe(1);
@@ -58,7 +83,9 @@ describe('getWebhookInfo polling', () => {
       await stack.gateway.webhookInfo.poll();
       const text = await stack.gateway.metrics.registry.metrics();
       expect(text).toMatch(/^gateway_telegram_pending_updates\{service="gateway"\} 0$/m);
-      expect(text).toMatch(/^gateway_telegram_webhook_info_last_success_timestamp_seconds\{service="gateway"\} [1-9]\d+$/m);
+      expect(text).toMatch(
+        /^gateway_telegram_webhook_info_last_success_timestamp_seconds\{service="gateway"\} [1-9]\d+$/m,
+      );
       expect(stack.gateway.sandboxApi!.calls.map((c) => c.method)).toContain('getWebhookInfo');
     } finally {
       await stack.close();

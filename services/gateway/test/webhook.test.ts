@@ -37,7 +37,10 @@ describe('POST /telegram/webhook', () => {
 
   it('refuses a wrong or missing secret with 401 and runs no handler', async () => {
     expect((await stack.post(textUpdate(ruUser, '/start'), 'wrong-secret')).status).toBe(401);
-    const res = await fetch(`${stack.gatewayUrl}/telegram/webhook`, { method: 'POST', body: JSON.stringify(textUpdate(ruUser, '/start')) });
+    const res = await fetch(`${stack.gatewayUrl}/telegram/webhook`, {
+      method: 'POST',
+      body: JSON.stringify(textUpdate(ruUser, '/start')),
+    });
     expect(res.status).toBe(401);
     await new Promise((r) => setTimeout(r, 200));
     expect(api.calls).toHaveLength(0);

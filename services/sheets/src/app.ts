@@ -1,4 +1,10 @@
-import { createHttpServer, createRegistry, createTrpcHandler, internalContextFactory, type Logger } from '@mb/service-kit';
+import {
+  createHttpServer,
+  createRegistry,
+  createTrpcHandler,
+  internalContextFactory,
+  type Logger,
+} from '@mb/service-kit';
 import { Gauge } from 'prom-client';
 import { BadRowRegistry, Catalog } from './domain/catalog.ts';
 import { registerTicketGauge } from './domain/tickets.ts';
@@ -11,7 +17,10 @@ import { Workbook } from './store/workbook.ts';
 import { createSheetsSync, type SheetsSyncConfig } from './sync/index.ts';
 
 export type SheetsAppOptions = {
-  dbPath: string; internalToken: string; logger: Logger; seed?: boolean;
+  dbPath: string;
+  internalToken: string;
+  logger: Logger;
+  seed?: boolean;
   /** Two-way sync with a Google spreadsheet (main.ts calls `sync.start()`); none: the SQLite workbook is the whole store. */
   sync?: SheetsSyncConfig;
   /** Queue bot writes for a Sheet (default true; main.ts turns it off when no spreadsheet is configured). */
@@ -44,7 +53,8 @@ export function createSheetsApp(opts: SheetsAppOptions) {
     basePath: '/trpc/',
     createContext: internalContextFactory({ token: opts.internalToken, log: opts.logger, metrics }),
     onError: ({ error, path }) => {
-      if (error.code === 'INTERNAL_SERVER_ERROR') opts.logger.error({ err: error, procedure: path }, 'procedure failed');
+      if (error.code === 'INTERNAL_SERVER_ERROR')
+        opts.logger.error({ err: error, procedure: path }, 'procedure failed');
     },
   });
   const server = createHttpServer({

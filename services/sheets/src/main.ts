@@ -6,10 +6,16 @@ import { syncConfigFromEnv } from './sync/config.ts';
 try {
   const env = readEnv(process.env);
   const logger = createLogger('sheets', env.LOG_LEVEL);
-  if (env.INTERNAL_TOKEN === DEV_INTERNAL_TOKEN) logger.warn('INTERNAL_TOKEN is unset: using the development value; set it in production');
+  if (env.INTERNAL_TOKEN === DEV_INTERNAL_TOKEN)
+    logger.warn('INTERNAL_TOKEN is unset: using the development value; set it in production');
   const sync = syncConfigFromEnv(env);
   // With a spreadsheet, the Sheet is the source: no demo seed, and bot writes queue for it; without, SQLite is all.
-  const app = createSheetsApp({ dbPath: env.SHEETS_DB_PATH, internalToken: env.INTERNAL_TOKEN, logger, ...(sync ? { sync, seed: false } : { outbox: false }) });
+  const app = createSheetsApp({
+    dbPath: env.SHEETS_DB_PATH,
+    internalToken: env.INTERNAL_TOKEN,
+    logger,
+    ...(sync ? { sync, seed: false } : { outbox: false }),
+  });
   const port = await listen(app.server, env.SHEETS_PORT);
   logger.info({ port, db: env.SHEETS_DB_PATH, sync: sync ? 'google' : 'off' }, 'sheets listening');
   app.sync?.start();

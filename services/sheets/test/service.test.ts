@@ -13,7 +13,11 @@ let base: string;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'sheets-'));
-  app = createSheetsApp({ dbPath: join(dir, 'wb.sqlite'), internalToken: TOKEN, logger: createLogger('sheets', 'silent') });
+  app = createSheetsApp({
+    dbPath: join(dir, 'wb.sqlite'),
+    internalToken: TOKEN,
+    logger: createLogger('sheets', 'silent'),
+  });
   base = `http://127.0.0.1:${await listen(app.server, 0, '127.0.0.1')}`;
 });
 afterAll(() => {
@@ -37,7 +41,10 @@ describe('sheets service over HTTP', () => {
 
   it('refuses a missing or wrong internal token with 401 and accepts the right one', async () => {
     expect((await fetch(`${base}/trpc/catalog.settings`)).status).toBe(401);
-    expect((await fetch(`${base}/trpc/catalog.settings`, { headers: { 'x-internal-token': 'wrong-token-0123456789' } })).status).toBe(401);
+    expect(
+      (await fetch(`${base}/trpc/catalog.settings`, { headers: { 'x-internal-token': 'wrong-token-0123456789' } }))
+        .status,
+    ).toBe(401);
     const ok = await fetch(`${base}/trpc/catalog.settings`, { headers: { 'x-internal-token': TOKEN } });
     expect(ok.status).toBe(200);
     const body = (await ok.json()) as { result: { data: { welcomeText: string } } };
@@ -46,7 +53,9 @@ describe('sheets service over HTTP', () => {
 
   it('labels tRPC metrics by procedure, never by URL', async () => {
     const metrics = await (await fetch(`${base}/metrics`)).text();
-    expect(metrics).toMatch(/sheets_trpc_server_duration_seconds_count\{[^}]*procedure="catalog.settings"[^}]*result="ok"/);
+    expect(metrics).toMatch(
+      /sheets_trpc_server_duration_seconds_count\{[^}]*procedure="catalog.settings"[^}]*result="ok"/,
+    );
     expect(metrics).toMatch(/procedure="catalog.settings"[^}]*result="UNAUTHORIZED"/);
     expect(metrics).not.toContain('input=');
   });
@@ -68,9 +77,14 @@ describe('sheets service over HTTP', () => {
   });
 
   it('rejects bad input with a clear error', async () => {
-    const res = await fetch(`${base}/trpc/catalog.promotion?input=${encodeURIComponent(JSON.stringify({ id: '' }))}`, { headers: { 'x-internal-token': TOKEN } });
+    const res = await fetch(`${base}/trpc/catalog.promotion?input=${encodeURIComponent(JSON.stringify({ id: '' }))}`, {
+      headers: { 'x-internal-token': TOKEN },
+    });
     expect(res.status).toBe(400);
-    const missing = await fetch(`${base}/trpc/catalog.promotion?input=${encodeURIComponent(JSON.stringify({ id: 'nope' }))}`, { headers: { 'x-internal-token': TOKEN } });
+    const missing = await fetch(
+      `${base}/trpc/catalog.promotion?input=${encodeURIComponent(JSON.stringify({ id: 'nope' }))}`,
+      { headers: { 'x-internal-token': TOKEN } },
+    );
     expect(missing.status).toBe(404);
   });
 
@@ -83,6 +97,8 @@ describe('sheets service over HTTP', () => {
     expect(second).toMatchObject({ created: false, participation: { id: first.participation.id } });
     const outbox = app.db.prepare("SELECT tab, kind FROM outbox WHERE tab = 'Participations'").all();
     expect(outbox).toEqual([{ tab: 'Participations', kind: 'insert' }]);
-    await expect(client.participations.create.mutate({ telegramId: 5000001, promotionId: 'partner-webinar' })).rejects.toThrow(/not_visible/);
+    await expect(
+      client.participations.create.mutate({ telegramId: 5000001, promotionId: 'partner-webinar' }),
+    ).rejects.toThrow(/not_visible/);
   });
 });

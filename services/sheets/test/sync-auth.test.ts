@@ -15,10 +15,18 @@ let app: SheetsUnderTest | undefined;
 function keyFile(name: string): { path: string; publicKey: string } {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const path = join(dir, name);
-  writeFileSync(path, JSON.stringify({
-    type: 'service_account', project_id: 'project', private_key_id: 'key-1', client_email: EMAIL, client_id: '1',
-    private_key: privateKey.export({ type: 'pkcs8', format: 'pem' }), token_uri: 'https://oauth2.googleapis.com/token',
-  }));
+  writeFileSync(
+    path,
+    JSON.stringify({
+      type: 'service_account',
+      project_id: 'project',
+      private_key_id: 'key-1',
+      client_email: EMAIL,
+      client_id: '1',
+      private_key: privateKey.export({ type: 'pkcs8', format: 'pem' }),
+      token_uri: 'https://oauth2.googleapis.com/token',
+    }),
+  );
   return { path, publicKey: publicKey.export({ type: 'spki', format: 'pem' }).toString() };
 }
 
@@ -50,7 +58,12 @@ describe('a service-account key file (GOOGLE_APPLICATION_CREDENTIALS)', () => {
     for (const tab of TAB_NAMES) double.setTab(tab, [[...TABS[tab].columns]]);
     app = await startSheets(dir, double, { keyFile: wrong.path });
     await expect(app.sync.pullNow()).rejects.toThrow(/401/);
-    const ready = (await (await fetch(`${app.url}/readyz`)).json()) as { checks: { sheets_sync: { detail: Record<string, unknown> } } };
-    expect(ready.checks.sheets_sync.detail).toMatchObject({ google: 'unreachable', lastError: expect.stringContaining('401') });
+    const ready = (await (await fetch(`${app.url}/readyz`)).json()) as {
+      checks: { sheets_sync: { detail: Record<string, unknown> } };
+    };
+    expect(ready.checks.sheets_sync.detail).toMatchObject({
+      google: 'unreachable',
+      lastError: expect.stringContaining('401'),
+    });
   });
 });

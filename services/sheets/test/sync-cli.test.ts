@@ -16,9 +16,20 @@ afterEach(() => double.close());
 /** Runs `npm run sheets -- <args>` as a child process against the double (asynchronously: the double lives here). */
 function sheets(args: string[], env: Record<string, string> = {}): Promise<{ code: number; out: string; err: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], {
-      env: { PATH: process.env['PATH'] ?? '', GOOGLE_SHEETS_SPREADSHEET_ID: double.spreadsheetId, GOOGLE_SHEETS_ACCESS_TOKEN: GOOGLE_TOKEN, GOOGLE_SHEETS_API_ROOT: double.url, ...env },
-    }, (error, out, err) => resolve({ code: error ? Number(error.code) : 0, out, err }));
+    execFile(
+      process.execPath,
+      [CLI, ...args],
+      {
+        env: {
+          PATH: process.env['PATH'] ?? '',
+          GOOGLE_SHEETS_SPREADSHEET_ID: double.spreadsheetId,
+          GOOGLE_SHEETS_ACCESS_TOKEN: GOOGLE_TOKEN,
+          GOOGLE_SHEETS_API_ROOT: double.url,
+          ...env,
+        },
+      },
+      (error, out, err) => resolve({ code: error ? Number(error.code) : 0, out, err }),
+    );
   });
 }
 
@@ -36,11 +47,15 @@ describe('npm run sheets -- init|check', { timeout: 60_000 }, () => {
 
     const init = await sheets(['init']);
     expect(init.code).toBe(0);
-    expect(init.out).toMatch(/created tabs: Promotions, Participations, Tickets, TicketMessages, Broadcasts, Unanswered, Settings/);
+    expect(init.out).toMatch(
+      /created tabs: Promotions, Participations, Tickets, TicketMessages, Broadcasts, Unanswered, Settings/,
+    );
     expect(init.out).toMatch(/wrote header rows: .*FAQ/);
     expect(double.table('Tickets')).toEqual([[...TABS.Tickets.columns]]);
     expect(double.table('FAQ')).toEqual([[...TABS.FAQ.columns]]);
-    expect(double.records('Users')).toEqual([expect.objectContaining({ id: 'U-1', phone: '+79990000001', name: 'Anna' })]);
+    expect(double.records('Users')).toEqual([
+      expect.objectContaining({ id: 'U-1', phone: '+79990000001', name: 'Anna' }),
+    ]);
     expect(double.table('Notes')).toEqual([['anything']]);
     expect((await sheets(['check'])).code).toBe(0);
     expect((await sheets(['init'])).out).toContain('no tabs were missing');
@@ -61,7 +76,10 @@ describe('npm run sheets -- init|check', { timeout: 60_000 }, () => {
     const unset = await sheets(['check'], { GOOGLE_SHEETS_SPREADSHEET_ID: '' });
     expect(unset).toMatchObject({ code: 2, err: expect.stringContaining('GOOGLE_SHEETS_SPREADSHEET_ID is not set') });
     const noCredentials = await sheets(['check'], { GOOGLE_SHEETS_ACCESS_TOKEN: '' });
-    expect(noCredentials).toMatchObject({ code: 2, err: expect.stringContaining('needs GOOGLE_APPLICATION_CREDENTIALS or GOOGLE_SHEETS_ACCESS_TOKEN') });
+    expect(noCredentials).toMatchObject({
+      code: 2,
+      err: expect.stringContaining('needs GOOGLE_APPLICATION_CREDENTIALS or GOOGLE_SHEETS_ACCESS_TOKEN'),
+    });
     const wrongToken = await sheets(['check'], { GOOGLE_SHEETS_ACCESS_TOKEN: 'wrong' });
     expect(wrongToken).toMatchObject({ code: 2, err: expect.stringContaining('401') });
     double.down = true;

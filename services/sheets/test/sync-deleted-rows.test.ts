@@ -5,13 +5,24 @@ import { INTERNAL, useSyncedSheets } from './sync-harness.ts';
 
 const t = useSyncedSheets();
 const snapshotIds = (tab: string) =>
-  (t.app.wb.db.prepare('SELECT id FROM sheet_rows WHERE tab = ? ORDER BY id').all(tab) as Array<{ id: string }>).map((r) => r.id);
+  (t.app.wb.db.prepare('SELECT id FROM sheet_rows WHERE tab = ? ORDER BY id').all(tab) as Array<{ id: string }>).map(
+    (r) => r.id,
+  );
 
 describe('rows a manager deletes in the Sheet (the snapshot walked row by row, changed after the walk)', () => {
   it('removes deleted FAQ rows from the replica, keeps deleted Users rows, and forgets both snapshots', async () => {
     const client = createServiceClient<SheetsRouter>({ target: 'sheets', url: t.app.url, token: INTERNAL });
-    for (const id of ['f1', 'f2', 'f3']) t.double.addRow('FAQ', { id, question: `Вопрос ${id}?`, answer: 'Ответ.', tags: '', active: 'да' });
-    for (const id of ['U-1', 'U-2']) t.double.addRow('Users', { id, phone: `+7999000000${id.at(-1)}`, name: id, role: 'client', segment: '', status: 'active' });
+    for (const id of ['f1', 'f2', 'f3'])
+      t.double.addRow('FAQ', { id, question: `Вопрос ${id}?`, answer: 'Ответ.', tags: '', active: 'да' });
+    for (const id of ['U-1', 'U-2'])
+      t.double.addRow('Users', {
+        id,
+        phone: `+7999000000${id.at(-1)}`,
+        name: id,
+        role: 'client',
+        segment: '',
+        status: 'active',
+      });
     expect(await client.sync.pullNow.mutate()).toMatchObject({ inserted: 5, deleted: 0 });
     expect(snapshotIds('FAQ')).toEqual(['f1', 'f2', 'f3']);
 

@@ -17,8 +17,25 @@ async function consume(url: string): Promise<Array<{ type: string; payload: Reco
 
 describe('manager edits in the Sheet become change events, exactly once', () => {
   it('turns ticket, promotion, user and broadcast edits into events once, across restarts of the service and of its consumer', async () => {
-    t.app.wb.insert('Tickets', { id: 'T-1001', telegram_id: '7001', name: 'Anna', category: 'Вопрос', text: 'Где заказ?', status: 'new', created_at: today });
-    t.app.wb.insert('Users', { id: 'U-1', telegram_id: '7001', phone: '+79990000001', name: 'Anna', role: 'client', segment: 'retail', status: 'active', language: 'ru' });
+    t.app.wb.insert('Tickets', {
+      id: 'T-1001',
+      telegram_id: '7001',
+      name: 'Anna',
+      category: 'Вопрос',
+      text: 'Где заказ?',
+      status: 'new',
+      created_at: today,
+    });
+    t.app.wb.insert('Users', {
+      id: 'U-1',
+      telegram_id: '7001',
+      phone: '+79990000001',
+      name: 'Anna',
+      role: 'client',
+      segment: 'retail',
+      status: 'active',
+      language: 'ru',
+    });
     await t.app.sync.flushNow();
     await t.app.sync.pullNow();
     expect(await consume(t.app.url)).toEqual([]); // the bot's own rows are not manager changes
@@ -26,16 +43,38 @@ describe('manager edits in the Sheet become change events, exactly once', () => 
     t.double.edit('Tickets', 'T-1001', 'status', 'answered');
     t.double.edit('Tickets', 'T-1001', 'answer', 'Заказ в пути');
     t.double.edit('Users', 'U-1', 'role', 'manager');
-    t.double.addRow('Promotions', { id: 'winter', title: 'Зима', starts_at: today, ends_at: later, segment: 'all', status: 'active', cta: 'participate', notify: 'yes' });
-    t.double.addRow('Broadcasts', { text: 'Скидки!', segment: 'all', scheduled_at: `${later}T10:00:00Z`, status: 'scheduled' });
+    t.double.addRow('Promotions', {
+      id: 'winter',
+      title: 'Зима',
+      starts_at: today,
+      ends_at: later,
+      segment: 'all',
+      status: 'active',
+      cta: 'participate',
+      notify: 'yes',
+    });
+    t.double.addRow('Broadcasts', {
+      text: 'Скидки!',
+      segment: 'all',
+      scheduled_at: `${later}T10:00:00Z`,
+      status: 'scheduled',
+    });
     await t.app.sync.pullNow();
     const first = await consume(t.app.url);
-    expect(first).toEqual(expect.arrayContaining([
-      { type: 'ticket.changed', payload: { ticketId: 'T-1001', telegramId: 7001, status: 'answered', answer: 'Заказ в пути', by: 'sheet' } },
-      { type: 'user.role_changed', payload: { userId: 'U-1', telegramId: 7001, from: 'client', to: 'manager' } },
-      { type: 'promotion.activated', payload: { promotionId: 'winter' } },
-      { type: 'broadcast.scheduled', payload: { broadcastId: expect.stringMatching(/^B-\d+$/), scheduledAt: `${later}T10:00:00Z` } },
-    ]));
+    expect(first).toEqual(
+      expect.arrayContaining([
+        {
+          type: 'ticket.changed',
+          payload: { ticketId: 'T-1001', telegramId: 7001, status: 'answered', answer: 'Заказ в пути', by: 'sheet' },
+        },
+        { type: 'user.role_changed', payload: { userId: 'U-1', telegramId: 7001, from: 'client', to: 'manager' } },
+        { type: 'promotion.activated', payload: { promotionId: 'winter' } },
+        {
+          type: 'broadcast.scheduled',
+          payload: { broadcastId: expect.stringMatching(/^B-\d+$/), scheduledAt: `${later}T10:00:00Z` },
+        },
+      ]),
+    );
     expect(first).toHaveLength(4);
     expect(t.app.wb.get('Tickets', 'T-1001')).toMatchObject({ status: 'answered', answer: 'Заказ в пути' });
 
@@ -58,7 +97,10 @@ describe('manager edits in the Sheet become change events, exactly once', () => 
     t.double.edit('Broadcasts', broadcastId, 'status', 'cancelled');
     await t.app.sync.pullNow();
     expect(await consume(t.app.url)).toEqual([
-      { type: 'user.status_changed', payload: { userId: 'U-1', telegramId: 7001, from: 'active', to: 'blocked', by: 'sheet' } },
+      {
+        type: 'user.status_changed',
+        payload: { userId: 'U-1', telegramId: 7001, from: 'active', to: 'blocked', by: 'sheet' },
+      },
       { type: 'promotion.changed', payload: { promotionId: 'winter' } },
       { type: 'broadcast.cancelled', payload: { broadcastId } },
     ]);
@@ -75,14 +117,27 @@ describe('manager edits in the Sheet become change events, exactly once', () => 
 
   it('gives an allow-list row a manager added without an id an id, writes it back, and keeps it across pulls', async () => {
     await t.app.sync.pullNow(); // the import
-    t.double.addRow('Users', { phone: '+79991112233', name: 'Ivan', role: 'client', segment: 'partners', status: 'active' });
+    t.double.addRow('Users', {
+      phone: '+79991112233',
+      name: 'Ivan',
+      role: 'client',
+      segment: 'partners',
+      status: 'active',
+    });
     await t.app.sync.pullNow();
     const [user] = t.app.wb.find('Users', { phone: '+79991112233' });
-    expect(user).toMatchObject({ id: expect.stringMatching(/^U-\d+$/), name: 'Ivan', segment: 'partners', status: 'active' });
+    expect(user).toMatchObject({
+      id: expect.stringMatching(/^U-\d+$/),
+      name: 'Ivan',
+      segment: 'partners',
+      status: 'active',
+    });
     await t.app.sync.pullNow(); // before the write-back: the same row keeps the same id
     expect(t.app.wb.find('Users', { phone: '+79991112233' })).toHaveLength(1);
     await t.app.sync.flushNow();
-    expect(t.double.records('Users')).toEqual([expect.objectContaining({ id: user!.id, phone: '+79991112233', name: 'Ivan' })]);
+    expect(t.double.records('Users')).toEqual([
+      expect.objectContaining({ id: user!.id, phone: '+79991112233', name: 'Ivan' }),
+    ]);
     await t.app.sync.pullNow();
     expect(t.app.wb.count('Users')).toBe(1);
     expect(t.app.wb.eventsSince('test', 10).events.map((e) => e.payload)).toEqual([
@@ -95,7 +150,9 @@ describe('manager edits in the Sheet become change events, exactly once', () => 
     const client = createServiceClient<SheetsRouter>({ target: 'sheets', url: t.app.url, token: INTERNAL });
     const result = await client.sync.pullNow.mutate();
     expect(result).toMatchObject({ inserted: 1, rows: { FAQ: 1 }, problems: [], badRows: [] });
-    expect(await client.catalog.faq.query()).toEqual([{ id: 'f1', question: 'Вопрос?', answer: 'Ответ.', tags: ['a', 'b'], active: true }]);
+    expect(await client.catalog.faq.query()).toEqual([
+      { id: 'f1', question: 'Вопрос?', answer: 'Ответ.', tags: ['a', 'b'], active: true },
+    ]);
     const reads = t.double.count('values.batchGet');
     await client.sync.pullNow.mutate();
     expect(t.double.count('values.batchGet')).toBe(reads + 1); // a pull is one batchGet (the first also reads headers)

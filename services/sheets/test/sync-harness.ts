@@ -27,10 +27,17 @@ export const FAST: SyncOptions = {
   limits: { readsPerMinute: 60_000, writesPerMinute: 60_000, burst: 1000 },
 };
 
-export type SheetsUnderTest = ReturnType<typeof createSheetsApp> & { url: string; sync: NonNullable<ReturnType<typeof createSheetsApp>['sync']> };
+export type SheetsUnderTest = ReturnType<typeof createSheetsApp> & {
+  url: string;
+  sync: NonNullable<ReturnType<typeof createSheetsApp>['sync']>;
+};
 
 /** The sheets service with the sync pointed at the double, listening on a free port; `dir` survives restarts. */
-export async function startSheets(dir: string, double: SheetsDouble, opts: Partial<SyncOptions> & { timeoutMs?: number; keyFile?: string; seed?: boolean } = {}): Promise<SheetsUnderTest> {
+export async function startSheets(
+  dir: string,
+  double: SheetsDouble,
+  opts: Partial<SyncOptions> & { timeoutMs?: number; keyFile?: string; seed?: boolean } = {},
+): Promise<SheetsUnderTest> {
   const { timeoutMs, keyFile, seed, ...sync } = opts;
   const auth = keyFile ? { keyFile } : { accessToken: GOOGLE_TOKEN };
   const app = createSheetsApp({
@@ -38,7 +45,11 @@ export async function startSheets(dir: string, double: SheetsDouble, opts: Parti
     internalToken: INTERNAL,
     logger: createLogger('sheets', process.env['LOG_LEVEL'] ?? 'silent'),
     seed: seed ?? false,
-    sync: { google: { spreadsheetId: double.spreadsheetId, apiRoot: double.url, ...auth, timeoutMs: timeoutMs ?? 2000 }, ...FAST, ...sync },
+    sync: {
+      google: { spreadsheetId: double.spreadsheetId, apiRoot: double.url, ...auth, timeoutMs: timeoutMs ?? 2000 },
+      ...FAST,
+      ...sync,
+    },
   });
   const url = `http://127.0.0.1:${await listen(app.server, 0, '127.0.0.1')}`;
   return Object.assign(app, { url, sync: app.sync! });

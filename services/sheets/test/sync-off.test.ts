@@ -12,7 +12,12 @@ let url: string;
 beforeEach(async () => {
   dir = tempDir();
   // what main.ts builds when GOOGLE_SHEETS_SPREADSHEET_ID is unset
-  app = createSheetsApp({ dbPath: join(dir, 'wb.sqlite'), internalToken: INTERNAL, logger: createLogger('sheets', 'silent'), outbox: false });
+  app = createSheetsApp({
+    dbPath: join(dir, 'wb.sqlite'),
+    internalToken: INTERNAL,
+    logger: createLogger('sheets', 'silent'),
+    outbox: false,
+  });
   url = `http://127.0.0.1:${await listen(app.server, 0, '127.0.0.1')}`;
 });
 afterEach(async () => {
@@ -31,7 +36,10 @@ describe('without a spreadsheet the SQLite workbook is the whole store', () => {
     const client = createServiceClient<SheetsRouter>({ target: 'sheets', url, token: INTERNAL });
     await expect(client.sync.pullNow.mutate()).rejects.toThrow(/no spreadsheet configured/);
     expect(await client.sync.status.query()).toEqual({ configured: false });
-    const ready = (await (await fetch(`${url}/readyz`)).json()) as { ok: boolean; checks: { sheets_sync: { ok: boolean; detail: { mode: string } } } };
+    const ready = (await (await fetch(`${url}/readyz`)).json()) as {
+      ok: boolean;
+      checks: { sheets_sync: { ok: boolean; detail: { mode: string } } };
+    };
     expect(ready).toMatchObject({ ok: true, checks: { sheets_sync: { ok: true, detail: { mode: 'local' } } } });
   });
 });

@@ -16,9 +16,17 @@ describe('the outbox reaches the Sheet exactly once', { timeout: 90_000 }, () =>
       for (let i = 0; i < 50; i++) {
         const n = batch * 50 + i;
         const id = `M-${n}`;
-        t.app.wb.insert('TicketMessages', { id, ticket_id: `T-${n % 40}`, author: 'user', author_name: 'Anna', text: `message ${n}`, created_at: new Date().toISOString() });
+        t.app.wb.insert('TicketMessages', {
+          id,
+          ticket_id: `T-${n % 40}`,
+          author: 'user',
+          author_name: 'Anna',
+          text: `message ${n}`,
+          created_at: new Date().toISOString(),
+        });
         expected.push(id);
-        if (n % 40 === 0) t.app.wb.insert('Tickets', { id: `T-${n}`, telegram_id: '42', name: 'Anna', text: 'help', status: 'new' });
+        if (n % 40 === 0)
+          t.app.wb.insert('Tickets', { id: `T-${n}`, telegram_id: '42', name: 'Anna', text: 'help', status: 'new' });
         if (n % 40 === 5) t.app.wb.update('Tickets', `T-${n - 5}`, { updated_at: `u-${n}`, rating: '5' });
       }
       if (batch === 4) t.double.down = true; // an outage
@@ -41,7 +49,8 @@ describe('the outbox reaches the Sheet exactly once', { timeout: 90_000 }, () =>
     expect(new Set(ids)).toEqual(new Set(expected));
     const tickets = t.double.records('Tickets');
     expect(tickets).toHaveLength(25);
-    for (const t of tickets) expect(t).toMatchObject({ rating: '5', updated_at: `u-${Number(t['id']!.slice(2)) + 5}`, status: 'new' });
+    for (const t of tickets)
+      expect(t).toMatchObject({ rating: '5', updated_at: `u-${Number(t['id']!.slice(2)) + 5}`, status: 'new' });
     expect(t.double.count(undefined, 429)).toBeGreaterThan(0);
     expect(t.double.count(undefined, 503)).toBeGreaterThan(0);
     // batched: far fewer write calls than writes
@@ -65,7 +74,8 @@ describe('the outbox reaches the Sheet exactly once', { timeout: 90_000 }, () =>
   it('keeps within its call budget however many writes arrive, and reports quota errors in its metrics', async () => {
     t.double.quota = { reads: 4, writes: 1, windowMs: 60_000 };
     t.app = await startSheets(t.dir, t.double);
-    for (let i = 0; i < 300; i++) t.app.wb.insert('TicketMessages', { id: `M-${i}`, ticket_id: 'T-1', author: 'user', text: `m${i}` });
+    for (let i = 0; i < 300; i++)
+      t.app.wb.insert('TicketMessages', { id: `M-${i}`, ticket_id: 'T-1', author: 'user', text: `m${i}` });
     await t.app.sync.pullNow();
     await t.app.sync.flushNow(); // one read, one write: all 300 rows (the pull: tab ids, headers, columns)
     expect(t.double.records('TicketMessages')).toHaveLength(300);
@@ -74,7 +84,9 @@ describe('the outbox reaches the Sheet exactly once', { timeout: 90_000 }, () =>
     const metrics = await (await fetch(`${t.app.url}/metrics`)).text();
     expect(metrics).toMatch(/sheets_google_requests_total\{[^}]*method="values.batchGet"[^}]*status="200"[^}]*\} 3/);
     expect(metrics).toMatch(/sheets_google_requests_total\{[^}]*method="spreadsheets.get"[^}]*status="200"[^}]*\} 1/);
-    expect(metrics).toMatch(/sheets_google_requests_total\{[^}]*method="spreadsheets.batchUpdate"[^}]*status="200"[^}]*\} 1/);
+    expect(metrics).toMatch(
+      /sheets_google_requests_total\{[^}]*method="spreadsheets.batchUpdate"[^}]*status="200"[^}]*\} 1/,
+    );
     expect(metrics).toMatch(/sheets_google_quota_errors_total\{[^}]*\} 1/);
     expect(metrics).toMatch(/sheets_outbox_pending_rows\{[^}]*\} 1/);
     expect(metrics).toMatch(/sheets_write_lag_seconds_count\{[^}]*\} 300/);

@@ -4,11 +4,26 @@ import { GOOGLE_TOKEN, removeDir, startSheets, stopSheets, tempDir, useSyncedShe
 
 const t = useSyncedSheets();
 
-const ticket = (n: number, name: string) => ({ id: `T-${n}`, telegram_id: String(7000 + n), name, category: 'Вопрос', text: `text ${n}`, status: 'new', created_at: `2026-11-0${n}` });
+const ticket = (n: number, name: string) => ({
+  id: `T-${n}`,
+  telegram_id: String(7000 + n),
+  name,
+  category: 'Вопрос',
+  text: `text ${n}`,
+  status: 'new',
+  created_at: `2026-11-0${n}`,
+});
 
 describe('rows are found by id, never by position', () => {
   it('lands a staff answer on the right ticket after a manager sorted, inserted and deleted rows, leaving every other cell alone', async () => {
-    for (const [n, name] of [[1, 'Boris'], [2, 'Anna'], [3, 'Dmitry'], [4, 'Vera'], [5, 'Egor']] as const) t.app.wb.insert('Tickets', ticket(n, name));
+    for (const [n, name] of [
+      [1, 'Boris'],
+      [2, 'Anna'],
+      [3, 'Dmitry'],
+      [4, 'Vera'],
+      [5, 'Egor'],
+    ] as const)
+      t.app.wb.insert('Tickets', ticket(n, name));
     await t.app.sync.flushNow();
     await t.app.sync.pullNow();
     // after the pull, the manager works: takes T-3, sorts by name Z→A, inserts a blank row and a note, deletes T-1
@@ -17,14 +32,29 @@ describe('rows are found by id, never by position', () => {
     t.double.insertRow('Tickets', 1, []);
     t.double.deleteRow('Tickets', t.double.rowIndexOf('Tickets', 'T-1'));
     // the bot answers T-3 (staff reply in Telegram) and touches T-2, still believing the old order
-    t.app.wb.update('Tickets', 'T-3', { status: 'answered', answer: 'Ответ: =IMPORTXML("http://x")', updated_at: '2026-11-26T10:00:00Z' });
+    t.app.wb.update('Tickets', 'T-3', {
+      status: 'answered',
+      answer: 'Ответ: =IMPORTXML("http://x")',
+      updated_at: '2026-11-26T10:00:00Z',
+    });
     t.app.wb.update('Tickets', 'T-2', { updated_at: '2026-11-26T11:00:00Z' });
     const before = t.double.records('Tickets');
     await t.app.sync.flushNow();
     const after = t.double.records('Tickets');
-    expect(after.find((r) => r['id'] === 'T-3')).toMatchObject({ name: 'Dmitry', status: 'answered', answer: 'Ответ: =IMPORTXML("http://x")', assignee: 'Olga', updated_at: '2026-11-26T10:00:00Z' });
-    expect(after.find((r) => r['id'] === 'T-2')).toMatchObject({ name: 'Anna', updated_at: '2026-11-26T11:00:00Z', status: 'new' });
-    for (const row of after.filter((r) => r['id'] !== 'T-3' && r['id'] !== 'T-2')) expect(row).toEqual(before.find((r) => r['id'] === row['id']));
+    expect(after.find((r) => r['id'] === 'T-3')).toMatchObject({
+      name: 'Dmitry',
+      status: 'answered',
+      answer: 'Ответ: =IMPORTXML("http://x")',
+      assignee: 'Olga',
+      updated_at: '2026-11-26T10:00:00Z',
+    });
+    expect(after.find((r) => r['id'] === 'T-2')).toMatchObject({
+      name: 'Anna',
+      updated_at: '2026-11-26T11:00:00Z',
+      status: 'new',
+    });
+    for (const row of after.filter((r) => r['id'] !== 'T-3' && r['id'] !== 'T-2'))
+      expect(row).toEqual(before.find((r) => r['id'] === row['id']));
     expect(after.map((r) => r['id'])).toEqual(['T-4', 'T-5', 'T-3', 'T-2']); // the manager's order, and T-1 stays deleted
     expect(t.double.table('Tickets')[1]).toEqual([]); // the blank row the manager inserted is still blank
     // the pull takes the manager's assignee; the bot's answer is not read back as a manager edit
@@ -46,7 +76,10 @@ describe('rows are found by id, never by position', () => {
     expect(t.app.wb.get('Tickets', 'T-1')!.status).toBe('closed');
     expect(t.app.wb.get('Tickets', 'T-2')!.status).toBe('in_progress');
     await t.app.sync.flushNow();
-    expect(t.double.records('Tickets').map((r) => [r['id'], r['status'], r['updated_at']])).toEqual([['T-1', 'closed', 'x'], ['T-2', 'in_progress', '']]);
+    expect(t.double.records('Tickets').map((r) => [r['id'], r['status'], r['updated_at']])).toEqual([
+      ['T-1', 'closed', 'x'],
+      ['T-2', 'in_progress', ''],
+    ]);
 
     // the same race decided at flush time: the manager edits after the pull, before the flush
     t.app.wb.update('Tickets', 'T-2', { status: 'answered' });
@@ -87,7 +120,14 @@ describe('connecting a Sheet to a workbook that was used without one', () => {
     t.dir = tempDir();
     t.app = await startSheets(t.dir, t.double, { seed: true });
     expect(t.app.catalog.promotions().length).toBeGreaterThan(0); // the demo seed
-    t.double.addRow('Promotions', { id: 'real', title: 'Настоящая', starts_at: '2026-01-01', ends_at: '2099-01-01', segment: 'all', status: 'active' });
+    t.double.addRow('Promotions', {
+      id: 'real',
+      title: 'Настоящая',
+      starts_at: '2026-01-01',
+      ends_at: '2099-01-01',
+      segment: 'all',
+      status: 'active',
+    });
     t.double.addRow('Settings', { key: 'welcome_text', value: 'Добро пожаловать!' });
     const summary = await t.app.sync.pullNow();
     expect(t.app.catalog.promotions().map((p) => p.id)).toEqual(['real']);
@@ -100,7 +140,9 @@ describe('connecting a Sheet to a workbook that was used without one', () => {
 describe('text stays text', () => {
   it('writes user text RAW: formulas, +7…, -1 and @x come back as the same text', async () => {
     const texts = ['=IMPORTXML("http://x", "//a")', '+79991234567', '-1', '@x', '007', "'quoted"];
-    texts.forEach((text, i) => t.app.wb.insert('TicketMessages', { id: `M-${i}`, ticket_id: 'T-1', author: 'user', text }));
+    texts.forEach((text, i) =>
+      t.app.wb.insert('TicketMessages', { id: `M-${i}`, ticket_id: 'T-1', author: 'user', text }),
+    );
     await t.app.sync.flushNow();
     expect(t.double.records('TicketMessages').map((r) => r['text'])).toEqual(texts);
     texts.forEach((text, i) => expect(t.double.cell('TicketMessages', i + 1, 'text')).toBe(text));
@@ -109,10 +151,17 @@ describe('text stays text', () => {
   it('(the double is meaningful) the same text entered as USER_ENTERED becomes a formula and a number', async () => {
     const api = sheets({ version: 'v4', rootUrl: t.double.url, headers: { authorization: `Bearer ${GOOGLE_TOKEN}` } });
     await api.spreadsheets.values.update({
-      spreadsheetId: t.double.spreadsheetId, range: 'TicketMessages!A2:E2', valueInputOption: 'USER_ENTERED',
+      spreadsheetId: t.double.spreadsheetId,
+      range: 'TicketMessages!A2:E2',
+      valueInputOption: 'USER_ENTERED',
       requestBody: { values: [['M-9', 'T-1', 'user', '', '=IMPORTXML("http://x", "//a")']] },
     });
-    await api.spreadsheets.values.update({ spreadsheetId: t.double.spreadsheetId, range: 'TicketMessages!D2', valueInputOption: 'USER_ENTERED', requestBody: { values: [['+79991234567']] } });
+    await api.spreadsheets.values.update({
+      spreadsheetId: t.double.spreadsheetId,
+      range: 'TicketMessages!D2',
+      valueInputOption: 'USER_ENTERED',
+      requestBody: { values: [['+79991234567']] },
+    });
     expect(t.double.cell('TicketMessages', 1, 'text')).toEqual({ formula: '=IMPORTXML("http://x", "//a")' });
     expect(t.double.records('TicketMessages')[0]).toMatchObject({ text: '#N/A', author_name: '79991234567' });
   });
@@ -120,9 +169,29 @@ describe('text stays text', () => {
 
 describe('bad sheets: the service keeps serving and says what is wrong', () => {
   it('skips only bad rows, reports a renamed column and a missing tab in metrics and /readyz, and applies the rest', async () => {
-    t.double.addRow('Promotions', { id: 'ok', title: 'Хорошая', starts_at: '2026-01-01', ends_at: '2099-01-01', segment: 'all', status: 'active' });
-    t.double.addRow('Promotions', { id: 'bad-date', title: 'Плохая дата', starts_at: 'в понедельник', ends_at: '2099-01-01', segment: 'all', status: 'active' });
-    t.double.addRow('Promotions', { id: 'bad-status', title: 'Плохой статус', starts_at: '2026-01-01', segment: 'all', status: 'активна?' });
+    t.double.addRow('Promotions', {
+      id: 'ok',
+      title: 'Хорошая',
+      starts_at: '2026-01-01',
+      ends_at: '2099-01-01',
+      segment: 'all',
+      status: 'active',
+    });
+    t.double.addRow('Promotions', {
+      id: 'bad-date',
+      title: 'Плохая дата',
+      starts_at: 'в понедельник',
+      ends_at: '2099-01-01',
+      segment: 'all',
+      status: 'active',
+    });
+    t.double.addRow('Promotions', {
+      id: 'bad-status',
+      title: 'Плохой статус',
+      starts_at: '2026-01-01',
+      segment: 'all',
+      status: 'активна?',
+    });
     t.app.wb.insert('Tickets', ticket(1, 'Anna'));
     t.app.wb.insert('Tickets', ticket(2, 'Boris'));
     await t.app.sync.flushNow();
@@ -136,9 +205,13 @@ describe('bad sheets: the service keeps serving and says what is wrong', () => {
       { tab: 'Promotions', id: 'bad-status', problem: expect.stringContaining('status') },
       { tab: 'Tickets', id: 'T-1', problem: expect.stringContaining('status') },
     ]);
-    expect(summary.problems).toEqual(expect.arrayContaining([
-      'Users: unexpected column "Сегмент" in F (renamed?)', 'Users: missing column "segment"', 'FAQ: tab is missing',
-    ]));
+    expect(summary.problems).toEqual(
+      expect.arrayContaining([
+        'Users: unexpected column "Сегмент" in F (renamed?)',
+        'Users: missing column "segment"',
+        'FAQ: tab is missing',
+      ]),
+    );
     expect(t.app.wb.get('Promotions', 'ok')).toBeDefined();
     expect(t.app.wb.get('Promotions', 'bad-date')).toBeUndefined();
     expect(t.app.wb.get('Tickets', 'T-1')!.status).toBe('new');
@@ -146,8 +219,14 @@ describe('bad sheets: the service keeps serving and says what is wrong', () => {
 
     const ready = await fetch(`${t.app.url}/readyz`);
     expect(ready.status).toBe(200);
-    const body = (await ready.json()) as { checks: { sheets_sync: { detail: { google: string; problems: string[]; badRows: number } } } };
-    expect(body.checks.sheets_sync.detail).toMatchObject({ google: 'reachable', badRows: 3, problems: expect.arrayContaining(['FAQ: tab is missing']) });
+    const body = (await ready.json()) as {
+      checks: { sheets_sync: { detail: { google: string; problems: string[]; badRows: number } } };
+    };
+    expect(body.checks.sheets_sync.detail).toMatchObject({
+      google: 'reachable',
+      badRows: 3,
+      problems: expect.arrayContaining(['FAQ: tab is missing']),
+    });
     const metrics = await (await fetch(`${t.app.url}/metrics`)).text();
     expect(metrics).toMatch(/sheets_bad_rows\{[^}]*tab="Promotions"[^}]*\} 2/);
     expect(metrics).toMatch(/sheets_bad_rows\{[^}]*tab="Tickets"[^}]*\} 1/);
@@ -167,7 +246,9 @@ describe('bad sheets: the service keeps serving and says what is wrong', () => {
     let detail: { google?: string; lastError?: string } = {};
     for (let i = 0; i < 100 && detail.google !== 'unreachable'; i++) {
       await new Promise((r) => setTimeout(r, 20));
-      detail = ((await (await fetch(`${t.app.url}/readyz`)).json()) as { checks: { sheets_sync: { detail: typeof detail } } }).checks.sheets_sync.detail;
+      detail = (
+        (await (await fetch(`${t.app.url}/readyz`)).json()) as { checks: { sheets_sync: { detail: typeof detail } } }
+      ).checks.sheets_sync.detail;
     }
     expect(detail).toMatchObject({ google: 'unreachable', lastError: expect.stringContaining('503') });
   });

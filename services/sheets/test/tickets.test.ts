@@ -6,8 +6,24 @@ import { TRPCClientError } from '@trpc/client';
 import { createLogger, createServiceClient, createRegistry, listen } from '@mb/service-kit';
 import type { SheetsRouter } from '../src/router-type.ts';
 import { createSheetsApp } from '../src/app.ts';
-import { lastNotice, linkMessages, placeOf, recordNotice, savePlace, ticketOfMessage } from '../src/domain/ticket-links.ts';
-import { addMessage, createTicket, getTicket, rateTicket, setStatus, TicketError, ticketsByStatus, ticketsOf } from '../src/domain/tickets.ts';
+import {
+  lastNotice,
+  linkMessages,
+  placeOf,
+  recordNotice,
+  savePlace,
+  ticketOfMessage,
+} from '../src/domain/ticket-links.ts';
+import {
+  addMessage,
+  createTicket,
+  getTicket,
+  rateTicket,
+  setStatus,
+  TicketError,
+  ticketsByStatus,
+  ticketsOf,
+} from '../src/domain/tickets.ts';
 
 const TOKEN = 'sheets-test-token-0123456789';
 const CLIENT = 7_100_001;
@@ -19,7 +35,11 @@ let base: string;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'tickets-'));
-  app = createSheetsApp({ dbPath: join(dir, 'wb.sqlite'), internalToken: TOKEN, logger: createLogger('sheets', 'silent') });
+  app = createSheetsApp({
+    dbPath: join(dir, 'wb.sqlite'),
+    internalToken: TOKEN,
+    logger: createLogger('sheets', 'silent'),
+  });
   base = `http://127.0.0.1:${await listen(app.server, 0, '127.0.0.1')}`;
   // Seeded rows: U-4 a client, U-5 another client, U-2 a manager; link them to Telegram accounts as sign-in would.
   app.wb.update('Users', 'U-4', { telegram_id: String(CLIENT) }, { outbox: false });
@@ -46,11 +66,26 @@ const reason = (fn: () => unknown) => {
 describe('tickets domain', () => {
   it('creates a durable request with a T- number, its first message, a photo marker for the Sheet, and a ticket.created event', () => {
     const before = app.wb.outboxDepth().pending;
-    const t = createTicket(app.wb, app.catalog, { telegramId: CLIENT, category: 'проблема', text: 'Не пришёл промокод', attachments: [{ kind: 'photo', fileId: 'AgAD-photo-1' }] });
+    const t = createTicket(app.wb, app.catalog, {
+      telegramId: CLIENT,
+      category: 'проблема',
+      text: 'Не пришёл промокод',
+      attachments: [{ kind: 'photo', fileId: 'AgAD-photo-1' }],
+    });
     expect(t.id).toMatch(/^T-1\d{3}$/);
-    expect(t).toMatchObject({ status: 'new', category: 'Проблема', name: 'Пётр Клиентов', text: 'Не пришёл промокод\n[фото]', rating: null });
+    expect(t).toMatchObject({
+      status: 'new',
+      category: 'Проблема',
+      name: 'Пётр Клиентов',
+      text: 'Не пришёл промокод\n[фото]',
+      rating: null,
+    });
     expect(t.messages).toHaveLength(1);
-    expect(t.messages[0]).toMatchObject({ author: 'user', text: 'Не пришёл промокод\n[фото]', attachments: [{ kind: 'photo', fileId: 'AgAD-photo-1' }] });
+    expect(t.messages[0]).toMatchObject({
+      author: 'user',
+      text: 'Не пришёл промокод\n[фото]',
+      attachments: [{ kind: 'photo', fileId: 'AgAD-photo-1' }],
+    });
     expect(t.messages[0]!.id).toMatch(/^M-\d+$/);
     // Stored: the row, the message, the file id (not in the Sheet's text), and two outbox rows for the Sheet.
     expect(app.wb.get('Tickets', t.id)?.text).toBe('Не пришёл промокод\n[фото]');
@@ -61,45 +96,84 @@ describe('tickets domain', () => {
   });
 
   it('keeps an assistant transcript as a second message', () => {
-    const t = createTicket(app.wb, app.catalog, { telegramId: CLIENT, category: 'Вопрос', text: 'Помощник не знает ответа', transcript: 'Пользователь: где заказ?\nПомощник: не знаю' });
+    const t = createTicket(app.wb, app.catalog, {
+      telegramId: CLIENT,
+      category: 'Вопрос',
+      text: 'Помощник не знает ответа',
+      transcript: 'Пользователь: где заказ?\nПомощник: не знаю',
+    });
     expect(t.messages.map((m) => m.authorName)).toEqual(['Пётр Клиентов', 'Переписка с помощником']);
   });
 
   it('refuses an unknown category, an empty text, and a user who is not signed in, writing nothing', () => {
     const count = app.wb.count('Tickets');
-    expect(reason(() => createTicket(app.wb, app.catalog, { telegramId: CLIENT, category: 'Жалоба на погоду', text: 'x' }))).toBe('unknown_category');
-    expect(reason(() => createTicket(app.wb, app.catalog, { telegramId: CLIENT, category: 'Вопрос', text: '   ' }))).toBe('empty');
-    expect(reason(() => createTicket(app.wb, app.catalog, { telegramId: 9_999_999, category: 'Вопрос', text: 'x' }))).toBe('not_signed_in');
+    expect(
+      reason(() => createTicket(app.wb, app.catalog, { telegramId: CLIENT, category: 'Жалоба на погоду', text: 'x' })),
+    ).toBe('unknown_category');
+    expect(
+      reason(() => createTicket(app.wb, app.catalog, { telegramId: CLIENT, category: 'Вопрос', text: '   ' })),
+    ).toBe('empty');
+    expect(
+      reason(() => createTicket(app.wb, app.catalog, { telegramId: 9_999_999, category: 'Вопрос', text: 'x' })),
+    ).toBe('not_signed_in');
     expect(app.wb.count('Tickets')).toBe(count);
   });
 
   it('runs the lifecycle: take, answer (first response once), user reply, close, rate once', () => {
-    const t = createTicket(app.wb, app.catalog, { telegramId: CLIENT, category: 'Вопрос', text: 'Когда доставка?' }, new Date('2026-11-26T10:00:00Z'));
-    expect(reason(() => setStatus(app.wb, { ticketId: t.id, telegramId: OTHER, as: 'staff', status: 'in_progress' }))).toBe('not_staff');
+    const t = createTicket(
+      app.wb,
+      app.catalog,
+      { telegramId: CLIENT, category: 'Вопрос', text: 'Когда доставка?' },
+      new Date('2026-11-26T10:00:00Z'),
+    );
+    expect(
+      reason(() => setStatus(app.wb, { ticketId: t.id, telegramId: OTHER, as: 'staff', status: 'in_progress' })),
+    ).toBe('not_staff');
     const taken = setStatus(app.wb, { ticketId: t.id, telegramId: MANAGER, as: 'staff', status: 'in_progress' });
     expect(taken.ticket).toMatchObject({ status: 'in_progress', assignee: 'Мария Менеджерова' });
-    const first = addMessage(app.wb, { ticketId: t.id, telegramId: MANAGER, as: 'staff', text: 'Завтра' }, new Date('2026-11-26T10:05:00Z'));
+    const first = addMessage(
+      app.wb,
+      { ticketId: t.id, telegramId: MANAGER, as: 'staff', text: 'Завтра' },
+      new Date('2026-11-26T10:05:00Z'),
+    );
     expect(first.firstResponseSeconds).toBe(300);
     expect(first.ticket).toMatchObject({ status: 'answered', answer: 'Завтра' });
     const again = addMessage(app.wb, { ticketId: t.id, telegramId: MANAGER, as: 'staff', text: 'Точнее, после обеда' });
     expect(again.firstResponseSeconds).toBeNull();
-    expect(reason(() => addMessage(app.wb, { ticketId: t.id, telegramId: OTHER, as: 'user', text: 'чужое' }))).toBe('not_found');
-    addMessage(app.wb, { ticketId: t.id, telegramId: CLIENT, as: 'user', text: 'Спасибо', attachments: [{ kind: 'document', fileId: 'BQAD-doc' }] });
+    expect(reason(() => addMessage(app.wb, { ticketId: t.id, telegramId: OTHER, as: 'user', text: 'чужое' }))).toBe(
+      'not_found',
+    );
+    addMessage(app.wb, {
+      ticketId: t.id,
+      telegramId: CLIENT,
+      as: 'user',
+      text: 'Спасибо',
+      attachments: [{ kind: 'document', fileId: 'BQAD-doc' }],
+    });
     expect(reason(() => rateTicket(app.wb, { ticketId: t.id, telegramId: CLIENT, rating: 5 }))).toBe('not_closed');
-    const closed = setStatus(app.wb, { ticketId: t.id, telegramId: MANAGER, as: 'staff', status: 'closed' }, new Date('2026-11-26T11:00:00Z'));
+    const closed = setStatus(
+      app.wb,
+      { ticketId: t.id, telegramId: MANAGER, as: 'staff', status: 'closed' },
+      new Date('2026-11-26T11:00:00Z'),
+    );
     expect(closed).toMatchObject({ changed: true, resolutionSeconds: 3600 });
     expect(setStatus(app.wb, { ticketId: t.id, telegramId: CLIENT, as: 'user', status: 'closed' }).changed).toBe(false);
-    expect(reason(() => addMessage(app.wb, { ticketId: t.id, telegramId: CLIENT, as: 'user', text: 'ещё' }))).toBe('closed');
+    expect(reason(() => addMessage(app.wb, { ticketId: t.id, telegramId: CLIENT, as: 'user', text: 'ещё' }))).toBe(
+      'closed',
+    );
     expect(rateTicket(app.wb, { ticketId: t.id, telegramId: CLIENT, rating: 4 }).rating).toBe(4);
     expect(reason(() => rateTicket(app.wb, { ticketId: t.id, telegramId: CLIENT, rating: 5 }))).toBe('already_rated');
     const thread = getTicket(app.wb, t.id, CLIENT);
     expect(thread.messages.map((m) => [m.author, m.text])).toEqual([
-      ['user', 'Когда доставка?'], ['staff', 'Завтра'], ['staff', 'Точнее, после обеда'], ['user', 'Спасибо\n[файл]'],
+      ['user', 'Когда доставка?'],
+      ['staff', 'Завтра'],
+      ['staff', 'Точнее, после обеда'],
+      ['user', 'Спасибо\n[файл]'],
     ]);
     expect(reason(() => getTicket(app.wb, t.id, OTHER))).toBe('not_found');
   });
 
-  it('lists a user\'s requests newest first, paginated, and counts requests by status', () => {
+  it("lists a user's requests newest first, paginated, and counts requests by status", () => {
     const all = ticketsOf(app.wb, CLIENT, { limit: 50, offset: 0 });
     const page = ticketsOf(app.wb, CLIENT, { limit: 2, offset: 1 });
     expect(page.total).toBe(all.total);
@@ -113,19 +187,30 @@ describe('tickets domain', () => {
 });
 
 describe('tickets over tRPC', () => {
-  const client = () => createServiceClient<SheetsRouter>({ target: 'sheets', url: base, token: TOKEN, metrics: createRegistry('t') });
+  const client = () =>
+    createServiceClient<SheetsRouter>({ target: 'sheets', url: base, token: TOKEN, metrics: createRegistry('t') });
 
   it('creates, reads and lists through the typed client, and names bad input', async () => {
     const sheets = client();
-    const t = await sheets.tickets.create.mutate({ telegramId: CLIENT, category: 'Предложение', text: 'Добавьте оплату СБП' });
+    const t = await sheets.tickets.create.mutate({
+      telegramId: CLIENT,
+      category: 'Предложение',
+      text: 'Добавьте оплату СБП',
+    });
     expect((await sheets.tickets.get.query({ ticketId: t.id, telegramId: CLIENT })).messages).toHaveLength(1);
     expect((await sheets.tickets.mine.query({ telegramId: CLIENT, limit: 1 })).items[0]?.id).toBe(t.id);
-    await expect(sheets.tickets.get.query({ ticketId: 'T-1' as string, telegramId: OTHER })).rejects.toThrow(/not_found/);
-    const bad = await sheets.tickets.rate.mutate({ ticketId: t.id, telegramId: CLIENT, rating: 9 }).catch((e: unknown) => e);
+    await expect(sheets.tickets.get.query({ ticketId: 'T-1' as string, telegramId: OTHER })).rejects.toThrow(
+      /not_found/,
+    );
+    const bad = await sheets.tickets.rate
+      .mutate({ ticketId: t.id, telegramId: CLIENT, rating: 9 })
+      .catch((e: unknown) => e);
     expect(bad).toBeInstanceOf(TRPCClientError);
     expect(String((bad as Error).message)).toContain('rating is 1 to 5');
     await expect(sheets.tickets.get.query({ ticketId: 'DROP TABLE' })).rejects.toThrow(/request id like T-1001/);
-    await expect(sheets.tickets.setStatus.mutate({ ticketId: t.id, telegramId: OTHER, as: 'staff', status: 'closed' })).rejects.toThrow(/not_staff/);
+    await expect(
+      sheets.tickets.setStatus.mutate({ ticketId: t.id, telegramId: OTHER, as: 'staff', status: 'closed' }),
+    ).rejects.toThrow(/not_staff/);
   });
 
   it('marks a user who blocked the bot once, and exposes requests by status as a gauge', async () => {
@@ -139,7 +224,7 @@ describe('tickets over tRPC', () => {
   });
 });
 
-describe('the gateway\'s Telegram links of requests', () => {
+describe("the gateway's Telegram links of requests", () => {
   it('finds a request by a reply to any linked message, else by its forum topic, and remembers the last notice', () => {
     const t = createTicket(app.wb, app.catalog, { telegramId: CLIENT, category: 'Вопрос', text: 'Ссылки' });
     const STAFF = -1_001_000_000_555;

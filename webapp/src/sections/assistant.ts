@@ -9,7 +9,13 @@ export const assistantSection: Section = (s, root, nav) => {
   setBackButton(() => nav.home());
   setMainButton(null);
   const log = h('ol', { id: 'chat', class: 'thread' });
-  const input = h('input', { id: 'question', type: 'text', maxlength: 2000, placeholder: t('assistant.placeholder'), autocomplete: 'off' });
+  const input = h('input', {
+    id: 'question',
+    type: 'text',
+    maxlength: 2000,
+    placeholder: t('assistant.placeholder'),
+    autocomplete: 'off',
+  });
   const button = h('button', { id: 'ask', class: 'button', type: 'submit' }, t('assistant.send'));
   const ask = async (event: Event) => {
     event.preventDefault();
@@ -32,9 +38,22 @@ export const assistantSection: Section = (s, root, nav) => {
           const key = `error.${chunk.reason}`;
           fill(answer, h('p', { class: 'error' }, hasText(key) ? t(key) : t('error.unknown')));
         } else if (chunk.answered) {
-          fill(answer, h('p', {}, chunk.text), chunk.sources.length > 0 && h('p', { class: 'hint' }, t('assistant.sources', { list: chunk.sources.map((x) => x.title).join(', ') })));
+          fill(
+            answer,
+            h('p', {}, chunk.text),
+            chunk.sources.length > 0 &&
+              h('p', { class: 'hint' }, t('assistant.sources', { list: chunk.sources.map((x) => x.title).join(', ') })),
+          );
         } else {
-          fill(answer, h('p', {}, t('assistant.unanswered')), h('button', { class: 'button secondary', onclick: () => nav.go('requests', { new: '1' }) }, t('requests.new')));
+          fill(
+            answer,
+            h('p', {}, t('assistant.unanswered')),
+            h(
+              'button',
+              { class: 'button secondary', onclick: () => nav.go('requests', { new: '1' }) },
+              t('requests.new'),
+            ),
+          );
         }
       }
     } catch (error) {
@@ -45,5 +64,10 @@ export const assistantSection: Section = (s, root, nav) => {
       button.disabled = false;
     }
   };
-  fill(root, h('p', { class: 'hint' }, t('assistant.hint')), log, h('form', { class: 'ask', onsubmit: (e: Event) => void ask(e) }, input, button));
+  fill(
+    root,
+    h('p', { class: 'hint' }, t('assistant.hint')),
+    log,
+    h('form', { class: 'ask', onsubmit: (e: Event) => void ask(e) }, input, button),
+  );
 };

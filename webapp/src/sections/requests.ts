@@ -22,13 +22,23 @@ export const requestsSection: Section = async (s, root, nav, params) => {
   try {
     const { items } = await s.api.requests.list.query();
     fill(
-    root,
-      h('button', { id: 'new-request', class: 'button', onclick: () => nav.go('requests', { new: '1' }) }, t('requests.new')),
+      root,
+      h(
+        'button',
+        { id: 'new-request', class: 'button', onclick: () => nav.go('requests', { new: '1' }) },
+        t('requests.new'),
+      ),
       ...(items.length
         ? items.map((r) =>
             h(
               'article',
-              { class: 'card request', 'data-id': r.id, role: 'button', tabindex: 0, onclick: () => nav.go('requests', { id: r.id }) },
+              {
+                class: 'card request',
+                'data-id': r.id,
+                role: 'button',
+                tabindex: 0,
+                onclick: () => nav.go('requests', { id: r.id }),
+              },
               h('h3', {}, `${r.id} · ${r.category}`),
               h('p', { class: 'hint' }, `${statusText(r.status)} · ${shortDate(r.createdAt, s.lang)}`),
               h('p', { class: 'clamp' }, r.text),
@@ -99,10 +109,18 @@ async function thread(s: S, root: HTMLElement, nav: Nav, id: string): Promise<vo
     h(
       'ol',
       { id: 'thread', class: 'thread' },
-      ...r.messages.map((m) => h('li', { class: `msg ${m.author}` }, h('b', {}, m.author === 'user' ? t('requests.you') : t('requests.staff')), h('p', {}, m.text))),
+      ...r.messages.map((m) =>
+        h(
+          'li',
+          { class: `msg ${m.author}` },
+          h('b', {}, m.author === 'user' ? t('requests.you') : t('requests.staff')),
+          h('p', {}, m.text),
+        ),
+      ),
     ),
     r.status !== 'closed' && area,
     error,
-    r.status !== 'closed' && h('button', { class: 'button secondary', onclick: () => void close() }, t('requests.close')),
+    r.status !== 'closed' &&
+      h('button', { class: 'button secondary', onclick: () => void close() }, t('requests.close')),
   );
 }

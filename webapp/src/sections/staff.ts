@@ -18,7 +18,13 @@ export const staffSection: Section = async (s, root, nav) => {
       h('p', { id: 'open-requests', class: 'card' }, t('staff.openRequests', counts.openRequests)),
       h('h2', {}, t('staff.participations')),
       counts.participations.length
-        ? h('table', { id: 'participation-counts' }, ...counts.participations.map((p) => h('tr', {}, h('td', {}, p.title), h('td', { class: 'num' }, String(p.count)))))
+        ? h(
+            'table',
+            { id: 'participation-counts' },
+            ...counts.participations.map((p) =>
+              h('tr', {}, h('td', {}, p.title), h('td', { class: 'num' }, String(p.count))),
+            ),
+          )
         : h('p', { class: 'hint' }, t('staff.none')),
       broadcastForm(s),
     );
@@ -29,12 +35,18 @@ export const staffSection: Section = async (s, root, nav) => {
 
 /** The broadcast goes out now to the segment's users; Telegram's MainButton sends it once there is text. */
 function broadcastForm(s: S): HTMLElement {
-  const segment = h('input', { id: 'broadcast-segment', type: 'text', value: 'all', maxlength: 200, autocomplete: 'off' });
+  const segment = h('input', {
+    id: 'broadcast-segment',
+    type: 'text',
+    value: 'all',
+    maxlength: 200,
+    autocomplete: 'off',
+  });
   const audience = h('p', { id: 'broadcast-audience', class: 'hint' }, '\u00a0');
   const status = h('p', { id: 'broadcast-status', role: 'status' });
   const countAudience = async () => {
     try {
-      audience.textContent = t('broadcast.audience', (await s.api.staff.audience.query({ segment: segment.value })));
+      audience.textContent = t('broadcast.audience', await s.api.staff.audience.query({ segment: segment.value }));
     } catch (error) {
       audience.textContent = errorText(error);
     }
@@ -55,5 +67,13 @@ function broadcastForm(s: S): HTMLElement {
   );
   segment.addEventListener('change', () => void countAudience());
   void countAudience();
-  return h('form', { id: 'broadcast', onsubmit: (e: Event) => e.preventDefault() }, h('h2', {}, t('broadcast.title')), h('label', {}, t('broadcast.segment'), segment), audience, h('label', {}, t('broadcast.text'), area), status);
+  return h(
+    'form',
+    { id: 'broadcast', onsubmit: (e: Event) => e.preventDefault() },
+    h('h2', {}, t('broadcast.title')),
+    h('label', {}, t('broadcast.segment'), segment),
+    audience,
+    h('label', {}, t('broadcast.text'), area),
+    status,
+  );
 }

@@ -27,7 +27,9 @@ export class RetrievalAnswerer implements Answerer {
     const lines = [best.doc.kind === 'faq' ? best.doc.body : `${best.doc.title}: ${best.doc.body}`];
     const second = relevant[1];
     if (second && second.score >= best.score * 0.8) lines.push(`${TEXTS[language].also}: ${second.doc.title}`);
-    const sources = relevant.slice(0, second && second.score >= best.score * 0.8 ? 2 : 1).map((h) => ({ kind: h.doc.kind, id: h.doc.id, title: h.doc.title }));
+    const sources = relevant
+      .slice(0, second && second.score >= best.score * 0.8 ? 2 : 1)
+      .map((h) => ({ kind: h.doc.kind, id: h.doc.id, title: h.doc.title }));
     return { text: lines.join('\n\n'), sources, mode: this.mode, answered: true };
   }
 }

@@ -1,4 +1,10 @@
-import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError, RateLimitError } from 'openai';
+import OpenAI, {
+  APIConnectionError,
+  APIConnectionTimeoutError,
+  APIError,
+  APIUserAbortError,
+  RateLimitError,
+} from 'openai';
 import type { Prompt } from './prompt.ts';
 
 export type LlmUsage = { input: number; output: number };
@@ -63,15 +69,28 @@ export class OpenAiLlm implements LlmClient {
     let timer: NodeJS.Timeout | undefined;
     const touch = () => {
       clearTimeout(timer);
-      timer = setTimeout(() => idle.abort(new LlmError('timeout', `no stream event for ${this.opts.idleMs} ms`)), this.opts.idleMs);
+      timer = setTimeout(
+        () => idle.abort(new LlmError('timeout', `no stream event for ${this.opts.idleMs} ms`)),
+        this.opts.idleMs,
+      );
     };
     const combined = AbortSignal.any([signal, idle.signal]);
     const maxTokens = this.opts.maxOutputTokens ?? 700;
     try {
       if (this.api === 'responses') {
-        const input = [...prompt.history.map((t) => ({ role: t.role, content: t.text })), { role: 'user' as const, content: prompt.input }];
+        const input = [
+          ...prompt.history.map((t) => ({ role: t.role, content: t.text })),
+          { role: 'user' as const, content: prompt.input },
+        ];
         const events = await this.client.responses.create(
-          { model: this.model, instructions: prompt.instructions, input, stream: true, store: false, max_output_tokens: maxTokens },
+          {
+            model: this.model,
+            instructions: prompt.instructions,
+            input,
+            stream: true,
+            store: false,
+            max_output_tokens: maxTokens,
+          },
           { signal: combined },
         );
         touch();
@@ -82,7 +101,11 @@ export class OpenAiLlm implements LlmClient {
             const usage = event.response.usage;
             yield { type: 'done', usage: { input: usage?.input_tokens ?? 0, output: usage?.output_tokens ?? 0 } };
             return;
-          } else if (event.type === 'response.failed' || event.type === 'response.incomplete' || event.type === 'error') {
+          } else if (
+            event.type === 'response.failed' ||
+            event.type === 'response.incomplete' ||
+            event.type === 'error'
+          ) {
             throw new LlmError('rejected', `stream ended with ${event.type}`);
           }
         }
@@ -123,11 +146,16 @@ export class OpenAiLlm implements LlmClient {
 function toLlmError(error: unknown, outer: AbortSignal, idle: AbortSignal): LlmError {
   if (error instanceof LlmError) return error;
   if (idle.aborted && idle.reason instanceof LlmError) return idle.reason;
-  if (outer.aborted || error instanceof APIConnectionTimeoutError || error instanceof APIUserAbortError) return new LlmError('timeout', 'deadline passed', { cause: error });
-  if (error instanceof RateLimitError) return new LlmError('rate_limited', 'rate limited after retries', { cause: error });
-  if (error instanceof APIConnectionError) return new LlmError('connection', 'could not reach the model', { cause: error });
-  if (error instanceof APIError && (error.status ?? 0) >= 500) return new LlmError('server_error', `status ${error.status}`, { cause: error });
-  if (error instanceof APIError && error.status === undefined) return new LlmError('rejected', 'error event in the stream', { cause: error });
+  if (outer.aborted || error instanceof APIConnectionTimeoutError || error instanceof APIUserAbortError)
+    return new LlmError('timeout', 'deadline passed', { cause: error });
+  if (error instanceof RateLimitError)
+    return new LlmError('rate_limited', 'rate limited after retries', { cause: error });
+  if (error instanceof APIConnectionError)
+    return new LlmError('connection', 'could not reach the model', { cause: error });
+  if (error instanceof APIError && (error.status ?? 0) >= 500)
+    return new LlmError('server_error', `status ${error.status}`, { cause: error });
+  if (error instanceof APIError && error.status === undefined)
+    return new LlmError('rejected', 'error event in the stream', { cause: error });
   if (error instanceof APIError) return new LlmError('rejected', `status ${error.status}`, { cause: error });
   if (error instanceof SyntaxError) return new LlmError('malformed', 'a stream event was not JSON', { cause: error });
   return new LlmError('malformed', error instanceof Error ? error.message : String(error), { cause: error });

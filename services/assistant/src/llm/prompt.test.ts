@@ -2,11 +2,20 @@ import { describe, expect, it } from 'vitest';
 import type { Hit } from '../retrieval/index.ts';
 import { buildPrompt, extractCitations, MAX_DOCUMENT_CHARS } from './prompt.ts';
 
-const hit = (id: string, body: string): Hit => ({ doc: { kind: 'faq', id, title: `Q ${id}`, body, fields: [] }, score: 3 });
+const hit = (id: string, body: string): Hit => ({
+  doc: { kind: 'faq', id, title: `Q ${id}`, body, fields: [] },
+  score: 3,
+});
 
 describe('the prompt', () => {
   it('puts the Settings prompt before the fixed rules, and the data and question (JSON) in the input', () => {
-    const p = buildPrompt({ systemPrompt: 'Ты помощник.', language: 'en', question: 'a "quoted"\nquestion', hits: [hit('faq-1', 'answer one')], history: [] });
+    const p = buildPrompt({
+      systemPrompt: 'Ты помощник.',
+      language: 'en',
+      question: 'a "quoted"\nquestion',
+      hits: [hit('faq-1', 'answer one')],
+      history: [],
+    });
     expect(p.instructions.startsWith('Ты помощник.\n\nRules')).toBe(true);
     expect(p.instructions).toContain('Answer in English');
     expect(p.input).toContain('"id": "faq-1"');
@@ -15,19 +24,31 @@ describe('the prompt', () => {
   });
 
   it('cuts a very long document', () => {
-    const p = buildPrompt({ systemPrompt: '', language: 'ru', question: 'q', hits: [hit('faq-1', 'x'.repeat(10_000))], history: [] });
+    const p = buildPrompt({
+      systemPrompt: '',
+      language: 'ru',
+      question: 'q',
+      hits: [hit('faq-1', 'x'.repeat(10_000))],
+      history: [],
+    });
     expect(p.input.length).toBeLessThan(MAX_DOCUMENT_CHARS + 500);
   });
 });
 
 describe('citations', () => {
   it('keeps the ids that were in the context, in order of first mention, and removes the marks', () => {
-    expect(extractCitations('Да [faq-2, faq-1]. И ещё [faq-2] [spring-sale].', ['faq-1', 'faq-2', 'spring-sale'])).toEqual({
-      text: 'Да. И ещё.', cited: ['faq-2', 'faq-1', 'spring-sale'],
+    expect(
+      extractCitations('Да [faq-2, faq-1]. И ещё [faq-2] [spring-sale].', ['faq-1', 'faq-2', 'spring-sale']),
+    ).toEqual({
+      text: 'Да. И ещё.',
+      cited: ['faq-2', 'faq-1', 'spring-sale'],
     });
   });
 
   it('drops made-up FAQ ids and leaves other bracketed text alone', () => {
-    expect(extractCitations('Ответ [faq-77] (см. [важно]).', ['faq-1'])).toEqual({ text: 'Ответ (см. [важно]).', cited: [] });
+    expect(extractCitations('Ответ [faq-77] (см. [важно]).', ['faq-1'])).toEqual({
+      text: 'Ответ (см. [важно]).',
+      cited: [],
+    });
   });
 });

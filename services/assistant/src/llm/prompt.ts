@@ -32,16 +32,26 @@ export const MAX_DOCUMENT_CHARS = 1500;
 /** The context documents as data (JSON), each with its id, kind and text. */
 export function contextData(hits: Hit[]): string {
   const cut = (text: string) => (text.length > MAX_DOCUMENT_CHARS ? `${text.slice(0, MAX_DOCUMENT_CHARS - 1)}…` : text);
-  return JSON.stringify(hits.map((h) => ({ id: h.doc.id, kind: h.doc.kind, title: cut(h.doc.title), text: cut(h.doc.body) })), null, 1);
+  return JSON.stringify(
+    hits.map((h) => ({ id: h.doc.id, kind: h.doc.kind, title: cut(h.doc.title), text: cut(h.doc.body) })),
+    null,
+    1,
+  );
 }
 
-export function buildPrompt(opts: { systemPrompt: string; language: Language; question: string; hits: Hit[]; history: Turn[] }): Prompt {
+export function buildPrompt(opts: {
+  systemPrompt: string;
+  language: Language;
+  question: string;
+  hits: Hit[];
+  history: Turn[];
+}): Prompt {
   const input = [
     'DATA (JSON array; the only source of facts):',
     contextData(opts.hits),
     '',
     // JSON-encoded so that no quote, newline or fake heading in the user's text can leave the QUESTION block.
-    'QUESTION (the user\'s text as a JSON string):',
+    "QUESTION (the user's text as a JSON string):",
     JSON.stringify(opts.question),
   ].join('\n');
   return {

@@ -1,18 +1,37 @@
 import type { FaqEntry, Promotion } from '@mb/contracts';
 import { similarity, tokens, trigrams } from './text.ts';
 
-export type Document = { kind: 'faq' | 'promotion'; id: string; title: string; body: string; fields: Array<{ text: string; weight: number }> };
+export type Document = {
+  kind: 'faq' | 'promotion';
+  id: string;
+  title: string;
+  body: string;
+  fields: Array<{ text: string; weight: number }>;
+};
 export type Hit = { doc: Document; score: number };
 
 export function documentsFrom(faq: FaqEntry[], promotions: Promotion[]): Document[] {
   return [
     ...faq.map<Document>((f) => ({
-      kind: 'faq', id: f.id, title: f.question, body: f.answer,
-      fields: [{ text: f.question, weight: 2 }, { text: f.tags.join(' '), weight: 2 }, { text: f.answer, weight: 0.6 }],
+      kind: 'faq',
+      id: f.id,
+      title: f.question,
+      body: f.answer,
+      fields: [
+        { text: f.question, weight: 2 },
+        { text: f.tags.join(' '), weight: 2 },
+        { text: f.answer, weight: 0.6 },
+      ],
     })),
     ...promotions.map<Document>((p) => ({
-      kind: 'promotion', id: p.id, title: p.title, body: `${p.description} (${p.startsAt} — ${p.endsAt})`,
-      fields: [{ text: p.title, weight: 2 }, { text: p.description, weight: 0.8 }],
+      kind: 'promotion',
+      id: p.id,
+      title: p.title,
+      body: `${p.description} (${p.startsAt} — ${p.endsAt})`,
+      fields: [
+        { text: p.title, weight: 2 },
+        { text: p.description, weight: 0.8 },
+      ],
     })),
   ];
 }
@@ -64,7 +83,8 @@ export class Retriever {
         const [short, long] = term.length <= candidate.length ? [term, candidate] : [candidate, term];
         const prefix = short.length >= 4 && long.startsWith(short) && short.length / long.length >= 0.5;
         const sim = prefix ? 0.8 : similarity(grams, candidateGrams);
-        if (sim >= 0.45 && Math.min(term.length, candidate.length) >= 3) expanded.set(candidate, Math.max(expanded.get(candidate) ?? 0, sim));
+        if (sim >= 0.45 && Math.min(term.length, candidate.length) >= 3)
+          expanded.set(candidate, Math.max(expanded.get(candidate) ?? 0, sim));
       }
     }
     return expanded;

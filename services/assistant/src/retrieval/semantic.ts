@@ -33,16 +33,27 @@ export class SemanticIndex {
 
   constructor(opts: SemanticOptions) {
     this.opts = opts;
-    this.client = new OpenAI({ apiKey: opts.apiKey, ...(opts.baseURL ? { baseURL: opts.baseURL } : {}), timeout: opts.timeoutMs, maxRetries: 0, logLevel: 'off' });
+    this.client = new OpenAI({
+      apiKey: opts.apiKey,
+      ...(opts.baseURL ? { baseURL: opts.baseURL } : {}),
+      timeout: opts.timeoutMs,
+      maxRetries: 0,
+      logLevel: 'off',
+    });
   }
 
   async search(question: string, docs: Document[], limit: number, signal?: AbortSignal): Promise<Hit[]> {
     if (Date.now() < this.pausedUntil || docs.length === 0) return [];
-    const keyOf = (d: Document) => createHash('sha256').update(`${this.opts.model}\n${d.title}\n${d.body}`).digest('base64url');
+    const keyOf = (d: Document) =>
+      createHash('sha256').update(`${this.opts.model}\n${d.title}\n${d.body}`).digest('base64url');
     const missing = docs.filter((d) => !this.vectors.has(keyOf(d)));
     try {
       const response = await this.client.embeddings.create(
-        { model: this.opts.model, input: [question, ...missing.map((d) => `${d.title}\n${d.body}`)], encoding_format: 'float' },
+        {
+          model: this.opts.model,
+          input: [question, ...missing.map((d) => `${d.title}\n${d.body}`)],
+          encoding_format: 'float',
+        },
         signal ? { signal } : {},
       );
       this.opts.onUsage?.(this.opts.model, response.usage?.total_tokens ?? 0);
@@ -62,7 +73,12 @@ export class SemanticIndex {
         .sort((a, b) => b.score - a.score)
         .slice(0, limit);
     } catch (error) {
-      const unsupported = error instanceof APIError && error.status !== undefined && error.status >= 400 && error.status < 500 && error.status !== 429;
+      const unsupported =
+        error instanceof APIError &&
+        error.status !== undefined &&
+        error.status >= 400 &&
+        error.status < 500 &&
+        error.status !== 429;
       this.pausedUntil = Date.now() + (unsupported ? UNSUPPORTED_BACKOFF_MS : ERROR_BACKOFF_MS);
       this.opts.onResult?.(unsupported ? 'unsupported' : 'error');
       return [];
@@ -74,7 +90,9 @@ const EMPTY = new Float32Array(0);
 
 export function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
   if (a.length === 0 || a.length !== b.length) return 0;
-  let dot = 0, na = 0, nb = 0;
+  let dot = 0,
+    na = 0,
+    nb = 0;
   for (let i = 0; i < a.length; i++) {
     dot += a[i]! * b[i]!;
     na += a[i]! * a[i]!;

@@ -20,7 +20,9 @@ export class ConversationMemory implements MemoryStore {
 
   /** The user's recent turns, oldest first; empty when the conversation expired. */
   recent(telegramId: number, now = Date.now()): Turn[] {
-    const last = this.db.prepare('SELECT max(at) AS at FROM turns WHERE telegram_id = ?').get(telegramId) as { at: number | null };
+    const last = this.db.prepare('SELECT max(at) AS at FROM turns WHERE telegram_id = ?').get(telegramId) as {
+      at: number | null;
+    };
     if (last.at === null) return [];
     if (now - last.at > this.idleMs) {
       this.reset(telegramId);
@@ -41,7 +43,9 @@ export class ConversationMemory implements MemoryStore {
       insert.run(telegramId, 'user', question, now);
       insert.run(telegramId, 'assistant', answer, now);
       this.db
-        .prepare('DELETE FROM turns WHERE telegram_id = ? AND seq NOT IN (SELECT seq FROM turns WHERE telegram_id = ? ORDER BY seq DESC LIMIT ?)')
+        .prepare(
+          'DELETE FROM turns WHERE telegram_id = ? AND seq NOT IN (SELECT seq FROM turns WHERE telegram_id = ? ORDER BY seq DESC LIMIT ?)',
+        )
         .run(telegramId, telegramId, Math.max(this.turns, 2));
       this.db.exec('COMMIT');
     } catch (error) {
@@ -58,7 +62,9 @@ export class ConversationMemory implements MemoryStore {
   sweep(now = Date.now()): number {
     return Number(
       this.db
-        .prepare('DELETE FROM turns WHERE telegram_id IN (SELECT telegram_id FROM turns GROUP BY telegram_id HAVING max(at) < ?)')
+        .prepare(
+          'DELETE FROM turns WHERE telegram_id IN (SELECT telegram_id FROM turns GROUP BY telegram_id HAVING max(at) < ?)',
+        )
         .run(now - this.idleMs).changes,
     );
   }

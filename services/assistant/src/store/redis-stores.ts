@@ -31,7 +31,11 @@ export class RedisMemory implements MemoryStore {
     const key = this.key(telegramId);
     await this.redis
       .multi()
-      .rpush(key, JSON.stringify({ role: 'user', text: question, at }), JSON.stringify({ role: 'assistant', text: answer, at }))
+      .rpush(
+        key,
+        JSON.stringify({ role: 'user', text: question, at }),
+        JSON.stringify({ role: 'assistant', text: answer, at }),
+      )
       .ltrim(key, -Math.max(this.turns, 2), -1)
       .pexpire(key, this.idleMs)
       .exec();
@@ -67,7 +71,12 @@ export class RedisUsage implements UsageStore {
 
   async addTokens(model: string, input: number, output: number): Promise<void> {
     const key = `assistant:tokens:${utcDay(Date.now())}`;
-    await this.redis.multi().hincrby(key, `${model}:input`, input).hincrby(key, `${model}:output`, output).expire(key, 8 * 86_400).exec();
+    await this.redis
+      .multi()
+      .hincrby(key, `${model}:input`, input)
+      .hincrby(key, `${model}:output`, output)
+      .expire(key, 8 * 86_400)
+      .exec();
   }
 
   async tokensToday(): Promise<number> {
@@ -81,7 +90,12 @@ export class RedisUsage implements UsageStore {
  * (a failed command; while disconnected, quietly).
  * `reset` still fails loudly, so "/reset" never claims to have forgotten what it did not.
  */
-export function failOpen(memory: MemoryStore, usage: UsageStore, logger: Logger, ready: () => boolean): { memory: MemoryStore; usage: UsageStore } {
+export function failOpen(
+  memory: MemoryStore,
+  usage: UsageStore,
+  logger: Logger,
+  ready: () => boolean,
+): { memory: MemoryStore; usage: UsageStore } {
   const soft = async <T>(what: string, fn: () => T | Promise<T>, fallback: T): Promise<T> => {
     // While disconnected, skip at once rather than wait for the reconnection per command.
     if (!ready()) return fallback;

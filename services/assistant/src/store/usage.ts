@@ -25,7 +25,9 @@ export class UsageLedger implements UsageStore {
   }
 
   messagesToday(telegramId: number, now = Date.now()): number {
-    const row = this.db.prepare('SELECT messages FROM user_usage WHERE day = ? AND telegram_id = ?').get(utcDay(now), telegramId) as { messages: number } | undefined;
+    const row = this.db
+      .prepare('SELECT messages FROM user_usage WHERE day = ? AND telegram_id = ?')
+      .get(utcDay(now), telegramId) as { messages: number } | undefined;
     return row?.messages ?? 0;
   }
 
@@ -39,7 +41,9 @@ export class UsageLedger implements UsageStore {
   }
 
   tokensToday(now = Date.now()): number {
-    const row = this.db.prepare('SELECT coalesce(sum(input + output), 0) AS n FROM token_usage WHERE day = ?').get(utcDay(now)) as { n: number };
+    const row = this.db
+      .prepare('SELECT coalesce(sum(input + output), 0) AS n FROM token_usage WHERE day = ?')
+      .get(utcDay(now)) as { n: number };
     return row.n;
   }
 

@@ -24,7 +24,12 @@ export async function askInChat(ctx: BotContext, deps: AssistantChatDeps, questi
         { context: { stream: true }, signal: AbortSignal.timeout(deps.streamTimeoutMs) },
       );
       const result = await streamToChat({
-        api: ctx.api, chatId, events, pacing: deps.pacing, drafts: deps.drafts, updates: deps.metrics.streamUpdates,
+        api: ctx.api,
+        chatId,
+        events,
+        pacing: deps.pacing,
+        drafts: deps.drafts,
+        updates: deps.metrics.streamUpdates,
         render: (r) => renderAnswer(r, t),
       });
       deps.metrics.answers.inc({ outcome: result.outcome });
@@ -55,7 +60,10 @@ export async function handOff(ctx: BotContext, deps: AssistantChatDeps): Promise
   const settings = await ctx.deps.sheets.catalog.settings.query();
   try {
     const ticket = await ctx.deps.sheets.tickets.create.mutate({
-      telegramId, category: settings.ticketCategories[0] ?? 'Вопрос', text: question, transcript: formatTranscript(turns, t),
+      telegramId,
+      category: settings.ticketCategories[0] ?? 'Вопрос',
+      text: question,
+      transcript: formatTranscript(turns, t),
     });
     deps.metrics.handoffs.inc({ result: 'created' });
     await ctx.reply(t('assistant-handoff-created', { id: ticket.id }));

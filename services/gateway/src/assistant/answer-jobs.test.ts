@@ -6,7 +6,7 @@ const logger = createLogger('test', 'silent');
 const later = <T>(ms: number, value: T) => new Promise<T>((r) => setTimeout(() => r(value), ms));
 
 describe('AnswerJobs', () => {
-  it('runs one chat\'s answers one after another in order, other chats alongside, and refuses past the per-chat limit', async () => {
+  it("runs one chat's answers one after another in order, other chats alongside, and refuses past the per-chat limit", async () => {
     const jobs = new AnswerJobs({ logger, maxPerChat: 2 });
     const log: string[] = [];
     const job = (name: string, ms: number) => async () => {

@@ -17,11 +17,16 @@ export type AssistantChatDeps = {
 };
 
 /** The chat side of the assistant: the per-chat answer jobs, the stream pacing and the gateway's assistant metrics. */
-export function createAssistantChat(opts: { logger: Logger; registry: Registry; pacing?: Partial<StreamPacing>; streamTimeoutMs?: number }): AssistantChatDeps {
+export function createAssistantChat(opts: {
+  logger: Logger;
+  registry: Registry;
+  pacing?: Partial<StreamPacing>;
+  streamTimeoutMs?: number;
+}): AssistantChatDeps {
   const jobs = new AnswerJobs({ logger: opts.logger });
   new Gauge({
     name: 'gateway_assistant_answers_pending',
-    help: 'Assistant answers running or waiting in their chat\'s queue.',
+    help: "Assistant answers running or waiting in their chat's queue.",
     registers: [opts.registry],
     collect() {
       this.set(jobs.pending);

@@ -27,7 +27,8 @@ export function renderAnswer(result: AskResult, t: Translate): { text: string; k
   }
   if (!result.answered) return { text: t('assistant-unknown'), keyboard: handoff };
   const parts = [result.text];
-  if (result.sources.length > 0) parts.push(t('assistant-sources', { list: result.sources.map((s) => s.title).join('; ') }));
+  if (result.sources.length > 0)
+    parts.push(t('assistant-sources', { list: result.sources.map((s) => s.title).join('; ') }));
   if (result.mode === 'retrieval') parts.push(t('assistant-fallback-note'));
   const tail = parts.slice(1).join('\n\n');
   return { text: `${clipText(parts[0]!, MAX_TEXT - tail.length - 2)}\n\n${tail}`.trim(), keyboard: handoff };
@@ -37,7 +38,9 @@ export type TranscriptTurn = { role: 'user' | 'assistant'; text: string; at: str
 
 /** The conversation as the staff will read it in the request (newest kept when too long). */
 export function formatTranscript(turns: TranscriptTurn[], t: Translate, max = 20_000): string {
-  const lines = turns.map((turn) => (turn.role === 'user' ? `👤 ${turn.text}` : `🤖 ${turn.text || t('assistant-transcript-no-answer')}`));
+  const lines = turns.map((turn) =>
+    turn.role === 'user' ? `👤 ${turn.text}` : `🤖 ${turn.text || t('assistant-transcript-no-answer')}`,
+  );
   let text = lines.join('\n\n');
   while (text.length > max && lines.length > 1) {
     lines.shift();

@@ -23,7 +23,10 @@ async function* deltas(n: number, everyMs: number): AsyncGenerator<AskEvent> {
     await new Promise((r) => setTimeout(r, everyMs));
     yield { type: 'delta', text: `слово${i} ` };
   }
-  yield { type: 'final', result: { outcome: 'llm', mode: 'llm', answered: true, text: 'Готово.', sources: [], handoff: false } };
+  yield {
+    type: 'final',
+    result: { outcome: 'llm', mode: 'llm', answered: true, text: 'Готово.', sources: [], handoff: false },
+  };
 }
 
 const render = (r: { text: string }) => ({ text: r.text });
@@ -32,7 +35,14 @@ const gaps = (ats: number[]) => ats.slice(1).map((at, i) => at - ats[i]!);
 describe('streamToChat pacing', () => {
   it('sends drafts no closer than the draft interval, then the final message', async () => {
     const chatId = 9_000_001;
-    await streamToChat({ api, chatId, events: deltas(12, 20), render, pacing: { draftIntervalMs: 100, editIntervalMs: 1000 }, drafts: { supported: true } });
+    await streamToChat({
+      api,
+      chatId,
+      events: deltas(12, 20),
+      render,
+      pacing: { draftIntervalMs: 100, editIntervalMs: 1000 },
+      drafts: { supported: true },
+    });
     const drafts = sent.filter((c) => c.method === 'sendMessageDraft' && c.chatId === chatId);
     expect(drafts.length).toBeGreaterThanOrEqual(2);
     expect(drafts.length).toBeLessThan(12);
@@ -42,9 +52,20 @@ describe('streamToChat pacing', () => {
 
   it('edits no closer than the edit interval when drafts are refused, and ends with one message', async () => {
     const chatId = 9_000_002;
-    double.script((call) => (call.method === 'sendMessageDraft' && call.payload['chat_id'] === chatId ? { status: 400, body: { ok: false, error_code: 400, description: 'Bad Request: unsupported' } } : undefined));
+    double.script((call) =>
+      call.method === 'sendMessageDraft' && call.payload['chat_id'] === chatId
+        ? { status: 400, body: { ok: false, error_code: 400, description: 'Bad Request: unsupported' } }
+        : undefined,
+    );
     const drafts = { supported: true };
-    await streamToChat({ api, chatId, events: deltas(12, 20), render, pacing: { draftIntervalMs: 0, editIntervalMs: 100 }, drafts });
+    await streamToChat({
+      api,
+      chatId,
+      events: deltas(12, 20),
+      render,
+      pacing: { draftIntervalMs: 0, editIntervalMs: 100 },
+      drafts,
+    });
     expect(drafts.supported).toBe(false);
     const calls = double.calls.filter((c) => c.payload['chat_id'] === chatId && c.method !== 'sendMessageDraft');
     expect(calls.filter((c) => c.method === 'sendMessage')).toHaveLength(1);

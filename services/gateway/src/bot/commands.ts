@@ -22,11 +22,19 @@ const described = (t: Translate, locale: string, names: readonly string[]): BotC
 export async function setupCommands(api: Api, t: Translate, publicUrl: string): Promise<void> {
   await api.setMyCommands(described(t, 'ru', CLIENT_COMMANDS));
   await api.setMyCommands(described(t, 'en', CLIENT_COMMANDS), { language_code: 'en' });
-  await api.setChatMenuButton({ menu_button: { type: 'web_app', text: t('ru', 'menu-button'), web_app: { url: miniAppUrl(publicUrl) } } });
+  await api.setChatMenuButton({
+    menu_button: { type: 'web_app', text: t('ru', 'menu-button'), web_app: { url: miniAppUrl(publicUrl) } },
+  });
 }
 
 /** A signed-in user's own command list follows the role: staff get the staff commands, clients the default list. */
-export async function applyRoleCommands(api: Api, t: Translate, chatId: number, role: Role, locale: string): Promise<void> {
+export async function applyRoleCommands(
+  api: Api,
+  t: Translate,
+  chatId: number,
+  role: Role,
+  locale: string,
+): Promise<void> {
   const scope = { type: 'chat' as const, chat_id: chatId };
   if (role === 'client') {
     await api.deleteMyCommands({ scope });

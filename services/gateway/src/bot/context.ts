@@ -9,7 +9,15 @@ import type { BroadcastBotDeps } from '../broadcast/deps.ts';
 import type { RequestsDeps } from '../tickets/index.ts';
 
 /** What every handler can use, injected once by createBot. */
-export type BotDeps = Clients & { logger: Logger; publicUrl: string; staffChatOverride?: number; funnel?: FunnelMetrics; broadcast?: BroadcastBotDeps; requests?: RequestsDeps; assistantChat?: AssistantChatDeps };
+export type BotDeps = Clients & {
+  logger: Logger;
+  publicUrl: string;
+  staffChatOverride?: number;
+  funnel?: FunnelMetrics;
+  broadcast?: BroadcastBotDeps;
+  requests?: RequestsDeps;
+  assistantChat?: AssistantChatDeps;
+};
 
 export type BotContext = Context &
   I18nFlavor & {

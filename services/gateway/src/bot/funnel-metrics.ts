@@ -17,14 +17,23 @@ export function createFunnelMetrics(registry: Registry): FunnelMetrics {
       labelNames: ['outcome'],
       registers: [registry],
     }),
-    deepLinks: new Counter({ name: 'gateway_deep_link_starts_total', help: '/start with a payload, by kind (promo, other).', labelNames: ['kind'], registers: [registry] }),
+    deepLinks: new Counter({
+      name: 'gateway_deep_link_starts_total',
+      help: '/start with a payload, by kind (promo, other).',
+      labelNames: ['kind'],
+      registers: [registry],
+    }),
     participations: new Counter({
       name: 'gateway_participations_total',
       help: '"Take part" presses by result (created, already, unavailable).',
       labelNames: ['result'],
       registers: [registry],
     }),
-    floodDropped: new Counter({ name: 'gateway_flood_dropped_total', help: 'Updates dropped by the per-user flood control.', registers: [registry] }),
+    floodDropped: new Counter({
+      name: 'gateway_flood_dropped_total',
+      help: 'Updates dropped by the per-user flood control.',
+      registers: [registry],
+    }),
     handlerErrors: new Counter({
       name: 'gateway_handler_errors_total',
       help: 'Feature handler errors caught by the error boundary (the user got an apology), by kind (unavailable, telegram, other).',

@@ -14,7 +14,9 @@ export function createI18n(): I18n<BotContext> {
     localeNegotiator: (ctx) => {
       if (ctx.account?.language) return ctx.account.language;
       const code = ctx.from?.language_code ?? 'ru';
-      return code.startsWith('ru') || code.startsWith('uk') || code.startsWith('be') || code.startsWith('kk') ? 'ru' : 'en';
+      return code.startsWith('ru') || code.startsWith('uk') || code.startsWith('be') || code.startsWith('kk')
+        ? 'ru'
+        : 'en';
     },
   });
   memoizeBundleMatching(i18n.fluent);

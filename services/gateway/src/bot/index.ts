@@ -37,14 +37,25 @@ export type CreateBotOptions = {
 
 /** Builds the bot: deps and the account on the context, i18n, then one Composer per feature, "unhandled" last. */
 export function createBot(opts: CreateBotOptions): Bot<BotContext> {
-  const bot = new Bot<BotContext>(opts.token, { botInfo: opts.botInfo, client: { apiRoot: opts.apiRoot, fetch: opts.fetch ?? createTelegramFetch() } });
+  const bot = new Bot<BotContext>(opts.token, {
+    botInfo: opts.botInfo,
+    client: { apiRoot: opts.apiRoot, fetch: opts.fetch ?? createTelegramFetch() },
+  });
   for (const t of opts.transformers ?? []) bot.api.config.use(t);
 
-  bot.use(floodControl({ ...DEFAULT_FLOOD_LIMIT, ...opts.flood, keyPrefix: `flood:${opts.botInfo.id}:`, ...(opts.deps.funnel ? { dropped: opts.deps.funnel.floodDropped } : {}) }));
+  bot.use(
+    floodControl({
+      ...DEFAULT_FLOOD_LIMIT,
+      ...opts.flood,
+      keyPrefix: `flood:${opts.botInfo.id}:`,
+      ...(opts.deps.funnel ? { dropped: opts.deps.funnel.floodDropped } : {}),
+    }),
+  );
   bot.use(async (ctx, next) => {
     ctx.deps = opts.deps;
     ctx.account = null;
-    if (ctx.from && !ctx.from.is_bot) ctx.account = await opts.deps.sheets.users.byTelegramId.query({ telegramId: ctx.from.id });
+    if (ctx.from && !ctx.from.is_bot)
+      ctx.account = await opts.deps.sheets.users.byTelegramId.query({ telegramId: ctx.from.id });
     await next();
   });
   bot.use(createI18n());
@@ -55,7 +66,10 @@ export function createBot(opts: CreateBotOptions): Bot<BotContext> {
   // The sign-in gate: in private chats, the features below see only active users.
   features.use(signinFeature);
   // A half-written request sees the user's messages first; a command or menu button leaves it and goes on below.
-  if (opts.deps.requests) features.use(newRequestFeature(opts.deps.requests, opts.deps.publicUrl, opts.deps.sheets, opts.conversationTransformers));
+  if (opts.deps.requests)
+    features.use(
+      newRequestFeature(opts.deps.requests, opts.deps.publicUrl, opts.deps.sheets, opts.conversationTransformers),
+    );
   features.use(approvalsFeature);
   features.use(optOutFeature);
   features.use(broadcastStaffFeature);
@@ -77,7 +91,12 @@ export function createBot(opts: CreateBotOptions): Bot<BotContext> {
     const ctx = error.ctx;
     const code = callErrorCode(error.error);
     // A Bot API failure is not "our service is down": only an unreachable peer service is.
-    const kind = error.error instanceof GrammyError || error.error instanceof HttpError ? 'telegram' : code === 'UNAVAILABLE' ? 'unavailable' : 'other';
+    const kind =
+      error.error instanceof GrammyError || error.error instanceof HttpError
+        ? 'telegram'
+        : code === 'UNAVAILABLE'
+          ? 'unavailable'
+          : 'other';
     opts.deps.funnel?.handlerErrors.inc({ kind });
     opts.deps.logger.error({ err: error.error, updateId: ctx.update.update_id, code }, 'update handler failed');
     if (ctx.chat?.type !== 'private') return;

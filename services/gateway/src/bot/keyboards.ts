@@ -22,7 +22,8 @@ export function menuKeyboard(t: Translate, publicUrl: string): Keyboard {
 export const mainMenu = (ctx: BotContext): Keyboard => menuKeyboard((k) => ctx.t(k), ctx.deps.publicUrl);
 
 /** The one-button keyboard that shares the user's own phone. */
-export const contactKeyboard = (ctx: BotContext): Keyboard => new Keyboard().requestContact(ctx.t('button-share-phone')).resized().oneTime();
+export const contactKeyboard = (ctx: BotContext): Keyboard =>
+  new Keyboard().requestContact(ctx.t('button-share-phone')).resized().oneTime();
 
 /** Approve / deny buttons under a staff notice of a pending user (user ids are the bot's own `U-n`). */
 export function approvalKeyboard(t: Translate, userId: string): InlineKeyboard {

@@ -14,5 +14,7 @@ describe('normalizePhone', () => {
     ['380501234567', '+380501234567'],
   ])('reads %s as %s', (raw, e164) => expect(normalizePhone(raw)).toBe(e164));
 
-  it.each(['', '123', 'abc', '+7 903 555', '=IMPORTXML("x")', `+7${'9'.repeat(40)}`])('refuses %s', (raw) => expect(normalizePhone(raw)).toBeNull());
+  it.each(['', '123', 'abc', '+7 903 555', '=IMPORTXML("x")', `+7${'9'.repeat(40)}`])('refuses %s', (raw) =>
+    expect(normalizePhone(raw)).toBeNull(),
+  );
 });

@@ -9,7 +9,9 @@ export function normalizePhone(raw: string): string | null {
   const trimmed = raw.trim();
   if (trimmed.length === 0 || trimmed.length > 40 || /[^\d\s()+\-.]/.test(trimmed)) return null;
   const digits = trimmed.replace(/\D/g, '');
-  const candidates = trimmed.startsWith('+') ? [trimmed] : [...(digits.length >= 11 && !digits.startsWith('8') ? [`+${digits}`] : []), trimmed];
+  const candidates = trimmed.startsWith('+')
+    ? [trimmed]
+    : [...(digits.length >= 11 && !digits.startsWith('8') ? [`+${digits}`] : []), trimmed];
   for (const candidate of candidates) {
     const parsed = parsePhoneNumberFromString(candidate, 'RU');
     if (parsed?.isValid()) return parsed.number;

@@ -65,14 +65,20 @@ export function promotionCard(t: Translate, p: Promotion, page: number, pages: n
 
 /** Sends a card as a new message (a photo with a caption, or text). */
 export function sendCard(api: Api, chatId: number, card: Card) {
-  if (card.photo) return api.sendPhoto(chatId, card.photo, { caption: card.text, parse_mode: 'HTML', reply_markup: card.keyboard });
-  return api.sendMessage(chatId, card.text, { parse_mode: 'HTML', reply_markup: card.keyboard, link_preview_options: { is_disabled: true } });
+  if (card.photo)
+    return api.sendPhoto(chatId, card.photo, { caption: card.text, parse_mode: 'HTML', reply_markup: card.keyboard });
+  return api.sendMessage(chatId, card.text, {
+    parse_mode: 'HTML',
+    reply_markup: card.keyboard,
+    link_preview_options: { is_disabled: true },
+  });
 }
 
 const PROMO_START = /^promo_([A-Za-z0-9_-]{1,58})$/;
 
 /** The promotion id of a `/start promo_<id>` payload, or null. */
-export const promotionOfStart = (payload: string | null): string | null => (payload ? (PROMO_START.exec(payload)?.[1] ?? null) : null);
+export const promotionOfStart = (payload: string | null): string | null =>
+  payload ? (PROMO_START.exec(payload)?.[1] ?? null) : null;
 
 /** The card of one live promotion among those of a segment, or null when the user may not see it (or it ended). */
 export function cardAmong(t: Translate, list: Promotion[], id: string, locale: string): Card | null {

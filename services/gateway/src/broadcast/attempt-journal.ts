@@ -21,8 +21,12 @@ export class AttemptJournal {
     this.db.exec(`PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;
       CREATE TABLE IF NOT EXISTS broadcast_attempts (worker TEXT NOT NULL, broadcast_id TEXT NOT NULL, telegram_id INTEGER NOT NULL, started_at INTEGER NOT NULL,
         PRIMARY KEY (worker, broadcast_id, telegram_id))`);
-    this.add = this.db.prepare('INSERT OR REPLACE INTO broadcast_attempts(worker, broadcast_id, telegram_id, started_at) VALUES (?, ?, ?, ?)');
-    this.remove = this.db.prepare('DELETE FROM broadcast_attempts WHERE worker = ? AND broadcast_id = ? AND telegram_id = ?');
+    this.add = this.db.prepare(
+      'INSERT OR REPLACE INTO broadcast_attempts(worker, broadcast_id, telegram_id, started_at) VALUES (?, ?, ?, ?)',
+    );
+    this.remove = this.db.prepare(
+      'DELETE FROM broadcast_attempts WHERE worker = ? AND broadcast_id = ? AND telegram_id = ?',
+    );
   }
 
   started(worker: string, a: Attempt): void {
@@ -35,14 +39,19 @@ export class AttemptJournal {
 
   /** Attempts of `replica`'s lanes (`<replica>/<n>`) left by its last run. */
   left(replica: string): Attempt[] {
-    const rows = this.db.prepare('SELECT broadcast_id, telegram_id FROM broadcast_attempts WHERE worker = ? OR substr(worker, 1, ?) = ?').all(replica, replica.length + 1, `${replica}/`) as Array<{
-      broadcast_id: string; telegram_id: number;
+    const rows = this.db
+      .prepare('SELECT broadcast_id, telegram_id FROM broadcast_attempts WHERE worker = ? OR substr(worker, 1, ?) = ?')
+      .all(replica, replica.length + 1, `${replica}/`) as Array<{
+      broadcast_id: string;
+      telegram_id: number;
     }>;
     return rows.map((r) => ({ broadcastId: r.broadcast_id, telegramId: r.telegram_id }));
   }
 
   forget(replica: string): void {
-    this.db.prepare('DELETE FROM broadcast_attempts WHERE worker = ? OR substr(worker, 1, ?) = ?').run(replica, replica.length + 1, `${replica}/`);
+    this.db
+      .prepare('DELETE FROM broadcast_attempts WHERE worker = ? OR substr(worker, 1, ?) = ?')
+      .run(replica, replica.length + 1, `${replica}/`);
   }
 
   close(): void {

@@ -14,7 +14,11 @@ broadcastDeepLink.chatType('private').command('start', async (ctx, next) => {
   const broadcastId = `B-${m[2]}`;
   const promotionId = m[1]!.slice('promo_'.length);
   try {
-    const { counted } = await ctx.deps.sheets.broadcasts.recordConversion.mutate({ id: broadcastId, telegramId: ctx.from.id, promotionId });
+    const { counted } = await ctx.deps.sheets.broadcasts.recordConversion.mutate({
+      id: broadcastId,
+      telegramId: ctx.from.id,
+      promotionId,
+    });
     if (counted) ctx.deps.broadcast?.conversions.inc({ broadcast: broadcastId });
   } catch (error) {
     ctx.deps.logger.warn({ err: error, broadcastId }, 'could not record a broadcast conversion');

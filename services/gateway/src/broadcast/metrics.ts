@@ -12,9 +12,22 @@ export function createBroadcastMetrics(registry: Registry) {
       labelNames: ['result'],
       registers: [registry],
     }),
-    pauses: new Counter({ name: 'gateway_broadcast_pauses_total', help: 'Times a 429 paused the whole broadcast sender.', registers: [registry] }),
-    pausedSeconds: new Counter({ name: 'gateway_broadcast_paused_seconds_total', help: 'Seconds of retry_after the sender was told to wait.', registers: [registry] }),
-    sendDuration: new Histogram({ name: 'gateway_broadcast_send_duration_seconds', help: 'Duration of one broadcast Bot API call.', buckets: LATENCY_BUCKETS, registers: [registry] }),
+    pauses: new Counter({
+      name: 'gateway_broadcast_pauses_total',
+      help: 'Times a 429 paused the whole broadcast sender.',
+      registers: [registry],
+    }),
+    pausedSeconds: new Counter({
+      name: 'gateway_broadcast_paused_seconds_total',
+      help: 'Seconds of retry_after the sender was told to wait.',
+      registers: [registry],
+    }),
+    sendDuration: new Histogram({
+      name: 'gateway_broadcast_send_duration_seconds',
+      help: 'Duration of one broadcast Bot API call.',
+      buckets: LATENCY_BUCKETS,
+      registers: [registry],
+    }),
     conversions: new Counter({
       name: 'gateway_broadcast_conversions_total',
       help: 'Users who opened a broadcast deep link (/start promo_<id>__b<n>), counted once per user and broadcast.',

@@ -3,9 +3,26 @@ import type { RateGate } from './rate-gate.ts';
 
 /** Bot API methods that put a message into a chat: each counts against Telegram's limits. */
 const SENDS = new Set([
-  'sendMessage', 'sendPhoto', 'sendDocument', 'sendVideo', 'sendAnimation', 'sendAudio', 'sendVoice', 'sendVideoNote', 'sendMediaGroup',
-  'sendContact', 'sendLocation', 'sendVenue', 'sendPoll', 'sendDice', 'sendSticker', 'sendInvoice', 'copyMessage', 'copyMessages',
-  'forwardMessage', 'forwardMessages',
+  'sendMessage',
+  'sendPhoto',
+  'sendDocument',
+  'sendVideo',
+  'sendAnimation',
+  'sendAudio',
+  'sendVoice',
+  'sendVideoNote',
+  'sendMediaGroup',
+  'sendContact',
+  'sendLocation',
+  'sendVenue',
+  'sendPoll',
+  'sendDice',
+  'sendSticker',
+  'sendInvoice',
+  'copyMessage',
+  'copyMessages',
+  'forwardMessage',
+  'forwardMessages',
 ]);
 
 /**

@@ -92,16 +92,21 @@ export class LocalRateGate implements RateGate {
         return this.slot();
       }
       const oldest = Math.min(...this.stamps);
-      await sleep(Number.isFinite(oldest) ? Math.min(MAX_POLL_MS, Math.max(1, oldest + this.windowMs - now)) : 5, signal);
+      await sleep(
+        Number.isFinite(oldest) ? Math.min(MAX_POLL_MS, Math.max(1, oldest + this.windowMs - now)) : 5,
+        signal,
+      );
     }
   }
 
   async holdChat(chatId: number): Promise<number> {
     const now = Date.now();
     const last = this.chats.get(chatId);
-    if (last !== undefined && last > now - this.chatGapMs) return Number.isFinite(last) ? last + this.chatGapMs - now : this.chatGapMs;
+    if (last !== undefined && last > now - this.chatGapMs)
+      return Number.isFinite(last) ? last + this.chatGapMs - now : this.chatGapMs;
     this.chats.set(chatId, Infinity);
-    if (this.chats.size > 50_000) for (const [id, at] of this.chats) if (at < now - this.chatGapMs) this.chats.delete(id);
+    if (this.chats.size > 50_000)
+      for (const [id, at] of this.chats) if (at < now - this.chatGapMs) this.chats.delete(id);
     return 0;
   }
 

@@ -23,8 +23,13 @@ export function renderBroadcast(
 ): BroadcastMessage {
   const promotion = /^promotion:(.+)$/.exec(b.createdBy)?.[1];
   const extra: Record<string, unknown> = {};
-  if (promotion) extra['reply_markup'] = new InlineKeyboard().url(opts.t(b.language, 'broadcast-open-promotion'), deepLink(opts.botUsername, promotion, b.broadcastId));
+  if (promotion)
+    extra['reply_markup'] = new InlineKeyboard().url(
+      opts.t(b.language, 'broadcast-open-promotion'),
+      deepLink(opts.botUsername, promotion, b.broadcastId),
+    );
   if (opts.allowPaid) extra['allow_paid_broadcast'] = true;
-  if (b.imageUrl && b.text.length <= CAPTION_MAX) return { method: 'sendPhoto', payload: { chat_id: b.telegramId, photo: b.imageUrl, caption: b.text, ...extra } };
+  if (b.imageUrl && b.text.length <= CAPTION_MAX)
+    return { method: 'sendPhoto', payload: { chat_id: b.telegramId, photo: b.imageUrl, caption: b.text, ...extra } };
   return { method: 'sendMessage', payload: { chat_id: b.telegramId, text: b.text, ...extra } };
 }

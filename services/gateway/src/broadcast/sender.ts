@@ -22,7 +22,14 @@ export class OutcomeNotRecordedError extends Error {
 const CLAIM_LEASE_MS = 120_000;
 
 type Outcome = { outcome: 'sent' | 'failed' | 'blocked' | 'unknown' | 'retry'; error?: string };
-type Claimed = { broadcastId: string; telegramId: number; language: string; text: string; imageUrl: string; createdBy: string };
+type Claimed = {
+  broadcastId: string;
+  telegramId: number;
+  language: string;
+  text: string;
+  imageUrl: string;
+  createdBy: string;
+};
 
 export type BroadcastSenderOptions = {
   sheets: SheetsClient;
@@ -67,9 +74,16 @@ export class BroadcastSender {
    */
   async start(): Promise<void> {
     const { worker, journal } = this.o;
-    const { unknown, released } = await this.o.sheets.broadcasts.resolveStale.mutate({ worker, attempted: journal.left(worker) });
+    const { unknown, released } = await this.o.sheets.broadcasts.resolveStale.mutate({
+      worker,
+      attempted: journal.left(worker),
+    });
     journal.forget(worker);
-    if (unknown + released > 0) this.o.logger.warn({ unknown, released, worker }, 'broadcast claims left by the last run resolved (unknown ones are not resent)');
+    if (unknown + released > 0)
+      this.o.logger.warn(
+        { unknown, released, worker },
+        'broadcast claims left by the last run resolved (unknown ones are not resent)',
+      );
     this.loop = this.run();
   }
 
@@ -132,7 +146,8 @@ export class BroadcastSender {
         await this.next(id, worker, { telegramId: claimed.telegramId, outcome: 'release' }, false);
         return;
       }
-      for (let wait = await gate.holdChat(claimed.telegramId); wait > 0; wait = await gate.holdChat(claimed.telegramId)) await sleep(wait);
+      for (let wait = await gate.holdChat(claimed.telegramId); wait > 0; wait = await gate.holdChat(claimed.telegramId))
+        await sleep(wait);
       const attempt = { broadcastId: id, telegramId: claimed.telegramId };
       journal.started(worker, attempt);
       const result = await this.send(claimed);
@@ -151,7 +166,12 @@ export class BroadcastSender {
   }
 
   /** Records an outcome and/or claims the next recipient; the call is retried until sheets has it (idempotent). */
-  private async next(id: string, worker: string, record: ({ telegramId: number } & Outcome) | { telegramId: number; outcome: 'release' } | undefined, claim: boolean): Promise<Claimed | null> {
+  private async next(
+    id: string,
+    worker: string,
+    record: ({ telegramId: number } & Outcome) | { telegramId: number; outcome: 'release' } | undefined,
+    claim: boolean,
+  ): Promise<Claimed | null> {
     for (let attempt = 0; ; attempt++) {
       try {
         return (await this.o.sheets.broadcasts.next.mutate({ id, worker, claim, ...(record ? { record } : {}) })).next;
@@ -160,7 +180,8 @@ export class BroadcastSender {
         if (!record) throw error;
         // Shutting down with sheets unreachable: the claim stays open and the journal note decides it at the next start.
         if (this.stopping && attempt >= 2) throw new OutcomeNotRecordedError(id, record.telegramId);
-        if (attempt === 0) this.o.logger.warn({ err: error, broadcastId: id }, 'could not record a broadcast outcome; retrying');
+        if (attempt === 0)
+          this.o.logger.warn({ err: error, broadcastId: id }, 'could not record a broadcast outcome; retrying');
         await sleep(Math.min(5000, 200 * 2 ** attempt));
       }
     }
@@ -186,7 +207,8 @@ export class BroadcastSender {
         if (error.error_code === 400) return { outcome: 'failed', error: error.description.slice(0, 200) };
       }
       // Refused before anything was sent: safe to send again. Anything else may have reached Telegram.
-      const code = error instanceof HttpError ? (error.error as { cause?: { code?: string }; code?: string }) : undefined;
+      const code =
+        error instanceof HttpError ? (error.error as { cause?: { code?: string }; code?: string }) : undefined;
       if ((code?.cause?.code ?? code?.code) === 'ECONNREFUSED') {
         await this.o.gate.pause(1000);
         return { outcome: 'retry', error: 'connection refused' };

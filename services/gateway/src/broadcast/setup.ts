@@ -64,8 +64,18 @@ export function createBroadcasting(opts: BroadcastingOptions) {
   const bulkApi = new Api(opts.token, { apiRoot: opts.apiRoot, timeoutSeconds: 30 });
   for (const t of opts.apiTransformers) bulkApi.config.use(t);
   const sender = new BroadcastSender({
-    sheets: opts.sheets, api: bulkApi, gate, journal, worker: replica, botUsername: opts.botUsername, t: opts.t, logger: opts.logger, metrics,
-    allowPaid: opts.allowPaid ?? false, ...(opts.pollMs !== undefined ? { pollMs: opts.pollMs } : {}), ...(opts.concurrency !== undefined ? { concurrency: opts.concurrency } : {}),
+    sheets: opts.sheets,
+    api: bulkApi,
+    gate,
+    journal,
+    worker: replica,
+    botUsername: opts.botUsername,
+    t: opts.t,
+    logger: opts.logger,
+    metrics,
+    allowPaid: opts.allowPaid ?? false,
+    ...(opts.pollMs !== undefined ? { pollMs: opts.pollMs } : {}),
+    ...(opts.concurrency !== undefined ? { concurrency: opts.concurrency } : {}),
   });
   const botDeps: BroadcastBotDeps = {
     drafts: createSessionStorage<BroadcastDraft>(redis, { prefix, ttlSeconds: 3600 }),
@@ -73,10 +83,18 @@ export function createBroadcasting(opts: BroadcastingOptions) {
     conversions: metrics.conversions,
   };
   // With several replicas, work that must run once (the change-event consumer) runs on the lock's holder only.
-  const leader = redis ? new LeaderLock({ redis, key: `${prefix}:leader:events`, owner: `${replica}:${process.pid}`, logger: opts.logger }) : undefined;
+  const leader = redis
+    ? new LeaderLock({ redis, key: `${prefix}:leader:events`, owner: `${replica}:${process.pid}`, logger: opts.logger })
+    : undefined;
   let started = false;
   return {
-    redis, gate, inbox, sender, botDeps, replica, leader,
+    redis,
+    gate,
+    inbox,
+    sender,
+    botDeps,
+    replica,
+    leader,
     /** Storage shared by the replicas (Redis) for grammY sessions or conversations; undefined with one replica. */
     sharedStorage<T>(name: string, ttlSeconds = 7 * 86_400): StorageAdapter<T> | undefined {
       return redis ? createSessionStorage<T>(redis, { prefix: `${prefix}:${name}`, ttlSeconds }) : undefined;
@@ -88,7 +106,10 @@ export function createBroadcasting(opts: BroadcastingOptions) {
       started = true;
       await sender.start().catch((error: unknown) => {
         started = false;
-        opts.logger.error({ err: error }, 'broadcast sender could not start (sheets unreachable?); it starts with the next retry');
+        opts.logger.error(
+          { err: error },
+          'broadcast sender could not start (sheets unreachable?); it starts with the next retry',
+        );
         setTimeout(() => void this.start(), 5000).unref();
       });
     },

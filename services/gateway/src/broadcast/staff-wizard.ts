@@ -3,7 +3,8 @@ import { TRPCClientError } from '@trpc/client';
 import type { BotContext } from '../bot/context.ts';
 import type { BroadcastDraft } from './deps.ts';
 
-export const isStaff = (ctx: BotContext) => ctx.account?.status === 'active' && (ctx.account.role === 'manager' || ctx.account.role === 'admin');
+export const isStaff = (ctx: BotContext) =>
+  ctx.account?.status === 'active' && (ctx.account.role === 'manager' || ctx.account.role === 'admin');
 
 const draftKey = (ctx: BotContext) => `broadcast-draft:${ctx.chat?.id ?? 0}`;
 
@@ -30,18 +31,30 @@ export async function continueDraft(ctx: BotContext, draft: BroadcastDraft, text
     const { count } = await ctx.deps.sheets.broadcasts.recipientCount.query({ segment });
     await writeDraft(ctx, { ...draft, step: 'confirm', segment });
     await ctx.reply(ctx.t('broadcast-preview', { segment, count }), {
-      reply_markup: new InlineKeyboard().text(ctx.t('broadcast-button-send'), 'bc:send').text(ctx.t('broadcast-button-cancel'), 'bc:drop'),
+      reply_markup: new InlineKeyboard()
+        .text(ctx.t('broadcast-button-send'), 'bc:send')
+        .text(ctx.t('broadcast-button-cancel'), 'bc:drop'),
     });
   }
 }
 
 /** The confirmed draft becomes a Broadcasts row, started now; the sender is woken. */
 export async function sendDraft(ctx: BotContext, draft: BroadcastDraft): Promise<void> {
-  const b = await ctx.deps.sheets.broadcasts.create.mutate({ staffTelegramId: ctx.from!.id, text: draft.text!, segment: draft.segment ?? 'all', start: 'now' });
+  const b = await ctx.deps.sheets.broadcasts.create.mutate({
+    staffTelegramId: ctx.from!.id,
+    text: draft.text!,
+    segment: draft.segment ?? 'all',
+    start: 'now',
+  });
   await writeDraft(ctx, null);
   ctx.deps.broadcast?.wake();
   const got = await ctx.deps.sheets.broadcasts.get.query({ id: b.id });
-  await ctx.reply(ctx.t('broadcast-started', { id: b.id, count: got ? got.progress.pending + got.progress.sending + got.progress.sent : 0 }));
+  await ctx.reply(
+    ctx.t('broadcast-started', {
+      id: b.id,
+      count: got ? got.progress.pending + got.progress.sending + got.progress.sent : 0,
+    }),
+  );
 }
 
 /** `/broadcast_status B-12` and `/broadcast_cancel B-12`. */
@@ -54,10 +67,25 @@ export async function broadcastCommand(ctx: BotContext, arg: string, action: 'st
     if (!b) return void (await ctx.reply(ctx.t('broadcast-not-found', { id })));
     const p = b.progress;
     if (action === 'cancel') return void (await ctx.reply(ctx.t('broadcast-cancelled', { id, sent: p.sent })));
-    await ctx.reply(ctx.t('broadcast-status', { id, status: b.status, sent: p.sent, failed: p.failed + p.unknown, blocked: p.blocked, pending: p.pending + p.sending, conversions: b.conversions }));
+    await ctx.reply(
+      ctx.t('broadcast-status', {
+        id,
+        status: b.status,
+        sent: p.sent,
+        failed: p.failed + p.unknown,
+        blocked: p.blocked,
+        pending: p.pending + p.sending,
+        conversions: b.conversions,
+      }),
+    );
   } catch (error) {
-    if (error instanceof TRPCClientError && (error.data as { code?: string } | undefined)?.code === 'NOT_FOUND') return void (await ctx.reply(ctx.t('broadcast-not-found', { id })));
-    if (error instanceof TRPCClientError && (error.data as { code?: string } | undefined)?.code === 'PRECONDITION_FAILED') return void (await ctx.reply(ctx.t('broadcast-finished', { id })));
+    if (error instanceof TRPCClientError && (error.data as { code?: string } | undefined)?.code === 'NOT_FOUND')
+      return void (await ctx.reply(ctx.t('broadcast-not-found', { id })));
+    if (
+      error instanceof TRPCClientError &&
+      (error.data as { code?: string } | undefined)?.code === 'PRECONDITION_FAILED'
+    )
+      return void (await ctx.reply(ctx.t('broadcast-finished', { id })));
     throw error;
   }
 }

@@ -9,13 +9,15 @@ import { EnvError } from '@mb/service-kit';
 import { readEnv } from '../env.ts';
 import { ALLOWED_UPDATES } from '../telegram/allowed-updates.ts';
 
-export const USAGE = 'usage: npm run webhook -- set [--drop-pending-updates] [--max-connections N] | info | delete [--drop-pending-updates]';
+export const USAGE =
+  'usage: npm run webhook -- set [--drop-pending-updates] [--max-connections N] | info | delete [--drop-pending-updates]';
 
 export class CliUsageError extends Error {
   override readonly name = 'CliUsageError';
 }
 
-const when = (unix?: number) => (unix ? `${new Date(unix * 1000).toISOString()} (${Math.round(Date.now() / 1000 - unix)} s ago)` : 'never');
+const when = (unix?: number) =>
+  unix ? `${new Date(unix * 1000).toISOString()} (${Math.round(Date.now() / 1000 - unix)} s ago)` : 'never';
 
 /** getWebhookInfo as lines a person reads. */
 export function formatWebhookInfo(info: WebhookInfo): string {
@@ -31,13 +33,25 @@ export function formatWebhookInfo(info: WebhookInfo): string {
   ].join('\n');
 }
 
-export async function runWebhookCli(argv: string[], source: Record<string, string | undefined>, print: (line: string) => void): Promise<void> {
+export async function runWebhookCli(
+  argv: string[],
+  source: Record<string, string | undefined>,
+  print: (line: string) => void,
+): Promise<void> {
   const [command, ...flags] = argv;
   const env = readEnv(source);
-  if (!env.TELEGRAM_BOT_TOKEN) throw new CliUsageError('TELEGRAM_BOT_TOKEN is not set: there is no bot to configure (sandbox mode needs no webhook).');
+  if (!env.TELEGRAM_BOT_TOKEN)
+    throw new CliUsageError(
+      'TELEGRAM_BOT_TOKEN is not set: there is no bot to configure (sandbox mode needs no webhook).',
+    );
   const api = new Api(env.TELEGRAM_BOT_TOKEN, { apiRoot: env.TELEGRAM_API_ROOT });
   const drop = flags.includes('--drop-pending-updates');
-  const unknown = flags.filter((f, i) => f.startsWith('--') && !['--drop-pending-updates', '--max-connections'].includes(f) && flags[i - 1] !== '--max-connections');
+  const unknown = flags.filter(
+    (f, i) =>
+      f.startsWith('--') &&
+      !['--drop-pending-updates', '--max-connections'].includes(f) &&
+      flags[i - 1] !== '--max-connections',
+  );
   if (unknown.length > 0) throw new CliUsageError(`unknown option ${unknown.join(', ')}\n${USAGE}`);
   switch (command) {
     case 'set': {
@@ -47,7 +61,10 @@ export async function runWebhookCli(argv: string[], source: Record<string, strin
       }
       const mcIndex = flags.indexOf('--max-connections');
       const maxConnections = mcIndex >= 0 ? Number(flags[mcIndex + 1]) : undefined;
-      if (maxConnections !== undefined && !(Number.isInteger(maxConnections) && maxConnections >= 1 && maxConnections <= 100)) {
+      if (
+        maxConnections !== undefined &&
+        !(Number.isInteger(maxConnections) && maxConnections >= 1 && maxConnections <= 100)
+      ) {
         throw new CliUsageError('--max-connections takes a whole number from 1 to 100');
       }
       await api.setWebhook(url, {
@@ -65,7 +82,9 @@ export async function runWebhookCli(argv: string[], source: Record<string, strin
       return;
     case 'delete':
       await api.deleteWebhook({ drop_pending_updates: drop });
-      print(`webhook deleted${drop ? ' (pending updates dropped)' : ''}; the bot now receives nothing until a webhook is set or polling starts`);
+      print(
+        `webhook deleted${drop ? ' (pending updates dropped)' : ''}; the bot now receives nothing until a webhook is set or polling starts`,
+      );
       return;
     default:
       throw new CliUsageError(USAGE);

@@ -13,9 +13,26 @@ export type Clients = { sheets: SheetsClient; assistant: AssistantClient };
  */
 const HANDLER_READS = ['users.byTelegramId', 'catalog.promotions', 'catalog.settings', 'tickets.mine'] as const;
 
-export function createClients(opts: { sheetsUrl: string; assistantUrl: string; token: string; metrics: ServiceMetrics }): Clients {
+export function createClients(opts: {
+  sheetsUrl: string;
+  assistantUrl: string;
+  token: string;
+  metrics: ServiceMetrics;
+}): Clients {
   return {
-    sheets: createServiceClient<SheetsRouter>({ target: 'sheets', url: opts.sheetsUrl, token: opts.token, metrics: opts.metrics, batch: { paths: HANDLER_READS, windowMs: 5 } }),
-    assistant: createServiceClient<AssistantRouter>({ target: 'assistant', url: opts.assistantUrl, token: opts.token, metrics: opts.metrics, timeoutMs: 30_000 }),
+    sheets: createServiceClient<SheetsRouter>({
+      target: 'sheets',
+      url: opts.sheetsUrl,
+      token: opts.token,
+      metrics: opts.metrics,
+      batch: { paths: HANDLER_READS, windowMs: 5 },
+    }),
+    assistant: createServiceClient<AssistantRouter>({
+      target: 'assistant',
+      url: opts.assistantUrl,
+      token: opts.token,
+      metrics: opts.metrics,
+      timeoutMs: 30_000,
+    }),
   };
 }

@@ -29,11 +29,35 @@ afterEach(async () => {
 
 function consumer(handlers: EventHandlers, extra: { attempts?: number } = {}) {
   const metrics = createRegistry('gateway');
-  const clients = createClients({ sheetsUrl: `http://127.0.0.1:${port}`, assistantUrl: 'http://127.0.0.1:9', token: TOKEN, metrics });
-  const deps = { api: new Api('1:x'), sheets: clients.sheets, logger, t: (_l: string, k: string) => k, publicUrl: 'https://x', staffChat: async () => null };
-  const c = new EventConsumer({ sheets: clients.sheets, handlers, deps, logger, registry: metrics.registry, consumer: 'test', idleMs: 10, maxBackoffMs: 50, ...extra });
+  const clients = createClients({
+    sheetsUrl: `http://127.0.0.1:${port}`,
+    assistantUrl: 'http://127.0.0.1:9',
+    token: TOKEN,
+    metrics,
+  });
+  const deps = {
+    api: new Api('1:x'),
+    sheets: clients.sheets,
+    logger,
+    t: (_l: string, k: string) => k,
+    publicUrl: 'https://x',
+    staffChat: async () => null,
+  };
+  const c = new EventConsumer({
+    sheets: clients.sheets,
+    handlers,
+    deps,
+    logger,
+    registry: metrics.registry,
+    consumer: 'test',
+    idleMs: 10,
+    maxBackoffMs: 50,
+    ...extra,
+  });
   const metric = async (name: string, label = '') =>
-    (await metrics.registry.getSingleMetric(name)!.get()).values.filter((v) => JSON.stringify(v.labels).includes(label)).reduce((n, v) => n + v.value, 0);
+    (await metrics.registry.getSingleMetric(name)!.get()).values
+      .filter((v) => JSON.stringify(v.labels).includes(label))
+      .reduce((n, v) => n + v.value, 0);
   return { c, metric };
 }
 
@@ -91,7 +115,8 @@ describe('EventConsumer', () => {
     sheets.server.closeAllConnections();
     await new Promise((r) => sheets.server.close(r));
     c.start();
-    for (let i = 0; i < 200 && (await metric('gateway_events_pull_failures_total')) < 2; i++) await new Promise((r) => setTimeout(r, 10));
+    for (let i = 0; i < 200 && (await metric('gateway_events_pull_failures_total')) < 2; i++)
+      await new Promise((r) => setTimeout(r, 10));
     expect(await metric('gateway_events_pull_failures_total')).toBeGreaterThanOrEqual(2);
     sheets.wb.emit('promotion.activated', { promotionId: 'while-down' });
     await listen(sheets.server, port, '127.0.0.1');

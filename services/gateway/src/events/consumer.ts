@@ -43,7 +43,11 @@ export class EventConsumer {
       labelNames: ['type', 'result'],
       registers: [opts.registry],
     });
-    this.pullFailures = new Counter({ name: 'gateway_events_pull_failures_total', help: 'Failed pulls of the change-event feed.', registers: [opts.registry] });
+    this.pullFailures = new Counter({
+      name: 'gateway_events_pull_failures_total',
+      help: 'Failed pulls of the change-event feed.',
+      registers: [opts.registry],
+    });
   }
 
   start(): void {
@@ -120,7 +124,10 @@ export class EventConsumer {
     const parsed = schema.safeParse(event.payload);
     if (!parsed.success) {
       this.handled.inc({ type, result: 'invalid' });
-      this.o.logger.error({ seq: event.seq, type, problem: parsed.error.message }, 'change events: payload does not match the catalogue');
+      this.o.logger.error(
+        { seq: event.seq, type, problem: parsed.error.message },
+        'change events: payload does not match the catalogue',
+      );
       return true;
     }
     for (let attempt = 1; ; attempt++) {
@@ -132,7 +139,10 @@ export class EventConsumer {
         if (this.stopped) return false;
         if (attempt >= this.o.attempts) {
           this.handled.inc({ type, result: 'failed' });
-          this.o.logger.error({ err: error, seq: event.seq, type, attempts: attempt }, 'change events: handler failed; skipping the event');
+          this.o.logger.error(
+            { err: error, seq: event.seq, type, attempts: attempt },
+            'change events: handler failed; skipping the event',
+          );
           return true;
         }
         await this.sleep(500 * 2 ** (attempt - 1));

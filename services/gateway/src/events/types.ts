@@ -16,7 +16,10 @@ export type EventDeps = {
 };
 
 /** Handles one event; delivery is at least once, so a handler must be safe to run twice. */
-export type EventHandler<T extends ChangeEventType> = (payload: ChangeEventPayload<T>, deps: EventDeps) => Promise<void>;
+export type EventHandler<T extends ChangeEventType> = (
+  payload: ChangeEventPayload<T>,
+  deps: EventDeps,
+) => Promise<void>;
 
 /** One handler per event type; a type without one is acknowledged and skipped. */
 export type EventHandlers = { [T in ChangeEventType]?: EventHandler<T> };

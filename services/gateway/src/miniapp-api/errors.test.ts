@@ -2,7 +2,8 @@ import { TRPCClientError } from '@trpc/client';
 import { describe, expect, it } from 'vitest';
 import { fromServiceError, MiniAppError } from './errors.ts';
 
-const serviceError = (code: string, message = code) => TRPCClientError.from({ error: { code: -32600, message, data: { code, httpStatus: 400 } } });
+const serviceError = (code: string, message = code) =>
+  TRPCClientError.from({ error: { code: -32600, message, data: { code, httpStatus: 400 } } });
 const caught = (fn: () => unknown): unknown => {
   try {
     fn();
@@ -20,7 +21,10 @@ describe('fromServiceError', () => {
   });
 
   it('turns a service that does not answer into service_unavailable', () => {
-    expect(caught(() => fromServiceError(new TRPCClientError('fetch failed')))).toMatchObject({ reason: 'service_unavailable', code: 'SERVICE_UNAVAILABLE' });
+    expect(caught(() => fromServiceError(new TRPCClientError('fetch failed')))).toMatchObject({
+      reason: 'service_unavailable',
+      code: 'SERVICE_UNAVAILABLE',
+    });
   });
 
   it('re-throws what it does not know as it was (a bug answers 500 and is logged)', () => {

@@ -58,6 +58,7 @@ export function fromServiceError(error: unknown, known: Partial<Record<string, M
   const code = callErrorCode(error);
   const reason = known[code];
   if (reason) throw new MiniAppError(reason);
-  if (code === 'UNAVAILABLE' || code === 'TIMEOUT' || code === 'SERVICE_UNAVAILABLE') throw new MiniAppError('service_unavailable');
+  if (code === 'UNAVAILABLE' || code === 'TIMEOUT' || code === 'SERVICE_UNAVAILABLE')
+    throw new MiniAppError('service_unavailable');
   throw error;
 }

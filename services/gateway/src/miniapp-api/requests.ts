@@ -4,16 +4,29 @@ import { fromServiceError } from './errors.ts';
 
 /** A request as its owner sees it in the Mini App (no assignee, no internal fields). */
 export type RequestView = Pick<Ticket, 'id' | 'category' | 'text' | 'status' | 'createdAt' | 'updatedAt'>;
-export type RequestThread = RequestView & { messages: Array<Pick<TicketMessage, 'id' | 'author' | 'text' | 'createdAt'>> };
+export type RequestThread = RequestView & {
+  messages: Array<Pick<TicketMessage, 'id' | 'author' | 'text' | 'createdAt'>>;
+};
 
-const view = (t: Ticket): RequestView => ({ id: t.id, category: t.category, text: t.text, status: t.status, createdAt: t.createdAt, updatedAt: t.updatedAt });
+const view = (t: Ticket): RequestView => ({
+  id: t.id,
+  category: t.category,
+  text: t.text,
+  status: t.status,
+  createdAt: t.createdAt,
+  updatedAt: t.updatedAt,
+});
 const thread = (t: Ticket & { messages: TicketMessage[] }): RequestThread => ({
   ...view(t),
   messages: t.messages.map((m) => ({ id: m.id, author: m.author, text: m.text, createdAt: m.createdAt })),
 });
 
 // How the sheets service's ticket refusals (its message is the reason) read in the Mini App.
-const TICKET_REASONS = { NOT_FOUND: 'request_not_found', FORBIDDEN: 'not_signed_in', PRECONDITION_FAILED: 'request_closed' } as const;
+const TICKET_REASONS = {
+  NOT_FOUND: 'request_not_found',
+  FORBIDDEN: 'not_signed_in',
+  PRECONDITION_FAILED: 'request_closed',
+} as const;
 
 export async function requestCategories(clients: Clients): Promise<string[]> {
   const settings = await clients.sheets.catalog.settings.query().catch((e: unknown) => fromServiceError(e));
@@ -21,24 +34,49 @@ export async function requestCategories(clients: Clients): Promise<string[]> {
 }
 
 /** The user's requests, newest first. */
-export async function myRequests(clients: Clients, telegramId: number, page: { limit: number; offset: number }): Promise<{ items: RequestView[]; total: number }> {
-  const { items, total } = await clients.sheets.tickets.mine.query({ telegramId, ...page }).catch((e: unknown) => fromServiceError(e));
+export async function myRequests(
+  clients: Clients,
+  telegramId: number,
+  page: { limit: number; offset: number },
+): Promise<{ items: RequestView[]; total: number }> {
+  const { items, total } = await clients.sheets.tickets.mine
+    .query({ telegramId, ...page })
+    .catch((e: unknown) => fromServiceError(e));
   return { items: items.map(view), total };
 }
 
 /** One of the user's own requests with its thread; another user's request is "not found". */
 export async function requestThread(clients: Clients, telegramId: number, ticketId: string): Promise<RequestThread> {
-  return thread(await clients.sheets.tickets.get.query({ ticketId, telegramId }).catch((e: unknown) => fromServiceError(e, TICKET_REASONS)));
+  return thread(
+    await clients.sheets.tickets.get
+      .query({ ticketId, telegramId })
+      .catch((e: unknown) => fromServiceError(e, TICKET_REASONS)),
+  );
 }
 
 /** Opens a request; durable when it returns. */
-export async function createRequest(clients: Clients, telegramId: number, input: { category: string; text: string }): Promise<RequestThread> {
-  return thread(await clients.sheets.tickets.create.mutate({ telegramId, ...input }).catch((e: unknown) => fromServiceError(e, { ...TICKET_REASONS, BAD_REQUEST: 'bad_input' })));
+export async function createRequest(
+  clients: Clients,
+  telegramId: number,
+  input: { category: string; text: string },
+): Promise<RequestThread> {
+  return thread(
+    await clients.sheets.tickets.create
+      .mutate({ telegramId, ...input })
+      .catch((e: unknown) => fromServiceError(e, { ...TICKET_REASONS, BAD_REQUEST: 'bad_input' })),
+  );
 }
 
 /** Adds the owner's message to the thread and returns the thread as it is now. */
-export async function replyToRequest(clients: Clients, telegramId: number, ticketId: string, text: string): Promise<RequestThread> {
-  await clients.sheets.tickets.addMessage.mutate({ ticketId, telegramId, as: 'user', text }).catch((e: unknown) => fromServiceError(e, TICKET_REASONS));
+export async function replyToRequest(
+  clients: Clients,
+  telegramId: number,
+  ticketId: string,
+  text: string,
+): Promise<RequestThread> {
+  await clients.sheets.tickets.addMessage
+    .mutate({ ticketId, telegramId, as: 'user', text })
+    .catch((e: unknown) => fromServiceError(e, TICKET_REASONS));
   return requestThread(clients, telegramId, ticketId);
 }
 

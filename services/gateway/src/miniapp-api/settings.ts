@@ -6,7 +6,9 @@ export type SettingsView = { marketing: boolean };
 
 /** Reads whether the user receives marketing messages (the same opt-out `/stop` and `/start_news` change). */
 export async function getSettings(clients: Clients, telegramId: number): Promise<SettingsView> {
-  const { optedOut } = await clients.sheets.broadcasts.optedOut.query({ telegramId }).catch((e: unknown) => fromServiceError(e));
+  const { optedOut } = await clients.sheets.broadcasts.optedOut
+    .query({ telegramId })
+    .catch((e: unknown) => fromServiceError(e));
   return { marketing: !optedOut };
 }
 

@@ -20,7 +20,10 @@ const t = initTRPC.context<MiniAppContext>().create({
   // Every refusal carries a stable `reason` the webapp puts into words (Russian or English).
   errorFormatter: ({ shape, error }) => ({
     ...shape,
-    data: { ...shape.data, reason: error.cause instanceof MiniAppError ? error.cause.reason : (null as MiniAppReason | null) },
+    data: {
+      ...shape.data,
+      reason: error.cause instanceof MiniAppError ? error.cause.reason : (null as MiniAppReason | null),
+    },
   }),
 });
 
@@ -29,7 +32,10 @@ export const router = t.router;
 const measured = t.procedure.use(async ({ ctx, path, type, next }) => {
   const started = performance.now();
   const result = await next();
-  ctx.metrics.trpcServerDuration.observe({ procedure: `miniapp.${path}`, type, result: result.ok ? 'ok' : result.error.code }, (performance.now() - started) / 1000);
+  ctx.metrics.trpcServerDuration.observe(
+    { procedure: `miniapp.${path}`, type, result: result.ok ? 'ok' : result.error.code },
+    (performance.now() - started) / 1000,
+  );
   return result;
 });
 

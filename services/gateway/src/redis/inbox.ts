@@ -29,7 +29,15 @@ export class RedisInbox implements UpdateInbox {
   }
 
   async accept(update: Update): Promise<boolean> {
-    const fresh = await this.redis.eval(ACCEPT, 2, `${this.seenPrefix}${update.update_id}`, this.pendingKey, update.update_id, JSON.stringify(update), DAY_SECONDS);
+    const fresh = await this.redis.eval(
+      ACCEPT,
+      2,
+      `${this.seenPrefix}${update.update_id}`,
+      this.pendingKey,
+      update.update_id,
+      JSON.stringify(update),
+      DAY_SECONDS,
+    );
     return fresh === 1;
   }
 

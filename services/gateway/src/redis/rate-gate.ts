@@ -59,7 +59,14 @@ export class RedisRateGate implements RateGate {
   private readonly replica: string;
   private seq = 0;
 
-  constructor(opts: { redis: Redis; prefix: string; limit: number; replica: string; windowMs?: number; chatGapMs?: number }) {
+  constructor(opts: {
+    redis: Redis;
+    prefix: string;
+    limit: number;
+    replica: string;
+    windowMs?: number;
+    chatGapMs?: number;
+  }) {
     this.redis = opts.redis;
     this.prefix = `${opts.prefix}:rate`;
     this.limit = opts.limit;
@@ -73,7 +80,17 @@ export class RedisRateGate implements RateGate {
   private async take(force: boolean): Promise<{ wait: number; member: string }> {
     const member = `${this.replica}:${process.pid}:${++this.seq}`;
     const limit = force ? this.limit : this.limit - replyReserve(this.limit);
-    const wait = (await this.redis.eval(ACQUIRE, 2, `${this.prefix}:window`, `${this.prefix}:pause`, limit, this.windowMs, member, IN_FLIGHT_MS, force ? '1' : '0')) as number;
+    const wait = (await this.redis.eval(
+      ACQUIRE,
+      2,
+      `${this.prefix}:window`,
+      `${this.prefix}:pause`,
+      limit,
+      this.windowMs,
+      member,
+      IN_FLIGHT_MS,
+      force ? '1' : '0',
+    )) as number;
     return { wait, member };
   }
 
@@ -81,7 +98,15 @@ export class RedisRateGate implements RateGate {
     return {
       release: async (opts = {}) => {
         const chatId = opts.chatId ?? heldChat;
-        await this.redis.eval(RELEASE, 2, `${this.prefix}:window`, chatId === undefined ? '' : this.chatKey(chatId), member, opts.used === false ? '0' : '1', this.chatGapMs);
+        await this.redis.eval(
+          RELEASE,
+          2,
+          `${this.prefix}:window`,
+          chatId === undefined ? '' : this.chatKey(chatId),
+          member,
+          opts.used === false ? '0' : '1',
+          this.chatGapMs,
+        );
       },
     };
   }

@@ -2,9 +2,22 @@ import type { ApiClientOptions, Transformer } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 
 /** A person in the sandbox: chats with the bot in private, and (as staff) in the staff group. */
-export type SandboxUser = { id: number; firstName: string; lastName?: string; username?: string; languageCode: string; phone: string };
+export type SandboxUser = {
+  id: number;
+  firstName: string;
+  lastName?: string;
+  username?: string;
+  languageCode: string;
+  phone: string;
+};
 
-export type SandboxButton = { text: string; callbackData?: string; url?: string; webApp?: string; requestContact?: boolean };
+export type SandboxButton = {
+  text: string;
+  callbackData?: string;
+  url?: string;
+  webApp?: string;
+  requestContact?: boolean;
+};
 export type SandboxMessage = {
   chatId: number;
   messageId: number;
@@ -22,7 +35,13 @@ export type SandboxMessage = {
   /** True while the bot streams a draft (sendMessageDraft); replaced by the final message. */
   draft?: boolean;
 };
-export type SandboxChat = { id: number; type: 'private' | 'supergroup'; title: string; isForum: boolean; topics: Map<number, { name: string }> };
+export type SandboxChat = {
+  id: number;
+  type: 'private' | 'supergroup';
+  title: string;
+  isForum: boolean;
+  topics: Map<number, { name: string }>;
+};
 
 export class SandboxApiError extends Error {
   override readonly name = 'SandboxApiError';
@@ -61,7 +80,13 @@ export class SandboxTelegram {
   constructor(bot: UserFromGetMe, opts: { maxMessages?: number } = {}) {
     this.bot = bot;
     this.maxMessages = opts.maxMessages ?? 20_000;
-    this.chats.set(SANDBOX_STAFF_CHAT_ID, { id: SANDBOX_STAFF_CHAT_ID, type: 'supergroup', title: 'Сотрудники (staff)', isForum: true, topics: new Map() });
+    this.chats.set(SANDBOX_STAFF_CHAT_ID, {
+      id: SANDBOX_STAFF_CHAT_ID,
+      type: 'supergroup',
+      title: 'Сотрудники (staff)',
+      isForum: true,
+      topics: new Map(),
+    });
   }
 
   /** Where updates go: the gateway's own webhook. */
@@ -95,7 +120,14 @@ export class SandboxTelegram {
 
   addUser(user: SandboxUser): SandboxUser {
     this.users.set(user.id, user);
-    if (!this.chats.has(user.id)) this.chats.set(user.id, { id: user.id, type: 'private', title: user.firstName, isForum: false, topics: new Map() });
+    if (!this.chats.has(user.id))
+      this.chats.set(user.id, {
+        id: user.id,
+        type: 'private',
+        title: user.firstName,
+        isForum: false,
+        topics: new Map(),
+      });
     this.changed();
     return user;
   }
@@ -121,14 +153,23 @@ export class SandboxTelegram {
 
   private from(user: SandboxUser) {
     return {
-      id: user.id, is_bot: false, first_name: user.firstName,
-      ...(user.lastName ? { last_name: user.lastName } : {}), ...(user.username ? { username: user.username } : {}), language_code: user.languageCode,
+      id: user.id,
+      is_bot: false,
+      first_name: user.firstName,
+      ...(user.lastName ? { last_name: user.lastName } : {}),
+      ...(user.username ? { username: user.username } : {}),
+      language_code: user.languageCode,
     };
   }
 
   private chatJson(chat: SandboxChat, user: SandboxUser) {
     return chat.type === 'private'
-      ? { id: chat.id, type: 'private', first_name: user.firstName, ...(user.username ? { username: user.username } : {}) }
+      ? {
+          id: chat.id,
+          type: 'private',
+          first_name: user.firstName,
+          ...(user.username ? { username: user.username } : {}),
+        }
       : { id: chat.id, type: 'supergroup', title: chat.title, ...(chat.isForum ? { is_forum: true } : {}) };
   }
 
@@ -145,16 +186,36 @@ export class SandboxTelegram {
   }
 
   /** A user sends text (a command or a message), optionally replying to a message or inside a forum topic. */
-  async sendText(userId: number, chatId: number, text: string, opts: { replyTo?: number; threadId?: number } = {}): Promise<SandboxMessage> {
+  async sendText(
+    userId: number,
+    chatId: number,
+    text: string,
+    opts: { replyTo?: number; threadId?: number } = {},
+  ): Promise<SandboxMessage> {
     const user = this.requireUser(userId);
     const chat = this.requireChat(chatId);
-    if (text.length === 0 || text.length > MAX_TEXT) throw new SandboxApiError(400, 'Bad Request: message text must be 1–4096 characters');
-    const message = this.store({ chatId, messageId: this.nextMessageId(chatId), from: userId, text, date: now(), ...(opts.replyTo ? { replyTo: opts.replyTo } : {}), ...(opts.threadId ? { threadId: opts.threadId } : {}) });
+    if (text.length === 0 || text.length > MAX_TEXT)
+      throw new SandboxApiError(400, 'Bad Request: message text must be 1–4096 characters');
+    const message = this.store({
+      chatId,
+      messageId: this.nextMessageId(chatId),
+      from: userId,
+      text,
+      date: now(),
+      ...(opts.replyTo ? { replyTo: opts.replyTo } : {}),
+      ...(opts.threadId ? { threadId: opts.threadId } : {}),
+    });
     const command = /^\/[A-Za-z0-9_]+(@\w+)?/.exec(text);
-    const replied = opts.replyTo ? this.messages.find((m) => m.chatId === chatId && m.messageId === opts.replyTo) : undefined;
+    const replied = opts.replyTo
+      ? this.messages.find((m) => m.chatId === chatId && m.messageId === opts.replyTo)
+      : undefined;
     await this.deliver({
       message: {
-        message_id: message.messageId, from: this.from(user), chat: this.chatJson(chat, user), date: message.date, text,
+        message_id: message.messageId,
+        from: this.from(user),
+        chat: this.chatJson(chat, user),
+        date: message.date,
+        text,
         ...(command ? { entities: [{ type: 'bot_command', offset: 0, length: command[0].length }] } : {}),
         ...(opts.threadId ? { message_thread_id: opts.threadId, is_topic_message: true } : {}),
         ...(replied ? { reply_to_message: this.messageJson(replied, chat, user) } : {}),
@@ -167,10 +228,19 @@ export class SandboxTelegram {
   async shareContact(userId: number): Promise<void> {
     const user = this.requireUser(userId);
     const chat = this.requireChat(userId);
-    const message = this.store({ chatId: userId, messageId: this.nextMessageId(userId), from: userId, text: `📱 ${user.phone}`, date: now() });
+    const message = this.store({
+      chatId: userId,
+      messageId: this.nextMessageId(userId),
+      from: userId,
+      text: `📱 ${user.phone}`,
+      date: now(),
+    });
     await this.deliver({
       message: {
-        message_id: message.messageId, from: this.from(user), chat: this.chatJson(chat, user), date: message.date,
+        message_id: message.messageId,
+        from: this.from(user),
+        chat: this.chatJson(chat, user),
+        date: message.date,
         contact: { phone_number: user.phone.replace(/^\+/, ''), first_name: user.firstName, user_id: user.id },
       },
     });
@@ -184,7 +254,10 @@ export class SandboxTelegram {
     if (!message) throw new SandboxApiError(400, 'Bad Request: message not found');
     await this.deliver({
       callback_query: {
-        id: String(this.nextUpdateId * 7919), from: this.from(user), chat_instance: String(chatId), data,
+        id: String(this.nextUpdateId * 7919),
+        from: this.from(user),
+        chat_instance: String(chatId),
+        data,
         message: this.messageJson(message, chat, user),
       },
     });
@@ -192,8 +265,14 @@ export class SandboxTelegram {
 
   private messageJson(m: SandboxMessage, chat: SandboxChat, user: SandboxUser) {
     return {
-      message_id: m.messageId, date: m.date, chat: this.chatJson(chat, user), text: m.text,
-      from: m.from === 'bot' ? { id: this.bot.id, is_bot: true, first_name: this.bot.first_name, username: this.bot.username } : this.from(this.users.get(m.from) ?? user),
+      message_id: m.messageId,
+      date: m.date,
+      chat: this.chatJson(chat, user),
+      text: m.text,
+      from:
+        m.from === 'bot'
+          ? { id: this.bot.id, is_bot: true, first_name: this.bot.first_name, username: this.bot.username }
+          : this.from(this.users.get(m.from) ?? user),
       ...(m.threadId ? { message_thread_id: m.threadId, is_topic_message: true } : {}),
     };
   }
@@ -211,7 +290,10 @@ export class SandboxTelegram {
   // ——— the bot's side: Bot API methods ———
 
   /** Answers one Bot API call the way Telegram would: `{ ok: true, result }` or `{ ok: false, error_code, description }`. */
-  respond(method: string, payload: Record<string, unknown>): { ok: true; result: unknown } | { ok: false; error_code: number; description: string } {
+  respond(
+    method: string,
+    payload: Record<string, unknown>,
+  ): { ok: true; result: unknown } | { ok: false; error_code: number; description: string } {
     this.calls.push({ method, payload, at: Date.now() });
     if (this.calls.length > 1000) this.calls.splice(0, this.calls.length - 1000);
     try {
@@ -228,23 +310,34 @@ export class SandboxTelegram {
    * conversations plugin does) keep the client options but not the transformers.
    */
   // grammY types its fetch with node-fetch's Request and Response; the platform's are the same at run time.
-  readonly fetch: NonNullable<ApiClientOptions['fetch']> = (async (input: unknown, init?: unknown): Promise<Response> => {
+  readonly fetch: NonNullable<ApiClientOptions['fetch']> = (async (
+    input: unknown,
+    init?: unknown,
+  ): Promise<Response> => {
     // grammY's signal comes from a polyfill the platform's Request refuses; an in-process answer needs none.
     const { signal: _signal, ...rest } = (init ?? {}) as RequestInit;
-    const request = new Request(input as string | URL | Request, { ...rest, ...(rest.body ? { duplex: 'half' } : {}) } as RequestInit);
+    const request = new Request(
+      input as string | URL | Request,
+      { ...rest, ...(rest.body ? { duplex: 'half' } : {}) } as RequestInit,
+    );
     const method = new URL(request.url).pathname.split('/').pop() ?? '';
     const type = request.headers.get('content-type') ?? '';
     let payload: Record<string, unknown> = {};
     if (type.includes('application/json')) payload = (await request.json()) as Record<string, unknown>;
     else if (type.includes('multipart/form-data')) {
-      for (const [key, value] of await request.formData()) payload[key] = typeof value === 'string' ? parseField(value) : '[file]';
+      for (const [key, value] of await request.formData())
+        payload[key] = typeof value === 'string' ? parseField(value) : '[file]';
     }
     const answer = this.respond(method, payload);
-    return new Response(JSON.stringify(answer), { status: answer.ok ? 200 : answer.error_code, headers: { 'content-type': 'application/json' } });
+    return new Response(JSON.stringify(answer), {
+      status: answer.ok ? 200 : answer.error_code,
+      headers: { 'content-type': 'application/json' },
+    });
   }) as never;
 
   /** The same, as an API transformer, for Api instances made apart from the bot (staff desk, broadcasts). */
-  readonly transformer: Transformer = async (_prev, method, payload) => this.respond(method, (payload ?? {}) as Record<string, unknown>) as never;
+  readonly transformer: Transformer = async (_prev, method, payload) =>
+    this.respond(method, (payload ?? {}) as Record<string, unknown>) as never;
 
   private call(method: string, p: Record<string, unknown>): unknown {
     switch (method) {
@@ -253,13 +346,25 @@ export class SandboxTelegram {
       case 'sendMessage':
         return this.sendFromBot(p, { text: checkedText(p['text']) });
       case 'sendPhoto':
-        return this.sendFromBot(p, { text: optionalCaption(p['caption']), photo: typeof p['photo'] === 'string' ? p['photo'] : '[photo]' });
+        return this.sendFromBot(p, {
+          text: optionalCaption(p['caption']),
+          photo: typeof p['photo'] === 'string' ? p['photo'] : '[photo]',
+        });
       case 'sendDocument':
-        return this.sendFromBot(p, { text: optionalCaption(p['caption']), document: typeof p['document'] === 'string' ? p['document'] : '[file]' });
+        return this.sendFromBot(p, {
+          text: optionalCaption(p['caption']),
+          document: typeof p['document'] === 'string' ? p['document'] : '[file]',
+        });
       case 'copyMessage': {
-        const source = this.messages.find((m) => m.chatId === Number(p['from_chat_id']) && m.messageId === Number(p['message_id']));
+        const source = this.messages.find(
+          (m) => m.chatId === Number(p['from_chat_id']) && m.messageId === Number(p['message_id']),
+        );
         if (!source) throw new SandboxApiError(400, 'Bad Request: message to copy not found');
-        const copy = this.sendFromBot(p, { text: source.text, ...(source.photo ? { photo: source.photo } : {}), ...(source.document ? { document: source.document } : {}) });
+        const copy = this.sendFromBot(p, {
+          text: source.text,
+          ...(source.photo ? { photo: source.photo } : {}),
+          ...(source.document ? { document: source.document } : {}),
+        });
         return { message_id: copy.message_id };
       }
       case 'sendMessageDraft':
@@ -280,21 +385,31 @@ export class SandboxTelegram {
           Object.assign(m, keyboards(p['reply_markup']));
         });
       case 'deleteMessage': {
-        const index = this.messages.findIndex((m) => m.chatId === Number(p['chat_id']) && m.messageId === Number(p['message_id']));
+        const index = this.messages.findIndex(
+          (m) => m.chatId === Number(p['chat_id']) && m.messageId === Number(p['message_id']),
+        );
         if (index === -1) throw new SandboxApiError(400, 'Bad Request: message to delete not found');
         this.messages.splice(index, 1);
         this.changed();
         return true;
       }
       case 'answerCallbackQuery':
-        if (typeof p['text'] === 'string' && p['text'].length > 200) throw new SandboxApiError(400, 'Bad Request: MESSAGE_TOO_LONG');
+        if (typeof p['text'] === 'string' && p['text'].length > 200)
+          throw new SandboxApiError(400, 'Bad Request: MESSAGE_TOO_LONG');
         return true;
       case 'createForumTopic': {
         const chat = this.requireChat(Number(p['chat_id']));
         if (!chat.isForum) throw new SandboxApiError(400, 'Bad Request: the chat is not a forum');
         const threadId = this.nextMessageId(chat.id);
         chat.topics.set(threadId, { name: String(p['name'] ?? '') });
-        this.store({ chatId: chat.id, messageId: threadId, threadId, from: 'bot', text: `📌 ${String(p['name'] ?? '')}`, date: now() });
+        this.store({
+          chatId: chat.id,
+          messageId: threadId,
+          threadId,
+          from: 'bot',
+          text: `📌 ${String(p['name'] ?? '')}`,
+          date: now(),
+        });
         return { message_thread_id: threadId, name: p['name'], icon_color: 7322096 };
       }
       case 'editForumTopic': {
@@ -314,7 +429,7 @@ export class SandboxTelegram {
       case 'getWebhookInfo':
         return { url: this.webhook?.url ?? '', has_custom_certificate: false, pending_update_count: 0 };
       case 'getUpdates':
-        throw new SandboxApiError(409, 'Conflict: can\'t use getUpdates method while webhook is active');
+        throw new SandboxApiError(409, "Conflict: can't use getUpdates method while webhook is active");
       default:
         // setMyCommands, setChatMenuButton, sendChatAction, setWebhook, … have no visible effect here.
         return true;
@@ -323,20 +438,35 @@ export class SandboxTelegram {
 
   private sendFromBot(p: Record<string, unknown>, content: { text: string; photo?: string; document?: string }) {
     const chat = this.requireChat(Number(p['chat_id']));
-    if (chat.type === 'private' && !this.users.has(chat.id)) throw new SandboxApiError(403, 'Forbidden: bot was blocked by the user');
+    if (chat.type === 'private' && !this.users.has(chat.id))
+      throw new SandboxApiError(403, 'Forbidden: bot was blocked by the user');
     const markup = keyboards(p['reply_markup']);
     const threadId = typeof p['message_thread_id'] === 'number' ? p['message_thread_id'] : undefined;
     const replyTo = replyTarget(p);
     // A final message replaces the draft streamed before it.
-    for (let i = this.messages.length - 1; i >= 0; i--) if (this.messages[i]!.chatId === chat.id && this.messages[i]!.draft) this.messages.splice(i, 1);
+    for (let i = this.messages.length - 1; i >= 0; i--)
+      if (this.messages[i]!.chatId === chat.id && this.messages[i]!.draft) this.messages.splice(i, 1);
     const message = this.store({
-      chatId: chat.id, messageId: this.nextMessageId(chat.id), from: 'bot', date: now(), ...content,
+      chatId: chat.id,
+      messageId: this.nextMessageId(chat.id),
+      from: 'bot',
+      date: now(),
+      ...content,
       ...(typeof p['parse_mode'] === 'string' ? { parseMode: p['parse_mode'] } : {}),
-      ...(threadId ? { threadId } : {}), ...(replyTo ? { replyTo } : {}), ...markup,
+      ...(threadId ? { threadId } : {}),
+      ...(replyTo ? { replyTo } : {}),
+      ...markup,
     });
     return {
-      message_id: message.messageId, date: message.date, chat: { id: chat.id, type: chat.type, ...(chat.type === 'private' ? { first_name: chat.title } : { title: chat.title }) },
-      from: this.bot, ...(content.text ? { [content.photo || content.document ? 'caption' : 'text']: content.text } : {}),
+      message_id: message.messageId,
+      date: message.date,
+      chat: {
+        id: chat.id,
+        type: chat.type,
+        ...(chat.type === 'private' ? { first_name: chat.title } : { title: chat.title }),
+      },
+      from: this.bot,
+      ...(content.text ? { [content.photo || content.document ? 'caption' : 'text']: content.text } : {}),
       ...(threadId ? { message_thread_id: threadId } : {}),
     };
   }
@@ -356,7 +486,9 @@ export class SandboxTelegram {
   }
 
   private edit(p: Record<string, unknown>, change: (m: SandboxMessage) => void) {
-    const message = this.messages.find((m) => m.chatId === Number(p['chat_id']) && m.messageId === Number(p['message_id']));
+    const message = this.messages.find(
+      (m) => m.chatId === Number(p['chat_id']) && m.messageId === Number(p['message_id']),
+    );
     if (!message) throw new SandboxApiError(400, 'Bad Request: message to edit not found');
     const before = JSON.stringify(message);
     change(message);
@@ -367,7 +499,13 @@ export class SandboxTelegram {
     if (JSON.stringify(message) === before) throw new SandboxApiError(400, 'Bad Request: message is not modified');
     message.edited = true;
     this.changed();
-    return { message_id: message.messageId, date: message.date, chat: { id: message.chatId, type: 'private' }, text: message.text, edit_date: now() };
+    return {
+      message_id: message.messageId,
+      date: message.date,
+      chat: { id: message.chatId, type: 'private' },
+      text: message.text,
+      edit_date: now(),
+    };
   }
 }
 
@@ -407,15 +545,20 @@ function replyTarget(p: Record<string, unknown>): number | undefined {
   return typeof p['reply_to_message_id'] === 'number' ? p['reply_to_message_id'] : undefined;
 }
 
-type RawButton = { text: string; callback_data?: string; url?: string; web_app?: { url: string }; request_contact?: boolean } | string;
+type RawButton =
+  | { text: string; callback_data?: string; url?: string; web_app?: { url: string }; request_contact?: boolean }
+  | string;
 
 function keyboards(markup: unknown): Pick<SandboxMessage, 'inlineKeyboard' | 'replyKeyboard'> {
-  const m = (typeof markup === 'string' ? JSON.parse(markup) : markup) as { inline_keyboard?: RawButton[][]; keyboard?: RawButton[][] } | undefined;
+  const m = (typeof markup === 'string' ? JSON.parse(markup) : markup) as
+    | { inline_keyboard?: RawButton[][]; keyboard?: RawButton[][] }
+    | undefined;
   const convert = (rows: RawButton[][]) =>
     rows.map((row) =>
       row.map((b): SandboxButton => {
         if (typeof b === 'string') return { text: b };
-        if (b.callback_data !== undefined && Buffer.byteLength(b.callback_data) > MAX_CALLBACK_BYTES) throw new SandboxApiError(400, 'Bad Request: BUTTON_DATA_INVALID');
+        if (b.callback_data !== undefined && Buffer.byteLength(b.callback_data) > MAX_CALLBACK_BYTES)
+          throw new SandboxApiError(400, 'Bad Request: BUTTON_DATA_INVALID');
         return {
           text: b.text,
           ...(b.callback_data !== undefined ? { callbackData: b.callback_data } : {}),

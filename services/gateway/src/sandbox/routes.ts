@@ -12,11 +12,25 @@ const MAX_BODY = 64 * 1024;
 const NewUser = z.object({
   firstName: z.string().trim().min(1).max(64),
   lastName: z.string().trim().max(64).optional(),
-  phone: z.string().trim().regex(/^\+?[\d\s()-]{7,20}$/, 'a phone number'),
+  phone: z
+    .string()
+    .trim()
+    .regex(/^\+?[\d\s()-]{7,20}$/, 'a phone number'),
   languageCode: z.enum(['ru', 'en']).default('ru'),
 });
-const Send = z.object({ userId: z.number().int(), chatId: z.number().int(), text: z.string().min(1).max(4096), replyTo: z.number().int().optional(), threadId: z.number().int().optional() });
-const Press = z.object({ userId: z.number().int(), chatId: z.number().int(), messageId: z.number().int(), data: z.string().min(1).max(64) });
+const Send = z.object({
+  userId: z.number().int(),
+  chatId: z.number().int(),
+  text: z.string().min(1).max(4096),
+  replyTo: z.number().int().optional(),
+  threadId: z.number().int().optional(),
+});
+const Press = z.object({
+  userId: z.number().int(),
+  chatId: z.number().int(),
+  messageId: z.number().int(),
+  data: z.string().min(1).max(64),
+});
 const WebApp = z.object({ userId: z.number().int(), url: z.string().min(1).max(2000) });
 const Edit = z.object({ tab: z.string(), id: z.string().min(1), column: z.string(), value: z.string().max(50_000) });
 const AddRow = z.object({ tab: z.string(), values: z.record(z.string(), z.string().max(50_000)) });
@@ -36,17 +50,41 @@ async function body(req: IncomingMessage): Promise<unknown> {
   }
 }
 
-const THEME = { bg_color: '#ffffff', text_color: '#000000', hint_color: '#707579', link_color: '#3390ec', button_color: '#3390ec', button_text_color: '#ffffff', secondary_bg_color: '#f4f4f5' };
-const DARK = { bg_color: '#212121', text_color: '#ffffff', hint_color: '#aaaaaa', link_color: '#8774e1', button_color: '#8774e1', button_text_color: '#ffffff', secondary_bg_color: '#181818' };
+const THEME = {
+  bg_color: '#ffffff',
+  text_color: '#000000',
+  hint_color: '#707579',
+  link_color: '#3390ec',
+  button_color: '#3390ec',
+  button_text_color: '#ffffff',
+  secondary_bg_color: '#f4f4f5',
+};
+const DARK = {
+  bg_color: '#212121',
+  text_color: '#ffffff',
+  hint_color: '#aaaaaa',
+  link_color: '#8774e1',
+  button_color: '#8774e1',
+  button_text_color: '#ffffff',
+  secondary_bg_color: '#181818',
+};
 
 /**
  * The /sandbox page and its API. Registered only in sandbox mode (no TELEGRAM_BOT_TOKEN), so none of it exists when a
  * real token is set. The page acts as a Telegram client: what it does reaches the bot as updates through the webhook.
  */
-export function sandboxRoutes(opts: { telegram: SandboxTelegram; botToken: string; workbook: SandboxWorkbook }): Route[] {
+export function sandboxRoutes(opts: {
+  telegram: SandboxTelegram;
+  botToken: string;
+  workbook: SandboxWorkbook;
+}): Route[] {
   const { telegram } = opts;
   let nextUserId = 900_001;
-  const api = (name: string, method: 'GET' | 'POST', handler: (req: IncomingMessage, url: URL) => Promise<unknown>): Route => ({
+  const api = (
+    name: string,
+    method: 'GET' | 'POST',
+    handler: (req: IncomingMessage, url: URL) => Promise<unknown>,
+  ): Route => ({
     method,
     path: `/sandbox/api/${name}`,
     name: `/sandbox/api/${name}`,
@@ -54,7 +92,8 @@ export function sandboxRoutes(opts: { telegram: SandboxTelegram; botToken: strin
       try {
         sendJson(res, 200, await handler(req, new URL(req.url ?? '/', 'http://sandbox')));
       } catch (error) {
-        if (error instanceof z.ZodError) return sendJson(res, 400, { error: error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
+        if (error instanceof z.ZodError)
+          return sendJson(res, 400, { error: error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
         if (error instanceof SandboxApiError) return sendJson(res, error.code, { error: error.message });
         const status = { BAD_REQUEST: 400, FORBIDDEN: 403, NOT_FOUND: 404, CONFLICT: 409 }[callErrorCode(error)];
         if (status) return sendJson(res, status, { error: error instanceof Error ? error.message : String(error) });
@@ -67,13 +106,21 @@ export function sandboxRoutes(opts: { telegram: SandboxTelegram; botToken: strin
     version: telegram.changeVersion,
     bot: { id: telegram.bot.id, username: telegram.bot.username, name: telegram.bot.first_name },
     users: [...telegram.users.values()],
-    chats: [...telegram.chats.values()].map((c) => ({ id: c.id, type: c.type, title: c.title, isForum: c.isForum, topics: [...c.topics.entries()].map(([id, t]) => ({ id, name: t.name })) })),
+    chats: [...telegram.chats.values()].map((c) => ({
+      id: c.id,
+      type: c.type,
+      title: c.title,
+      isForum: c.isForum,
+      topics: [...c.topics.entries()].map(([id, t]) => ({ id, name: t.name })),
+    })),
     messages: chatId === null ? [] : telegram.chatMessages(chatId),
   });
 
   return [
     {
-      method: 'GET', path: '/sandbox', name: '/sandbox',
+      method: 'GET',
+      path: '/sandbox',
+      name: '/sandbox',
       handler: (_req, res) => {
         res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-cache' }).end(PAGE);
       },
@@ -87,11 +134,21 @@ export function sandboxRoutes(opts: { telegram: SandboxTelegram; botToken: strin
     api('users', 'POST', async (req) => {
       const input = NewUser.parse(await body(req));
       const id = nextUserId++;
-      return telegram.addUser({ id, firstName: input.firstName, ...(input.lastName ? { lastName: input.lastName } : {}), username: `user${id}`, languageCode: input.languageCode, phone: input.phone });
+      return telegram.addUser({
+        id,
+        firstName: input.firstName,
+        ...(input.lastName ? { lastName: input.lastName } : {}),
+        username: `user${id}`,
+        languageCode: input.languageCode,
+        phone: input.phone,
+      });
     }),
     api('send', 'POST', async (req) => {
       const input = Send.parse(await body(req));
-      const opt = { ...(input.replyTo ? { replyTo: input.replyTo } : {}), ...(input.threadId ? { threadId: input.threadId } : {}) };
+      const opt = {
+        ...(input.replyTo ? { replyTo: input.replyTo } : {}),
+        ...(input.threadId ? { threadId: input.threadId } : {}),
+      };
       return telegram.sendText(input.userId, input.chatId, input.text, opt);
     }),
     api('contact', 'POST', async (req) => {
@@ -110,11 +167,25 @@ export function sandboxRoutes(opts: { telegram: SandboxTelegram; botToken: strin
       if (!user) throw new SandboxApiError(400, 'unknown sandbox user');
       const dark = new URL(req.url ?? '/', 'http://x').searchParams.get('theme') === 'dark';
       const initData = sign(
-        { user: { id: user.id, first_name: user.firstName, ...(user.lastName ? { last_name: user.lastName } : {}), language_code: user.languageCode }, chat_instance: String(user.id), chat_type: 'private' } as never,
+        {
+          user: {
+            id: user.id,
+            first_name: user.firstName,
+            ...(user.lastName ? { last_name: user.lastName } : {}),
+            language_code: user.languageCode,
+          },
+          chat_instance: String(user.id),
+          chat_type: 'private',
+        } as never,
         opts.botToken,
         new Date(),
       );
-      const hash = new URLSearchParams({ tgWebAppData: initData, tgWebAppVersion: '9.0', tgWebAppPlatform: 'web', tgWebAppThemeParams: JSON.stringify(dark ? DARK : THEME) });
+      const hash = new URLSearchParams({
+        tgWebAppData: initData,
+        tgWebAppVersion: '9.0',
+        tgWebAppPlatform: 'web',
+        tgWebAppThemeParams: JSON.stringify(dark ? DARK : THEME),
+      });
       const target = new URL(input.url, 'http://localhost');
       return { url: `${target.pathname}${target.search}#${hash.toString()}` };
     }),

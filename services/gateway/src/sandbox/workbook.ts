@@ -17,7 +17,21 @@ export function sandboxWorkbook(sheets: SheetsClient): SandboxWorkbook {
 
 /** People the sandbox starts with: two rows of the demo workbook (a client and a manager) and a stranger. */
 export const SANDBOX_PEOPLE = [
-  { id: 900_101, firstName: 'Пётр', lastName: 'Клиентов', username: 'petr_client', languageCode: 'ru', phone: '+79035550103' },
-  { id: 900_102, firstName: 'Мария', lastName: 'Менеджерова', username: 'maria_manager', languageCode: 'ru', phone: '+79035550101' },
+  {
+    id: 900_101,
+    firstName: 'Пётр',
+    lastName: 'Клиентов',
+    username: 'petr_client',
+    languageCode: 'ru',
+    phone: '+79035550103',
+  },
+  {
+    id: 900_102,
+    firstName: 'Мария',
+    lastName: 'Менеджерова',
+    username: 'maria_manager',
+    languageCode: 'ru',
+    phone: '+79035550101',
+  },
   { id: 900_103, firstName: 'John', lastName: 'Smith', username: 'john_en', languageCode: 'en', phone: '+15551234567' },
 ];

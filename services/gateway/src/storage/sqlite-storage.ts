@@ -15,13 +15,16 @@ export class SqliteStorage<T> implements StorageAdapter<T> {
 
   /** `table` names the key space (letters, digits, underscore), so several adapters can share one file. */
   constructor(path: string, table = 'bot_storage') {
-    if (!/^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(table)) throw new Error(`bad storage table name ${JSON.stringify(table)}`);
+    if (!/^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(table))
+      throw new Error(`bad storage table name ${JSON.stringify(table)}`);
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     this.db = new DatabaseSync(path);
     this.db.exec(`PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;
       CREATE TABLE IF NOT EXISTS "${table}" (key TEXT PRIMARY KEY, value TEXT NOT NULL, updated_at INTEGER NOT NULL)`);
     this.getStmt = this.db.prepare(`SELECT value FROM "${table}" WHERE key = ?`);
-    this.putStmt = this.db.prepare(`INSERT INTO "${table}"(key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`);
+    this.putStmt = this.db.prepare(
+      `INSERT INTO "${table}"(key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
+    );
     this.delStmt = this.db.prepare(`DELETE FROM "${table}" WHERE key = ?`);
   }
 

@@ -8,7 +8,10 @@ const GONE = /bot was blocked by the user|user is deactivated/i;
  * Watches every Bot API answer: a 403 "bot was blocked by the user" (or a deleted account) for a private chat calls
  * `onBlocked(chatId)` (which marks `blocked_bot` in Users). The failed result is passed on unchanged.
  */
-export function blockedUserTransformer(opts: { onBlocked: (chatId: number) => Promise<unknown>; logger: Logger }): Transformer {
+export function blockedUserTransformer(opts: {
+  onBlocked: (chatId: number) => Promise<unknown>;
+  logger: Logger;
+}): Transformer {
   return async (prev, method, payload, signal) => {
     const result = await prev(method, payload, signal);
     if (!result.ok && result.error_code === 403 && GONE.test(result.description)) {

@@ -16,12 +16,19 @@ afterAll(async () => {
   await redis.stop();
 });
 
-const update = (userId: number, chatType = 'private') => ({ chat: { type: chatType }, from: { id: userId } }) as unknown as Context;
+const update = (userId: number, chatType = 'private') =>
+  ({ chat: { type: chatType }, from: { id: userId } }) as unknown as Context;
 
 /** Runs `count` updates through the given middlewares in turn; returns how many got through. */
-async function through(middlewares: Array<ReturnType<typeof floodControl>>, userId: number, count: number, chatType?: string) {
+async function through(
+  middlewares: Array<ReturnType<typeof floodControl>>,
+  userId: number,
+  count: number,
+  chatType?: string,
+) {
   let passed = 0;
-  for (let i = 0; i < count; i++) await middlewares[i % middlewares.length]!(update(userId, chatType), async () => void passed++);
+  for (let i = 0; i < count; i++)
+    await middlewares[i % middlewares.length]!(update(userId, chatType), async () => void passed++);
   return passed;
 }
 

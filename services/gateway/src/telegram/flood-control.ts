@@ -7,7 +7,10 @@ export type FloodLimit = { limit: number; timeFrameMs: number };
 export const DEFAULT_FLOOD_LIMIT: FloodLimit = { limit: 20, timeFrameMs: 10_000 };
 
 /** What the ratelimiter needs of a Redis client (ioredis fits). */
-export type FloodStore = { incr(key: string): Promise<number>; pexpire(key: string, milliseconds: number): Promise<number> };
+export type FloodStore = {
+  incr(key: string): Promise<number>;
+  pexpire(key: string, milliseconds: number): Promise<number>;
+};
 
 /**
  * Incoming flood control per user in private chats (@grammyjs/ratelimiter). In process with one replica; with a
@@ -15,7 +18,9 @@ export type FloodStore = { incr(key: string): Promise<number>; pexpire(key: stri
  * updates are dropped before they cost a sheets call; a dropped button press is still answered so the client stops
  * its spinner.
  */
-export function floodControl<C extends Context>(opts: FloodLimit & { dropped?: Counter; store?: FloodStore; keyPrefix?: string }): MiddlewareFn<C> {
+export function floodControl<C extends Context>(
+  opts: FloodLimit & { dropped?: Counter; store?: FloodStore; keyPrefix?: string },
+): MiddlewareFn<C> {
   return limit<C, FloodStore>({
     timeFrame: opts.timeFrameMs,
     limit: opts.limit,

@@ -18,7 +18,11 @@ export type WebhookInfoPollerOptions = {
  */
 export function createWebhookInfoPoller(opts: WebhookInfoPollerOptions) {
   const registers = [opts.registry];
-  const pending = new Gauge({ name: 'gateway_telegram_pending_updates', help: 'Updates Telegram holds for the webhook, from getWebhookInfo.', registers });
+  const pending = new Gauge({
+    name: 'gateway_telegram_pending_updates',
+    help: 'Updates Telegram holds for the webhook, from getWebhookInfo.',
+    registers,
+  });
   const lastError = new Gauge({
     name: 'gateway_telegram_last_error_timestamp_seconds',
     help: 'Unix time of the last webhook delivery error Telegram reports (0 = none), from getWebhookInfo.',
@@ -29,7 +33,11 @@ export function createWebhookInfoPoller(opts: WebhookInfoPollerOptions) {
     help: 'Unix time of the last successful getWebhookInfo poll (0 = never).',
     registers,
   });
-  const failures = new Counter({ name: 'gateway_telegram_webhook_info_errors_total', help: 'getWebhookInfo polls that failed.', registers });
+  const failures = new Counter({
+    name: 'gateway_telegram_webhook_info_errors_total',
+    help: 'getWebhookInfo polls that failed.',
+    registers,
+  });
   let seenErrorDate = 0;
   let timer: NodeJS.Timeout | undefined;
 
@@ -44,7 +52,10 @@ export function createWebhookInfoPoller(opts: WebhookInfoPollerOptions) {
       if (errorDate > seenErrorDate) {
         // The message is Telegram's ("Wrong response from the webhook: 502 Bad Gateway"); it never holds user data.
         if (seenErrorDate > 0 || Date.now() / 1000 - errorDate < 3600) {
-          opts.logger.warn({ lastErrorDate: errorDate, lastErrorMessage: info.last_error_message, pending: info.pending_update_count }, 'Telegram reports a webhook delivery error');
+          opts.logger.warn(
+            { lastErrorDate: errorDate, lastErrorMessage: info.last_error_message, pending: info.pending_update_count },
+            'Telegram reports a webhook delivery error',
+          );
         }
         seenErrorDate = errorDate;
       }

@@ -47,19 +47,33 @@ export class TicketDesk {
     this.store = opts.store;
     this.links = new TicketLinks(opts.sheets);
     this.limiter = new MinuteLimiter(opts.groupPerMinute ?? 20);
-    this.queue = new StaffQueue({ store: opts.store, run: (job) => this.run(job), logger: opts.logger, registry: opts.registry });
+    this.queue = new StaffQueue({
+      store: opts.store,
+      run: (job) => this.run(job),
+      logger: opts.logger,
+      registry: opts.registry,
+    });
     const buckets = [60, 300, 900, 1800, 3600, 7200, 14_400, 28_800, 86_400, 172_800, 604_800];
     this.firstResponse = new Histogram({
-      name: 'gateway_ticket_first_response_seconds', help: 'Request created → first staff message, observed when staff first answer in Telegram.', buckets, registers: [opts.registry],
+      name: 'gateway_ticket_first_response_seconds',
+      help: 'Request created → first staff message, observed when staff first answer in Telegram.',
+      buckets,
+      registers: [opts.registry],
     });
     this.resolution = new Histogram({
-      name: 'gateway_ticket_resolution_seconds', help: 'Request created → closed (by staff, the user, or in the Sheet).', buckets, registers: [opts.registry],
+      name: 'gateway_ticket_resolution_seconds',
+      help: 'Request created → closed (by staff, the user, or in the Sheet).',
+      buckets,
+      registers: [opts.registry],
     });
   }
 
   /** Staff-chat texts are Russian (the team's language). */
   readonly staffT: T = (key, vars) => this.opts.i18n.t(STAFF_LOCALE, key, vars);
-  userT = (language: string): T => (key, vars) => this.opts.i18n.t(language, key, vars);
+  userT =
+    (language: string): T =>
+    (key, vars) =>
+      this.opts.i18n.t(language, key, vars);
 
   /** Queues the request's topic/card in the staff chat (once per request, whoever asks: the bot or the event feed). */
   open(ticketId: string): void {
@@ -70,7 +84,9 @@ export class TicketDesk {
   forward(ticketId: string, name: string, text: string, attachments: TicketAttachment[], key?: string): void {
     const caption = clip(this.staffT('staff-user-message', { id: ticketId, name, text: text || '' }), 1000);
     if (attachments.length === 0) this.store.enqueue('send', { ticketId, text: caption }, key ?? null);
-    attachments.forEach((a, i) => this.store.enqueue('send', { ticketId, text: i === 0 ? caption : '', file: a }, key ? `${key}:${i}` : null));
+    attachments.forEach((a, i) =>
+      this.store.enqueue('send', { ticketId, text: i === 0 ? caption : '', file: a }, key ? `${key}:${i}` : null),
+    );
     this.queue.kick();
   }
 
@@ -89,7 +105,13 @@ export class TicketDesk {
    * Sends a staff answer (text and files by file_id) to the user. A 403 marks the user blocked_bot and tells staff;
    * returns whether it was delivered.
    */
-  async deliverAnswer(api: Api, ticket: Ticket, language: string, text: string, files: TicketAttachment[]): Promise<boolean> {
+  async deliverAnswer(
+    api: Api,
+    ticket: Ticket,
+    language: string,
+    text: string,
+    files: TicketAttachment[],
+  ): Promise<boolean> {
     const t = this.userT(language);
     const body = clip(t('request-answer', { id: ticket.id, text: text || '…' }));
     return this.toUser(api, ticket, async () => {
@@ -98,7 +120,11 @@ export class TicketDesk {
       for (const [i, f] of files.entries()) {
         const caption = i === 0 ? clip(body, 1000) : undefined;
         const opts = caption ? { caption } : {};
-        sent.push(f.kind === 'photo' ? await api.sendPhoto(ticket.telegramId, f.fileId, opts) : await api.sendDocument(ticket.telegramId, f.fileId, opts));
+        sent.push(
+          f.kind === 'photo'
+            ? await api.sendPhoto(ticket.telegramId, f.fileId, opts)
+            : await api.sendDocument(ticket.telegramId, f.fileId, opts),
+        );
       }
       await this.links.link(ticket.id, ticket.telegramId, ...sent.map((m) => m.message_id));
     });
@@ -108,13 +134,17 @@ export class TicketDesk {
   async notifyStatus(api: Api, ticket: Ticket, language: string, withAnswer: boolean): Promise<boolean> {
     const t = this.userT(language);
     const status = statusLabel(t, ticket.status);
-    const text = withAnswer && ticket.answer
-      ? t('request-status-answer', { id: ticket.id, status, answer: ticket.answer })
-      : t('request-status-changed', { id: ticket.id, status });
+    const text =
+      withAnswer && ticket.answer
+        ? t('request-status-answer', { id: ticket.id, status, answer: ticket.answer })
+        : t('request-status-changed', { id: ticket.id, status });
     return this.toUser(api, ticket, async () => {
       const m = await api.sendMessage(ticket.telegramId, clip(text));
       await this.links.link(ticket.id, ticket.telegramId, m.message_id);
-      if (ticket.status === 'closed' && ticket.rating === null) await api.sendMessage(ticket.telegramId, t('request-rate', { id: ticket.id }), { reply_markup: ratingButtons(ticket.id) });
+      if (ticket.status === 'closed' && ticket.rating === null)
+        await api.sendMessage(ticket.telegramId, t('request-rate', { id: ticket.id }), {
+          reply_markup: ratingButtons(ticket.id),
+        });
     });
   }
 
@@ -164,7 +194,11 @@ export class TicketDesk {
       await this.runOpen(chatId, ticketId);
       place = await this.links.place(ticketId);
     }
-    const where = !place ? {} : place.threadId !== null ? { message_thread_id: place.threadId } : { reply_parameters: { message_id: place.cardMessageId!, allow_sending_without_reply: true } };
+    const where = !place
+      ? {}
+      : place.threadId !== null
+        ? { message_thread_id: place.threadId }
+        : { reply_parameters: { message_id: place.cardMessageId!, allow_sending_without_reply: true } };
     if (job.kind === 'notice') {
       const m = await this.call(() => api.sendMessage(chatId, String(job.payload['text']), where));
       if (ticketId) await this.links.link(ticketId, chatId, m.message_id);
@@ -178,8 +212,12 @@ export class TicketDesk {
         if (!(error instanceof GrammyError && /not modified/i.test(error.description))) throw error;
       };
       const { threadId, cardMessageId } = place;
-      if (threadId !== null) await this.call(() => api.editForumTopic(chatId, threadId, { name: topicName(t, ticket) })).catch(unlessSame);
-      if (cardMessageId !== null) await this.call(() => api.editMessageText(chatId, cardMessageId, staffCard(t, ticket), { reply_markup: staffButtons(t, ticket) })).catch(unlessSame);
+      if (threadId !== null)
+        await this.call(() => api.editForumTopic(chatId, threadId, { name: topicName(t, ticket) })).catch(unlessSame);
+      if (cardMessageId !== null)
+        await this.call(() =>
+          api.editMessageText(chatId, cardMessageId, staffCard(t, ticket), { reply_markup: staffButtons(t, ticket) }),
+        ).catch(unlessSame);
       return;
     }
     const file = job.payload['file'] as TicketAttachment | undefined;
@@ -200,7 +238,9 @@ export class TicketDesk {
     const ticket = await this.opts.sheets.tickets.get.query({ ticketId });
     let place = await this.links.place(ticketId);
     if (!place) {
-      const threadId = (await this.isForum(chatId)) ? (await this.call(() => api.createForumTopic(chatId, topicName(t, ticket)))).message_thread_id : null;
+      const threadId = (await this.isForum(chatId))
+        ? (await this.call(() => api.createForumTopic(chatId, topicName(t, ticket)))).message_thread_id
+        : null;
       place = { ticketId, chatId, threadId, cardMessageId: null };
       await this.links.savePlace(place);
     }
@@ -210,10 +250,17 @@ export class TicketDesk {
     // queued before the card goes out (once each while pending), so a crash after sending it loses none of them.
     const [first, ...rest] = ticket.messages;
     this.store.transaction(() => {
-      (first?.attachments ?? []).forEach((f, i) => this.store.enqueue('send', { ticketId, text: '', file: f }, `file:${ticketId}:${i}`));
+      (first?.attachments ?? []).forEach((f, i) =>
+        this.store.enqueue('send', { ticketId, text: '', file: f }, `file:${ticketId}:${i}`),
+      );
       rest.forEach((m, i) => this.forward(ticketId, m.authorName, m.text, m.attachments, `thread:${ticketId}:${i}`));
     });
-    const card = await this.call(() => api.sendMessage(chatId, staffCard(t, ticket), { reply_markup: staffButtons(t, ticket), ...(threadId !== null ? { message_thread_id: threadId } : {}) }));
+    const card = await this.call(() =>
+      api.sendMessage(chatId, staffCard(t, ticket), {
+        reply_markup: staffButtons(t, ticket),
+        ...(threadId !== null ? { message_thread_id: threadId } : {}),
+      }),
+    );
     await this.links.savePlace({ ...place, cardMessageId: card.message_id });
   }
 }

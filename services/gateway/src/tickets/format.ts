@@ -28,24 +28,38 @@ export const CB = {
 /** The request as staff see it: the card that opens its topic (or is its message in a plain group). */
 export function staffCard(t: T, ticket: Ticket): string {
   const head = t('staff-card', {
-    id: ticket.id, category: ticket.category, name: ticket.name, telegramId: String(ticket.telegramId), status: statusLabel(t, ticket.status),
+    id: ticket.id,
+    category: ticket.category,
+    name: ticket.name,
+    telegramId: String(ticket.telegramId),
+    status: statusLabel(t, ticket.status),
     assignee: ticket.assignee || '—',
   });
   return clip(`${head}\n\n${ticket.text}`);
 }
 
 export const staffButtons = (t: T, ticket: Ticket) =>
-  ticket.status === 'closed' ? undefined : new InlineKeyboard().text(t('staff-button-take'), CB.take(ticket.id)).text(t('staff-button-close'), CB.staffClose(ticket.id));
+  ticket.status === 'closed'
+    ? undefined
+    : new InlineKeyboard()
+        .text(t('staff-button-take'), CB.take(ticket.id))
+        .text(t('staff-button-close'), CB.staffClose(ticket.id));
 
 /** Forum topic names are limited to 128 characters. */
-export const topicName = (t: T, ticket: Ticket) => clip(t('staff-topic-name', { id: ticket.id, status: statusLabel(t, ticket.status), name: ticket.name }), 128);
+export const topicName = (t: T, ticket: Ticket) =>
+  clip(t('staff-topic-name', { id: ticket.id, status: statusLabel(t, ticket.status), name: ticket.name }), 128);
 
 /** The request and its thread as the user sees it (newest messages kept when it is long). */
 export function userThread(t: T, ticket: Ticket & { messages: TicketMessage[] }): string {
-  const head = t('request-thread-header', { id: ticket.id, category: ticket.category, status: statusLabel(t, ticket.status) });
+  const head = t('request-thread-header', {
+    id: ticket.id,
+    category: ticket.category,
+    status: statusLabel(t, ticket.status),
+  });
   const lines = ticket.messages.map((m) => {
     const at = m.createdAt.slice(0, 16).replace('T', ' ');
-    const who = m.author === 'staff' ? t('request-thread-staff', { name: m.authorName, at }) : t('request-thread-user', { at });
+    const who =
+      m.author === 'staff' ? t('request-thread-staff', { name: m.authorName, at }) : t('request-thread-user', { at });
     return `${who}\n${m.text}`;
   });
   let body = lines.join('\n\n');
@@ -55,7 +69,8 @@ export function userThread(t: T, ticket: Ticket & { messages: TicketMessage[] })
 
 export function threadButtons(t: T, ticket: Ticket): InlineKeyboard {
   const kb = new InlineKeyboard();
-  if (ticket.status !== 'closed') kb.text(t('button-add-message'), CB.add(ticket.id)).text(t('button-close-request'), CB.close(ticket.id)).row();
+  if (ticket.status !== 'closed')
+    kb.text(t('button-add-message'), CB.add(ticket.id)).text(t('button-close-request'), CB.close(ticket.id)).row();
   return kb.text(t('button-back-to-list'), CB.list(0));
 }
 

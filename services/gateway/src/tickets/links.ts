@@ -28,7 +28,13 @@ export class TicketLinks {
   /** The request a message is about: the message it replies to, else its forum topic. */
   async ticketOf(chatId: number, replyTo: number | undefined, threadId?: number): Promise<string | null> {
     if (replyTo === undefined && threadId === undefined) return null;
-    return (await this.sheets.tickets.ticketOfMessage.query({ chatId, ...(replyTo !== undefined ? { replyTo } : {}), ...(threadId !== undefined ? { threadId } : {}) })).ticketId;
+    return (
+      await this.sheets.tickets.ticketOfMessage.query({
+        chatId,
+        ...(replyTo !== undefined ? { replyTo } : {}),
+        ...(threadId !== undefined ? { threadId } : {}),
+      })
+    ).ticketId;
   }
 
   lastNotice(ticketId: string): Promise<{ status: string; answer: string } | null> {

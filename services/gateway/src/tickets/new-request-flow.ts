@@ -21,7 +21,11 @@ export type FlowDeps = { sheets: SheetsClient; desk: TicketDesk; publicUrl: stri
  * handled outside (they exit the conversation); a menu button or another command leaves it and does its own thing.
  */
 export function newRequestFlow(deps: FlowDeps) {
-  return async function newRequest(conversation: Conversation<Context, Context>, ctx: Context, language: string): Promise<void> {
+  return async function newRequest(
+    conversation: Conversation<Context, Context>,
+    ctx: Context,
+    language: string,
+  ): Promise<void> {
     const t = deps.desk.userT(language);
     const leaves = new Set(MENU_KEYS.flatMap((k) => ['ru', 'en'].map((l) => deps.desk.userT(l)(k))));
     const leave = async (c: Context) => {
@@ -35,7 +39,9 @@ export function newRequestFlow(deps: FlowDeps) {
     };
     const telegramId = ctx.from!.id;
 
-    const categories = await conversation.external(async () => (await deps.sheets.catalog.settings.query()).ticketCategories);
+    const categories = await conversation.external(
+      async () => (await deps.sheets.catalog.settings.query()).ticketCategories,
+    );
     const kb = new InlineKeyboard();
     categories.forEach((c, i) => kb.text(c, CB.category(i)).row());
     await ctx.reply(t('request-choose-category'), { reply_markup: kb.text(t('button-cancel'), CB.cancel) });
@@ -56,9 +62,14 @@ export function newRequestFlow(deps: FlowDeps) {
     }
 
     const files: TicketAttachment[] = [];
-    await ctx.reply(t('request-attach', { max: String(MAX_FILES) }), { reply_markup: new InlineKeyboard().text(t('button-done'), CB.done).text(t('button-cancel'), CB.cancel) });
+    await ctx.reply(t('request-attach', { max: String(MAX_FILES) }), {
+      reply_markup: new InlineKeyboard().text(t('button-done'), CB.done).text(t('button-cancel'), CB.cancel),
+    });
     while (files.length < MAX_FILES) {
-      const c = await conversation.waitFor(['message:photo', 'message:document', 'callback_query:data', 'message:text'], { otherwise: (o) => o.reply(t('request-attach-hint')) });
+      const c = await conversation.waitFor(
+        ['message:photo', 'message:document', 'callback_query:data', 'message:text'],
+        { otherwise: (o) => o.reply(t('request-attach-hint')) },
+      );
       if (c.callbackQuery) {
         await c.answerCallbackQuery();
         if (c.callbackQuery.data === CB.done) break;
@@ -72,7 +83,9 @@ export function newRequestFlow(deps: FlowDeps) {
       const photo = m.photo?.at(-1);
       files.push(photo ? { kind: 'photo', fileId: photo.file_id } : { kind: 'document', fileId: m.document!.file_id });
       if (m.caption) text = clip(`${text}\n${m.caption}`, MAX_TEXT);
-      await c.reply(t('request-attached', { count: files.length }), { reply_markup: new InlineKeyboard().text(t('button-done'), CB.done) });
+      await c.reply(t('request-attached', { count: files.length }), {
+        reply_markup: new InlineKeyboard().text(t('button-done'), CB.done),
+      });
     }
 
     await ctx.reply(t('request-confirm', { category, text: clip(text, 3000), files: files.length }), {
@@ -92,6 +105,9 @@ export function newRequestFlow(deps: FlowDeps) {
     await confirm.editMessageReplyMarkup();
     const menu = menuKeyboard((k) => t(k), deps.publicUrl);
     if (result.id) await confirm.reply(t('request-created', { id: result.id }), { reply_markup: menu });
-    else await confirm.reply(t(result.error === 'FORBIDDEN' ? 'request-sign-in-first' : 'request-failed'), { reply_markup: menu });
+    else
+      await confirm.reply(t(result.error === 'FORBIDDEN' ? 'request-sign-in-first' : 'request-failed'), {
+        reply_markup: menu,
+      });
   };
 }

@@ -6,7 +6,8 @@ import type { BotContext } from '../bot/context.ts';
 import type { TicketDesk } from './desk.ts';
 
 /** Only active managers and admins act on requests; the check is repeated by sheets for every write. */
-export const isStaff = (ctx: BotContext) => ctx.account?.status === 'active' && (ctx.account.role === 'manager' || ctx.account.role === 'admin');
+export const isStaff = (ctx: BotContext) =>
+  ctx.account?.status === 'active' && (ctx.account.role === 'manager' || ctx.account.role === 'admin');
 
 /** The photo (largest size) or file of a message, by file_id. */
 export function attachmentsOf(m: Pick<Message, 'photo' | 'document'>): TicketAttachment[] {
@@ -27,13 +28,26 @@ export async function tellUser(api: Api, ctx: BotContext, desk: TicketDesk, tick
 }
 
 /** A staff member takes (`in_progress`) or closes a request from the staff chat; returns the locale key of the outcome. */
-export async function staffSetStatus(ctx: BotContext, desk: TicketDesk, ticketId: string, status: 'in_progress' | 'closed'): Promise<string> {
+export async function staffSetStatus(
+  ctx: BotContext,
+  desk: TicketDesk,
+  ticketId: string,
+  status: 'in_progress' | 'closed',
+): Promise<string> {
   try {
-    const r = await ctx.deps.sheets.tickets.setStatus.mutate({ ticketId, telegramId: ctx.from!.id, as: 'staff', status });
+    const r = await ctx.deps.sheets.tickets.setStatus.mutate({
+      ticketId,
+      telegramId: ctx.from!.id,
+      as: 'staff',
+      status,
+    });
     if (!r.changed) return status === 'closed' ? 'staff-request-closed' : 'staff-taken-already';
     if (r.resolutionSeconds !== null) desk.resolution.observe(r.resolutionSeconds);
     desk.retitle(ticketId);
-    desk.notice(ticketId, status === 'closed' ? 'staff-closed' : 'staff-taken', { id: ticketId, name: ctx.account?.name ?? '' });
+    desk.notice(ticketId, status === 'closed' ? 'staff-closed' : 'staff-taken', {
+      id: ticketId,
+      name: ctx.account?.name ?? '',
+    });
     await tellUser(ctx.api, ctx, desk, r.ticket);
     return status === 'closed' ? 'staff-done-closed' : 'staff-done-taken';
   } catch (error) {
@@ -46,10 +60,22 @@ export async function staffSetStatus(ctx: BotContext, desk: TicketDesk, ticketId
 }
 
 /** A staff reply: stored (status → answered) and delivered to the user; a blocked user is marked and staff told. */
-export async function staffAnswer(ctx: BotContext, desk: TicketDesk, ticketId: string, text: string, files: TicketAttachment[]): Promise<void> {
+export async function staffAnswer(
+  ctx: BotContext,
+  desk: TicketDesk,
+  ticketId: string,
+  text: string,
+  files: TicketAttachment[],
+): Promise<void> {
   let result;
   try {
-    result = await ctx.deps.sheets.tickets.addMessage.mutate({ ticketId, telegramId: ctx.from!.id, as: 'staff', text, attachments: files });
+    result = await ctx.deps.sheets.tickets.addMessage.mutate({
+      ticketId,
+      telegramId: ctx.from!.id,
+      as: 'staff',
+      text,
+      attachments: files,
+    });
   } catch (error) {
     const code = callErrorCode(error);
     if (code === 'PRECONDITION_FAILED') return desk.notice(ticketId, 'staff-request-closed', { id: ticketId });
@@ -59,5 +85,6 @@ export async function staffAnswer(ctx: BotContext, desk: TicketDesk, ticketId: s
   if (result.firstResponseSeconds !== null) desk.firstResponse.observe(result.firstResponseSeconds);
   desk.retitle(ticketId);
   const { ticket } = result;
-  if (await desk.deliverAnswer(ctx.api, ticket, await languageOf(ctx, ticket.telegramId), text, files)) await desk.links.recordNotice(ticket.id, ticket.status, ticket.answer);
+  if (await desk.deliverAnswer(ctx.api, ticket, await languageOf(ctx, ticket.telegramId), text, files))
+    await desk.links.recordNotice(ticket.id, ticket.status, ticket.answer);
 }

@@ -116,7 +116,10 @@ export class StaffQueue {
       } else {
         store.retryAt(job.id, at, String(error));
         this.retries.inc({ reason });
-        logger.warn({ err: error, job: job.kind, jobId: job.id, retryInMs: at - Date.now() }, 'staff-chat job will be retried');
+        logger.warn(
+          { err: error, job: job.kind, jobId: job.id, retryInMs: at - Date.now() },
+          'staff-chat job will be retried',
+        );
       }
     }
     if (!this.stopped) this.schedule(0);
@@ -131,7 +134,8 @@ export class StaffQueue {
       return { at: backoff(60_000), reason: 'telegram', give_up: job.attempts + 1 >= MAX_TELEGRAM_ATTEMPTS };
     }
     // The request no longer exists (or the input is refused): retrying cannot help.
-    if (error instanceof TRPCClientError && ['NOT_FOUND', 'BAD_REQUEST'].includes(callErrorCode(error))) return { at: 0, reason: 'other', give_up: true };
+    if (error instanceof TRPCClientError && ['NOT_FOUND', 'BAD_REQUEST'].includes(callErrorCode(error)))
+      return { at: 0, reason: 'other', give_up: true };
     if (error instanceof HttpError) return { at: backoff(60_000), reason: 'network', give_up: false };
     return { at: backoff(300_000), reason: 'other', give_up: false };
   }

@@ -3,7 +3,14 @@ import { dirname } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 
 export type StaffJobKind = 'open' | 'send' | 'rename' | 'notice';
-export type StaffJob = { id: number; key: string | null; kind: StaffJobKind; payload: Record<string, unknown>; notBefore: number; attempts: number };
+export type StaffJob = {
+  id: number;
+  key: string | null;
+  kind: StaffJobKind;
+  payload: Record<string, unknown>;
+  notBefore: number;
+  attempts: number;
+};
 
 /**
  * The staff-chat queue, in the gateway's own SQLite file beside the update inbox: each replica runs the jobs it queued.
@@ -26,7 +33,9 @@ export class TicketStore {
 
   /** Queues a job; a job with the same `key` still pending is not queued twice (returns false). */
   enqueue(kind: StaffJobKind, payload: Record<string, unknown>, key: string | null = null): boolean {
-    const r = this.db.prepare('INSERT OR IGNORE INTO staff_jobs(key, kind, payload, not_before) VALUES (?, ?, ?, ?)').run(key, kind, JSON.stringify(payload), Date.now());
+    const r = this.db
+      .prepare('INSERT OR IGNORE INTO staff_jobs(key, kind, payload, not_before) VALUES (?, ?, ?, ?)')
+      .run(key, kind, JSON.stringify(payload), Date.now());
     return Number(r.changes) === 1;
   }
 
@@ -35,7 +44,16 @@ export class TicketStore {
     const r = this.db.prepare("SELECT * FROM staff_jobs WHERE state = 'pending' ORDER BY id LIMIT 1").get() as
       | { id: number; key: string | null; kind: StaffJobKind; payload: string; not_before: number; attempts: number }
       | undefined;
-    return r ? { id: r.id, key: r.key, kind: r.kind, payload: JSON.parse(r.payload) as Record<string, unknown>, notBefore: r.not_before, attempts: r.attempts } : null;
+    return r
+      ? {
+          id: r.id,
+          key: r.key,
+          kind: r.kind,
+          payload: JSON.parse(r.payload) as Record<string, unknown>,
+          notBefore: r.not_before,
+          attempts: r.attempts,
+        }
+      : null;
   }
 
   done(id: number): void {
@@ -43,7 +61,9 @@ export class TicketStore {
   }
 
   retryAt(id: number, at: number, error: string): void {
-    this.db.prepare('UPDATE staff_jobs SET not_before = ?, attempts = attempts + 1, last_error = ? WHERE id = ?').run(at, error, id);
+    this.db
+      .prepare('UPDATE staff_jobs SET not_before = ?, attempts = attempts + 1, last_error = ? WHERE id = ?')
+      .run(at, error, id);
   }
 
   /** Gives a job up (kept, with its error, for the operator); its key is freed so the same work can be queued again. */
@@ -52,7 +72,10 @@ export class TicketStore {
   }
 
   counts(): { pending: number; failed: number } {
-    const rows = this.db.prepare('SELECT state, count(*) AS n FROM staff_jobs GROUP BY state').all() as Array<{ state: string; n: number }>;
+    const rows = this.db.prepare('SELECT state, count(*) AS n FROM staff_jobs GROUP BY state').all() as Array<{
+      state: string;
+      n: number;
+    }>;
     const get = (s: string) => rows.find((r) => r.state === s)?.n ?? 0;
     return { pending: get('pending'), failed: get('failed') };
   }

@@ -2,7 +2,11 @@ import type { Update } from 'grammy/types';
 
 /** The chat an update belongs to: updates of one chat are handled strictly in order. */
 export function chatKeyOf(update: Update): string {
-  const u = update as unknown as Record<string, { chat?: { id: number }; from?: { id: number }; message?: { chat?: { id: number } }; user?: { id: number } } | undefined>;
+  const u = update as unknown as Record<
+    string,
+    | { chat?: { id: number }; from?: { id: number }; message?: { chat?: { id: number } }; user?: { id: number } }
+    | undefined
+  >;
   for (const value of Object.values(u)) {
     if (value && typeof value === 'object') {
       const id = value.chat?.id ?? value.message?.chat?.id ?? value.from?.id ?? value.user?.id;
@@ -152,7 +156,8 @@ export class ChatDispatcher {
 
   /** Resolves when every accepted update has been handled (graceful shutdown, tests). */
   idle(): Promise<void> {
-    if (this.running === 0 && this.ready.length === 0 && this.spill.length === 0 && !this.loading) return Promise.resolve();
+    if (this.running === 0 && this.ready.length === 0 && this.spill.length === 0 && !this.loading)
+      return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 }

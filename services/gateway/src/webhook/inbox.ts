@@ -78,7 +78,9 @@ export class SqliteInbox implements UpdateInbox {
 
   pending(): Update[] {
     this.flush();
-    const rows = this.db.prepare('SELECT body FROM updates WHERE body IS NOT NULL ORDER BY update_id').all() as Array<{ body: string }>;
+    const rows = this.db.prepare('SELECT body FROM updates WHERE body IS NOT NULL ORDER BY update_id').all() as Array<{
+      body: string;
+    }>;
     return rows.map((r) => JSON.parse(r.body) as Update);
   }
 
@@ -87,7 +89,11 @@ export class SqliteInbox implements UpdateInbox {
     const found = new Map<number, string>();
     for (let i = 0; i < ids.length; i += 500) {
       const chunk = ids.slice(i, i + 500);
-      const rows = this.db.prepare(`SELECT update_id, body FROM updates WHERE body IS NOT NULL AND update_id IN (${chunk.map(() => '?').join(',')})`).all(...chunk) as Array<{ update_id: number; body: string }>;
+      const rows = this.db
+        .prepare(
+          `SELECT update_id, body FROM updates WHERE body IS NOT NULL AND update_id IN (${chunk.map(() => '?').join(',')})`,
+        )
+        .all(...chunk) as Array<{ update_id: number; body: string }>;
       for (const r of rows) found.set(r.update_id, r.body);
     }
     return ids.flatMap((id) => {

@@ -48,7 +48,13 @@ function secretChecker(secret: string): (presented: string | string[] | undefine
  * the update durably, answers 200 at once and hands the update to the per-chat dispatcher. No handler runs inside
  * the request, so a slow model or Google never holds Telegram's connection.
  */
-export function webhookRoute(opts: { secret: string; inbox: UpdateInbox; dispatcher: ChatDispatcher; logger: Logger; metrics: WebhookMetrics }) {
+export function webhookRoute(opts: {
+  secret: string;
+  inbox: UpdateInbox;
+  dispatcher: ChatDispatcher;
+  logger: Logger;
+  metrics: WebhookMetrics;
+}) {
   const secretMatches = secretChecker(opts.secret);
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     if (!secretMatches(req.headers['x-telegram-bot-api-secret-token'])) {
@@ -67,7 +73,8 @@ export function webhookRoute(opts: { secret: string; inbox: UpdateInbox; dispatc
     let update: Update;
     try {
       const parsed = JSON.parse(raw) as unknown;
-      if (!parsed || typeof parsed !== 'object' || !Number.isSafeInteger((parsed as { update_id?: unknown }).update_id)) throw new Error('no update_id');
+      if (!parsed || typeof parsed !== 'object' || !Number.isSafeInteger((parsed as { update_id?: unknown }).update_id))
+        throw new Error('no update_id');
       update = parsed as Update;
     } catch {
       opts.metrics.rejected.inc({ reason: 'malformed' });

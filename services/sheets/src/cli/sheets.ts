@@ -10,10 +10,14 @@ import { createSheetsApi, SheetsCallError } from '../sync/google-client.ts';
 import { checkLayout, initLayout, type LayoutReport } from '../sync/layout-admin.ts';
 import { createSyncMetrics } from '../sync/metrics.ts';
 
-const USAGE = 'usage: npm run sheets -- init|check\n  init   create missing tabs and header rows (never touches data)\n  check  report what differs from the expected layout';
+const USAGE =
+  'usage: npm run sheets -- init|check\n  init   create missing tabs and header rows (never touches data)\n  check  report what differs from the expected layout';
 
 function print(report: LayoutReport): void {
-  for (const t of report.tabs) console.log(`${t.state === 'ok' ? 'ok     ' : t.state.padEnd(7)} ${t.tab}${t.problems.length ? `\n          ${t.problems.join('\n          ')}` : ''}`);
+  for (const t of report.tabs)
+    console.log(
+      `${t.state === 'ok' ? 'ok     ' : t.state.padEnd(7)} ${t.tab}${t.problems.length ? `\n          ${t.problems.join('\n          ')}` : ''}`,
+    );
   if (report.extraTabs.length) console.log(`other tabs (left alone): ${report.extraTabs.join(', ')}`);
 }
 
@@ -37,19 +41,30 @@ async function main(argv: string[]): Promise<number> {
     console.error('GOOGLE_SHEETS_SPREADSHEET_ID is not set: there is no spreadsheet to ' + command);
     return 2;
   }
-  const api = createSheetsApi({ ...config.google, timeoutMs: 30_000 }, createSyncMetrics(createRegistry('sheets').registry));
+  const api = createSheetsApi(
+    { ...config.google, timeoutMs: 30_000 },
+    createSyncMetrics(createRegistry('sheets').registry),
+  );
   try {
     if (command === 'check') {
       const report = await checkLayout(api);
       print(report);
-      console.log(report.ok ? 'the spreadsheet matches the expected layout' : 'the spreadsheet differs from the expected layout (see above; `init` adds missing tabs and headers)');
+      console.log(
+        report.ok
+          ? 'the spreadsheet matches the expected layout'
+          : 'the spreadsheet differs from the expected layout (see above; `init` adds missing tabs and headers)',
+      );
       return report.ok ? 0 : 1;
     }
     const { created, headed, after } = await initLayout(api);
     console.log(created.length ? `created tabs: ${created.join(', ')}` : 'no tabs were missing');
     console.log(headed.length ? `wrote header rows: ${headed.join(', ')}` : 'no header rows were needed');
     print(after);
-    console.log(after.ok ? 'the spreadsheet matches the expected layout' : 'some differences need a human (renamed or missing columns in tabs with data)');
+    console.log(
+      after.ok
+        ? 'the spreadsheet matches the expected layout'
+        : 'some differences need a human (renamed or missing columns in tabs with data)',
+    );
     return after.ok ? 0 : 1;
   } catch (error) {
     if (error instanceof SheetsCallError) {

@@ -2,13 +2,33 @@ import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../store/db.ts';
 import { Workbook } from '../store/workbook.ts';
 import {
-  announcePromotion, cancelBroadcast, createBroadcast, progressOf, recipientsFor, recordAndClaim, resolveStaleClaims, setMarketingOptOut, startDue,
+  announcePromotion,
+  cancelBroadcast,
+  createBroadcast,
+  progressOf,
+  recipientsFor,
+  recordAndClaim,
+  resolveStaleClaims,
+  setMarketingOptOut,
+  startDue,
 } from './broadcasts.ts';
 
 function workbook() {
   const wb = new Workbook(openDatabase(':memory:'));
   const user = (telegramId: number, segment: string, extra: Record<string, string> = {}) =>
-    wb.insert('Users', { id: `U-${telegramId}`, telegram_id: String(telegramId), segment, status: 'active', language: 'ru', blocked_bot: 'no', ...extra }, { outbox: false });
+    wb.insert(
+      'Users',
+      {
+        id: `U-${telegramId}`,
+        telegram_id: String(telegramId),
+        segment,
+        status: 'active',
+        language: 'ru',
+        blocked_bot: 'no',
+        ...extra,
+      },
+      { outbox: false },
+    );
   user(1, 'retail');
   user(2, 'retail', { language: 'en' });
   user(3, 'partners');
@@ -43,7 +63,10 @@ describe('claims and outcomes', () => {
     expect(a.telegramId).not.toBe(c.telegramId);
     // A lane whose answer was lost asks again: it gets the same recipient, not a second one.
     expect(recordAndClaim(wb, b.id, 'r/0', undefined, true).next!.telegramId).toBe(a.telegramId);
-    expect(recordAndClaim(wb, b.id, 'r/0', { telegramId: a.telegramId, outcome: 'sent' }, true)).toEqual({ recorded: true, next: null });
+    expect(recordAndClaim(wb, b.id, 'r/0', { telegramId: a.telegramId, outcome: 'sent' }, true)).toEqual({
+      recorded: true,
+      next: null,
+    });
     // Another lane cannot record a claim it does not hold.
     expect(recordAndClaim(wb, b.id, 'r/0', { telegramId: c.telegramId, outcome: 'sent' }, false).recorded).toBe(false);
     recordAndClaim(wb, b.id, 'r/1', { telegramId: c.telegramId, outcome: 'blocked', error: 'Forbidden' }, false);
@@ -66,7 +89,9 @@ describe('claims and outcomes', () => {
     const b = createBroadcast(wb, { text: 'x', segment: 'retail', createdBy: 'test', start: 'now' });
     const tried = recordAndClaim(wb, b.id, 'gw-a/0', undefined, true).next!;
     recordAndClaim(wb, b.id, 'gw-a/1', undefined, true);
-    expect(resolveStaleClaims(wb, { worker: 'gw-a', attempted: [{ broadcastId: b.id, telegramId: tried.telegramId }] })).toEqual({ unknown: 1, released: 1 });
+    expect(
+      resolveStaleClaims(wb, { worker: 'gw-a', attempted: [{ broadcastId: b.id, telegramId: tried.telegramId }] }),
+    ).toEqual({ unknown: 1, released: 1 });
     expect(progressOf(wb, b.id)).toMatchObject({ pending: 1, sending: 0, unknown: 1 });
     // A worker that never returns: its claims count as tried once the lease is over.
     recordAndClaim(wb, b.id, 'gone/0', undefined, true);
@@ -90,7 +115,13 @@ describe('sources', () => {
   it('starts a scheduled broadcast only when due', () => {
     const wb = workbook();
     const at = '2030-01-01T10:00:00Z';
-    const b = createBroadcast(wb, { text: 'x', segment: 'retail', scheduledAt: at, createdBy: 'test', start: 'schedule' });
+    const b = createBroadcast(wb, {
+      text: 'x',
+      segment: 'retail',
+      scheduledAt: at,
+      createdBy: 'test',
+      start: 'schedule',
+    });
     expect(startDue(wb, new Date('2029-12-31T10:00:00Z'))).toEqual([]);
     expect(startDue(wb, new Date('2030-01-01T10:00:01Z'))).toEqual([b.id]);
     expect(startDue(wb, new Date('2030-01-01T10:00:02Z'))).toEqual([]);
@@ -99,7 +130,21 @@ describe('sources', () => {
   it('announces a live promotion with notify=yes once, and one without notify never', () => {
     const wb = workbook();
     const promo = (id: string, notify: string) =>
-      wb.insert('Promotions', { id, title: 'Акция', description: 'Описание', starts_at: '2020-01-01', ends_at: '2099-01-01', segment: 'retail', status: 'active', cta: 'participate', notify }, { outbox: false });
+      wb.insert(
+        'Promotions',
+        {
+          id,
+          title: 'Акция',
+          description: 'Описание',
+          starts_at: '2020-01-01',
+          ends_at: '2099-01-01',
+          segment: 'retail',
+          status: 'active',
+          cta: 'participate',
+          notify,
+        },
+        { outbox: false },
+      );
     promo('p1', 'да');
     promo('p2', 'нет');
     const first = announcePromotion(wb, 'p1');
@@ -107,6 +152,11 @@ describe('sources', () => {
     expect(announcePromotion(wb, 'p1').broadcastId).toBeNull();
     expect(announcePromotion(wb, 'p2').broadcastId).toBeNull();
     expect(wb.get('Promotions', 'p1')!.announced_at).not.toBe('');
-    expect(wb.get('Broadcasts', first.broadcastId!)).toMatchObject({ text: 'Акция\n\nОписание', segment: 'retail', created_by: 'promotion:p1', status: 'sending' });
+    expect(wb.get('Broadcasts', first.broadcastId!)).toMatchObject({
+      text: 'Акция\n\nОписание',
+      segment: 'retail',
+      created_by: 'promotion:p1',
+      status: 'sending',
+    });
   });
 });

@@ -20,7 +20,17 @@ function catalogOn(path = ':memory:') {
   return { wb, bad, catalog: new Catalog(wb, bad) };
 }
 const promo = (id: string, title: string) => ({
-  id, title, description: 'd', image_url: '', starts_at: '2020-01-01', ends_at: '2099-12-31', segment: 'all', status: 'active', cta: 'participate', link_url: '', notify: 'нет',
+  id,
+  title,
+  description: 'd',
+  image_url: '',
+  starts_at: '2020-01-01',
+  ends_at: '2099-12-31',
+  segment: 'all',
+  status: 'active',
+  cta: 'participate',
+  link_url: '',
+  notify: 'нет',
 });
 
 describe('catalog: parsed tabs kept until the tab changes', () => {
@@ -58,8 +68,10 @@ describe('catalog: parsed tabs kept until the tab changes', () => {
     expect(catalog.promotion('from-cli')).toBeUndefined();
     const other = new DatabaseSync(path);
     try {
-      other.prepare(`INSERT INTO "Promotions" (id, title, description, image_url, starts_at, ends_at, segment, status, cta, link_url, notify, announced_at, _updated_at, _updated_by)
-        VALUES ('from-cli', 'Из CLI', '', '', '', '', 'all', 'active', 'participate', '', 'нет', '', '', 'sheet')`).run();
+      other
+        .prepare(`INSERT INTO "Promotions" (id, title, description, image_url, starts_at, ends_at, segment, status, cta, link_url, notify, announced_at, _updated_at, _updated_by)
+        VALUES ('from-cli', 'Из CLI', '', '', '', '', 'all', 'active', 'participate', '', 'нет', '', '', 'sheet')`)
+        .run();
       expect(catalog.promotion('from-cli')?.title).toBe('Из CLI');
     } finally {
       other.close();

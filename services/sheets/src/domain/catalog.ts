@@ -22,7 +22,11 @@ const today = (now: Date) => now.toISOString().slice(0, 10);
 /** A promotion is live when active and today is within its dates (both inclusive; an empty date is open-ended). */
 export function isLive(p: Promotion, now: Date): boolean {
   const d = today(now);
-  return p.status === 'active' && (p.startsAt === '' || p.startsAt.slice(0, 10) <= d) && (p.endsAt === '' || p.endsAt.slice(0, 10) >= d);
+  return (
+    p.status === 'active' &&
+    (p.startsAt === '' || p.startsAt.slice(0, 10) <= d) &&
+    (p.endsAt === '' || p.endsAt.slice(0, 10) >= d)
+  );
 }
 
 /** Who may see a promotion: `all` is everyone's; otherwise only that segment (comma-separated lists allowed). */
@@ -50,7 +54,12 @@ export class Catalog {
     });
     this.promotionsCache = new TabCache(versions, 'Promotions', () => {
       const bad: BadRow[] = [];
-      const list = parseRows('Promotions', this.wb.find('Promotions', {}, { orderBy: 'starts_at DESC, id' }), toPromotion, bad);
+      const list = parseRows(
+        'Promotions',
+        this.wb.find('Promotions', {}, { orderBy: 'starts_at DESC, id' }),
+        toPromotion,
+        bad,
+      );
       this.bad.set('Promotions', bad);
       return list;
     });

@@ -19,7 +19,12 @@ const live = (row: RawRow<'Promotions'> | undefined, now: Date): boolean => {
  * Sheet is configured). `before` is undefined for a row the manager added. Pure: the caller stores the events in the
  * same transaction as the change.
  */
-export function eventsForManagerChange(tab: TabName, before: Record<string, string> | undefined, after: Record<string, string>, now = new Date()): PendingEvent[] {
+export function eventsForManagerChange(
+  tab: TabName,
+  before: Record<string, string> | undefined,
+  after: Record<string, string>,
+  now = new Date(),
+): PendingEvent[] {
   const events: PendingEvent[] = [];
   const changed = (column: string) => (before?.[column] ?? '').trim() !== (after[column] ?? '').trim();
   switch (tab) {
@@ -29,7 +34,13 @@ export function eventsForManagerChange(tab: TabName, before: Record<string, stri
         const from = before?.['status']?.trim().toLowerCase() ?? '';
         events.push({
           type: 'user.status_changed',
-          payload: { userId: after['id']!, telegramId: telegramId(after['telegram_id']), from: from === 'active' || from === 'pending' || from === 'blocked' ? from : '', to, by: 'sheet' },
+          payload: {
+            userId: after['id']!,
+            telegramId: telegramId(after['telegram_id']),
+            from: from === 'active' || from === 'pending' || from === 'blocked' ? from : '',
+            to,
+            by: 'sheet',
+          },
         });
       }
       const role = after['role']?.trim().toLowerCase();
@@ -37,7 +48,12 @@ export function eventsForManagerChange(tab: TabName, before: Record<string, stri
         const from = before['role']?.trim().toLowerCase() ?? '';
         events.push({
           type: 'user.role_changed',
-          payload: { userId: after['id']!, telegramId: telegramId(after['telegram_id']), from: from === 'client' || from === 'manager' || from === 'admin' ? from : '', to: role },
+          payload: {
+            userId: after['id']!,
+            telegramId: telegramId(after['telegram_id']),
+            from: from === 'client' || from === 'manager' || from === 'admin' ? from : '',
+            to: role,
+          },
         });
       }
       break;
@@ -47,7 +63,11 @@ export function eventsForManagerChange(tab: TabName, before: Record<string, stri
       if (!before || id === null || (!changed('status') && !changed('answer'))) break;
       const status = after['status']?.trim().toLowerCase();
       const payload: ChangeEventPayload<'ticket.changed'> = { ticketId: after['id']!, telegramId: id, by: 'sheet' };
-      if (changed('status') && (status === 'new' || status === 'in_progress' || status === 'answered' || status === 'closed')) payload.status = status;
+      if (
+        changed('status') &&
+        (status === 'new' || status === 'in_progress' || status === 'answered' || status === 'closed')
+      )
+        payload.status = status;
       if (changed('answer') && after['answer']?.trim()) payload.answer = after['answer'].trim();
       if (payload.status || payload.answer) events.push({ type: 'ticket.changed', payload });
       break;
@@ -56,7 +76,10 @@ export function eventsForManagerChange(tab: TabName, before: Record<string, stri
       const wasLive = live(before as RawRow<'Promotions'> | undefined, now);
       const isNowLive = live(after as RawRow<'Promotions'>, now);
       if (isNowLive && !wasLive) events.push({ type: 'promotion.activated', payload: { promotionId: after['id']! } });
-      else if (isNowLive && ['title', 'description', 'image_url', 'starts_at', 'ends_at', 'segment', 'cta', 'link_url'].some(changed)) {
+      else if (
+        isNowLive &&
+        ['title', 'description', 'image_url', 'starts_at', 'ends_at', 'segment', 'cta', 'link_url'].some(changed)
+      ) {
         events.push({ type: 'promotion.changed', payload: { promotionId: after['id']! } });
       }
       break;
@@ -64,9 +87,13 @@ export function eventsForManagerChange(tab: TabName, before: Record<string, stri
     case 'Broadcasts': {
       const status = after['status']?.trim().toLowerCase();
       if (status === 'scheduled' && (changed('status') || changed('scheduled_at'))) {
-        events.push({ type: 'broadcast.scheduled', payload: { broadcastId: after['id']!, scheduledAt: after['scheduled_at']?.trim() ?? '' } });
+        events.push({
+          type: 'broadcast.scheduled',
+          payload: { broadcastId: after['id']!, scheduledAt: after['scheduled_at']?.trim() ?? '' },
+        });
       }
-      if (status === 'cancelled' && changed('status')) events.push({ type: 'broadcast.cancelled', payload: { broadcastId: after['id']! } });
+      if (status === 'cancelled' && changed('status'))
+        events.push({ type: 'broadcast.cancelled', payload: { broadcastId: after['id']! } });
       break;
     }
     default:

@@ -23,7 +23,13 @@ const ID_PREFIX: Partial<Record<TabName, string>> = { Users: 'U', Broadcasts: 'B
 export function tabView(wb: Workbook, name: string, limit = 500) {
   const tab = tabOf(name);
   const { key, columns, managed } = TABS[tab];
-  return { tab, key, columns: [...columns], managed: [...managed], rows: wb.find(tab, {}, { orderBy: 'rowid DESC', limit }) };
+  return {
+    tab,
+    key,
+    columns: [...columns],
+    managed: [...managed],
+    rows: wb.find(tab, {}, { orderBy: 'rowid DESC', limit }),
+  };
 }
 
 /**
@@ -31,10 +37,14 @@ export function tabView(wb: Workbook, name: string, limit = 500) {
  * only managers' columns; the same change events a Sheet pull would emit, in the same transaction; queued for the
  * Sheet when one is configured.
  */
-export function editAsManager(wb: Workbook, input: { tab: string; id: string; column: string; value: string }): RawRow<TabName> {
+export function editAsManager(
+  wb: Workbook,
+  input: { tab: string; id: string; column: string; value: string },
+): RawRow<TabName> {
   const tab = tabOf(input.tab);
   const { key, managed } = TABS[tab];
-  if (!(managed as readonly string[]).includes(input.column) || input.column === key) throw new ManagerEditError('not_managed', `${tab}.${input.column} is not a managers' column`);
+  if (!(managed as readonly string[]).includes(input.column) || input.column === key)
+    throw new ManagerEditError('not_managed', `${tab}.${input.column} is not a managers' column`);
   return transaction(wb.db, () => {
     const before = wb.get(tab, input.id);
     if (!before) throw new ManagerEditError('not_found', `${tab} has no row ${input.id}`);
@@ -48,7 +58,9 @@ export function editAsManager(wb: Workbook, input: { tab: string; id: string; co
 export function addAsManager(wb: Workbook, input: { tab: string; values: Record<string, string> }): RawRow<TabName> {
   const tab = tabOf(input.tab);
   const { key, managed } = TABS[tab];
-  const values = Object.fromEntries(Object.entries(input.values).filter(([c]) => (managed as readonly string[]).includes(c) || c === key));
+  const values = Object.fromEntries(
+    Object.entries(input.values).filter(([c]) => (managed as readonly string[]).includes(c) || c === key),
+  );
   return transaction(wb.db, () => {
     const prefix = ID_PREFIX[tab];
     const id = values[key]?.trim() || (prefix ? wb.nextId(prefix, 1000) : '');

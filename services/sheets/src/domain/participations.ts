@@ -19,7 +19,13 @@ export class PromotionUnavailableError extends Error {
  * Records a user's participation once per promotion. Durable (committed, and queued for the Sheet) when this returns;
  * a second call returns the existing row with `created: false`.
  */
-export function participate(wb: Workbook, catalog: Catalog, user: User, promotionId: string, now = new Date()): { created: boolean; participation: Participation } {
+export function participate(
+  wb: Workbook,
+  catalog: Catalog,
+  user: User,
+  promotionId: string,
+  now = new Date(),
+): { created: boolean; participation: Participation } {
   const promotion = catalog.promotion(promotionId);
   if (!promotion) throw new PromotionUnavailableError(promotionId, 'not_found');
   if (!isLive(promotion, now)) throw new PromotionUnavailableError(promotionId, 'not_live');
@@ -30,8 +36,13 @@ export function participate(wb: Workbook, catalog: Catalog, user: User, promotio
     const existing = wb.find('Participations', { promotion_id: promotionId, telegram_id: telegramId })[0];
     if (existing) return { created: false, participation: toParticipation(existing) };
     const row = wb.insert('Participations', {
-      id: wb.nextId('PR'), promotion_id: promotionId, telegram_id: telegramId, name: user.name, phone: user.phone,
-      created_at: now.toISOString(), status: 'new',
+      id: wb.nextId('PR'),
+      promotion_id: promotionId,
+      telegram_id: telegramId,
+      name: user.name,
+      phone: user.phone,
+      created_at: now.toISOString(),
+      status: 'new',
     });
     wb.emit('participation.created', { participationId: row.id, promotionId, telegramId: user.telegramId });
     return { created: true, participation: toParticipation(row) };
@@ -39,5 +50,7 @@ export function participate(wb: Workbook, catalog: Catalog, user: User, promotio
 }
 
 export function participationsOf(wb: Workbook, telegramId: number): Participation[] {
-  return wb.find('Participations', { telegram_id: String(telegramId) }, { orderBy: 'created_at DESC' }).map(toParticipation);
+  return wb
+    .find('Participations', { telegram_id: String(telegramId) }, { orderBy: 'created_at DESC' })
+    .map(toParticipation);
 }

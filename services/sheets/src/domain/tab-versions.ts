@@ -42,7 +42,9 @@ export class TabVersions {
 
   private watch(tab: string): void {
     for (const op of ['INSERT', 'UPDATE', 'DELETE']) {
-      this.db.exec(`CREATE TEMP TRIGGER IF NOT EXISTS "mb_written_${tab}_${op}" AFTER ${op} ON main."${tab}" BEGIN SELECT mb_tab_written('${tab}'); END`);
+      this.db.exec(
+        `CREATE TEMP TRIGGER IF NOT EXISTS "mb_written_${tab}_${op}" AFTER ${op} ON main."${tab}" BEGIN SELECT mb_tab_written('${tab}'); END`,
+      );
     }
     this.watched.add(tab);
   }

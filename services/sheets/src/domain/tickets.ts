@@ -1,4 +1,11 @@
-import { TicketStatus, type RawRow, type Ticket, type TicketAttachment, type TicketMessage, type User } from '@mb/contracts';
+import {
+  TicketStatus,
+  type RawRow,
+  type Ticket,
+  type TicketAttachment,
+  type TicketMessage,
+  type User,
+} from '@mb/contracts';
 import { Gauge, type Registry } from 'prom-client';
 import { transaction } from '../store/db.ts';
 import type { Workbook } from '../store/workbook.ts';
@@ -6,7 +13,14 @@ import type { Catalog } from './catalog.ts';
 import { userByTelegramId } from './users.ts';
 
 export type TicketErrorReason =
-  | 'not_found' | 'not_signed_in' | 'not_staff' | 'closed' | 'not_closed' | 'already_rated' | 'unknown_category' | 'empty';
+  | 'not_found'
+  | 'not_signed_in'
+  | 'not_staff'
+  | 'closed'
+  | 'not_closed'
+  | 'already_rated'
+  | 'unknown_category'
+  | 'empty';
 
 /** Why a request action was refused; the router maps `reason` to a tRPC code, the bot to a message. */
 export class TicketError extends Error {
@@ -31,9 +45,17 @@ export function toTicket(row: RawRow<'Tickets'>): Ticket {
   const status = TicketStatus.safeParse(row.status.trim().toLowerCase().replace(' ', '_'));
   const rating = Number(row.rating);
   return {
-    id: row.id, telegramId: Number(row.telegram_id), name: row.name, category: row.category, text: row.text,
-    status: status.success ? status.data : 'new', assignee: row.assignee, answer: row.answer, createdAt: row.created_at,
-    updatedAt: row.updated_at, rating: Number.isInteger(rating) && rating >= 1 && rating <= 5 ? rating : null,
+    id: row.id,
+    telegramId: Number(row.telegram_id),
+    name: row.name,
+    category: row.category,
+    text: row.text,
+    status: status.success ? status.data : 'new',
+    assignee: row.assignee,
+    answer: row.answer,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    rating: Number.isInteger(rating) && rating >= 1 && rating <= 5 ? rating : null,
   };
 }
 
@@ -41,7 +63,9 @@ function attachmentsOf(wb: Workbook, messageIds: string[]): Map<string, TicketAt
   const out = new Map<string, TicketAttachment[]>();
   if (messageIds.length === 0) return out;
   const rows = wb.db
-    .prepare(`SELECT message_id, kind, file_id FROM ticket_attachments WHERE message_id IN (${messageIds.map(() => '?').join(',')}) ORDER BY message_id, position`)
+    .prepare(
+      `SELECT message_id, kind, file_id FROM ticket_attachments WHERE message_id IN (${messageIds.map(() => '?').join(',')}) ORDER BY message_id, position`,
+    )
     .all(...messageIds) as Array<{ message_id: string; kind: TicketAttachment['kind']; file_id: string }>;
   for (const r of rows) out.set(r.message_id, [...(out.get(r.message_id) ?? []), { kind: r.kind, fileId: r.file_id }]);
   return out;
@@ -56,7 +80,8 @@ function signedIn(wb: Workbook, telegramId: number): User {
 /** The acting staff member: an active Users row with role manager or admin. */
 export function staffMember(wb: Workbook, telegramId: number): User {
   const user = userByTelegramId(wb, telegramId);
-  if (!user || user.status !== 'active' || (user.role !== 'manager' && user.role !== 'admin')) throw new TicketError('not_staff');
+  if (!user || user.status !== 'active' || (user.role !== 'manager' && user.role !== 'admin'))
+    throw new TicketError('not_staff');
   return user;
 }
 
@@ -66,42 +91,78 @@ function ticketRow(wb: Workbook, ticketId: string): RawRow<'Tickets'> {
   return row;
 }
 
-function insertMessage(wb: Workbook, ticketId: string, author: 'user' | 'staff', authorName: string, text: string, attachments: TicketAttachment[], now: Date): TicketMessage {
+function insertMessage(
+  wb: Workbook,
+  ticketId: string,
+  author: 'user' | 'staff',
+  authorName: string,
+  text: string,
+  attachments: TicketAttachment[],
+  now: Date,
+): TicketMessage {
   const row = wb.insert('TicketMessages', {
-    id: wb.nextId('M'), ticket_id: ticketId, author, author_name: authorName, text: withMarkers(text, attachments), created_at: now.toISOString(),
+    id: wb.nextId('M'),
+    ticket_id: ticketId,
+    author,
+    author_name: authorName,
+    text: withMarkers(text, attachments),
+    created_at: now.toISOString(),
   });
   const add = wb.db.prepare('INSERT INTO ticket_attachments(message_id, position, kind, file_id) VALUES (?, ?, ?, ?)');
   attachments.forEach((a, i) => add.run(row.id, i, a.kind, a.fileId));
   return { id: row.id, ticketId, author, authorName, text: row.text, createdAt: row.created_at, attachments };
 }
 
-export type NewTicket = { telegramId: number; category: string; text: string; attachments?: TicketAttachment[]; transcript?: string };
+export type NewTicket = {
+  telegramId: number;
+  category: string;
+  text: string;
+  attachments?: TicketAttachment[];
+  transcript?: string;
+};
 
 /** Creates a request with its first message (and the assistant transcript, if any): durable when this returns. */
 export function createTicket(wb: Workbook, catalog: Catalog, input: NewTicket, now = new Date()): TicketWithThread {
   const user = signedIn(wb, input.telegramId);
-  const category = catalog.settings().ticketCategories.find((c) => c.toLowerCase() === input.category.trim().toLowerCase());
+  const category = catalog
+    .settings()
+    .ticketCategories.find((c) => c.toLowerCase() === input.category.trim().toLowerCase());
   if (!category) throw new TicketError('unknown_category');
   const attachments = input.attachments ?? [];
   if (!input.text.trim() && attachments.length === 0) throw new TicketError('empty');
   return transaction(wb.db, () => {
     const at = now.toISOString();
     const row = wb.insert('Tickets', {
-      id: wb.nextId('T', 1001), telegram_id: String(input.telegramId), name: user.name, category,
-      text: withMarkers(input.text, attachments), status: 'new', created_at: at, updated_at: at,
+      id: wb.nextId('T', 1001),
+      telegram_id: String(input.telegramId),
+      name: user.name,
+      category,
+      text: withMarkers(input.text, attachments),
+      status: 'new',
+      created_at: at,
+      updated_at: at,
     });
     const messages = [insertMessage(wb, row.id, 'user', user.name, input.text, attachments, now)];
-    if (input.transcript?.trim()) messages.push(insertMessage(wb, row.id, 'user', 'Переписка с помощником', input.transcript, [], now));
+    if (input.transcript?.trim())
+      messages.push(insertMessage(wb, row.id, 'user', 'Переписка с помощником', input.transcript, [], now));
     wb.emit('ticket.created', { ticketId: row.id, telegramId: input.telegramId });
     return { ...toTicket(row), messages };
   });
 }
 
 /** A user's requests, newest first. */
-export function ticketsOf(wb: Workbook, telegramId: number, page: { limit: number; offset: number }): { items: Ticket[]; total: number } {
+export function ticketsOf(
+  wb: Workbook,
+  telegramId: number,
+  page: { limit: number; offset: number },
+): { items: Ticket[]; total: number } {
   const where = { telegram_id: String(telegramId) };
-  const items = wb.find('Tickets', where, { orderBy: 'created_at DESC, rowid DESC', limit: page.limit, offset: page.offset }).map(toTicket);
-  const total = (wb.db.prepare('SELECT count(*) AS n FROM "Tickets" WHERE telegram_id = ?').get(String(telegramId)) as { n: number }).n;
+  const items = wb
+    .find('Tickets', where, { orderBy: 'created_at DESC, rowid DESC', limit: page.limit, offset: page.offset })
+    .map(toTicket);
+  const total = (
+    wb.db.prepare('SELECT count(*) AS n FROM "Tickets" WHERE telegram_id = ?').get(String(telegramId)) as { n: number }
+  ).n;
   return { items, total };
 }
 
@@ -110,65 +171,123 @@ export function getTicket(wb: Workbook, ticketId: string, viewer?: number): Tick
   const ticket = toTicket(ticketRow(wb, ticketId));
   if (viewer !== undefined && ticket.telegramId !== viewer) throw new TicketError('not_found', ticketId);
   const rows = wb.find('TicketMessages', { ticket_id: ticketId }, { orderBy: 'created_at, rowid' });
-  const files = attachmentsOf(wb, rows.map((r) => r.id));
-  const messages = rows.map((r): TicketMessage => ({
-    id: r.id, ticketId, author: r.author === 'staff' ? 'staff' : 'user', authorName: r.author_name, text: r.text, createdAt: r.created_at,
-    attachments: files.get(r.id) ?? [],
-  }));
+  const files = attachmentsOf(
+    wb,
+    rows.map((r) => r.id),
+  );
+  const messages = rows.map(
+    (r): TicketMessage => ({
+      id: r.id,
+      ticketId,
+      author: r.author === 'staff' ? 'staff' : 'user',
+      authorName: r.author_name,
+      text: r.text,
+      createdAt: r.created_at,
+      attachments: files.get(r.id) ?? [],
+    }),
+  );
   return { ...ticket, messages };
 }
 
 const secondsSince = (iso: string, now: Date) => Math.max(0, (now.getTime() - Date.parse(iso)) / 1000);
 
-export type NewMessage = { ticketId: string; telegramId: number; as: 'user' | 'staff'; text: string; attachments?: TicketAttachment[] };
+export type NewMessage = {
+  ticketId: string;
+  telegramId: number;
+  as: 'user' | 'staff';
+  text: string;
+  attachments?: TicketAttachment[];
+};
 
 /**
  * Adds a message to an open request. A staff message moves the status to `answered` and fills `answer`;
  * `firstResponseSeconds` is set when it is the first staff message of the request.
  */
-export function addMessage(wb: Workbook, input: NewMessage, now = new Date()): { ticket: Ticket; message: TicketMessage; firstResponseSeconds: number | null } {
+export function addMessage(
+  wb: Workbook,
+  input: NewMessage,
+  now = new Date(),
+): { ticket: Ticket; message: TicketMessage; firstResponseSeconds: number | null } {
   const attachments = input.attachments ?? [];
   if (!input.text.trim() && attachments.length === 0) throw new TicketError('empty', input.ticketId);
   return transaction(wb.db, () => {
     const actor = input.as === 'staff' ? staffMember(wb, input.telegramId) : signedIn(wb, input.telegramId);
     const row = ticketRow(wb, input.ticketId);
-    if (input.as === 'user' && row.telegram_id !== String(input.telegramId)) throw new TicketError('not_found', input.ticketId);
+    if (input.as === 'user' && row.telegram_id !== String(input.telegramId))
+      throw new TicketError('not_found', input.ticketId);
     if (toTicket(row).status === 'closed') throw new TicketError('closed', input.ticketId);
-    const firstStaff = input.as === 'staff' && wb.find('TicketMessages', { ticket_id: input.ticketId, author: 'staff' }).length === 0;
+    const firstStaff =
+      input.as === 'staff' && wb.find('TicketMessages', { ticket_id: input.ticketId, author: 'staff' }).length === 0;
     const message = insertMessage(wb, input.ticketId, input.as, actor.name, input.text, attachments, now);
     let updated = row;
     if (input.as === 'staff') {
-      updated = wb.update('Tickets', input.ticketId, { status: 'answered', answer: message.text, updated_at: now.toISOString(), ...(row.assignee ? {} : { assignee: actor.name }) });
-      wb.emit('ticket.changed', { ticketId: input.ticketId, telegramId: Number(row.telegram_id), status: 'answered', answer: message.text, by: 'staff' });
+      updated = wb.update('Tickets', input.ticketId, {
+        status: 'answered',
+        answer: message.text,
+        updated_at: now.toISOString(),
+        ...(row.assignee ? {} : { assignee: actor.name }),
+      });
+      wb.emit('ticket.changed', {
+        ticketId: input.ticketId,
+        telegramId: Number(row.telegram_id),
+        status: 'answered',
+        answer: message.text,
+        by: 'staff',
+      });
     } else {
       updated = wb.update('Tickets', input.ticketId, { updated_at: now.toISOString() });
     }
-    return { ticket: toTicket(updated), message, firstResponseSeconds: firstStaff ? secondsSince(row.created_at, now) : null };
+    return {
+      ticket: toTicket(updated),
+      message,
+      firstResponseSeconds: firstStaff ? secondsSince(row.created_at, now) : null,
+    };
   });
 }
 
-export type StatusChange = { ticketId: string; telegramId: number; as: 'user' | 'staff'; status: 'in_progress' | 'closed' };
+export type StatusChange = {
+  ticketId: string;
+  telegramId: number;
+  as: 'user' | 'staff';
+  status: 'in_progress' | 'closed';
+};
 
 /**
  * Staff take a request (`in_progress`, assignee = them) or close it; the owner may close it too. Closing a closed
  * request changes nothing (`changed: false`); `resolutionSeconds` is set when this call closed it.
  */
-export function setStatus(wb: Workbook, input: StatusChange, now = new Date()): { ticket: Ticket; changed: boolean; resolutionSeconds: number | null } {
+export function setStatus(
+  wb: Workbook,
+  input: StatusChange,
+  now = new Date(),
+): { ticket: Ticket; changed: boolean; resolutionSeconds: number | null } {
   return transaction(wb.db, () => {
     const actor = input.as === 'staff' ? staffMember(wb, input.telegramId) : signedIn(wb, input.telegramId);
     const row = ticketRow(wb, input.ticketId);
-    if (input.as === 'user' && (row.telegram_id !== String(input.telegramId) || input.status !== 'closed')) throw new TicketError('not_found', input.ticketId);
+    if (input.as === 'user' && (row.telegram_id !== String(input.telegramId) || input.status !== 'closed'))
+      throw new TicketError('not_found', input.ticketId);
     const current = toTicket(row);
     if (current.status === 'closed') {
       if (input.status === 'closed') return { ticket: current, changed: false, resolutionSeconds: null };
       throw new TicketError('closed', input.ticketId);
     }
-    if (input.status === 'in_progress' && current.status === 'in_progress' && row.assignee === actor.name) return { ticket: current, changed: false, resolutionSeconds: null };
+    if (input.status === 'in_progress' && current.status === 'in_progress' && row.assignee === actor.name)
+      return { ticket: current, changed: false, resolutionSeconds: null };
     const patch: Partial<RawRow<'Tickets'>> = { status: input.status, updated_at: now.toISOString() };
     if (input.status === 'in_progress') patch.assignee = actor.name;
     const updated = toTicket(wb.update('Tickets', input.ticketId, patch));
-    if (input.as === 'staff') wb.emit('ticket.changed', { ticketId: input.ticketId, telegramId: current.telegramId, status: input.status, by: 'staff' });
-    return { ticket: updated, changed: true, resolutionSeconds: input.status === 'closed' ? secondsSince(row.created_at, now) : null };
+    if (input.as === 'staff')
+      wb.emit('ticket.changed', {
+        ticketId: input.ticketId,
+        telegramId: current.telegramId,
+        status: input.status,
+        by: 'staff',
+      });
+    return {
+      ticket: updated,
+      changed: true,
+      resolutionSeconds: input.status === 'closed' ? secondsSince(row.created_at, now) : null,
+    };
   });
 }
 
@@ -197,7 +316,10 @@ export function markBlockedBot(wb: Workbook, telegramId: number): { marked: bool
 /** Requests by status, for the gauge (every status present, zero when none). */
 export function ticketsByStatus(wb: Workbook): Record<TicketStatus, number> {
   const counts: Record<TicketStatus, number> = { new: 0, in_progress: 0, answered: 0, closed: 0 };
-  const rows = wb.db.prepare('SELECT status, count(*) AS n FROM "Tickets" GROUP BY status').all() as Array<{ status: string; n: number }>;
+  const rows = wb.db.prepare('SELECT status, count(*) AS n FROM "Tickets" GROUP BY status').all() as Array<{
+    status: string;
+    n: number;
+  }>;
   for (const r of rows) {
     const s = TicketStatus.safeParse(r.status.trim().toLowerCase().replace(' ', '_'));
     counts[s.success ? s.data : 'new'] += r.n;

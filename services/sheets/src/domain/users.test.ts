@@ -3,7 +3,17 @@ import { openDatabase } from '../store/db.ts';
 import { DEFAULT_SETTINGS } from '../store/mappers.ts';
 import { seedIfEmpty } from '../store/seed.ts';
 import { Workbook } from '../store/workbook.ts';
-import { markSeen, NotStaffError, phoneKey, setBlockedBot, setStatusByStaff, signIn, takeStart, recordStart, userIdByPhone } from './users.ts';
+import {
+  markSeen,
+  NotStaffError,
+  phoneKey,
+  setBlockedBot,
+  setStatusByStaff,
+  signIn,
+  takeStart,
+  recordStart,
+  userIdByPhone,
+} from './users.ts';
 
 function workbook() {
   const wb = new Workbook(openDatabase(':memory:'));
@@ -23,21 +33,45 @@ describe('users', () => {
     expect(userIdByPhone(wb, '+79035550105')).toBe('U-6');
     expect(userIdByPhone(wb, '+79999999999')).toBeNull();
     // A phone with a character the index does not know (non-breaking spaces pasted from a document) is still found.
-    wb.insert('Users', { id: 'U-50', phone: '+7\u00a0912\u00a0000-00-50', name: 'x', status: 'active' }, { outbox: false });
+    wb.insert(
+      'Users',
+      { id: 'U-50', phone: '+7\u00a0912\u00a0000-00-50', name: 'x', status: 'active' },
+      { outbox: false },
+    );
     expect(userIdByPhone(wb, '+79120000050')).toBe('U-50');
-    const indexes = (wb.db.prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'Users'`).all() as Array<{ name: string }>).map((r) => r.name);
+    const indexes = (
+      wb.db.prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'Users'`).all() as Array<{
+        name: string;
+      }>
+    ).map((r) => r.name);
     expect(indexes).toEqual(expect.arrayContaining(['users_phone_key', 'users_phone_odd']));
   });
 
   it('signs in, registers or queues by policy, and moves an account to the row of the phone it proved', () => {
     const wb = workbook();
-    expect(signIn(wb, allowlist, { telegramId: 11, phone: '+79035550103', name: 'x', language: 'ru' }).outcome).toBe('signed_in');
-    expect(signIn(wb, allowlist, { telegramId: 12, phone: '+79035550106', name: 'x', language: 'ru' }).outcome).toBe('pending');
-    expect(signIn(wb, allowlist, { telegramId: 13, phone: '+79035550107', name: 'x', language: 'ru' }).outcome).toBe('blocked');
+    expect(signIn(wb, allowlist, { telegramId: 11, phone: '+79035550103', name: 'x', language: 'ru' }).outcome).toBe(
+      'signed_in',
+    );
+    expect(signIn(wb, allowlist, { telegramId: 12, phone: '+79035550106', name: 'x', language: 'ru' }).outcome).toBe(
+      'pending',
+    );
+    expect(signIn(wb, allowlist, { telegramId: 13, phone: '+79035550107', name: 'x', language: 'ru' }).outcome).toBe(
+      'blocked',
+    );
     const queued = signIn(wb, allowlist, { telegramId: 14, phone: '+79120000000', name: 'New', language: 'en' });
-    expect(queued).toMatchObject({ outcome: 'pending_created', user: { status: 'pending', language: 'en', name: 'New' } });
-    expect(wb.eventsSince('t', 10).events).toEqual([expect.objectContaining({ type: 'user.pending', payload: { userId: queued.user.id, telegramId: 14, name: 'New' } })]);
-    expect(signIn(wb, open, { telegramId: 15, phone: '+79120000001', name: 'Open', language: 'ru' }).outcome).toBe('registered');
+    expect(queued).toMatchObject({
+      outcome: 'pending_created',
+      user: { status: 'pending', language: 'en', name: 'New' },
+    });
+    expect(wb.eventsSince('t', 10).events).toEqual([
+      expect.objectContaining({
+        type: 'user.pending',
+        payload: { userId: queued.user.id, telegramId: 14, name: 'New' },
+      }),
+    ]);
+    expect(signIn(wb, open, { telegramId: 15, phone: '+79120000001', name: 'Open', language: 'ru' }).outcome).toBe(
+      'registered',
+    );
     // Telegram account 11 now proves another phone: the link moves.
     signIn(wb, allowlist, { telegramId: 11, phone: '+79035550104', name: 'x', language: 'ru' });
     expect(wb.get('Users', 'U-4')!.telegram_id).toBe('');
@@ -53,7 +87,11 @@ describe('users', () => {
     expect(setStatusByStaff(wb, 1, user.id, 'active').changed).toBe(true);
     expect(setStatusByStaff(wb, 1, user.id, 'active').changed).toBe(false);
     const events = wb.eventsSince('t', 10).events.filter((e) => e.type === 'user.status_changed');
-    expect(events).toEqual([expect.objectContaining({ payload: { userId: user.id, telegramId: 9, from: 'pending', to: 'active', by: 'staff' } })]);
+    expect(events).toEqual([
+      expect.objectContaining({
+        payload: { userId: user.id, telegramId: 9, from: 'pending', to: 'active', by: 'staff' },
+      }),
+    ]);
   });
 
   it('keeps blocked_bot, last_seen_at and deep links cheap and exact', () => {

@@ -48,9 +48,14 @@ export function userIdByPhone(wb: Workbook, e164: string): string | null {
       CREATE INDEX IF NOT EXISTS users_phone_odd ON "Users"(phone) WHERE ${ODD_PHONE_SQL};`);
     indexed.add(wb.db);
   }
-  const hit = wb.db.prepare(`SELECT id FROM "Users" WHERE ${PHONE_KEY_SQL} = ? ORDER BY rowid LIMIT 1`).get(key) as { id: string } | undefined;
+  const hit = wb.db.prepare(`SELECT id FROM "Users" WHERE ${PHONE_KEY_SQL} = ? ORDER BY rowid LIMIT 1`).get(key) as
+    | { id: string }
+    | undefined;
   if (hit) return hit.id;
-  const odd = wb.db.prepare(`SELECT id, phone FROM "Users" WHERE ${ODD_PHONE_SQL}`).all() as Array<{ id: string; phone: string }>;
+  const odd = wb.db.prepare(`SELECT id, phone FROM "Users" WHERE ${ODD_PHONE_SQL}`).all() as Array<{
+    id: string;
+    phone: string;
+  }>;
   return odd.find((row) => phoneKey(row.phone) === key)?.id ?? null;
 }
 
@@ -87,7 +92,12 @@ const statusOutcome = (s: UserStatus): SignInOutcome => (s === 'active' ? 'signe
  * Signs a Telegram account in by its own phone (the gateway checked the contact is the sender's). Links the row
  * (`telegram_id`, `language`, `last_seen_at`; through the outbox) or creates one according to the access policy.
  */
-export function signIn(wb: Workbook, settings: Settings, input: SignInInput, now = new Date()): { outcome: SignInOutcome; user: User } {
+export function signIn(
+  wb: Workbook,
+  settings: Settings,
+  input: SignInInput,
+  now = new Date(),
+): { outcome: SignInOutcome; user: User } {
   const at = now.toISOString();
   return transaction(wb.db, () => {
     const id = userIdByPhone(wb, input.phone);
@@ -101,8 +111,17 @@ export function signIn(wb: Workbook, settings: Settings, input: SignInInput, now
     }
     const open = settings.accessPolicy === 'open';
     const row = wb.insert('Users', {
-      id: wb.nextId('U'), telegram_id: String(input.telegramId), phone: input.phone, name: input.name, role: 'client', segment: 'all',
-      status: open ? 'active' : 'pending', language: input.language, registered_at: at, last_seen_at: at, blocked_bot: 'no',
+      id: wb.nextId('U'),
+      telegram_id: String(input.telegramId),
+      phone: input.phone,
+      name: input.name,
+      role: 'client',
+      segment: 'all',
+      status: open ? 'active' : 'pending',
+      language: input.language,
+      registered_at: at,
+      last_seen_at: at,
+      blocked_bot: 'no',
     });
     if (!open) wb.emit('user.pending', { userId: row.id, telegramId: input.telegramId, name: input.name });
     return { outcome: open ? 'registered' : 'pending_created', user: read(wb, row.id) };
@@ -116,17 +135,29 @@ export class NotStaffError extends Error {
   }
 }
 
-const isStaff = (u: User | null): u is User => !!u && u.status === 'active' && (u.role === 'manager' || u.role === 'admin');
+const isStaff = (u: User | null): u is User =>
+  !!u && u.status === 'active' && (u.role === 'manager' || u.role === 'admin');
 
 /** A manager's decision in Telegram (approve: active; deny or block: blocked). Emits `user.status_changed` once. */
-export function setStatusByStaff(wb: Workbook, actorTelegramId: number, userId: string, status: UserStatus): { changed: boolean; user: User; actor: User } {
+export function setStatusByStaff(
+  wb: Workbook,
+  actorTelegramId: number,
+  userId: string,
+  status: UserStatus,
+): { changed: boolean; user: User; actor: User } {
   return transaction(wb.db, () => {
     const actor = userByTelegramId(wb, actorTelegramId);
     if (!isStaff(actor)) throw new NotStaffError();
     const before = read(wb, userId);
     if (before.status === status) return { changed: false, user: before, actor };
     wb.update('Users', userId, { status });
-    wb.emit('user.status_changed', { userId, telegramId: before.telegramId, from: before.status, to: status, by: 'staff' });
+    wb.emit('user.status_changed', {
+      userId,
+      telegramId: before.telegramId,
+      from: before.status,
+      to: status,
+      by: 'staff',
+    });
     return { changed: true, user: read(wb, userId), actor };
   });
 }
@@ -135,7 +166,7 @@ export function setStatusByStaff(wb: Workbook, actorTelegramId: number, userId: 
 export function setBlockedBot(wb: Workbook, telegramId: number, blocked: boolean): boolean {
   const row = wb.find('Users', { telegram_id: String(telegramId) })[0];
   const value = blocked ? 'yes' : 'no';
-  if (!row || (row.blocked_bot === value) || (!blocked && row.blocked_bot === '')) return false;
+  if (!row || row.blocked_bot === value || (!blocked && row.blocked_bot === '')) return false;
   wb.update('Users', row.id, { blocked_bot: value });
   return true;
 }
@@ -168,16 +199,22 @@ export function pendingUsers(wb: Workbook, limit = 20): User[] {
  * unconsumed one is opened once the user has signed in.
  */
 export function recordStart(wb: Workbook, telegramId: number, payload: string, now = new Date()): void {
-  wb.db.prepare('INSERT INTO start_payloads(telegram_id, payload, created_at) VALUES (?, ?, ?)').run(telegramId, payload, now.toISOString());
+  wb.db
+    .prepare('INSERT INTO start_payloads(telegram_id, payload, created_at) VALUES (?, ?, ?)')
+    .run(telegramId, payload, now.toISOString());
 }
 
 export function takeStart(wb: Workbook, telegramId: number): string | null {
   return transaction(wb.db, () => {
     const row = wb.db
-      .prepare('SELECT id, payload FROM start_payloads WHERE telegram_id = ? AND consumed_at IS NULL ORDER BY id DESC LIMIT 1')
+      .prepare(
+        'SELECT id, payload FROM start_payloads WHERE telegram_id = ? AND consumed_at IS NULL ORDER BY id DESC LIMIT 1',
+      )
       .get(telegramId) as { id: number; payload: string } | undefined;
     if (!row) return null;
-    wb.db.prepare('UPDATE start_payloads SET consumed_at = ? WHERE telegram_id = ? AND consumed_at IS NULL').run(new Date().toISOString(), telegramId);
+    wb.db
+      .prepare('UPDATE start_payloads SET consumed_at = ? WHERE telegram_id = ? AND consumed_at IS NULL')
+      .run(new Date().toISOString(), telegramId);
     return row.payload;
   });
 }
@@ -185,6 +222,8 @@ export function takeStart(wb: Workbook, telegramId: number): string | null {
 /** How many starts each payload brought (attribution report). */
 export function startCounts(wb: Workbook): Array<{ payload: string; starts: number; users: number }> {
   return wb.db
-    .prepare('SELECT payload, count(*) AS starts, count(DISTINCT telegram_id) AS users FROM start_payloads GROUP BY payload ORDER BY starts DESC')
+    .prepare(
+      'SELECT payload, count(*) AS starts, count(DISTINCT telegram_id) AS users FROM start_payloads GROUP BY payload ORDER BY starts DESC',
+    )
     .all() as Array<{ payload: string; starts: number; users: number }>;
 }

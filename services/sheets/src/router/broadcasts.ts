@@ -3,8 +3,23 @@ import { TelegramId, isoDate } from '@mb/contracts';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import {
-  announceDue, announcePromotion, BroadcastError, cancelBroadcast, conversionsOf, createBroadcast, getBroadcast, isOptedOut, progressOf,
-  recipientsFor, recordAndClaim, recordConversion, resolveStaleClaims, sendingBroadcasts, setMarketingOptOut, startBroadcast, startDue,
+  announceDue,
+  announcePromotion,
+  BroadcastError,
+  cancelBroadcast,
+  conversionsOf,
+  createBroadcast,
+  getBroadcast,
+  isOptedOut,
+  progressOf,
+  recipientsFor,
+  recordAndClaim,
+  recordConversion,
+  resolveStaleClaims,
+  sendingBroadcasts,
+  setMarketingOptOut,
+  startBroadcast,
+  startDue,
 } from '../domain/broadcasts.ts';
 import { userByTelegramId } from '../domain/users.ts';
 import type { SheetsDeps } from './deps.ts';
@@ -19,7 +34,11 @@ function guard<T>(fn: () => T): T {
     return fn();
   } catch (error) {
     if (error instanceof BroadcastError) {
-      throw new TRPCError({ code: error.reason === 'not_found' ? 'NOT_FOUND' : 'PRECONDITION_FAILED', message: error.message, cause: error });
+      throw new TRPCError({
+        code: error.reason === 'not_found' ? 'NOT_FOUND' : 'PRECONDITION_FAILED',
+        message: error.message,
+        cause: error,
+      });
     }
     throw error;
   }
@@ -29,18 +48,22 @@ export const broadcastsRouter = ({ wb }: SheetsDeps) =>
   router({
     /** A staff member (manager or admin, checked here by Telegram id) creates a broadcast: start now, schedule, or draft. */
     create: internalProcedure
-      .input(z.object({
-        staffTelegramId: TelegramId,
-        text: z.string().trim().min(1).max(4096),
-        imageUrl: z.url().max(2000).optional(),
-        segment: segment.default('all'),
-        scheduledAt: isoDate.optional(),
-        start: z.enum(['now', 'schedule', 'draft']).default('now'),
-      }))
+      .input(
+        z.object({
+          staffTelegramId: TelegramId,
+          text: z.string().trim().min(1).max(4096),
+          imageUrl: z.url().max(2000).optional(),
+          segment: segment.default('all'),
+          scheduledAt: isoDate.optional(),
+          start: z.enum(['now', 'schedule', 'draft']).default('now'),
+        }),
+      )
       .mutation(({ input }) => {
         const staff = userByTelegramId(wb, input.staffTelegramId);
-        if (!staff || staff.status !== 'active' || staff.role === 'client') throw new TRPCError({ code: 'FORBIDDEN', message: 'only managers and admins send broadcasts' });
-        if (input.start === 'schedule' && !input.scheduledAt) throw new TRPCError({ code: 'BAD_REQUEST', message: 'scheduledAt is required to schedule' });
+        if (!staff || staff.status !== 'active' || staff.role === 'client')
+          throw new TRPCError({ code: 'FORBIDDEN', message: 'only managers and admins send broadcasts' });
+        if (input.start === 'schedule' && !input.scheduledAt)
+          throw new TRPCError({ code: 'BAD_REQUEST', message: 'scheduledAt is required to schedule' });
         return createBroadcast(wb, { ...input, createdBy: `tg:${input.staffTelegramId}` });
       }),
     get: internalProcedure.input(z.object({ id })).query(({ input }) => {
@@ -48,30 +71,55 @@ export const broadcastsRouter = ({ wb }: SheetsDeps) =>
       return b ? { ...b, progress: progressOf(wb, input.id), conversions: conversionsOf(wb, input.id) } : null;
     }),
     /** How many users a segment reaches now (skipping blocked, pending, opted-out and blocked_bot users). */
-    recipientCount: internalProcedure.input(z.object({ segment })).query(({ input }) => ({ count: recipientsFor(wb, input.segment).length })),
+    recipientCount: internalProcedure
+      .input(z.object({ segment }))
+      .query(({ input }) => ({ count: recipientsFor(wb, input.segment).length })),
     start: internalProcedure.input(z.object({ id })).mutation(({ input }) => guard(() => startBroadcast(wb, input.id))),
     startDue: internalProcedure.mutation(() => ({ started: startDue(wb) })),
     sending: internalProcedure.query(() => ({ ids: sendingBroadcasts(wb) })),
     /** Records the last outcome and claims the next recipient in one call (`claim: false` when stopping). */
     next: internalProcedure
-      .input(z.object({
-        id, worker, claim: z.boolean(),
-        record: z.object({ telegramId: TelegramId, outcome: z.enum(['sent', 'failed', 'blocked', 'unknown', 'retry', 'release']), error: z.string().max(300).optional() }).optional(),
-      }))
+      .input(
+        z.object({
+          id,
+          worker,
+          claim: z.boolean(),
+          record: z
+            .object({
+              telegramId: TelegramId,
+              outcome: z.enum(['sent', 'failed', 'blocked', 'unknown', 'retry', 'release']),
+              error: z.string().max(300).optional(),
+            })
+            .optional(),
+        }),
+      )
       .mutation(({ input }) => recordAndClaim(wb, input.id, input.worker, input.record, input.claim)),
     /** Claims a worker left without an outcome: back to pending if never attempted, else `unknown` (never resent). */
     resolveStale: internalProcedure
-      .input(z.object({
-        worker: worker.optional(),
-        leaseMs: z.number().int().min(1000).max(86_400_000).optional(),
-        attempted: z.array(z.object({ broadcastId: id, telegramId: TelegramId })).max(10_000).optional(),
-      }))
+      .input(
+        z.object({
+          worker: worker.optional(),
+          leaseMs: z.number().int().min(1000).max(86_400_000).optional(),
+          attempted: z
+            .array(z.object({ broadcastId: id, telegramId: TelegramId }))
+            .max(10_000)
+            .optional(),
+        }),
+      )
       .mutation(({ input }) => resolveStaleClaims(wb, input)),
-    cancel: internalProcedure.input(z.object({ id })).mutation(({ input }) => guard(() => cancelBroadcast(wb, input.id))),
+    cancel: internalProcedure
+      .input(z.object({ id }))
+      .mutation(({ input }) => guard(() => cancelBroadcast(wb, input.id))),
     announceDue: internalProcedure.mutation(() => ({ started: announceDue(wb) })),
-    announcePromotion: internalProcedure.input(z.object({ promotionId: z.string().min(1).max(100) })).mutation(({ input }) => announcePromotion(wb, input.promotionId)),
-    setOptOut: internalProcedure.input(z.object({ telegramId: TelegramId, optedOut: z.boolean() })).mutation(({ input }) => setMarketingOptOut(wb, input.telegramId, input.optedOut)),
-    optedOut: internalProcedure.input(z.object({ telegramId: TelegramId })).query(({ input }) => ({ optedOut: isOptedOut(wb, input.telegramId) })),
+    announcePromotion: internalProcedure
+      .input(z.object({ promotionId: z.string().min(1).max(100) }))
+      .mutation(({ input }) => announcePromotion(wb, input.promotionId)),
+    setOptOut: internalProcedure
+      .input(z.object({ telegramId: TelegramId, optedOut: z.boolean() }))
+      .mutation(({ input }) => setMarketingOptOut(wb, input.telegramId, input.optedOut)),
+    optedOut: internalProcedure
+      .input(z.object({ telegramId: TelegramId }))
+      .query(({ input }) => ({ optedOut: isOptedOut(wb, input.telegramId) })),
     recordConversion: internalProcedure
       .input(z.object({ id, telegramId: TelegramId, promotionId: z.string().min(1).max(100) }))
       .mutation(({ input }) => recordConversion(wb, input.id, input.telegramId, input.promotionId)),

@@ -16,5 +16,7 @@ export const catalogRouter = ({ catalog }: SheetsDeps) =>
       return promotion;
     }),
     allPromotions: internalProcedure.query(() => catalog.promotions()),
-    faq: internalProcedure.input(z.object({ activeOnly: z.boolean().default(true) }).default({ activeOnly: true })).query(({ input }) => catalog.faq(input.activeOnly)),
+    faq: internalProcedure
+      .input(z.object({ activeOnly: z.boolean().default(true) }).default({ activeOnly: true }))
+      .query(({ input }) => catalog.faq(input.activeOnly)),
   });

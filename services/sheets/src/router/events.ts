@@ -13,10 +13,8 @@ export const eventsRouter = ({ wb }: SheetsDeps) =>
     pull: internalProcedure
       .input(z.object({ consumer, limit: z.number().int().min(1).max(500).default(100) }))
       .query(({ input }) => wb.eventsSince(input.consumer, input.limit)),
-    ack: internalProcedure
-      .input(z.object({ consumer, seq: z.number().int().nonnegative() }))
-      .mutation(({ input }) => {
-        wb.ackEvents(input.consumer, input.seq);
-        return { ok: true };
-      }),
+    ack: internalProcedure.input(z.object({ consumer, seq: z.number().int().nonnegative() })).mutation(({ input }) => {
+      wb.ackEvents(input.consumer, input.seq);
+      return { ok: true };
+    }),
   });

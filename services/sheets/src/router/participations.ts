@@ -13,15 +13,22 @@ export const participationsRouter = ({ wb, catalog }: SheetsDeps) =>
       .input(z.object({ telegramId: TelegramId, promotionId: z.string().min(1).max(100) }))
       .mutation(({ input }) => {
         const user = userByTelegramId(wb, input.telegramId);
-        if (!user || user.status !== 'active') throw new TRPCError({ code: 'FORBIDDEN', message: 'user is not signed in' });
+        if (!user || user.status !== 'active')
+          throw new TRPCError({ code: 'FORBIDDEN', message: 'user is not signed in' });
         try {
           return participate(wb, catalog, user, input.promotionId);
         } catch (error) {
           if (error instanceof PromotionUnavailableError) {
-            throw new TRPCError({ code: error.reason === 'not_found' ? 'NOT_FOUND' : 'PRECONDITION_FAILED', message: error.reason, cause: error });
+            throw new TRPCError({
+              code: error.reason === 'not_found' ? 'NOT_FOUND' : 'PRECONDITION_FAILED',
+              message: error.reason,
+              cause: error,
+            });
           }
           throw error;
         }
       }),
-    mine: internalProcedure.input(z.object({ telegramId: TelegramId })).query(({ input }) => participationsOf(wb, input.telegramId)),
+    mine: internalProcedure
+      .input(z.object({ telegramId: TelegramId }))
+      .query(({ input }) => participationsOf(wb, input.telegramId)),
   });

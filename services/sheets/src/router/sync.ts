@@ -7,12 +7,31 @@ import type { SheetsDeps } from './deps.ts';
 export const syncRouter = ({ sync }: SheetsDeps) =>
   router({
     pullNow: internalProcedure.mutation(async () => {
-      if (!sync) throw new TRPCError({ code: 'PRECONDITION_FAILED', message: 'no spreadsheet configured (GOOGLE_SHEETS_SPREADSHEET_ID)' });
+      if (!sync)
+        throw new TRPCError({
+          code: 'PRECONDITION_FAILED',
+          message: 'no spreadsheet configured (GOOGLE_SHEETS_SPREADSHEET_ID)',
+        });
       const s = await sync.pullNow().catch((error: unknown) => {
-        if (error instanceof SheetsCallError) throw new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: `Google Sheets did not answer: ${error.message}`, cause: error });
+        if (error instanceof SheetsCallError)
+          throw new TRPCError({
+            code: 'SERVICE_UNAVAILABLE',
+            message: `Google Sheets did not answer: ${error.message}`,
+            cause: error,
+          });
         throw error;
       });
-      return { rows: s.rows, applied: s.applied, inserted: s.inserted, deleted: s.deleted, events: s.events, problems: s.problems, badRows: s.badRows };
+      return {
+        rows: s.rows,
+        applied: s.applied,
+        inserted: s.inserted,
+        deleted: s.deleted,
+        events: s.events,
+        problems: s.problems,
+        badRows: s.badRows,
+      };
     }),
-    status: internalProcedure.query(() => (sync ? { configured: true as const, ...sync.status() } : { configured: false as const })),
+    status: internalProcedure.query(() =>
+      sync ? { configured: true as const, ...sync.status() } : { configured: false as const },
+    ),
   });

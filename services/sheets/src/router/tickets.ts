@@ -3,7 +3,16 @@ import { TelegramId, TicketAttachment } from '@mb/contracts';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import {
-  addMessage, createTicket, getTicket, markBlockedBot, rateTicket, setStatus, ticketsByStatus, ticketsOf, TicketError, type TicketErrorReason,
+  addMessage,
+  createTicket,
+  getTicket,
+  markBlockedBot,
+  rateTicket,
+  setStatus,
+  ticketsByStatus,
+  ticketsOf,
+  TicketError,
+  type TicketErrorReason,
 } from '../domain/tickets.ts';
 import { lastNotice, linkMessages, placeOf, recordNotice, savePlace, ticketOfMessage } from '../domain/ticket-links.ts';
 import type { SheetsDeps } from './deps.ts';
@@ -14,8 +23,14 @@ const attachments = z.array(TicketAttachment).max(10, 'at most 10 attachments').
 const messageId = z.number().int().positive();
 
 const CODES: Record<TicketErrorReason, TRPCError['code']> = {
-  not_found: 'NOT_FOUND', not_signed_in: 'FORBIDDEN', not_staff: 'FORBIDDEN', closed: 'PRECONDITION_FAILED',
-  not_closed: 'PRECONDITION_FAILED', already_rated: 'CONFLICT', unknown_category: 'BAD_REQUEST', empty: 'BAD_REQUEST',
+  not_found: 'NOT_FOUND',
+  not_signed_in: 'FORBIDDEN',
+  not_staff: 'FORBIDDEN',
+  closed: 'PRECONDITION_FAILED',
+  not_closed: 'PRECONDITION_FAILED',
+  already_rated: 'CONFLICT',
+  unknown_category: 'BAD_REQUEST',
+  empty: 'BAD_REQUEST',
 };
 
 /** Runs a domain call, turning a TicketError into a TRPCError whose message is the reason (callers branch on it). */
@@ -23,7 +38,8 @@ function boundary<T>(fn: () => T): T {
   try {
     return fn();
   } catch (error) {
-    if (error instanceof TicketError) throw new TRPCError({ code: CODES[error.reason], message: error.reason, cause: error });
+    if (error instanceof TicketError)
+      throw new TRPCError({ code: CODES[error.reason], message: error.reason, cause: error });
     throw error;
   }
 }
@@ -32,11 +48,25 @@ export const ticketsRouter = ({ wb, catalog }: SheetsDeps) =>
   router({
     /** Durable (committed and queued for the Sheet) when it returns; emits `ticket.created`. */
     create: internalProcedure
-      .input(z.object({ telegramId: TelegramId, category: z.string().min(1).max(100), text, attachments, transcript: z.string().max(20_000).optional() }))
+      .input(
+        z.object({
+          telegramId: TelegramId,
+          category: z.string().min(1).max(100),
+          text,
+          attachments,
+          transcript: z.string().max(20_000).optional(),
+        }),
+      )
       .mutation(({ input }) => boundary(() => createTicket(wb, catalog, input))),
     /** The user's requests, newest first. */
     mine: internalProcedure
-      .input(z.object({ telegramId: TelegramId, limit: z.number().int().min(1).max(50).default(10), offset: z.number().int().min(0).default(0) }))
+      .input(
+        z.object({
+          telegramId: TelegramId,
+          limit: z.number().int().min(1).max(50).default(10),
+          offset: z.number().int().min(0).default(0),
+        }),
+      )
       .query(({ input }) => ticketsOf(wb, input.telegramId, input)),
     /** A request with its thread; with `telegramId`, only if it is that user's. */
     get: internalProcedure
@@ -44,14 +74,35 @@ export const ticketsRouter = ({ wb, catalog }: SheetsDeps) =>
       .query(({ input }) => boundary(() => getTicket(wb, input.ticketId, input.telegramId))),
     /** A message from the owner (`as: 'user'`) or a manager/admin (`as: 'staff'`, status → answered). */
     addMessage: internalProcedure
-      .input(z.object({ ticketId, telegramId: TelegramId, as: z.enum(['user', 'staff']), text: text.default(''), attachments }))
+      .input(
+        z.object({
+          ticketId,
+          telegramId: TelegramId,
+          as: z.enum(['user', 'staff']),
+          text: text.default(''),
+          attachments,
+        }),
+      )
       .mutation(({ input }) => boundary(() => addMessage(wb, input))),
     /** Staff take (`in_progress`) or close; the owner may close. */
     setStatus: internalProcedure
-      .input(z.object({ ticketId, telegramId: TelegramId, as: z.enum(['user', 'staff']), status: z.enum(['in_progress', 'closed']) }))
+      .input(
+        z.object({
+          ticketId,
+          telegramId: TelegramId,
+          as: z.enum(['user', 'staff']),
+          status: z.enum(['in_progress', 'closed']),
+        }),
+      )
       .mutation(({ input }) => boundary(() => setStatus(wb, input))),
     rate: internalProcedure
-      .input(z.object({ ticketId, telegramId: TelegramId, rating: z.number().int().min(1, 'rating is 1 to 5').max(5, 'rating is 1 to 5') }))
+      .input(
+        z.object({
+          ticketId,
+          telegramId: TelegramId,
+          rating: z.number().int().min(1, 'rating is 1 to 5').max(5, 'rating is 1 to 5'),
+        }),
+      )
       .mutation(({ input }) => boundary(() => rateTicket(wb, input))),
     /** A delivery to this user got 403 (bot blocked): sets blocked_bot on their row. */
     recipientBlocked: internalProcedure
@@ -61,11 +112,15 @@ export const ticketsRouter = ({ wb, catalog }: SheetsDeps) =>
     /** The gateway's Telegram bookkeeping, shared by its replicas (docs/requests.md). */
     place: internalProcedure.input(z.object({ ticketId })).query(({ input }) => placeOf(wb, input.ticketId)),
     savePlace: internalProcedure
-      .input(z.object({ ticketId, chatId: TelegramId, threadId: messageId.nullable(), cardMessageId: messageId.nullable() }))
+      .input(
+        z.object({ ticketId, chatId: TelegramId, threadId: messageId.nullable(), cardMessageId: messageId.nullable() }),
+      )
       .mutation(({ input }) => (savePlace(wb, input), { ok: true as const })),
     linkMessages: internalProcedure
       .input(z.object({ ticketId, chatId: TelegramId, messageIds: z.array(messageId).min(1).max(20) }))
-      .mutation(({ input }) => (linkMessages(wb, input.ticketId, input.chatId, input.messageIds), { ok: true as const })),
+      .mutation(
+        ({ input }) => (linkMessages(wb, input.ticketId, input.chatId, input.messageIds), { ok: true as const }),
+      ),
     ticketOfMessage: internalProcedure
       .input(z.object({ chatId: TelegramId, replyTo: messageId.optional(), threadId: messageId.optional() }))
       .query(({ input }) => ({ ticketId: ticketOfMessage(wb, input) })),

@@ -8,9 +8,13 @@ import type { SheetsDeps } from './deps.ts';
 export const unansweredRouter = ({ wb }: SheetsDeps) =>
   router({
     record: internalProcedure
-      .input(z.object({ question: z.string().trim().min(1, 'the question is empty').max(4096, 'at most 4096 characters') }))
+      .input(
+        z.object({ question: z.string().trim().min(1, 'the question is empty').max(4096, 'at most 4096 characters') }),
+      )
       .mutation(({ input }) => recordUnanswered(wb, input.question)),
     list: internalProcedure
       .input(z.object({ status: UnansweredStatus.optional(), limit: z.number().int().min(1).max(500).default(50) }))
-      .query(({ input }) => listUnanswered(wb, { limit: input.limit, ...(input.status ? { status: input.status } : {}) })),
+      .query(({ input }) =>
+        listUnanswered(wb, { limit: input.limit, ...(input.status ? { status: input.status } : {}) }),
+      ),
   });

@@ -3,8 +3,17 @@ import { Language, TelegramId, UserStatus } from '@mb/contracts';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import {
-  markSeen, NotStaffError, pendingUsers, recordStart, setBlockedBot, setStatusByStaff, signIn, startCounts, takeStart,
-  userByTelegramId, UserRowUnreadableError,
+  markSeen,
+  NotStaffError,
+  pendingUsers,
+  recordStart,
+  setBlockedBot,
+  setStatusByStaff,
+  signIn,
+  startCounts,
+  takeStart,
+  userByTelegramId,
+  UserRowUnreadableError,
 } from '../domain/users.ts';
 import type { SheetsDeps } from './deps.ts';
 
@@ -14,7 +23,9 @@ const StartPayload = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
 
 export const usersRouter = ({ wb, catalog }: SheetsDeps) =>
   router({
-    byTelegramId: internalProcedure.input(z.object({ telegramId: TelegramId })).query(({ input }) => userByTelegramId(wb, input.telegramId)),
+    byTelegramId: internalProcedure
+      .input(z.object({ telegramId: TelegramId }))
+      .query(({ input }) => userByTelegramId(wb, input.telegramId)),
     /** Signs in by the account's own phone (E.164); see domain/users.ts for the outcomes. */
     signIn: internalProcedure
       .input(z.object({ telegramId: TelegramId, phone: E164, name: z.string().trim().max(200), language: Language }))
@@ -26,17 +37,23 @@ export const usersRouter = ({ wb, catalog }: SheetsDeps) =>
         try {
           return setStatusByStaff(wb, input.actorTelegramId, input.userId, input.status);
         } catch (error) {
-          if (error instanceof NotStaffError) throw new TRPCError({ code: 'FORBIDDEN', message: error.message, cause: error });
-          if (error instanceof UserRowUnreadableError) throw new TRPCError({ code: 'NOT_FOUND', message: error.message, cause: error });
+          if (error instanceof NotStaffError)
+            throw new TRPCError({ code: 'FORBIDDEN', message: error.message, cause: error });
+          if (error instanceof UserRowUnreadableError)
+            throw new TRPCError({ code: 'NOT_FOUND', message: error.message, cause: error });
           throw error;
         }
       }),
-    pending: internalProcedure.input(z.object({ limit: z.number().int().min(1).max(100).default(20) })).query(({ input }) => pendingUsers(wb, input.limit)),
+    pending: internalProcedure
+      .input(z.object({ limit: z.number().int().min(1).max(100).default(20) }))
+      .query(({ input }) => pendingUsers(wb, input.limit)),
     /** `blocked: true` after a 403 "bot was blocked by the user"; false when the user writes again. */
     setBlockedBot: internalProcedure
       .input(z.object({ telegramId: TelegramId, blocked: z.boolean() }))
       .mutation(({ input }) => ({ changed: setBlockedBot(wb, input.telegramId, input.blocked) })),
-    seen: internalProcedure.input(z.object({ telegramId: TelegramId })).mutation(({ input }) => ({ changed: markSeen(wb, input.telegramId) })),
+    seen: internalProcedure
+      .input(z.object({ telegramId: TelegramId }))
+      .mutation(({ input }) => ({ changed: markSeen(wb, input.telegramId) })),
     recordStart: internalProcedure
       .input(z.object({ telegramId: TelegramId, payload: StartPayload }))
       .mutation(({ input }) => {
@@ -44,6 +61,8 @@ export const usersRouter = ({ wb, catalog }: SheetsDeps) =>
         return { ok: true as const };
       }),
     /** The latest deep link not yet opened for this account (consumed by this call). */
-    takeStart: internalProcedure.input(z.object({ telegramId: TelegramId })).mutation(({ input }) => ({ payload: takeStart(wb, input.telegramId) })),
+    takeStart: internalProcedure
+      .input(z.object({ telegramId: TelegramId }))
+      .mutation(({ input }) => ({ payload: takeStart(wb, input.telegramId) })),
     startCounts: internalProcedure.query(() => startCounts(wb)),
   });

@@ -4,13 +4,20 @@ import { z } from 'zod';
 import { addAsManager, editAsManager, ManagerEditError, tabView } from '../domain/manager-edits.ts';
 import type { SheetsDeps } from './deps.ts';
 
-const CODES = { unknown_tab: 'BAD_REQUEST', not_managed: 'FORBIDDEN', not_found: 'NOT_FOUND', duplicate_id: 'CONFLICT', missing_id: 'BAD_REQUEST' } as const;
+const CODES = {
+  unknown_tab: 'BAD_REQUEST',
+  not_managed: 'FORBIDDEN',
+  not_found: 'NOT_FOUND',
+  duplicate_id: 'CONFLICT',
+  missing_id: 'BAD_REQUEST',
+} as const;
 
 function mapped<T>(fn: () => T): T {
   try {
     return fn();
   } catch (error) {
-    if (error instanceof ManagerEditError) throw new TRPCError({ code: CODES[error.reason], message: error.message, cause: error });
+    if (error instanceof ManagerEditError)
+      throw new TRPCError({ code: CODES[error.reason], message: error.message, cause: error });
     throw error;
   }
 }
@@ -18,9 +25,18 @@ function mapped<T>(fn: () => T): T {
 /** The workbook as managers see it, for installs without a Google Sheet and for the sandbox's "Sheet" view. */
 export const workbookRouter = ({ wb }: SheetsDeps) =>
   router({
-    tab: internalProcedure.input(z.object({ tab: z.string().max(40) })).query(({ input }) => mapped(() => tabView(wb, input.tab))),
+    tab: internalProcedure
+      .input(z.object({ tab: z.string().max(40) }))
+      .query(({ input }) => mapped(() => tabView(wb, input.tab))),
     edit: internalProcedure
-      .input(z.object({ tab: z.string().max(40), id: z.string().min(1).max(200), column: z.string().max(40), value: z.string().max(50_000) }))
+      .input(
+        z.object({
+          tab: z.string().max(40),
+          id: z.string().min(1).max(200),
+          column: z.string().max(40),
+          value: z.string().max(50_000),
+        }),
+      )
       .mutation(({ input }) => mapped(() => editAsManager(wb, input))),
     add: internalProcedure
       .input(z.object({ tab: z.string().max(40), values: z.record(z.string().max(40), z.string().max(50_000)) }))

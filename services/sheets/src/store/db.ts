@@ -9,7 +9,9 @@ const MIGRATIONS: Array<(db: DatabaseSync) => void> = [
     for (const tab of TAB_NAMES) {
       const { key, columns } = TABS[tab];
       const cols = columns.map((c) => (c === key ? `"${c}" TEXT PRIMARY KEY` : `"${c}" TEXT NOT NULL DEFAULT ''`));
-      db.exec(`CREATE TABLE "${tab}" (${cols.join(', ')}, _updated_at TEXT NOT NULL DEFAULT '', _updated_by TEXT NOT NULL DEFAULT 'bot')`);
+      db.exec(
+        `CREATE TABLE "${tab}" (${cols.join(', ')}, _updated_at TEXT NOT NULL DEFAULT '', _updated_by TEXT NOT NULL DEFAULT 'bot')`,
+      );
     }
     db.exec(`
       CREATE INDEX users_telegram_id ON "Users"(telegram_id);
@@ -90,7 +92,9 @@ const MIGRATIONS: Array<(db: DatabaseSync) => void> = [
 export function openDatabase(path: string): DatabaseSync {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const db = new DatabaseSync(path);
-  db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;');
+  db.exec(
+    'PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;',
+  );
   const version = (db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version;
   for (let v = version; v < MIGRATIONS.length; v++) {
     transaction(db, () => {

@@ -1,6 +1,17 @@
 import {
-  Cta, FaqEntry, Language, PromotionStatus, Role, UserStatus, isoDate, yesNo,
-  type Promotion, type RawRow, type Settings, type User, type Participation,
+  Cta,
+  FaqEntry,
+  Language,
+  PromotionStatus,
+  Role,
+  UserStatus,
+  isoDate,
+  yesNo,
+  type Promotion,
+  type RawRow,
+  type Settings,
+  type User,
+  type Participation,
 } from '@mb/contracts';
 import { z } from 'zod';
 
@@ -13,7 +24,11 @@ const telegramIdCell = z
   .refine((v) => v === '' || /^-?\d{1,16}$/.test(v), 'expected a Telegram id')
   .transform((v) => (v === '' ? null : Number(v)));
 
-const lower = <T extends z.ZodType<unknown, string>>(schema: T) => z.string().transform((v) => v.trim().toLowerCase()).pipe(schema);
+const lower = <T extends z.ZodType<unknown, string>>(schema: T) =>
+  z
+    .string()
+    .transform((v) => v.trim().toLowerCase())
+    .pipe(schema);
 
 const UserRow = z.object({
   id: z.string(),
@@ -21,7 +36,10 @@ const UserRow = z.object({
   phone: z.string().trim(),
   name: z.string().trim(),
   role: lower(Role.or(z.literal('').transform(() => 'client' as const))),
-  segment: z.string().trim().transform((v) => v || 'all'),
+  segment: z
+    .string()
+    .trim()
+    .transform((v) => v || 'all'),
   status: lower(UserStatus.or(z.literal('').transform(() => 'active' as const))),
   language: lower(Language.or(z.string().transform(() => 'ru' as const))),
   registered_at: z.string(),
@@ -32,8 +50,17 @@ const UserRow = z.object({
 export function toUser(row: RawRow<'Users'>): User {
   const r = UserRow.parse(row);
   return {
-    id: r.id, telegramId: r.telegram_id, phone: r.phone, name: r.name, role: r.role, segment: r.segment, status: r.status,
-    language: r.language, registeredAt: r.registered_at, lastSeenAt: r.last_seen_at, blockedBot: r.blocked_bot,
+    id: r.id,
+    telegramId: r.telegram_id,
+    phone: r.phone,
+    name: r.name,
+    role: r.role,
+    segment: r.segment,
+    status: r.status,
+    language: r.language,
+    registeredAt: r.registered_at,
+    lastSeenAt: r.last_seen_at,
+    blockedBot: r.blocked_bot,
   };
 }
 
@@ -44,7 +71,10 @@ const PromotionRow = z.object({
   image_url: z.string().trim(),
   starts_at: isoDate,
   ends_at: isoDate,
-  segment: z.string().trim().transform((v) => v || 'all'),
+  segment: z
+    .string()
+    .trim()
+    .transform((v) => v || 'all'),
   status: lower(PromotionStatus),
   cta: lower(Cta.or(z.literal('').transform(() => 'participate' as const))),
   link_url: z.string().trim(),
@@ -55,8 +85,18 @@ const PromotionRow = z.object({
 export function toPromotion(row: RawRow<'Promotions'>): Promotion {
   const r = PromotionRow.parse(row);
   return {
-    id: r.id, title: r.title, description: r.description, imageUrl: r.image_url, startsAt: r.starts_at, endsAt: r.ends_at,
-    segment: r.segment, status: r.status, cta: r.cta, linkUrl: r.link_url, notify: r.notify, announcedAt: r.announced_at,
+    id: r.id,
+    title: r.title,
+    description: r.description,
+    imageUrl: r.image_url,
+    startsAt: r.starts_at,
+    endsAt: r.ends_at,
+    segment: r.segment,
+    status: r.status,
+    cta: r.cta,
+    linkUrl: r.link_url,
+    notify: r.notify,
+    announcedAt: r.announced_at,
   };
 }
 
@@ -65,26 +105,42 @@ export function toFaq(row: RawRow<'FAQ'>): FaqEntry {
     id: row.id.trim(),
     question: row.question.trim(),
     answer: row.answer.trim(),
-    tags: row.tags.split(',').map((t) => t.trim()).filter(Boolean),
+    tags: row.tags
+      .split(',')
+      .map((t) => t.trim())
+      .filter(Boolean),
     active: row.active.trim() === '' ? true : yesNo.parse(row.active),
   });
 }
 
 export function toParticipation(row: RawRow<'Participations'>): Participation {
   return {
-    id: row.id, promotionId: row.promotion_id, telegramId: Number(row.telegram_id), name: row.name, phone: row.phone,
-    createdAt: row.created_at, status: row.status,
+    id: row.id,
+    promotionId: row.promotion_id,
+    telegramId: Number(row.telegram_id),
+    name: row.name,
+    phone: row.phone,
+    createdAt: row.created_at,
+    status: row.status,
   };
 }
 
 /** Parses rows, skipping (and reporting) the ones that are not readable. */
-export function parseRows<R extends { id?: string; key?: string }, T>(tab: string, rows: R[], parse: (row: R) => T, bad: BadRow[]): T[] {
+export function parseRows<R extends { id?: string; key?: string }, T>(
+  tab: string,
+  rows: R[],
+  parse: (row: R) => T,
+  bad: BadRow[],
+): T[] {
   const out: T[] = [];
   for (const row of rows) {
     try {
       out.push(parse(row));
     } catch (error) {
-      const problem = error instanceof z.ZodError ? error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') : String(error);
+      const problem =
+        error instanceof z.ZodError
+          ? error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')
+          : String(error);
       bad.push({ tab, id: row.id ?? row.key ?? '', problem });
     }
   }
@@ -126,7 +182,11 @@ export function toSettings(rows: RawRow<'Settings'>[], bad: BadRow[]): Settings 
   if (policy === 'open' || policy === 'allowlist') s.accessPolicy = policy;
   else if (policy) report('access_policy', 'expected allowlist or open');
   const categories = text('ticket_categories');
-  if (categories) s.ticketCategories = categories.split(',').map((c) => c.trim()).filter(Boolean);
+  if (categories)
+    s.ticketCategories = categories
+      .split(',')
+      .map((c) => c.trim())
+      .filter(Boolean);
   s.assistantPrompt = text('assistant_prompt') || s.assistantPrompt;
   s.assistantDailyQuota = int('assistant_daily_quota', s.assistantDailyQuota);
   s.assistantDailyTokenBudget = int('assistant_daily_token_budget', s.assistantDailyTokenBudget);

@@ -35,7 +35,11 @@ export class Workbook {
   }
 
   /** Rows matching equality conditions on columns, in the order given. */
-  find<T extends TabName>(tab: T, where: Partial<RawRow<T>> = {}, opts: { orderBy?: string; limit?: number; offset?: number } = {}): RawRow<T>[] {
+  find<T extends TabName>(
+    tab: T,
+    where: Partial<RawRow<T>> = {},
+    opts: { orderBy?: string; limit?: number; offset?: number } = {},
+  ): RawRow<T>[] {
     const keys = Object.keys(where) as ColumnOf<T>[];
     for (const k of keys) this.assertColumn(tab, k);
     const clause = keys.length ? ` WHERE ${keys.map((k) => `"${k}" = ?`).join(' AND ')}` : '';
@@ -54,28 +58,39 @@ export class Workbook {
   /** The next id of a sequence, e.g. `T-1001` for tickets. */
   nextId(prefix: string, start = 1): string {
     return transaction(this.db, () => {
-      const row = this.db.prepare('SELECT next FROM sequences WHERE name = ?').get(prefix) as { next: number } | undefined;
+      const row = this.db.prepare('SELECT next FROM sequences WHERE name = ?').get(prefix) as
+        | { next: number }
+        | undefined;
       const next = row?.next ?? start;
-      this.db.prepare('INSERT INTO sequences(name, next) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET next = excluded.next').run(prefix, next + 1);
+      this.db
+        .prepare('INSERT INTO sequences(name, next) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET next = excluded.next')
+        .run(prefix, next + 1);
       return `${prefix}-${next}`;
     });
   }
 
   /** Inserts a row the bot created and queues it for the Sheet. */
   insert<T extends TabName>(tab: T, row: Partial<RawRow<T>>, opts: { outbox?: boolean } = {}): RawRow<T> {
-    const full = Object.fromEntries(TABS[tab].columns.map((c) => [c, (row as Record<string, string>)[c] ?? ''])) as RawRow<T>;
+    const full = Object.fromEntries(
+      TABS[tab].columns.map((c) => [c, (row as Record<string, string>)[c] ?? '']),
+    ) as RawRow<T>;
     return transaction(this.db, () => {
       const cols = TABS[tab].columns;
-      this
-        .prepared(`INSERT INTO "${tab}" (${cols.map((c) => `"${c}"`).join(', ')}, _updated_at, _updated_by) VALUES (${cols.map(() => '?').join(', ')}, ?, 'bot')`)
-        .run(...cols.map((c) => (full as Record<string, string>)[c] as string), nowIso());
+      this.prepared(
+        `INSERT INTO "${tab}" (${cols.map((c) => `"${c}"`).join(', ')}, _updated_at, _updated_by) VALUES (${cols.map(() => '?').join(', ')}, ?, 'bot')`,
+      ).run(...cols.map((c) => (full as Record<string, string>)[c] as string), nowIso());
       if (opts.outbox !== false) this.enqueue(tab, full[TABS[tab].key as ColumnOf<T>], 'insert', full);
       return full;
     });
   }
 
   /** Updates cells of a row the bot changed and queues exactly those cells for the Sheet. */
-  update<T extends TabName>(tab: T, id: string, patch: Partial<RawRow<T>>, opts: { outbox?: boolean; by?: 'bot' | 'sheet' } = {}): RawRow<T> {
+  update<T extends TabName>(
+    tab: T,
+    id: string,
+    patch: Partial<RawRow<T>>,
+    opts: { outbox?: boolean; by?: 'bot' | 'sheet' } = {},
+  ): RawRow<T> {
     const keys = Object.keys(patch) as ColumnOf<T>[];
     for (const k of keys) this.assertColumn(tab, k);
     return transaction(this.db, () => {
@@ -83,16 +98,25 @@ export class Workbook {
       if (!existing) throw new RowNotFoundError(tab, id);
       if (keys.length === 0) return existing;
       this.db
-        .prepare(`UPDATE "${tab}" SET ${keys.map((k) => `"${k}" = ?`).join(', ')}, _updated_at = ?, _updated_by = ? WHERE "${TABS[tab].key}" = ?`)
+        .prepare(
+          `UPDATE "${tab}" SET ${keys.map((k) => `"${k}" = ?`).join(', ')}, _updated_at = ?, _updated_by = ? WHERE "${TABS[tab].key}" = ?`,
+        )
         .run(...keys.map((k) => (patch as Record<string, string>)[k] as string), nowIso(), opts.by ?? 'bot', id);
-      if (opts.outbox !== false && (opts.by ?? 'bot') === 'bot') this.enqueue(tab, id, 'update', patch as Record<string, string>);
+      if (opts.outbox !== false && (opts.by ?? 'bot') === 'bot')
+        this.enqueue(tab, id, 'update', patch as Record<string, string>);
       return { ...existing, ...patch };
     });
   }
 
   private enqueue(tab: TabName, rowId: string, kind: 'insert' | 'update', columns: Record<string, string>): void {
     if (!this.outbox) return;
-    this.prepared('INSERT INTO outbox(tab, row_id, kind, columns, created_at) VALUES (?, ?, ?, ?, ?)').run(tab, rowId, kind, JSON.stringify(columns), nowIso());
+    this.prepared('INSERT INTO outbox(tab, row_id, kind, columns, created_at) VALUES (?, ?, ?, ?, ?)').run(
+      tab,
+      rowId,
+      kind,
+      JSON.stringify(columns),
+      nowIso(),
+    );
   }
 
   private readonly statements = new Map<string, StatementSync>();
@@ -109,19 +133,35 @@ export class Workbook {
 
   /** Records a change event for the gateway (in the caller's transaction, if any). */
   emit(type: string, payload: Record<string, unknown>): number {
-    const result = this.prepared('INSERT INTO events(type, payload, created_at) VALUES (?, ?, ?)').run(type, JSON.stringify(payload), nowIso());
+    const result = this.prepared('INSERT INTO events(type, payload, created_at) VALUES (?, ?, ?)').run(
+      type,
+      JSON.stringify(payload),
+      nowIso(),
+    );
     return Number(result.lastInsertRowid);
   }
 
   /** Events after the consumer's committed cursor (or after `after`, when given). */
   eventsSince(consumer: string, limit: number, after?: number): { events: ChangeEvent[]; cursor: number } {
-    const committed = (this.db.prepare('SELECT seq FROM event_cursors WHERE consumer = ?').get(consumer) as { seq: number } | undefined)?.seq ?? 0;
+    const committed =
+      (this.db.prepare('SELECT seq FROM event_cursors WHERE consumer = ?').get(consumer) as { seq: number } | undefined)
+        ?.seq ?? 0;
     const from = after ?? committed;
-    const rows = this.db.prepare('SELECT seq, type, payload, created_at FROM events WHERE seq > ? ORDER BY seq LIMIT ?').all(from, limit) as Array<{
-      seq: number; type: string; payload: string; created_at: string;
+    const rows = this.db
+      .prepare('SELECT seq, type, payload, created_at FROM events WHERE seq > ? ORDER BY seq LIMIT ?')
+      .all(from, limit) as Array<{
+      seq: number;
+      type: string;
+      payload: string;
+      created_at: string;
     }>;
     return {
-      events: rows.map((r) => ({ seq: r.seq, type: r.type, payload: JSON.parse(r.payload) as Record<string, unknown>, createdAt: r.created_at })),
+      events: rows.map((r) => ({
+        seq: r.seq,
+        type: r.type,
+        payload: JSON.parse(r.payload) as Record<string, unknown>,
+        createdAt: r.created_at,
+      })),
       cursor: from,
     };
   }
@@ -129,12 +169,17 @@ export class Workbook {
   /** Moves a consumer's cursor forward (never back). */
   ackEvents(consumer: string, seq: number): void {
     this.db
-      .prepare('INSERT INTO event_cursors(consumer, seq) VALUES (?, ?) ON CONFLICT(consumer) DO UPDATE SET seq = max(seq, excluded.seq)')
+      .prepare(
+        'INSERT INTO event_cursors(consumer, seq) VALUES (?, ?) ON CONFLICT(consumer) DO UPDATE SET seq = max(seq, excluded.seq)',
+      )
       .run(consumer, seq);
   }
 
   outboxDepth(): { pending: number; oldestAt: string | null } {
-    const row = this.db.prepare('SELECT count(*) AS n, min(created_at) AS oldest FROM outbox').get() as { n: number; oldest: string | null };
+    const row = this.db.prepare('SELECT count(*) AS n, min(created_at) AS oldest FROM outbox').get() as {
+      n: number;
+      oldest: string | null;
+    };
     return { pending: row.n, oldestAt: row.oldest };
   }
 }

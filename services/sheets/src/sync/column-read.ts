@@ -17,7 +17,10 @@ export async function readHeaders(api: SheetsApi, tabs: TabName[]): Promise<Map<
  * A tab whose header is no longer the one the columns were located by comes back as `moved` with its new layout:
  * what was read is not where we asked, so nothing of it may be used.
  */
-export async function readColumns(api: SheetsApi, wanted: Array<{ tab: TabName; layout: TabLayout; columns: string[] }>) {
+export async function readColumns(
+  api: SheetsApi,
+  wanted: Array<{ tab: TabName; layout: TabLayout; columns: string[] }>,
+) {
   const ranges: string[] = [];
   const plan = wanted.map((w) => {
     const present = w.columns.filter((c) => w.layout.index.has(c));
@@ -39,4 +42,7 @@ export async function readColumns(api: SheetsApi, wanted: Array<{ tab: TabName; 
 }
 
 /** The columns a sync reads of a tab: its key and the managers' columns (the bot's own cells are never read back). */
-export const syncedColumns = (tab: TabName): string[] => [TABS[tab].key, ...TABS[tab].managed.filter((c) => c !== TABS[tab].key)];
+export const syncedColumns = (tab: TabName): string[] => [
+  TABS[tab].key,
+  ...TABS[tab].managed.filter((c) => c !== TABS[tab].key),
+];

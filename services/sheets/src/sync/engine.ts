@@ -41,7 +41,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms).unref());
  */
 export class SheetsSync {
   readonly layouts = new Map<TabName, TabLayout>();
-  private readonly opts: Required<Omit<SyncOptions, 'limits' | 'onWriteLanded'>> & Pick<SyncOptions, 'limits' | 'onWriteLanded'>;
+  private readonly opts: Required<Omit<SyncOptions, 'limits' | 'onWriteLanded'>> &
+    Pick<SyncOptions, 'limits' | 'onWriteLanded'>;
   private readonly budget: CallBudget;
   private readonly wb: Workbook;
   private readonly api: SheetsApi;
@@ -54,7 +55,13 @@ export class SheetsSync {
   private failures = { pull: 0, flush: 0 };
   private missingTabs = new Set<TabName>();
   private readonly sheetIds = new Map<string, number>();
-  private state = { lastPullAt: null as string | null, lastError: null as string | null, reachable: false, problems: [] as string[], badRows: [] as BadRow[] };
+  private state = {
+    lastPullAt: null as string | null,
+    lastError: null as string | null,
+    reachable: false,
+    problems: [] as string[],
+    badRows: [] as BadRow[],
+  };
 
   constructor(deps: { wb: Workbook; api: SheetsApi; metrics: SyncMetrics; logger: Logger }, opts: SyncOptions) {
     this.wb = deps.wb;
@@ -94,7 +101,10 @@ export class SheetsSync {
 
   status(): SyncStatus {
     const outbox = new Outbox(this.wb.db);
-    return { ...this.state, outbox: { pending: this.wb.outboxDepth().pending, oldestAgeSeconds: outbox.oldestAgeSeconds() } };
+    return {
+      ...this.state,
+      outbox: { pending: this.wb.outboxDepth().pending, oldestAgeSeconds: outbox.oldestAgeSeconds() },
+    };
   }
 
   badRowCounts(): Record<string, number> {
@@ -119,14 +129,20 @@ export class SheetsSync {
           this.failures[kind] = 0;
           const deferred = kind === 'flush' && (result as FlushSummary).deferred;
           const interval = kind === 'pull' ? this.opts.pullIntervalMs : this.opts.flushIntervalMs;
-          this.loop(kind, deferred ? Math.max(interval, this.budget.waitMs('write'), this.budget.waitMs('read')) : interval);
+          this.loop(
+            kind,
+            deferred ? Math.max(interval, this.budget.waitMs('write'), this.budget.waitMs('read')) : interval,
+          );
         },
         (error: unknown) => {
           this.failures[kind]++;
           this.state.lastError = error instanceof Error ? error.message : String(error);
           if (error instanceof SheetsCallError) this.state.reachable = false;
           const wait = backoffMs(this.failures[kind], this.opts.backoff.baseMs, this.opts.backoff.maxMs);
-          this.logger.warn({ err: error, kind, failures: this.failures[kind], retryInMs: Math.round(wait) }, 'sheets sync call failed; backing off');
+          this.logger.warn(
+            { err: error, kind, failures: this.failures[kind], retryInMs: Math.round(wait) },
+            'sheets sync call failed; backing off',
+          );
           if (kind === 'flush') new Outbox(this.wb.db).failed(this.opts.flushLimit, this.state.lastError);
           this.loop(kind, wait);
         },
@@ -167,32 +183,48 @@ export class SheetsSync {
     }
     const tables = new Map<TabName, TabColumns | undefined>(TAB_NAMES.map((t) => [t, undefined]));
     const usable = wanted.filter((t) => this.layouts.get(t)!.usable);
-    for (const t of wanted) if (!this.layouts.get(t)!.usable) tables.set(t, { header: this.layouts.get(t)!.header, columns: {} });
+    for (const t of wanted)
+      if (!this.layouts.get(t)!.usable) tables.set(t, { header: this.layouts.get(t)!.header, columns: {} });
     await this.read();
-    const read = await readColumns(this.api, usable.map((tab) => ({ tab, layout: this.layouts.get(tab)!, columns: syncedColumns(tab) })));
+    const read = await readColumns(
+      this.api,
+      usable.map((tab) => ({ tab, layout: this.layouts.get(tab)!, columns: syncedColumns(tab) })),
+    );
     for (const [tab, table] of read.tables) tables.set(tab, table);
     for (const [tab, layout] of read.moved) this.layouts.set(tab, layout);
     const moved = [...read.moved.keys()].filter((t) => this.layouts.get(t)!.usable);
     if (moved.length) {
       // columns moved since the last pull: what was read is not where we asked; read those tabs again at their new places
       await this.read();
-      const again = await readColumns(this.api, moved.map((tab) => ({ tab, layout: this.layouts.get(tab)!, columns: syncedColumns(tab) })));
+      const again = await readColumns(
+        this.api,
+        moved.map((tab) => ({ tab, layout: this.layouts.get(tab)!, columns: syncedColumns(tab) })),
+      );
       for (const [tab, table] of again.tables) tables.set(tab, table);
       for (const [tab, layout] of again.moved) {
         this.layouts.set(tab, layout);
         tables.delete(tab); // moved again meanwhile: next pull
       }
     }
-    for (const [tab] of read.moved) if (!this.layouts.get(tab)!.usable) tables.set(tab, { header: this.layouts.get(tab)!.header, columns: {} });
+    for (const [tab] of read.moved)
+      if (!this.layouts.get(tab)!.usable) tables.set(tab, { header: this.layouts.get(tab)!.header, columns: {} });
     const summary = applyPull(this.wb, tables);
     for (const [tab, layout] of summary.layouts) this.layouts.set(tab, layout);
     for (const tab of this.missingTabs) this.layouts.delete(tab);
     for (const [tab, n] of Object.entries(summary.rows)) this.metrics.rows.set({ tab }, n);
     this.metrics.pullDuration.observe((performance.now() - started) / 1000);
     this.metrics.pullLastSuccess.set(Date.now() / 1000);
-    if (summary.problems.join('\n') !== this.state.problems.join('\n') && summary.problems.length) this.logger.warn({ problems: summary.problems }, 'the Sheet differs from the expected layout');
-    for (const bad of summary.badRows) this.logger.warn({ tab: bad.tab, id: bad.id, problem: bad.problem }, 'skipped a bad row of the Sheet');
-    Object.assign(this.state, { lastPullAt: new Date().toISOString(), lastError: null, reachable: true, problems: summary.problems, badRows: summary.badRows });
+    if (summary.problems.join('\n') !== this.state.problems.join('\n') && summary.problems.length)
+      this.logger.warn({ problems: summary.problems }, 'the Sheet differs from the expected layout');
+    for (const bad of summary.badRows)
+      this.logger.warn({ tab: bad.tab, id: bad.id, problem: bad.problem }, 'skipped a bad row of the Sheet');
+    Object.assign(this.state, {
+      lastPullAt: new Date().toISOString(),
+      lastError: null,
+      reachable: true,
+      problems: summary.problems,
+      badRows: summary.badRows,
+    });
     return summary;
   }
 
@@ -209,22 +241,25 @@ export class SheetsSync {
   private async flush(): Promise<FlushSummary> {
     // Rows are placed by header name: the Sheet's layout must be known (from a pull) before anything is written.
     if (this.wb.outboxDepth().pending > 0 && (this.layouts.size === 0 || this.sheetIds.size === 0)) await this.pull();
-    const summary = await flushOutbox({
-      wb: this.wb,
-      api: this.api,
-      layouts: this.layouts,
-      sheetIds: this.sheetIds,
-      take: (kind) => this.budget.take(kind),
-      onLanded: (createdAt) => {
-        const now = Date.now();
-        for (const at of createdAt) {
-          const lag = Math.max(0, (now - Date.parse(at)) / 1000);
-          this.metrics.writeLag.observe(lag);
-          this.opts.onWriteLanded?.(lag);
-        }
+    const summary = await flushOutbox(
+      {
+        wb: this.wb,
+        api: this.api,
+        layouts: this.layouts,
+        sheetIds: this.sheetIds,
+        take: (kind) => this.budget.take(kind),
+        onLanded: (createdAt) => {
+          const now = Date.now();
+          for (const at of createdAt) {
+            const lag = Math.max(0, (now - Date.parse(at)) / 1000);
+            this.metrics.writeLag.observe(lag);
+            this.opts.onWriteLanded?.(lag);
+          }
+        },
+        log: (msg, data) => this.logger.warn(data ?? {}, msg),
       },
-      log: (msg, data) => this.logger.warn(data ?? {}, msg),
-    }, this.opts.flushLimit).catch((error: unknown) => {
+      this.opts.flushLimit,
+    ).catch((error: unknown) => {
       // a tab deleted or recreated since its id was read: look the ids up again before the next write
       if (error instanceof SheetsCallError && error.status === 400) this.sheetIds.clear();
       throw error;
@@ -233,4 +268,3 @@ export class SheetsSync {
     return summary;
   }
 }
-

@@ -21,7 +21,14 @@ export type FlushDeps = {
   log: (msg: string, data?: Record<string, unknown>) => void;
 };
 
-export type FlushSummary = { appended: number; updated: number; skippedCells: number; dropped: number; deferred: boolean; calls: number };
+export type FlushSummary = {
+  appended: number;
+  updated: number;
+  skippedCells: number;
+  dropped: number;
+  deferred: boolean;
+  calls: number;
+};
 
 type Located = { layout: TabLayout; sheetId: number; rowOf: Map<string, number>; column: Map<string, string[]> };
 
@@ -98,7 +105,14 @@ export async function flushOutbox(deps: FlushDeps, limit = 5000): Promise<FlushS
     if (!loc) continue;
     assigned.push(a);
     const row = findUnkeyedRow(loc, a);
-    if (row !== undefined) cellWrites.push({ kind: 'update', sheetId: loc.sheetId, row, col: loc.layout.index.get(TABS[a.tab].key)!, values: [a.id] });
+    if (row !== undefined)
+      cellWrites.push({
+        kind: 'update',
+        sheetId: loc.sheetId,
+        row,
+        col: loc.layout.index.get(TABS[a.tab].key)!,
+        values: [a.id],
+      });
   }
 
   if (cellWrites.length) {
@@ -116,18 +130,33 @@ export async function flushOutbox(deps: FlushDeps, limit = 5000): Promise<FlushS
       deps.onLanded?.(w.createdAt);
     }
     for (const w of missing) outbox.done(w.seqs);
-    if (assigned.length) store.set('id_assignments', (store.get<IdAssignment[]>('id_assignments') ?? []).filter((x) => !assigned.some((a) => a.tab === x.tab && a.id === x.id)));
+    if (assigned.length)
+      store.set(
+        'id_assignments',
+        (store.get<IdAssignment[]>('id_assignments') ?? []).filter(
+          (x) => !assigned.some((a) => a.tab === x.tab && a.id === x.id),
+        ),
+      );
   });
   summary.dropped = missing.length;
-  if (missing.length) deps.log('dropped writes to rows missing from the Sheet', { rows: missing.map((w) => `${w.tab}:${w.rowId}`).slice(0, 20) });
+  if (missing.length)
+    deps.log('dropped writes to rows missing from the Sheet', {
+      rows: missing.map((w) => `${w.tab}:${w.rowId}`).slice(0, 20),
+    });
   return summary;
 }
 
 /** The one read of a flush: per tab its header, its id column and the managers' columns about to be written. */
-async function locate(deps: FlushDeps, tabs: TabName[], writes: RowWrite[], assignments: IdAssignment[]): Promise<Map<TabName, Located>> {
+async function locate(
+  deps: FlushDeps,
+  tabs: TabName[],
+  writes: RowWrite[],
+  assignments: IdAssignment[],
+): Promise<Map<TabName, Located>> {
   const wanted = tabs.map((tab) => {
     const cols = new Set<string>([TABS[tab].key]);
-    for (const w of writes) if (w.tab === tab) for (const c of Object.keys(w.columns)) if (isManaged(tab, c)) cols.add(c);
+    for (const w of writes)
+      if (w.tab === tab) for (const c of Object.keys(w.columns)) if (isManaged(tab, c)) cols.add(c);
     for (const a of assignments) if (a.tab === tab) for (const c of Object.keys(a.match)) cols.add(c);
     return { tab, layout: deps.layouts.get(tab)!, columns: [...cols] };
   });
@@ -151,12 +180,20 @@ async function locate(deps: FlushDeps, tabs: TabName[], writes: RowWrite[], assi
 
 /** Cells of one row as runs of adjacent columns, one updateCells each. */
 function runs(loc: Located, row: number, cells: Cells): Array<Extract<CellWrite, { kind: 'update' }>> {
-  const byIndex = Object.entries(cells).map(([c, v]) => [loc.layout.index.get(c)!, v] as const).sort((a, b) => a[0] - b[0]);
+  const byIndex = Object.entries(cells)
+    .map(([c, v]) => [loc.layout.index.get(c)!, v] as const)
+    .sort((a, b) => a[0] - b[0]);
   const out: Array<Extract<CellWrite, { kind: 'update' }>> = [];
   for (let i = 0; i < byIndex.length; ) {
     let j = i;
     while (j + 1 < byIndex.length && byIndex[j + 1]![0] === byIndex[j]![0] + 1) j++;
-    out.push({ kind: 'update', sheetId: loc.sheetId, row, col: byIndex[i]![0], values: byIndex.slice(i, j + 1).map(([, v]) => v) });
+    out.push({
+      kind: 'update',
+      sheetId: loc.sheetId,
+      row,
+      col: byIndex[i]![0],
+      values: byIndex.slice(i, j + 1).map(([, v]) => v),
+    });
     i = j + 1;
   }
   return out;
@@ -168,7 +205,8 @@ function findUnkeyedRow(loc: Located, a: IdAssignment): number | undefined {
   const length = [...loc.column.values()].reduce((n, c) => Math.max(n, c.length), ids.length);
   for (let i = 0; i < length; i++) {
     if ((ids[i] ?? '').trim() !== '') continue;
-    if (Object.entries(a.match).every(([c, v]) => !loc.layout.index.has(c) || (loc.column.get(c)?.[i] ?? '') === v)) return i + 1;
+    if (Object.entries(a.match).every(([c, v]) => !loc.layout.index.has(c) || (loc.column.get(c)?.[i] ?? '') === v))
+      return i + 1;
   }
   return undefined;
 }

@@ -34,7 +34,9 @@ const SCOPE = 'https://www.googleapis.com/auth/spreadsheets';
 export type ValueRange = { range: string; values: string[][] };
 export type SheetTab = { title: string; sheetId: number };
 /** Cells written as text (CellData stringValue: never parsed, so `=...` stays text): rows appended below a tab's data, or a run of cells from (row, col). */
-export type CellWrite = { kind: 'append'; sheetId: number; rows: string[][] } | { kind: 'update'; sheetId: number; row: number; col: number; values: string[] };
+export type CellWrite =
+  | { kind: 'append'; sheetId: number; rows: string[][] }
+  | { kind: 'update'; sheetId: number; row: number; col: number; values: string[] };
 
 /** The few Sheets calls the sync makes; every one is counted by method and status, and never retried here. */
 export type SheetsApi = {
@@ -88,34 +90,57 @@ export function createSheetsApi(config: GoogleConfig, metrics: SyncMetrics): She
   return {
     spreadsheetId,
     async tabs() {
-      const data = await call('spreadsheets.get', () => api.spreadsheets.get({ spreadsheetId, fields: 'sheets.properties(sheetId,title)' }, options));
-      return (data.sheets ?? []).map((s) => ({ title: s.properties?.title ?? '', sheetId: s.properties?.sheetId ?? -1 })).filter((t) => t.title !== '');
+      const data = await call('spreadsheets.get', () =>
+        api.spreadsheets.get({ spreadsheetId, fields: 'sheets.properties(sheetId,title)' }, options),
+      );
+      return (data.sheets ?? [])
+        .map((s) => ({ title: s.properties?.title ?? '', sheetId: s.properties?.sheetId ?? -1 }))
+        .filter((t) => t.title !== '');
     },
     async addTabs(titles) {
       if (titles.length === 0) return;
       await call('spreadsheets.batchUpdate', () =>
-        api.spreadsheets.batchUpdate({ spreadsheetId, requestBody: { requests: titles.map((title) => ({ addSheet: { properties: { title } } })) } }, options),
+        api.spreadsheets.batchUpdate(
+          {
+            spreadsheetId,
+            requestBody: { requests: titles.map((title) => ({ addSheet: { properties: { title } } })) },
+          },
+          options,
+        ),
       );
     },
     async batchGet(ranges, majorDimension = 'ROWS') {
       const data = await call('values.batchGet', () =>
-        api.spreadsheets.values.batchGet({ spreadsheetId, ranges, majorDimension, valueRenderOption: 'FORMATTED_VALUE' }, options),
+        api.spreadsheets.values.batchGet(
+          { spreadsheetId, ranges, majorDimension, valueRenderOption: 'FORMATTED_VALUE' },
+          options,
+        ),
       );
       // FORMATTED_VALUE answers text in every cell; not copying 2 million cells matters for a 200,000-row tab
       return (data.valueRanges ?? []).map((v) => ({ range: v.range ?? '', values: (v.values ?? []) as string[][] }));
     },
     async writeRanges(data) {
       if (data.length === 0) return;
-      await call('values.batchUpdate', () => api.spreadsheets.values.batchUpdate({ spreadsheetId, requestBody: { valueInputOption: 'RAW', data } }, options));
+      await call('values.batchUpdate', () =>
+        api.spreadsheets.values.batchUpdate({ spreadsheetId, requestBody: { valueInputOption: 'RAW', data } }, options),
+      );
     },
     async writeCells(writes) {
       if (writes.length === 0) return;
       const requests = writes.map((w) =>
         w.kind === 'append'
           ? { appendCells: { sheetId: w.sheetId, rows: w.rows.map(textRow), fields: 'userEnteredValue' } }
-          : { updateCells: { start: { sheetId: w.sheetId, rowIndex: w.row, columnIndex: w.col }, rows: [textRow(w.values)], fields: 'userEnteredValue' } },
+          : {
+              updateCells: {
+                start: { sheetId: w.sheetId, rowIndex: w.row, columnIndex: w.col },
+                rows: [textRow(w.values)],
+                fields: 'userEnteredValue',
+              },
+            },
       );
-      await call('spreadsheets.batchUpdate', () => api.spreadsheets.batchUpdate({ spreadsheetId, requestBody: { requests } }, options));
+      await call('spreadsheets.batchUpdate', () =>
+        api.spreadsheets.batchUpdate({ spreadsheetId, requestBody: { requests } }, options),
+      );
     },
   };
 }

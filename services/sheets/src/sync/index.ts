@@ -14,9 +14,17 @@ export type SheetsSyncConfig = { google: GoogleConfig } & SyncOptions;
  * The sync's parts on the service's registry: the engine (when a spreadsheet is configured), the outbox-age and
  * bad-row gauges (always: the catalog's parse problems count too), and a /readyz check.
  */
-export function createSheetsSync(deps: { wb: Workbook; registry: Registry; logger: Logger; badRows: BadRowRegistry }, config: SheetsSyncConfig | undefined) {
+export function createSheetsSync(
+  deps: { wb: Workbook; registry: Registry; logger: Logger; badRows: BadRowRegistry },
+  config: SheetsSyncConfig | undefined,
+) {
   const metrics = createSyncMetrics(deps.registry);
-  const sync = config ? new SheetsSync({ wb: deps.wb, api: createSheetsApi(config.google, metrics), metrics, logger: deps.logger }, config) : null;
+  const sync = config
+    ? new SheetsSync(
+        { wb: deps.wb, api: createSheetsApi(config.google, metrics), metrics, logger: deps.logger },
+        config,
+      )
+    : null;
   const outbox = new Outbox(deps.wb.db);
   new Gauge({
     name: 'sheets_outbox_oldest_age_seconds',
@@ -40,13 +48,22 @@ export function createSheetsSync(deps: { wb: Workbook; registry: Registry; logge
   });
   /** Ready while the replica serves; the detail tells whether Google answers, and what is wrong with the Sheet. */
   const readiness: ReadinessCheck = async () => {
-    if (!sync) return { ok: true, detail: { mode: 'local', note: 'no spreadsheet configured: the SQLite workbook is the whole store' } };
+    if (!sync)
+      return {
+        ok: true,
+        detail: { mode: 'local', note: 'no spreadsheet configured: the SQLite workbook is the whole store' },
+      };
     const s = sync.status();
     return {
       ok: true,
       detail: {
-        mode: 'google', google: s.reachable ? 'reachable' : 'unreachable', lastPullAt: s.lastPullAt, lastError: s.lastError,
-        outbox: s.outbox, problems: s.problems, badRows: s.badRows.length,
+        mode: 'google',
+        google: s.reachable ? 'reachable' : 'unreachable',
+        lastPullAt: s.lastPullAt,
+        lastError: s.lastError,
+        outbox: s.outbox,
+        problems: s.problems,
+        badRows: s.badRows.length,
       },
     };
   };

@@ -17,23 +17,35 @@ export async function checkLayout(api: SheetsApi): Promise<LayoutReport> {
     const [header = [], second = []] = heads[i]?.values ?? [];
     if (header.every((c) => c.trim() === '')) {
       const hasData = second.some((c) => c.trim() !== '');
-      return { tab, state: 'empty', problems: [`${tab}: no header row${hasData ? ' (and row 2 has data: add the header by hand)' : ''}`] };
+      return {
+        tab,
+        state: 'empty',
+        problems: [`${tab}: no header row${hasData ? ' (and row 2 has data: add the header by hand)' : ''}`],
+      };
     }
     const problems = readLayout(tab, header).problems;
     return { tab, state: problems.length ? 'differs' : 'ok', problems };
   });
-  return { ok: tabs.every((t) => t.state === 'ok'), tabs, extraTabs: titles.filter((t) => !(TAB_NAMES as string[]).includes(t)) };
+  return {
+    ok: tabs.every((t) => t.state === 'ok'),
+    tabs,
+    extraTabs: titles.filter((t) => !(TAB_NAMES as string[]).includes(t)),
+  };
 }
 
 /**
  * Creates the missing tabs and writes the header row into tabs that are entirely empty. Never touches a cell that
  * holds data: a tab whose header differs is reported for a human to fix. Returns what it did and the check after.
  */
-export async function initLayout(api: SheetsApi): Promise<{ created: TabName[]; headed: TabName[]; after: LayoutReport }> {
+export async function initLayout(
+  api: SheetsApi,
+): Promise<{ created: TabName[]; headed: TabName[]; after: LayoutReport }> {
   const before = await checkLayout(api);
   const created = before.tabs.filter((t) => t.state === 'missing').map((t) => t.tab);
   await api.addTabs(created);
-  const emptyNoData = before.tabs.filter((t) => t.state === 'empty' && !t.problems.some((p) => p.includes('row 2 has data'))).map((t) => t.tab);
+  const emptyNoData = before.tabs
+    .filter((t) => t.state === 'empty' && !t.problems.some((p) => p.includes('row 2 has data')))
+    .map((t) => t.tab);
   const headed = [...created, ...emptyNoData];
   await api.writeRanges(headed.map((tab) => ({ range: `${a1Tab(tab)}!A1`, values: [[...TABS[tab].columns]] })));
   return { created, headed, after: await checkLayout(api) };

@@ -19,13 +19,17 @@ export function readLayout(tab: TabName, header: string[]): TabLayout {
   const clean = header.map((h) => h.trim());
   const index = new Map<string, number>();
   const problems: string[] = [];
-  if (clean.every((h) => h === '')) return { tab, index, width: 0, header: clean, problems: [`${tab}: no header row`], usable: false };
+  if (clean.every((h) => h === ''))
+    return { tab, index, width: 0, header: clean, problems: [`${tab}: no header row`], usable: false };
   clean.forEach((h, i) => {
     if (!(columns as readonly string[]).includes(h)) {
       if (h !== '') problems.push(`${tab}: unexpected column "${h}" in ${columnLetter(i)} (renamed?)`);
       return;
     }
-    if (index.has(h)) problems.push(`${tab}: column "${h}" appears twice (${columnLetter(index.get(h)!)} and ${columnLetter(i)}); using the first`);
+    if (index.has(h))
+      problems.push(
+        `${tab}: column "${h}" appears twice (${columnLetter(index.get(h)!)} and ${columnLetter(i)}); using the first`,
+      );
     else index.set(h, i);
   });
   for (const c of columns) if (!index.has(c)) problems.push(`${tab}: missing column "${c}"`);

@@ -12,20 +12,33 @@ export function createSyncMetrics(registry: Registry) {
       labelNames: ['method', 'status'],
       registers,
     }),
-    quotaErrors: new Counter({ name: 'sheets_google_quota_errors_total', help: 'Google Sheets API answers 429 RESOURCE_EXHAUSTED.', registers }),
+    quotaErrors: new Counter({
+      name: 'sheets_google_quota_errors_total',
+      help: 'Google Sheets API answers 429 RESOURCE_EXHAUSTED.',
+      registers,
+    }),
     pullDuration: new Histogram({
       name: 'sheets_pull_duration_seconds',
       help: 'One pull: the batchGet of every tab and applying the managers\u2019 changes.',
       buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
       registers,
     }),
-    pullLastSuccess: new Gauge({ name: 'sheets_pull_last_success_timestamp_seconds', help: 'When a pull last succeeded (Unix time).', registers }),
+    pullLastSuccess: new Gauge({
+      name: 'sheets_pull_last_success_timestamp_seconds',
+      help: 'When a pull last succeeded (Unix time).',
+      registers,
+    }),
     writeLag: new Histogram({
       name: 'sheets_write_lag_seconds',
       help: 'From a write entering the outbox to it landing in the Sheet.',
       buckets: [0.5, 1, 2.5, 5, 10, 30, 60, 300, 1800],
       registers,
     }),
-    rows: new Gauge({ name: 'sheets_rows', help: 'Rows per tab in the Sheet, as of the last pull.', labelNames: ['tab'], registers }),
+    rows: new Gauge({
+      name: 'sheets_rows',
+      help: 'Rows per tab in the Sheet, as of the last pull.',
+      labelNames: ['tab'],
+      registers,
+    }),
   };
 }

@@ -40,7 +40,16 @@ export type IdAssignment = { tab: TabName; id: string; match: Record<string, str
 export function applyPull(wb: Workbook, tables: Map<TabName, TabColumns | undefined>, now = new Date()): PullSummary {
   const store = new SyncStore(wb.db);
   const outbox = new Outbox(wb.db);
-  const summary: PullSummary = { rows: {}, applied: 0, inserted: 0, deleted: 0, events: 0, problems: [], badRows: [], layouts: new Map() };
+  const summary: PullSummary = {
+    rows: {},
+    applied: 0,
+    inserted: 0,
+    deleted: 0,
+    events: 0,
+    problems: [],
+    badRows: [],
+    layouts: new Map(),
+  };
   const emit = (events: PendingEvent[], activated: Set<string>) => {
     for (const e of events) {
       if (e.type === 'promotion.activated') activated.add(e.payload.promotionId);
@@ -91,7 +100,8 @@ export function applyPull(wb: Workbook, tables: Map<TabName, TabColumns | undefi
           }
           id = reuseAssignedId(assignments, tab, record) ?? wb.nextId(prefix, 1000);
           record[key] = id;
-          if (!assignments.some((a) => a.tab === tab && a.id === id)) assignments.push({ tab, id, match: matchCells(tab, record) });
+          if (!assignments.some((a) => a.tab === tab && a.id === id))
+            assignments.push({ tab, id, match: matchCells(tab, record) });
         }
         if (seen.has(id)) {
           summary.badRows.push({ tab, id, problem: `${key} appears more than once; the first row is used` });
@@ -122,10 +132,15 @@ export function applyPull(wb: Workbook, tables: Map<TabName, TabColumns | undefi
         const base: Cells = stored ?? baseFromReplica(tab, existing, seenCells, waiting?.columns);
         const changed: Cells = {};
         for (const [c, v] of Object.entries(seenCells)) if (v !== (base[c] ?? '') && v !== existing[c]) changed[c] = v;
-        const overridden = Object.keys(seenCells).filter((c) => seenCells[c] !== (base[c] ?? '') && waiting?.columns.has(c));
+        const overridden = Object.keys(seenCells).filter(
+          (c) => seenCells[c] !== (base[c] ?? '') && waiting?.columns.has(c),
+        );
         if (overridden.length) outbox.dropCells(tab, id, overridden);
         if (Object.keys(changed).length) {
-          const after = wb.update(tab, id, changed as Partial<RawRow<TabName>>, { by: 'sheet', outbox: false }) as Record<string, string>;
+          const after = wb.update(tab, id, changed as Partial<RawRow<TabName>>, {
+            by: 'sheet',
+            outbox: false,
+          }) as Record<string, string>;
           summary.applied++;
           if (!importing) emit(eventsForManagerChange(tab, existing, after, now), activated);
         }
@@ -162,7 +177,12 @@ export function applyPull(wb: Workbook, tables: Map<TabName, TabColumns | undefi
 const emptyRow = (tab: TabName): Record<string, string> => Object.fromEntries(TABS[tab].columns.map((c) => [c, '']));
 
 /** Without a snapshot (first sync of this row), the replica is the baseline, except cells the bot is still writing. */
-function baseFromReplica(tab: TabName, existing: Record<string, string>, seen: Cells, waiting: Set<string> | undefined): Cells {
+function baseFromReplica(
+  tab: TabName,
+  existing: Record<string, string>,
+  seen: Cells,
+  waiting: Set<string> | undefined,
+): Cells {
   const base = managedCells(tab, existing);
   for (const c of waiting ?? []) if (c in seen) base[c] = seen[c]!;
   return base;
@@ -170,13 +190,24 @@ function baseFromReplica(tab: TabName, existing: Record<string, string>, seen: C
 
 /** What identifies a row a manager added without an id, until its id is written back: its other managers' cells. */
 const matchCells = (tab: TabName, record: Record<string, string>) => managedCells(tab, record);
-function reuseAssignedId(assignments: IdAssignment[], tab: TabName, record: Record<string, string>): string | undefined {
+function reuseAssignedId(
+  assignments: IdAssignment[],
+  tab: TabName,
+  record: Record<string, string>,
+): string | undefined {
   const cells = matchCells(tab, record);
-  return assignments.find((a) => a.tab === tab && Object.entries(a.match).every(([c, v]) => (cells[c] ?? '') === v))?.id;
+  return assignments.find((a) => a.tab === tab && Object.entries(a.match).every(([c, v]) => (cells[c] ?? '') === v))
+    ?.id;
 }
 
 /** Promotions that became live by the calendar (a start date reached) with no edit: each once, remembered durably. */
-function emitTimeActivations(wb: Workbook, store: SyncStore, activated: Set<string>, now: Date, emit: (e: PendingEvent[]) => void) {
+function emitTimeActivations(
+  wb: Workbook,
+  store: SyncStore,
+  activated: Set<string>,
+  now: Date,
+  emit: (e: PendingEvent[]) => void,
+) {
   const live: string[] = [];
   for (const row of wb.find('Promotions')) {
     try {
@@ -188,7 +219,11 @@ function emitTimeActivations(wb: Workbook, store: SyncStore, activated: Set<stri
   const before = store.get<string[]>('live_promotions');
   if (before) {
     const was = new Set(before);
-    emit(live.filter((id) => !was.has(id) && !activated.has(id)).map((promotionId) => ({ type: 'promotion.activated' as const, payload: { promotionId } })));
+    emit(
+      live
+        .filter((id) => !was.has(id) && !activated.has(id))
+        .map((promotionId) => ({ type: 'promotion.activated' as const, payload: { promotionId } })),
+    );
   }
   store.set('live_promotions', live);
 }

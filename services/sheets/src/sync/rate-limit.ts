@@ -5,9 +5,17 @@
 export class CallBudget {
   private readonly buckets: Record<'read' | 'write', { tokens: number; rate: number; burst: number; at: number }>;
   private readonly now: () => number;
-  constructor(limits: { readsPerMinute: number; writesPerMinute: number; burst?: number }, now: () => number = Date.now) {
+  constructor(
+    limits: { readsPerMinute: number; writesPerMinute: number; burst?: number },
+    now: () => number = Date.now,
+  ) {
     this.now = now;
-    const bucket = (perMinute: number) => ({ tokens: limits.burst ?? 3, rate: perMinute / 60_000, burst: limits.burst ?? 3, at: now() });
+    const bucket = (perMinute: number) => ({
+      tokens: limits.burst ?? 3,
+      rate: perMinute / 60_000,
+      burst: limits.burst ?? 3,
+      at: now(),
+    });
     this.buckets = { read: bucket(limits.readsPerMinute), write: bucket(limits.writesPerMinute) };
   }
 

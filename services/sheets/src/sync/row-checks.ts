@@ -3,7 +3,10 @@ import { z } from 'zod';
 import { toFaq, toPromotion, toUser } from '../store/mappers.ts';
 
 const lowerEnum = (values: readonly string[]) =>
-  z.string().transform((v) => v.trim().toLowerCase().replaceAll(' ', '_')).pipe(z.enum(['', ...values] as [string, ...string[]]));
+  z
+    .string()
+    .transform((v) => v.trim().toLowerCase().replaceAll(' ', '_'))
+    .pipe(z.enum(['', ...values] as [string, ...string[]]));
 
 const broadcastCells = z.object({ status: lowerEnum(BroadcastStatus.options), scheduled_at: isoDate });
 const ticketCells = z.object({ status: lowerEnum(TicketStatus.options) });
@@ -39,6 +42,8 @@ export function rowProblem(tab: TabName, row: Record<string, string>): string | 
     }
     return null;
   } catch (error) {
-    return error instanceof z.ZodError ? error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') : String(error);
+    return error instanceof z.ZodError
+      ? error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')
+      : String(error);
   }
 }

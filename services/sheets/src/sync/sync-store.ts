@@ -34,7 +34,10 @@ export class SyncStore {
    * 200,000 row objects at once, ≈ 60 MB of heap). Change the table only after the walk.
    */
   *snapshotIds(tab: TabName): Generator<string> {
-    for (const row of this.db.prepare('SELECT id FROM sheet_rows WHERE tab = ?').iterate(tab) as Iterable<{ id: string }>) yield row.id;
+    for (const row of this.db.prepare('SELECT id FROM sheet_rows WHERE tab = ?').iterate(tab) as Iterable<{
+      id: string;
+    }>)
+      yield row.id;
   }
 
   snapshotOf(tab: TabName, id: string): Cells | undefined {
@@ -43,7 +46,9 @@ export class SyncStore {
   }
 
   saveSnapshot(tab: TabName, id: string, cells: Cells | string): void {
-    this.save ??= this.db.prepare('INSERT INTO sheet_rows(tab, id, cells) VALUES (?, ?, ?) ON CONFLICT(tab, id) DO UPDATE SET cells = excluded.cells');
+    this.save ??= this.db.prepare(
+      'INSERT INTO sheet_rows(tab, id, cells) VALUES (?, ?, ?) ON CONFLICT(tab, id) DO UPDATE SET cells = excluded.cells',
+    );
     this.save.run(tab, id, typeof cells === 'string' ? cells : JSON.stringify(cells));
   }
 
@@ -57,6 +62,8 @@ export class SyncStore {
   }
 
   set(key: string, value: unknown): void {
-    this.db.prepare('INSERT INTO sync_state(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, JSON.stringify(value));
+    this.db
+      .prepare('INSERT INTO sync_state(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value')
+      .run(key, JSON.stringify(value));
   }
 }

@@ -17,15 +17,25 @@ approvalsFeature.callbackQuery(/^ua:([ad]):([A-Za-z0-9_-]{1,58})$/, async (ctx) 
   const status = ctx.match[1] === 'a' ? 'active' : 'blocked';
   let result;
   try {
-    result = await ctx.deps.sheets.users.setStatus.mutate({ actorTelegramId: ctx.from.id, userId: ctx.match[2]!, status });
+    result = await ctx.deps.sheets.users.setStatus.mutate({
+      actorTelegramId: ctx.from.id,
+      userId: ctx.match[2]!,
+      status,
+    });
   } catch (error) {
     const code = callErrorCode(error);
     if (code !== 'FORBIDDEN' && code !== 'NOT_FOUND') throw error;
-    return ctx.answerCallbackQuery({ text: ctx.t(code === 'FORBIDDEN' ? 'staff-only' : 'staff-user-gone'), show_alert: true });
+    return ctx.answerCallbackQuery({
+      text: ctx.t(code === 'FORBIDDEN' ? 'staff-only' : 'staff-user-gone'),
+      show_alert: true,
+    });
   }
-  const verdict = ctx.t(status === 'active' ? 'staff-approved-by' : 'staff-denied-by', { name: result.actor.name || ctx.from.first_name });
+  const verdict = ctx.t(status === 'active' ? 'staff-approved-by' : 'staff-denied-by', {
+    name: result.actor.name || ctx.from.first_name,
+  });
   await ctx.answerCallbackQuery({ text: result.changed ? verdict : ctx.t('staff-already-decided') });
-  const original = ctx.callbackQuery.message && 'text' in ctx.callbackQuery.message ? ctx.callbackQuery.message.text : undefined;
+  const original =
+    ctx.callbackQuery.message && 'text' in ctx.callbackQuery.message ? ctx.callbackQuery.message.text : undefined;
   if (result.changed && original !== undefined) await ctx.editMessageText(`${original}\n\n${verdict}`);
 });
 
@@ -34,6 +44,8 @@ approvalsFeature.command('pending', async (ctx) => {
   const pending = await ctx.deps.sheets.users.pending.query({ limit: 20 });
   if (pending.length === 0) return ctx.reply(ctx.t('staff-no-pending'));
   for (const user of pending) {
-    await ctx.reply(ctx.t('staff-pending-user', { name: user.name || '—', phone: user.phone, id: user.id }), { reply_markup: approvalKeyboard((k) => ctx.t(k), user.id) });
+    await ctx.reply(ctx.t('staff-pending-user', { name: user.name || '—', phone: user.phone, id: user.id }), {
+      reply_markup: approvalKeyboard((k) => ctx.t(k), user.id),
+    });
   }
 });

@@ -13,7 +13,10 @@ export function assistantFeature(deps: AssistantChatDeps): Composer<BotContext> 
   const feature = new Composer<BotContext>();
   const privateChat = feature.chatType('private').filter((ctx) => ctx.account?.status === 'active');
 
-  privateChat.filter((ctx) => ctx.message?.text === ctx.t('menu-assistant'), (ctx) => ctx.reply(ctx.t('assistant-intro')));
+  privateChat.filter(
+    (ctx) => ctx.message?.text === ctx.t('menu-assistant'),
+    (ctx) => ctx.reply(ctx.t('assistant-intro')),
+  );
   privateChat.command('reset', async (ctx) => {
     await ctx.deps.assistant.reset.mutate({ telegramId: ctx.from.id });
     await ctx.reply(ctx.t('assistant-reset-done'));

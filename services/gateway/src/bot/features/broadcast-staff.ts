@@ -1,6 +1,13 @@
 import { Composer } from 'grammy';
 import type { BotContext } from '../context.ts';
-import { broadcastCommand, continueDraft, isStaff, readDraft, sendDraft, writeDraft } from '../../broadcast/staff-wizard.ts';
+import {
+  broadcastCommand,
+  continueDraft,
+  isStaff,
+  readDraft,
+  sendDraft,
+  writeDraft,
+} from '../../broadcast/staff-wizard.ts';
 
 /**
  * Staff broadcasts from the chat: `/broadcast` asks for the text, then the segment, shows how many users it reaches
@@ -36,4 +43,6 @@ staff.callbackQuery(['bc:send', 'bc:drop'], async (ctx) => {
   await sendDraft(ctx, draft);
 });
 
-broadcastStaffFeature.chatType('private').command(['broadcast', 'broadcast_status', 'broadcast_cancel'], (ctx) => ctx.reply(ctx.t('broadcast-staff-only')));
+broadcastStaffFeature
+  .chatType('private')
+  .command(['broadcast', 'broadcast_status', 'broadcast_cancel'], (ctx) => ctx.reply(ctx.t('broadcast-staff-only')));

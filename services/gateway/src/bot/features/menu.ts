@@ -10,5 +10,7 @@ privateChat.command('menu', (ctx) => ctx.reply(ctx.t('menu-title'), { reply_mark
 
 privateChat.command('help', (ctx) => {
   const staff = ctx.account?.role === 'manager' || ctx.account?.role === 'admin';
-  return ctx.reply(`${ctx.t('help-text')}${staff ? `\n\n${ctx.t('help-staff')}` : ''}`, { reply_markup: mainMenu(ctx) });
+  return ctx.reply(`${ctx.t('help-text')}${staff ? `\n\n${ctx.t('help-staff')}` : ''}`, {
+    reply_markup: mainMenu(ctx),
+  });
 });

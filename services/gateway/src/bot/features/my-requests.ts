@@ -8,11 +8,23 @@ const pm = myRequestsFeature.chatType('private');
 const PAGE = 5;
 
 async function showList(ctx: BotContext, page: number, edit: boolean) {
-  if (ctx.account?.status !== 'active' || ctx.account.telegramId === null) return ctx.reply(ctx.t('request-sign-in-first'));
-  const { items, total } = await ctx.deps.sheets.tickets.mine.query({ telegramId: ctx.account.telegramId, limit: PAGE, offset: page * PAGE });
-  if (total === 0) return ctx.reply(ctx.t('my-requests-empty'), { reply_markup: new InlineKeyboard().text(ctx.t('menu-new-request'), 'rq:new') });
+  if (ctx.account?.status !== 'active' || ctx.account.telegramId === null)
+    return ctx.reply(ctx.t('request-sign-in-first'));
+  const { items, total } = await ctx.deps.sheets.tickets.mine.query({
+    telegramId: ctx.account.telegramId,
+    limit: PAGE,
+    offset: page * PAGE,
+  });
+  if (total === 0)
+    return ctx.reply(ctx.t('my-requests-empty'), {
+      reply_markup: new InlineKeyboard().text(ctx.t('menu-new-request'), 'rq:new'),
+    });
   const kb = new InlineKeyboard();
-  for (const t of items) kb.text(ctx.t('request-line', { id: t.id, status: statusLabel(ctx.t, t.status), category: t.category }), CB.open(t.id)).row();
+  for (const t of items)
+    kb.text(
+      ctx.t('request-line', { id: t.id, status: statusLabel(ctx.t, t.status), category: t.category }),
+      CB.open(t.id),
+    ).row();
   if (page > 0) kb.text(ctx.t('button-prev'), CB.list(page - 1));
   if ((page + 1) * PAGE < total) kb.text(ctx.t('button-next'), CB.list(page + 1));
   const text = ctx.t('my-requests-header', { from: page * PAGE + 1, to: page * PAGE + items.length, total });
@@ -28,7 +40,9 @@ pm.callbackQuery(/^rq:l:(\d{1,4})$/, async (ctx) => {
 
 pm.callbackQuery(/^rq:o:(T-\d{1,9})$/, async (ctx) => {
   await ctx.answerCallbackQuery();
-  const ticket = await ctx.deps.sheets.tickets.get.query({ ticketId: ctx.match[1]!, telegramId: ctx.from.id }).catch(() => null);
+  const ticket = await ctx.deps.sheets.tickets.get
+    .query({ ticketId: ctx.match[1]!, telegramId: ctx.from.id })
+    .catch(() => null);
   if (!ticket) return ctx.reply(ctx.t('request-not-found'));
   const m = await ctx.reply(userThread(ctx.t, ticket), { reply_markup: threadButtons(ctx.t, ticket) });
   // Replying to the thread adds a message to the request.

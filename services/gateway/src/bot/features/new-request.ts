@@ -8,7 +8,12 @@ import { NEW_REQUEST, newRequestFlow } from '../../tickets/new-request-flow.ts';
 type Ctx = ConversationFlavor<BotContext>;
 
 /** "New request": the entry points, `/cancel` at every step, and the dialogue itself (tickets/new-request-flow.ts). */
-export function newRequestFeature(deps: RequestsDeps, publicUrl: string, sheets: BotContext['deps']['sheets'], apiTransformers: Transformer[] = []): Composer<BotContext> {
+export function newRequestFeature(
+  deps: RequestsDeps,
+  publicUrl: string,
+  sheets: BotContext['deps']['sheets'],
+  apiTransformers: Transformer[] = [],
+): Composer<BotContext> {
   const feature = new Composer<Ctx>();
   const pm = feature.chatType('private');
   // A conversation builds its own Api from the bot's client options, without the bot's transformers: install the
@@ -19,7 +24,12 @@ export function newRequestFeature(deps: RequestsDeps, publicUrl: string, sheets:
       await next();
     },
   ];
-  pm.use(conversations<Ctx, Context>({ storage: { type: 'key', version: 1, prefix: 'conv:', adapter: deps.conversations }, plugins }));
+  pm.use(
+    conversations<Ctx, Context>({
+      storage: { type: 'key', version: 1, prefix: 'conv:', adapter: deps.conversations },
+      plugins,
+    }),
+  );
 
   const cancel = async (ctx: Ctx) => {
     const active = ctx.conversation.active(NEW_REQUEST) > 0;
@@ -33,7 +43,12 @@ export function newRequestFeature(deps: RequestsDeps, publicUrl: string, sheets:
     await cancel(ctx);
   });
 
-  pm.use(createConversation<Ctx, Context>(newRequestFlow({ sheets, desk: deps.desk, publicUrl }), { id: NEW_REQUEST, maxMillisecondsToWait: 24 * 3_600_000 }));
+  pm.use(
+    createConversation<Ctx, Context>(newRequestFlow({ sheets, desk: deps.desk, publicUrl }), {
+      id: NEW_REQUEST,
+      maxMillisecondsToWait: 24 * 3_600_000,
+    }),
+  );
 
   const start = async (ctx: Ctx) => {
     if (ctx.account?.status !== 'active') return ctx.reply(ctx.t('request-sign-in-first'));

@@ -8,7 +8,8 @@ import { cardAmong, findByRef, promotionCard, sendCard, type Card } from '../pro
 export const promotionsFeature = new Composer<BotContext>();
 const privateChat = promotionsFeature.chatType('private');
 
-const live = (ctx: BotContext) => ctx.deps.sheets.catalog.promotions.query({ segment: ctx.account?.status === 'active' ? ctx.account.segment : null });
+const live = (ctx: BotContext) =>
+  ctx.deps.sheets.catalog.promotions.query({ segment: ctx.account?.status === 'active' ? ctx.account.segment : null });
 
 const send = (ctx: BotContext, card: Card) => sendCard(ctx.api, ctx.chat!.id, card);
 const translate = (ctx: BotContext) => (key: string, vars?: Record<string, string | number>) => ctx.t(key, vars);
@@ -18,8 +19,17 @@ async function edit(ctx: BotContext, card: Card) {
   const message = ctx.callbackQuery?.message;
   const hadPhoto = !!message && 'photo' in message && !!message.photo;
   try {
-    if (card.photo && hadPhoto) return await ctx.editMessageMedia({ type: 'photo', media: card.photo, caption: card.text, parse_mode: 'HTML' }, { reply_markup: card.keyboard });
-    if (!card.photo && !hadPhoto) return await ctx.editMessageText(card.text, { parse_mode: 'HTML', reply_markup: card.keyboard, link_preview_options: { is_disabled: true } });
+    if (card.photo && hadPhoto)
+      return await ctx.editMessageMedia(
+        { type: 'photo', media: card.photo, caption: card.text, parse_mode: 'HTML' },
+        { reply_markup: card.keyboard },
+      );
+    if (!card.photo && !hadPhoto)
+      return await ctx.editMessageText(card.text, {
+        parse_mode: 'HTML',
+        reply_markup: card.keyboard,
+        link_preview_options: { is_disabled: true },
+      });
   } catch (error) {
     if (error instanceof GrammyError && error.description.includes('message is not modified')) return;
     throw error;
@@ -30,7 +40,8 @@ async function edit(ctx: BotContext, card: Card) {
 
 async function showPage(ctx: BotContext, page: number, inPlace: boolean) {
   const list = await live(ctx);
-  if (list.length === 0) return inPlace ? ctx.editMessageText(ctx.t('promotions-empty')) : ctx.reply(ctx.t('promotions-empty'));
+  if (list.length === 0)
+    return inPlace ? ctx.editMessageText(ctx.t('promotions-empty')) : ctx.reply(ctx.t('promotions-empty'));
   const index = Math.min(Math.max(page, 0), list.length - 1);
   const card = promotionCard(translate(ctx), list[index]!, index, list.length, await ctx.i18n.getLocale());
   return inPlace ? edit(ctx, card) : send(ctx, card);
@@ -60,13 +71,19 @@ privateChat.callbackQuery(/^pr:([jh]):(.+)$/, async (ctx) => {
   if (!promotion) return unavailable();
   let created: boolean;
   try {
-    ({ created } = await ctx.deps.sheets.participations.create.mutate({ telegramId: ctx.from.id, promotionId: promotion.id }));
+    ({ created } = await ctx.deps.sheets.participations.create.mutate({
+      telegramId: ctx.from.id,
+      promotionId: promotion.id,
+    }));
   } catch (error) {
     if (['NOT_FOUND', 'PRECONDITION_FAILED'].includes(callErrorCode(error))) return unavailable();
     throw error;
   }
   funnel?.participations.inc({ result: created ? 'created' : 'already' });
   // The row is committed (and queued for the Sheet) by now: only then is the user told.
-  await ctx.answerCallbackQuery({ text: ctx.t(created ? 'participation-done-short' : 'participation-already', { title: promotion.title }), show_alert: !created });
+  await ctx.answerCallbackQuery({
+    text: ctx.t(created ? 'participation-done-short' : 'participation-already', { title: promotion.title }),
+    show_alert: !created,
+  });
   if (created) await ctx.reply(ctx.t('participation-done', { title: promotion.title }));
 });

@@ -11,10 +11,14 @@ const desk = (ctx: BotContext) => ctx.deps.requests!.desk;
 
 pm.callbackQuery(/^rq:a:(T-\d{1,9})$/, async (ctx) => {
   await ctx.answerCallbackQuery();
-  const ticket = await ctx.deps.sheets.tickets.get.query({ ticketId: ctx.match[1]!, telegramId: ctx.from.id }).catch(() => null);
+  const ticket = await ctx.deps.sheets.tickets.get
+    .query({ ticketId: ctx.match[1]!, telegramId: ctx.from.id })
+    .catch(() => null);
   if (!ticket) return ctx.reply(ctx.t('request-not-found'));
   if (ticket.status === 'closed') return ctx.reply(ctx.t('request-closed-already', { id: ticket.id }));
-  const m = await ctx.reply(ctx.t('request-reply-prompt', { id: ctx.match[1]! }), { reply_markup: { force_reply: true, input_field_placeholder: ctx.match[1]! } });
+  const m = await ctx.reply(ctx.t('request-reply-prompt', { id: ctx.match[1]! }), {
+    reply_markup: { force_reply: true, input_field_placeholder: ctx.match[1]! },
+  });
   await desk(ctx).links.link(ctx.match[1]!, ctx.chat.id, m.message_id);
 });
 
@@ -24,15 +28,22 @@ pm.on(['message:text', 'message:photo', 'message:document'], async (ctx, next) =
   if (!ticketId) return next();
   const text = ctx.message.text ?? ctx.message.caption ?? '';
   const files = attachmentsOf(ctx.message);
-  const added = await ctx.deps.sheets.tickets.addMessage.mutate({ ticketId, telegramId: ctx.from.id, as: 'user', text, attachments: files }).catch((e: unknown) => callErrorCode(e));
-  if (typeof added === 'string') return ctx.reply(ctx.t(added === 'PRECONDITION_FAILED' ? 'request-closed-already' : 'request-not-found', { id: ticketId }));
+  const added = await ctx.deps.sheets.tickets.addMessage
+    .mutate({ ticketId, telegramId: ctx.from.id, as: 'user', text, attachments: files })
+    .catch((e: unknown) => callErrorCode(e));
+  if (typeof added === 'string')
+    return ctx.reply(
+      ctx.t(added === 'PRECONDITION_FAILED' ? 'request-closed-already' : 'request-not-found', { id: ticketId }),
+    );
   desk(ctx).forward(ticketId, added.message.authorName, text, files);
   await ctx.reply(ctx.t('request-message-added', { id: ticketId }));
 });
 
 pm.callbackQuery(/^rq:z:(T-\d{1,9})$/, async (ctx) => {
   await ctx.answerCallbackQuery();
-  const r = await ctx.deps.sheets.tickets.setStatus.mutate({ ticketId: ctx.match[1]!, telegramId: ctx.from.id, as: 'user', status: 'closed' }).catch(() => null);
+  const r = await ctx.deps.sheets.tickets.setStatus
+    .mutate({ ticketId: ctx.match[1]!, telegramId: ctx.from.id, as: 'user', status: 'closed' })
+    .catch(() => null);
   if (!r) return ctx.reply(ctx.t('request-not-found'));
   if (!r.changed) return ctx.reply(ctx.t('request-closed-already', { id: r.ticket.id }));
   if (r.resolutionSeconds !== null) desk(ctx).resolution.observe(r.resolutionSeconds);
@@ -46,8 +57,11 @@ pm.callbackQuery(/^rq:z:(T-\d{1,9})$/, async (ctx) => {
 pm.callbackQuery(/^rq:r:(T-\d{1,9}):([1-5])$/, async (ctx) => {
   await ctx.answerCallbackQuery();
   await ctx.editMessageReplyMarkup().catch(() => undefined);
-  const rated = await ctx.deps.sheets.tickets.rate.mutate({ ticketId: ctx.match[1]!, telegramId: ctx.from.id, rating: Number(ctx.match[2]) }).catch((e: unknown) => callErrorCode(e));
-  if (typeof rated === 'string') return ctx.reply(ctx.t(rated === 'CONFLICT' ? 'request-already-rated' : 'request-not-found'));
+  const rated = await ctx.deps.sheets.tickets.rate
+    .mutate({ ticketId: ctx.match[1]!, telegramId: ctx.from.id, rating: Number(ctx.match[2]) })
+    .catch((e: unknown) => callErrorCode(e));
+  if (typeof rated === 'string')
+    return ctx.reply(ctx.t(rated === 'CONFLICT' ? 'request-already-rated' : 'request-not-found'));
   desk(ctx).notice(rated.id, 'staff-rated', { id: rated.id, rating: rated.rating ?? 0 });
   await ctx.reply(ctx.t('request-rated'));
 });

@@ -8,7 +8,9 @@ import { attachmentsOf, isStaff, staffAnswer, staffSetStatus } from '../../ticke
  * to one of its messages (plain group) is the answer to the user. Only managers and admins act; others are told so.
  */
 export const staffRequestsFeature = new Composer<BotContext>();
-const staff = staffRequestsFeature.chatType(['group', 'supergroup']).filter(async (ctx) => ctx.chat.id === (await staffChatId(ctx.deps)));
+const staff = staffRequestsFeature
+  .chatType(['group', 'supergroup'])
+  .filter(async (ctx) => ctx.chat.id === (await staffChatId(ctx.deps)));
 const desk = (ctx: BotContext) => ctx.deps.requests!.desk;
 
 staff.callbackQuery(/^st:(t|c):(T-\d{1,9})$/, async (ctx) => {
@@ -20,7 +22,10 @@ staff.callbackQuery(/^st:(t|c):(T-\d{1,9})$/, async (ctx) => {
 /** The request a staff-chat message is about: its topic, or the request message it replies to. */
 const ticketOf = (ctx: BotContext) => {
   const m = ctx.message!;
-  const replyTo = m.reply_to_message && m.reply_to_message.message_id !== m.message_thread_id ? m.reply_to_message.message_id : undefined;
+  const replyTo =
+    m.reply_to_message && m.reply_to_message.message_id !== m.message_thread_id
+      ? m.reply_to_message.message_id
+      : undefined;
   return desk(ctx).links.ticketOf(ctx.chat!.id, replyTo, m.is_topic_message ? m.message_thread_id : undefined);
 };
 
@@ -28,8 +33,14 @@ staff.command(['take', 'close'], async (ctx) => {
   const ticketId = await ticketOf(ctx);
   if (!ticketId) return;
   if (!isStaff(ctx)) return desk(ctx).notice(ticketId, 'staff-only-managers');
-  const outcome = await staffSetStatus(ctx, desk(ctx), ticketId, ctx.message.text.startsWith('/take') ? 'in_progress' : 'closed');
-  if (outcome !== 'staff-done-taken' && outcome !== 'staff-done-closed') desk(ctx).notice(ticketId, outcome, { id: ticketId });
+  const outcome = await staffSetStatus(
+    ctx,
+    desk(ctx),
+    ticketId,
+    ctx.message.text.startsWith('/take') ? 'in_progress' : 'closed',
+  );
+  if (outcome !== 'staff-done-taken' && outcome !== 'staff-done-closed')
+    desk(ctx).notice(ticketId, outcome, { id: ticketId });
 });
 
 staff.on(['message:text', 'message:photo', 'message:document'], async (ctx) => {
@@ -37,5 +48,11 @@ staff.on(['message:text', 'message:photo', 'message:document'], async (ctx) => {
   const ticketId = await ticketOf(ctx);
   if (!ticketId) return;
   if (!isStaff(ctx)) return desk(ctx).notice(ticketId, 'staff-only-managers');
-  await staffAnswer(ctx, desk(ctx), ticketId, ctx.message.text ?? ctx.message.caption ?? '', attachmentsOf(ctx.message));
+  await staffAnswer(
+    ctx,
+    desk(ctx),
+    ticketId,
+    ctx.message.text ?? ctx.message.caption ?? '',
+    attachmentsOf(ctx.message),
+  );
 });

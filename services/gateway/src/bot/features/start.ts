@@ -17,10 +17,13 @@ privateChat.command('start', async (ctx) => {
   }
   const settings = await sheets.catalog.settings.query();
   const account = ctx.account;
-  if (account?.status === 'blocked') return ctx.reply(ctx.t('signin-blocked'), { reply_markup: { remove_keyboard: true } });
+  if (account?.status === 'blocked')
+    return ctx.reply(ctx.t('signin-blocked'), { reply_markup: { remove_keyboard: true } });
   if (account?.status === 'pending') return ctx.reply(ctx.t('signin-pending'));
   if (account?.status !== 'active') {
-    return ctx.reply(`${settings.welcomeText}\n\n${ctx.t('start-share-phone')}`, { reply_markup: contactKeyboard(ctx) });
+    return ctx.reply(`${settings.welcomeText}\n\n${ctx.t('start-share-phone')}`, {
+      reply_markup: contactKeyboard(ctx),
+    });
   }
   await sheets.users.seen.mutate({ telegramId: ctx.from.id });
   await ctx.reply(settings.welcomeText, { reply_markup: mainMenu(ctx) });

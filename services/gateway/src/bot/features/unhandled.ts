@@ -9,5 +9,9 @@ export const unhandledFeature = new Composer<BotContext>();
 const privateChat = unhandledFeature.chatType('private');
 
 privateChat.on('callback_query', (ctx) => ctx.answerCallbackQuery({ text: ctx.t('button-outdated') }));
-privateChat.on('message:text', (ctx) => ctx.reply(ctx.t(ctx.message.text.startsWith('/') ? 'unknown-command' : 'not-understood')));
-privateChat.on(['message:sticker', 'message:animation', 'message:voice', 'message:video_note'], (ctx) => ctx.reply(ctx.t('not-understood')));
+privateChat.on('message:text', (ctx) =>
+  ctx.reply(ctx.t(ctx.message.text.startsWith('/') ? 'unknown-command' : 'not-understood')),
+);
+privateChat.on(['message:sticker', 'message:animation', 'message:voice', 'message:video_note'], (ctx) =>
+  ctx.reply(ctx.t('not-understood')),
+);

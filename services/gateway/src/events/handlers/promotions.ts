@@ -19,6 +19,14 @@ export const promotionHandlers: EventHandlers = {
         },
       ),
     ]);
-    await deps.api.sendMessage(chat, deps.t('ru', 'staff-participation', { title, name: user?.name || '—', phone: user?.phone || '—', id: participationId }));
+    await deps.api.sendMessage(
+      chat,
+      deps.t('ru', 'staff-participation', {
+        title,
+        name: user?.name || '—',
+        phone: user?.phone || '—',
+        id: participationId,
+      }),
+    );
   },
 };

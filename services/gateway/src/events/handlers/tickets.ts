@@ -23,7 +23,12 @@ export function ticketHandlers(desk: TicketDesk): EventHandlers {
       if (last && last.status === ticket.status && last.answer === ticket.answer) return;
       const closedNow = ticket.status === 'closed' && last?.status !== 'closed';
       // An answer typed in the Sheet is news when the user has not been sent it (by staff in Telegram or a notice).
-      await desk.notifyStatus(deps.api, ticket, user?.language ?? 'ru', ticket.answer !== '' && ticket.answer !== (last?.answer ?? ''));
+      await desk.notifyStatus(
+        deps.api,
+        ticket,
+        user?.language ?? 'ru',
+        ticket.answer !== '' && ticket.answer !== (last?.answer ?? ''),
+      );
       await desk.links.recordNotice(ticket.id, ticket.status, ticket.answer);
       if (closedNow) desk.resolution.observe(Math.max(0, (Date.now() - Date.parse(ticket.createdAt)) / 1000));
       desk.retitle(ticket.id);

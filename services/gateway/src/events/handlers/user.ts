@@ -14,9 +14,13 @@ export const userHandlers: EventHandlers = {
     const user = await deps.sheets.users.byTelegramId.query({ telegramId });
     if (!user || user.id !== userId || user.status !== 'pending') return;
     const t = (key: string) => deps.t('ru', key);
-    await deps.api.sendMessage(chat, deps.t('ru', 'staff-pending-user', { name: name || '—', phone: user.phone, id: userId }), {
-      reply_markup: approvalKeyboard(t, userId),
-    });
+    await deps.api.sendMessage(
+      chat,
+      deps.t('ru', 'staff-pending-user', { name: name || '—', phone: user.phone, id: userId }),
+      {
+        reply_markup: approvalKeyboard(t, userId),
+      },
+    );
   },
 
   'user.status_changed': async ({ telegramId, to }, deps) => {
@@ -26,11 +30,20 @@ export const userHandlers: EventHandlers = {
     if (!user || user.status !== to) return;
     const t = (key: string, vars?: Record<string, string | number>) => deps.t(user.language, key, vars);
     if (to === 'active') {
-      await deps.api.sendMessage(telegramId, t('signin-approved', { name: user.name }), { reply_markup: menuKeyboard((k) => t(k), deps.publicUrl) });
+      await deps.api.sendMessage(telegramId, t('signin-approved', { name: user.name }), {
+        reply_markup: menuKeyboard((k) => t(k), deps.publicUrl),
+      });
       await applyRoleCommands(deps.api, deps.t, telegramId, user.role, user.language);
       // The deep link they came with opens now, as it would have right after an immediate sign-in.
       const promotionId = promotionOfStart((await deps.sheets.users.takeStart.mutate({ telegramId })).payload);
-      const card = promotionId ? cardAmong(t, await deps.sheets.catalog.promotions.query({ segment: user.segment }), promotionId, user.language) : null;
+      const card = promotionId
+        ? cardAmong(
+            t,
+            await deps.sheets.catalog.promotions.query({ segment: user.segment }),
+            promotionId,
+            user.language,
+          )
+        : null;
       if (card) await sendCard(deps.api, telegramId, card);
     } else if (to === 'blocked') {
       await deps.api.sendMessage(telegramId, t('signin-blocked'), { reply_markup: { remove_keyboard: true } });
