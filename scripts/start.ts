@@ -2,7 +2,7 @@
  * `npm start`: runs sheets, assistant and gateway as child processes on embedded defaults (or the ports and
  * settings in the environment), waits for each /healthz, prints the URLs, and stops them all on Ctrl-C.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { SERVICE_PROCESS_ENV, serviceNodeFlags } from '@mb/service-kit/runtime-flags';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatMarkdown, formatNumber, formatTable, judge, type BenchReport } from './report.ts';
+import { type BenchReport, formatMarkdown, formatNumber, formatTable, judge } from './report.ts';
 
 describe('judge', () => {
   it('passes or misses a row against its goal and fills the ratio from the baseline', () => {

@@ -8,7 +8,7 @@ import os from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { enableCpuProfiles, setNodeFlags, stopAllChildren } from './harness/processes.ts';
-import { describeMachine, formatMarkdown, formatTable, judge, type BenchReport } from './report.ts';
+import { type BenchReport, describeMachine, formatMarkdown, formatTable, judge } from './report.ts';
 import type { BenchRow, BenchSuite } from './suite.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));

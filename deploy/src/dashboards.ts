@@ -1,4 +1,4 @@
-import { dashboard, quantile, r, type PanelSpec, type RowSpec } from './grafana.ts';
+import { dashboard, type PanelSpec, quantile, type RowSpec, r } from './grafana.ts';
 
 const SERVICES = ['gateway', 'sheets', 'assistant'] as const;
 const PROBES = 'route!~"/metrics|/healthz|/readyz"';

@@ -163,7 +163,7 @@ describe('docker-compose.yml', () => {
     });
     expect(b['GATEWAY_DB_PATH']).not.toBe(a['GATEWAY_DB_PATH']);
     // The gateway's env.ts accepts a container id as the replica name.
-    const replicaRule = /GATEWAY_REPLICA_ID: z\.string\(\)\.regex\(\/(.+?)\/,/.exec(
+    const replicaRule = /GATEWAY_REPLICA_ID: z\s*\.string\(\)\s*\.regex\(\/(.+?)\/,/.exec(
       readFileSync(`${ROOT_DIR}services/gateway/src/env.ts`, 'utf8'),
     )![1]!;
     expect(new RegExp(replicaRule).test(a['GATEWAY_REPLICA_ID']!)).toBe(true);

@@ -1,18 +1,18 @@
 import type { ServerResponse } from 'node:http';
 import { Writable } from 'node:stream';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '@mb/service-kit';
 import {
   BotApiDouble,
   contactUpdate,
   ruUser,
+  type Stack,
   startStack,
-  textUpdate,
   TEST_INTERNAL_TOKEN,
   TEST_SECRET,
   TEST_TOKEN,
-  type Stack,
+  textUpdate,
 } from '@mb/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 // The gateway logs to a buffer at debug level; the sheets server is watched for the request id it adopts.
 const lines: string[] = [];

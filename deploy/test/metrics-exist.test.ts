@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dashboardExprs } from '../src/dashboard-exprs.ts';
 import { exposedNames, metricNames } from '../src/promql.ts';
 import { allRules } from '../src/rule-files.ts';
-import { startActiveStack, type RunningStack } from './running-stack.ts';
+import { type RunningStack, startActiveStack } from './running-stack.ts';
 
 let running: RunningStack;
 let exposed: Set<string>;

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { dashboardExprs } from '../src/dashboard-exprs.ts';
 import { DEPLOY_DIR } from '../src/rule-files.ts';
-import { startActiveStack, type RunningStack } from './running-stack.ts';
+import { type RunningStack, startActiveStack } from './running-stack.ts';
 
 type PromConfig = {
   global: Record<string, unknown>;

@@ -1,4 +1,4 @@
-import { BotApiDouble, enUser, ruUser, startStack, textUpdate, type Stack } from '@mb/testing';
+import { BotApiDouble, enUser, ruUser, type Stack, startStack, textUpdate } from '@mb/testing';
 
 export type RunningStack = {
   stack: Stack;

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Stack, startStack } from '@mb/testing';
 import type { Page } from 'playwright-core';
-import { startStack, type Stack } from '@mb/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ARTIFACTS, launchChromium } from '../src/browser.ts';
 
 /**
@@ -99,7 +99,9 @@ describe('the sandbox in a browser', () => {
     const app = page.frameLocator('#miniapp');
     await app.locator('body').waitFor();
     await expect
-      .poll(async () => (await app.locator('body').innerText()).includes('Весенняя распродажа'), { timeout: 15_000 })
+      .poll(async () => ((await app.locator('body').textContent()) ?? '').includes('Весенняя распродажа'), {
+        timeout: 15_000,
+      })
       .toBe(true);
     await shot('6-miniapp');
   });

@@ -1,5 +1,5 @@
-import { createTRPCClient, httpBatchLink, httpBatchStreamLink, splitLink, TRPCClientError } from '@trpc/client';
 import type { MiniAppOutputs, MiniAppRouter } from '@mb/gateway/miniapp-router-type';
+import { createTRPCClient, httpBatchLink, httpBatchStreamLink, splitLink, TRPCClientError } from '@trpc/client';
 import { hasText, t } from './i18n.ts';
 
 export type Api = ReturnType<typeof createApi>;

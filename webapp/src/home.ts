@@ -2,7 +2,7 @@ import { errorText, type PromotionView } from './api.ts';
 import { fill, h, shortDate } from './dom.ts';
 import { t } from './i18n.ts';
 import { marketingSwitch } from './marketing-switch.ts';
-import { startSession, type Session } from './shell.ts';
+import { type Session, startSession } from './shell.ts';
 import { haptic, openBot, setBackButton, setMainButton } from './telegram.ts';
 
 const root = document.getElementById('app')!;

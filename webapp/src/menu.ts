@@ -1,5 +1,5 @@
 import { h } from './dom.ts';
-import { t, type TextKey } from './i18n.ts';
+import { type TextKey, t } from './i18n.ts';
 import { assistantSection } from './sections/assistant.ts';
 import type { Nav, Section, SectionName } from './sections/nav.ts';
 import { promotionsSection } from './sections/promotions.ts';

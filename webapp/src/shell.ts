@@ -1,7 +1,7 @@
 import './style.css';
-import { createApi, errorText, type Api, type Me } from './api.ts';
+import { type Api, createApi, errorText, type Me } from './api.ts';
 import { h } from './dom.ts';
-import { bothLanguages, setLanguage, t, type Lang } from './i18n.ts';
+import { bothLanguages, type Lang, setLanguage, t } from './i18n.ts';
 import { startTelegram } from './telegram.ts';
 
 export type Session = { api: Api; me: Me; lang: Lang; root: HTMLElement };

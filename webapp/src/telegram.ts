@@ -105,7 +105,10 @@ export function setBackButton(handler: (() => void) | null): void {
   offBack?.();
   offBack = undefined;
   try {
-    if (!handler) return hideBackButton();
+    if (!handler) {
+      hideBackButton();
+      return;
+    }
     offBack = onBackButtonClick(handler);
     showBackButton();
   } catch {

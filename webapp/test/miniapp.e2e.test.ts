@@ -1,8 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { OpenAiDouble, type Stack, signInitData, startStack, TEST_TOKEN } from '@mb/testing';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OpenAiDouble, signInitData, startStack, TEST_TOKEN, type Stack } from '@mb/testing';
 import {
   ARTIFACTS,
   buildWebapp,

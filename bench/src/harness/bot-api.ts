@@ -1,4 +1,4 @@
-import { BotApiDouble, type BotApiCall } from '@mb/testing/bot-api-double';
+import { type BotApiCall, BotApiDouble } from '@mb/testing/bot-api-double';
 
 /**
  * The Bot API double from packages/testing, on real HTTP, for load: `onCall` sees every call as it arrives, and the

@@ -1,5 +1,5 @@
-import http from 'node:http';
 import { readFileSync } from 'node:fs';
+import http from 'node:http';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BotApiCall } from '@mb/testing/bot-api-double';

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BENCH_INTERNAL_TOKEN, BENCH_SECRET, BENCH_TOKEN } from './credentials.ts';
-import { startProcess, type ServiceProcess } from './processes.ts';
+import { type ServiceProcess, startProcess } from './processes.ts';
 
 export type ProcessStack = {
   dir: string;

@@ -4,7 +4,7 @@ import { startBotApi } from '../harness/bot-api.ts';
 import { waitDrained } from '../harness/metrics.ts';
 import { MixDriver, type MixResult } from '../harness/mix.ts';
 import { seedSignedInUsers } from '../harness/seed.ts';
-import { startProcessStack, waitReady, type ProcessStack } from '../harness/stack.ts';
+import { type ProcessStack, startProcessStack, waitReady } from '../harness/stack.ts';
 import { makeUsers } from '../harness/updates.ts';
 import type { BenchContext, BenchRow, BenchSuite } from '../suite.ts';
 

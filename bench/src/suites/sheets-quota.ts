@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TABS, TAB_NAMES } from '@mb/contracts';
+import { TAB_NAMES, TABS } from '@mb/contracts';
 import { createLogger } from '@mb/service-kit';
 import { createSheetsApp } from '@mb/sheets/app';
 import { SheetsDouble } from '@mb/testing/sheets-double';

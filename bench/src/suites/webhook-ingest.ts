@@ -1,11 +1,11 @@
-import { BENCH_SECRET } from '../harness/credentials.ts';
 import { startBotApi } from '../harness/bot-api.ts';
-import { postLoad, type LoadFigures } from '../harness/load.ts';
+import { BENCH_SECRET } from '../harness/credentials.ts';
+import { type LoadFigures, postLoad } from '../harness/load.ts';
 import { scrape, waitDrained } from '../harness/metrics.ts';
-import { startProcess, type ServiceProcess } from '../harness/processes.ts';
+import { type ServiceProcess, startProcess } from '../harness/processes.ts';
 import { startProcessStack, waitReady } from '../harness/stack.ts';
 import { makeUsers, UpdateFactory } from '../harness/updates.ts';
-import type { BenchContext, BenchRow, BenchSuite } from '../suite.ts';
+import type { BenchContext, BenchSuite } from '../suite.ts';
 
 const CONNECTIONS = 40; // Telegram's default max_connections
 const TEXTS = [

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isoDate, yesNo } from './domain.ts';
-import { TABS, TAB_NAMES } from './workbook.ts';
+import { TAB_NAMES, TABS } from './workbook.ts';
 
 describe('cell parsing', () => {
   it('reads yes/no cells in both languages', () => {

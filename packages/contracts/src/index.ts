@@ -1,3 +1,3 @@
-export * from './workbook.ts';
 export * from './domain.ts';
 export * from './events.ts';
+export * from './workbook.ts';

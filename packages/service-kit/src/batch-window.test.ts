@@ -6,9 +6,9 @@ import { z } from 'zod';
 import { callErrorCode, createServiceClient } from './client.ts';
 import { runWithContext } from './context.ts';
 import { createHttpServer, listen } from './http-server.ts';
+import { createTrpcHandler, internalContextFactory, internalProcedure, router } from './index.ts';
 import { createLogger } from './logger.ts';
 import { createRegistry } from './metrics.ts';
-import { createTrpcHandler, internalContextFactory, internalProcedure, router } from './index.ts';
 
 const TOKEN = 'internal-test-token';
 const peerRouter = router({

@@ -27,9 +27,9 @@ export const requestIdOf = (op: Operation): string | undefined => requestIds.get
 export function batchWindowLink(windowMs: number): TRPCLink<AnyRouter> {
   let inFlight = 0;
   let held: Array<() => void> = [];
-  let timer: NodeJS.Timeout | null = null;
+  let _timer: NodeJS.Timeout | null = null;
   const release = () => {
-    timer = null;
+    _timer = null;
     const now = held;
     held = [];
     for (const go of now) go();
@@ -67,7 +67,7 @@ export function batchWindowLink(windowMs: number): TRPCLink<AnyRouter> {
         if (inFlight === 0 && held.length === 0) go();
         else {
           held.push(go);
-          timer ??= setTimeout(release, windowMs);
+          _timer ??= setTimeout(release, windowMs);
         }
         return () => {
           cancelled = true;

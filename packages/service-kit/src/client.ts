@@ -5,16 +5,16 @@ import {
   httpLink,
   retryLink,
   splitLink,
-  TRPCClientError,
   type TRPCClient,
+  TRPCClientError,
   type TRPCLink,
 } from '@trpc/client';
 import type { AnyRouter } from '@trpc/server';
 import { observable } from '@trpc/server/observable';
-import type { ServiceMetrics } from './metrics.ts';
+import { type BatchWindowOptions, batchHeaders, batchWindowLink } from './batch-window.ts';
 import { currentContext } from './context.ts';
 import { createKeepAliveFetch } from './keep-alive-fetch.ts';
-import { batchHeaders, batchWindowLink, type BatchWindowOptions } from './batch-window.ts';
+import type { ServiceMetrics } from './metrics.ts';
 
 export type ServiceClientOptions = {
   /** The service called, as a metrics label (`sheets`, `assistant`). */

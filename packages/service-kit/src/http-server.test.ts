@@ -1,9 +1,9 @@
 import type http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { currentContext } from './context.ts';
 import { createHttpServer, listen, sendJson } from './http-server.ts';
 import { createLogger } from './logger.ts';
 import { createRegistry } from './metrics.ts';
-import { currentContext } from './context.ts';
 
 let server: http.Server;
 let base: string;

@@ -1,7 +1,7 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import { requestIdFrom, runWithContext } from './context.ts';
 import type { Logger } from './logger.ts';
 import type { ServiceMetrics } from './metrics.ts';
-import { requestIdFrom, runWithContext } from './context.ts';
 
 export type Handler = (req: IncomingMessage, res: ServerResponse) => unknown;
 /** A route is matched by method and exact path, or by path prefix; `name` is what metrics see, never the raw URL. */

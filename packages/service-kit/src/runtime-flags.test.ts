@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { SERVICE_NODE_FLAGS, SERVICE_PROCESS_ENV, serviceNodeFlags, type ServiceName } from './runtime-flags.ts';
+import { SERVICE_NODE_FLAGS, SERVICE_PROCESS_ENV, type ServiceName, serviceNodeFlags } from './runtime-flags.ts';
 
 const ROOT = new URL('../../../', import.meta.url);
 const SERVICES = Object.keys(SERVICE_NODE_FLAGS) as ServiceName[];

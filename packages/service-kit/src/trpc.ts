@@ -1,9 +1,9 @@
-import { timingSafeEqual, createHash } from 'node:crypto';
-import { initTRPC, TRPCError } from '@trpc/server';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { initTRPC, TRPCError } from '@trpc/server';
+import { currentContext, newRequestId } from './context.ts';
 import type { Logger } from './logger.ts';
 import type { ServiceMetrics } from './metrics.ts';
-import { currentContext, newRequestId } from './context.ts';
 
 /** Constant-time comparison of two secrets of any length (hashing first removes the length leak). */
 export function safeEqual(given: string | undefined, expected: string): boolean {

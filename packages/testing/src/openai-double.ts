@@ -200,10 +200,12 @@ export class OpenAiDouble {
   }
 
   private embeddings(res: http.ServerResponse, request: OpenAiRequest): void {
-    if (this.embeddingStatus)
-      return json(res, this.embeddingStatus, {
+    if (this.embeddingStatus) {
+      json(res, this.embeddingStatus, {
         error: { message: 'embeddings are not available', type: 'invalid_request_error' },
       });
+      return;
+    }
     const raw = request.body['input'];
     const inputs = Array.isArray(raw) ? raw.map(String) : [String(raw ?? '')];
     const data = inputs.map((text, index) => ({ object: 'embedding', index, embedding: this.embedder(text) }));

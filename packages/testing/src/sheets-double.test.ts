@@ -1,5 +1,5 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sheets, type sheets_v4 } from 'googleapis/build/src/apis/sheets/index.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SheetsDouble } from './sheets-double.ts';
 
 let double: SheetsDouble;

@@ -10,12 +10,12 @@ import {
   lastUsedRow,
   quoteTab,
   readBody,
-  setAt,
+  type SheetCell,
   SheetsApiError,
+  setAt,
   shown,
   sleep,
   trimEnd,
-  type SheetCell,
 } from './sheets-double-cells.ts';
 
 export { columnLetter, type SheetCell } from './sheets-double-cells.ts';

@@ -1,9 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createLogger, listen } from '@mb/service-kit';
-import { createAssistantApp, type AssistantAppOptions } from '@mb/assistant/app';
+import { type AssistantAppOptions, createAssistantApp } from '@mb/assistant/app';
 import { createGatewayApp, type GatewayAppOptions } from '@mb/gateway/app';
+import { createLogger, listen } from '@mb/service-kit';
 import { createSheetsApp } from '@mb/sheets/app';
 
 export const TEST_TOKEN = '123456789:AAtest-token-for-the-bot-api-double_x';
@@ -79,8 +79,8 @@ export async function startStack(
       await new Promise<void>((r) => s.close(() => r()));
     }
     await gateway.close();
-    assistant.close();
-    sheets.close();
+    await assistant.close();
+    await sheets.close();
     if (!opts.dir) rmSync(dir, { recursive: true, force: true });
   };
   return { dir, sheets, assistant, gateway, sheetsUrl, assistantUrl, gatewayUrl, post, close };

@@ -12,6 +12,6 @@ export async function qualityOnSeedData(): Promise<QualityReport> {
   try {
     return await evaluate(loadQuestions(), sheets.catalog.faq(), (segment) => sheets.catalog.livePromotions(segment));
   } finally {
-    sheets.close();
+    await sheets.close();
   }
 }

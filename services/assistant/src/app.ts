@@ -7,6 +7,7 @@ import {
   type Logger,
 } from '@mb/service-kit';
 import type { SheetsRouter } from '@mb/sheets/router-type';
+import { Redis } from 'ioredis';
 import { createAsker } from './ask.ts';
 import { Knowledge } from './knowledge.ts';
 import { RetrievalAnswerer } from './llm/answerer.ts';
@@ -19,7 +20,6 @@ import { ConversationMemory } from './store/memory.ts';
 import { failOpen, RedisMemory, RedisUsage } from './store/redis-stores.ts';
 import type { MemoryStore, UsageStore } from './store/stores.ts';
 import { UsageLedger } from './store/usage.ts';
-import { Redis } from 'ioredis';
 
 export type AssistantAppOptions = {
   sheetsUrl: string;

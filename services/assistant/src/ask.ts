@@ -2,7 +2,7 @@ import type { AssistantSource, Language } from '@mb/contracts';
 import type { Logger } from '@mb/service-kit';
 import type { Knowledge } from './knowledge.ts';
 import type { Answerer } from './llm/answerer.ts';
-import { LlmError, type LlmClient, type LlmFailure } from './llm/llm-client.ts';
+import { type LlmClient, LlmError, type LlmFailure } from './llm/llm-client.ts';
 import { buildPrompt, extractCitations, NO_ANSWER } from './llm/prompt.ts';
 import type { AssistantMetrics } from './metrics.ts';
 import type { Hit, Retriever } from './retrieval/index.ts';

@@ -1,7 +1,7 @@
-import type { TRPCClient } from '@trpc/client';
 import type { Settings } from '@mb/contracts';
 import type { SheetsRouter } from '@mb/sheets/router-type';
-import { Retriever, documentsFrom } from './retrieval/index.ts';
+import type { TRPCClient } from '@trpc/client';
+import { documentsFrom, Retriever } from './retrieval/index.ts';
 
 type Cached<T> = { at: number; value: T };
 

@@ -1,5 +1,5 @@
-import { internalProcedure, router } from '@mb/service-kit';
 import { Language, TelegramId } from '@mb/contracts';
+import { internalProcedure, router } from '@mb/service-kit';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import type { AskEvent, Asker, AskResult } from './ask.ts';
@@ -54,15 +54,13 @@ export const createAssistantRouter = ({ asker, memory }: AssistantDeps) =>
       .input(z.object({ telegramId: TelegramId }))
       .mutation(async ({ input }) => ({ forgotten: await memory.reset(input.telegramId) })),
     /** The user's recent turns, oldest first, for a hand-off to a human. */
-    transcript: internalProcedure
-      .input(z.object({ telegramId: TelegramId }))
-      .query(async ({ input }) =>
-        (await memory.recent(input.telegramId)).map((t) => ({
-          role: t.role,
-          text: t.text,
-          at: new Date(t.at).toISOString(),
-        })),
-      ),
+    transcript: internalProcedure.input(z.object({ telegramId: TelegramId })).query(async ({ input }) =>
+      (await memory.recent(input.telegramId)).map((t) => ({
+        role: t.role,
+        text: t.text,
+        at: new Date(t.at).toISOString(),
+      })),
+    ),
   });
 
 /** Sheets down with nothing cached: SERVICE_UNAVAILABLE for the caller (the chat says "try again in a minute"). */

@@ -5,7 +5,7 @@ import { createLogger, createServiceClient, listen } from '@mb/service-kit';
 import { createSheetsApp } from '@mb/sheets/app';
 import type { SheetsRouter } from '@mb/sheets/router-type';
 import { OpenAiDouble, TEST_INTERNAL_TOKEN } from '@mb/testing';
-import { createAssistantApp, type AssistantAppOptions } from '../src/app.ts';
+import { type AssistantAppOptions, createAssistantApp } from '../src/app.ts';
 import type { AssistantRouter } from '../src/router-type.ts';
 
 export type Harness = Awaited<ReturnType<typeof startHarness>>;
@@ -87,7 +87,7 @@ export async function startHarness(
       await closeAssistant();
       sheets.server.closeAllConnections();
       await new Promise<void>((r) => sheets.server.close(() => r()));
-      sheets.close();
+      await sheets.close();
       await model.close();
       rmSync(dir, { recursive: true, force: true });
     },

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { OpenAiDouble } from '@mb/testing';
-import { startHarness, streamAnswer, type Harness } from './harness.ts';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type Harness, startHarness, streamAnswer } from './harness.ts';
 
 describe.each(['responses', 'chat'] as const)('grounded answers through the %s API', (api) => {
   let h: Harness;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHarness, streamAnswer, type Harness } from './harness.ts';
+import { type Harness, startHarness, streamAnswer } from './harness.ts';
 
 /** Whatever the model does, the user gets an answer: the retrieval answer, marked as such, within the deadline. */
 describe.each(['responses', 'chat'] as const)('model failures through the %s API', (api) => {

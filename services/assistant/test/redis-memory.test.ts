@@ -1,10 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OpenAiDouble } from '@mb/testing';
-import { startHarness, streamAnswer, type Harness } from './harness.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Harness, startHarness, streamAnswer } from './harness.ts';
 
 /** A redis-server of this test's own, on a Unix socket in a temp dir (no TCP port), killed by PID at the end. */
 let redis: ChildProcess;

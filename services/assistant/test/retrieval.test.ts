@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServiceClient } from '@mb/service-kit';
-import { startStack, TEST_INTERNAL_TOKEN, type Stack } from '@mb/testing';
+import { type Stack, startStack, TEST_INTERNAL_TOKEN } from '@mb/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AssistantRouter } from '../src/router-type.ts';
 
 let stack: Stack;

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OpenAiDouble } from '@mb/testing';
-import { startHarness, streamAnswer, type Harness } from './harness.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Harness, startHarness, streamAnswer } from './harness.ts';
 
 /** Embeddings as the double gives them: one direction for anything about paying, another for the rest. */
 const conceptEmbedding = (text: string) => (/криптовалют|оплатить заказ/i.test(text) ? [1, 0, 0] : [0, 1, 0.2]);

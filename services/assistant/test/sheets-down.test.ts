@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callErrorCode } from '@mb/service-kit';
-import { startHarness, streamAnswer, type Harness } from './harness.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Harness, startHarness, streamAnswer } from './harness.ts';
 
 describe('sheets down', () => {
   let h: Harness;

@@ -1,5 +1,5 @@
-import { Api } from 'grammy';
 import { createLogger, DEV_INTERNAL_TOKEN, EnvError, installShutdown, listen } from '@mb/service-kit';
+import { Api } from 'grammy';
 import { createGatewayApp } from './app.ts';
 import { readEnv } from './env.ts';
 import { startPolling, WebhookIsSetError } from './polling.ts';

@@ -1,6 +1,6 @@
+import type { Logger } from '@mb/service-kit';
 import type { Api } from 'grammy';
 import { GrammyError } from 'grammy';
-import type { Logger } from '@mb/service-kit';
 import { ALLOWED_UPDATES } from './telegram/allowed-updates.ts';
 import type { ChatDispatcher } from './webhook/dispatcher.ts';
 import type { UpdateInbox } from './webhook/inbox.ts';

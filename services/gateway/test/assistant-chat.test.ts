@@ -1,16 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServiceClient } from '@mb/service-kit';
 import type { SheetsRouter } from '@mb/sheets/router-type';
 import {
   BotApiDouble,
   callbackUpdate,
   OpenAiDouble,
+  type Stack,
   startStack,
   TEST_INTERNAL_TOKEN,
-  textUpdate,
-  type Stack,
   type TestUser,
+  textUpdate,
 } from '@mb/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const petr: TestUser = { id: 7_100_001, first_name: 'Пётр', language_code: 'ru' };
 const olga: TestUser = { id: 7_100_002, first_name: 'Olga', language_code: 'en' };

@@ -1,5 +1,5 @@
+import { BotApiDouble, type Stack, startStack, type TestUser, textUpdate } from '@mb/testing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { BotApiDouble, startStack, textUpdate, type Stack, type TestUser } from '@mb/testing';
 
 const ivan: TestUser = { id: 7_200_001, first_name: 'Иван', language_code: 'ru' };
 let api: BotApiDouble;

@@ -2,8 +2,9 @@
  * A broadcast sender alone in its own process, for the kill -9 test: `node broadcast-child.ts '<json config>'`.
  * It prints `ready` once its previous run's claims are resolved and it is sending.
  */
-import { Api } from 'grammy';
+
 import { createLogger, createRegistry } from '@mb/service-kit';
+import { Api } from 'grammy';
 import { AttemptJournal } from '../src/broadcast/attempt-journal.ts';
 import { createBroadcastMetrics } from '../src/broadcast/metrics.ts';
 import { LocalRateGate } from '../src/broadcast/rate-gate.ts';

@@ -1,14 +1,14 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger, createRegistry, listen } from '@mb/service-kit';
 import { createSheetsApp } from '@mb/sheets/app';
-import { BotApiDouble, TelegramLimits, TEST_INTERNAL_TOKEN, TEST_TOKEN } from '@mb/testing';
+import { BotApiDouble, TEST_INTERNAL_TOKEN, TEST_TOKEN, TelegramLimits } from '@mb/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClients } from '../src/clients/index.ts';
-import { seedRecipients, STAFF, waitUntil } from './broadcast-fixtures.ts';
+import { STAFF, seedRecipients, waitUntil } from './broadcast-fixtures.ts';
 
 const CHILD = fileURLToPath(new URL('./broadcast-child.ts', import.meta.url));
 let dir: string;

@@ -1,6 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
-import { BotApiDouble, startStack, TelegramLimits, type Stack, type TestUser } from '@mb/testing';
+import { BotApiDouble, type Stack, startStack, TelegramLimits, type TestUser } from '@mb/testing';
 import type { GatewayAppOptions } from '../src/app.ts';
 
 type Workbook = Stack['sheets']['wb'];

@@ -1,7 +1,7 @@
+import { type BotApiDouble, type Stack, type TelegramLimits, type TestUser, textUpdate } from '@mb/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { textUpdate, type BotApiDouble, type Stack, type TelegramLimits, type TestUser } from '@mb/testing';
 import { readEnv } from '../src/env.ts';
-import { seedRecipients, STAFF, startLimitedStack, waitUntil } from './broadcast-fixtures.ts';
+import { STAFF, seedRecipients, startLimitedStack, waitUntil } from './broadcast-fixtures.ts';
 
 let api: BotApiDouble;
 let limits: TelegramLimits;

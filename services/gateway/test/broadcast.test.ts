@@ -1,6 +1,6 @@
+import { type BotApiDouble, type Stack, type TelegramLimits, type TestUser, textUpdate } from '@mb/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { textUpdate, type BotApiDouble, type Stack, type TelegramLimits, type TestUser } from '@mb/testing';
-import { seedRecipients, STAFF, startLimitedStack, waitUntil } from './broadcast-fixtures.ts';
+import { STAFF, seedRecipients, startLimitedStack, waitUntil } from './broadcast-fixtures.ts';
 
 let api: BotApiDouble;
 let limits: TelegramLimits;
@@ -13,7 +13,7 @@ beforeAll(async () => {
 afterAll(() => close());
 
 const broadcastRow = (id: string) => stack.sheets.wb.get('Broadcasts', id)!;
-const recipientStates = (id: string) =>
+const _recipientStates = (id: string) =>
   Object.fromEntries(
     (
       stack.sheets.wb.db

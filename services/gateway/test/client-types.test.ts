@@ -1,5 +1,5 @@
-import { describe, expectTypeOf, it } from 'vitest';
 import type { Promotion, Settings } from '@mb/contracts';
+import { describe, expectTypeOf, it } from 'vitest';
 import type { AssistantClient, SheetsClient } from '../src/clients/index.ts';
 
 describe('typed service clients', () => {

@@ -1,5 +1,5 @@
+import { BotApiDouble, callbackUpdate, ruUser, type Stack, startStack, textUpdate } from '@mb/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BotApiDouble, callbackUpdate, ruUser, startStack, textUpdate, type Stack } from '@mb/testing';
 
 /**
  * Regression: a conversation builds its own Api from the bot's client options and lost the bot's transformers, so a

@@ -1,8 +1,8 @@
+import { PUBLISHED_VECTOR, type Stack, signInitData, startStack, TEST_TOKEN } from '@mb/testing';
 import { createTRPCClient, httpBatchStreamLink, httpLink, TRPCClientError } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PUBLISHED_VECTOR, signInitData, startStack, TEST_TOKEN, type Stack } from '@mb/testing';
-import type { MiniAppRouter } from '../src/miniapp-api/router-type.ts';
 import { authenticate, InitDataError } from '../src/miniapp-api/auth.ts';
+import type { MiniAppRouter } from '../src/miniapp-api/router-type.ts';
 
 const CLIENT = { id: 777, first_name: 'Пётр' };
 const OTHER_CLIENT = { id: 779, first_name: 'Ольга' };

@@ -1,8 +1,8 @@
 import { createServiceClient } from '@mb/service-kit';
 import type { SheetsRouter } from '@mb/sheets/router-type';
+import { type Stack, signInitData, startStack, TEST_INTERNAL_TOKEN, TEST_TOKEN } from '@mb/testing';
 import { createTRPCClient, httpLink, TRPCClientError } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signInitData, startStack, TEST_INTERNAL_TOKEN, TEST_TOKEN, type Stack } from '@mb/testing';
 import type { MiniAppRouter } from '../src/miniapp-api/router-type.ts';
 
 const CLIENT = { id: 7001, first_name: 'Пётр' };

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BotApiDouble, type Stack, startStack, textUpdate } from '@mb/testing';
 import type { Update } from 'grammy/types';
-import { BotApiDouble, startStack, textUpdate, type Stack } from '@mb/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChatDispatcher, chatKeyOf } from '../src/webhook/dispatcher.ts';
 import { SqliteInbox } from '../src/webhook/inbox.ts';
 

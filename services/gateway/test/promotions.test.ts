@@ -1,14 +1,14 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   BotApiDouble,
   callbackUpdate,
   contactUpdate,
-  startStack,
-  textUpdate,
   type Stack,
+  startStack,
   type TestUser,
+  textUpdate,
 } from '@mb/testing';
-import { person, sentTo, STAFF_CHAT } from './signin-helpers.ts';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { person, STAFF_CHAT, sentTo } from './signin-helpers.ts';
 
 let api: BotApiDouble;
 let stack: Stack;

@@ -1,22 +1,22 @@
 import { join } from 'node:path';
-import type { Update } from 'grammy/types';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger, listen } from '@mb/service-kit';
 import {
+  type BotApiDouble,
   callbackUpdate,
+  type Stack,
   TEST_INTERNAL_TOKEN,
   TEST_SECRET,
   TEST_TOKEN,
-  textUpdate,
-  type BotApiDouble,
-  type Stack,
   type TelegramLimits,
   type TestUser,
+  textUpdate,
 } from '@mb/testing';
+import type { Update } from 'grammy/types';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGatewayApp } from '../src/app.ts';
 import { createRedis, keyPrefix } from '../src/redis/connection.ts';
 import { RedisInbox } from '../src/redis/inbox.ts';
-import { seedRecipients, STAFF, startLimitedStack, startRedis, waitUntil } from './broadcast-fixtures.ts';
+import { STAFF, seedRecipients, startLimitedStack, startRedis, waitUntil } from './broadcast-fixtures.ts';
 
 let redis: Awaited<ReturnType<typeof startRedis>>;
 let api: BotApiDouble;

@@ -1,10 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll } from 'vitest';
 import { createLogger, listen } from '@mb/service-kit';
 import { createSheetsApp } from '@mb/sheets/app';
 import { BotApiDouble, TEST_INTERNAL_TOKEN, TEST_SECRET, TEST_TOKEN, type TestUser } from '@mb/testing';
+import { afterAll, beforeAll } from 'vitest';
 import { createGatewayApp } from '../src/app.ts';
 
 /** The staff supergroup of these tests (a forum unless a test says otherwise). */
@@ -126,7 +126,7 @@ export async function startRequestsStack(api: BotApiDouble) {
     await stopGateway();
     sheets.server.closeAllConnections();
     await new Promise<void>((r) => sheets.server.close(() => r()));
-    sheets.close();
+    await sheets.close();
     rmSync(dir, { recursive: true, force: true });
   };
   const metrics = async () => (await fetch(`${gatewayUrl}/metrics`)).text();

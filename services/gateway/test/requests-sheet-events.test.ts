@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
 import type { RawRow } from '@mb/contracts';
+import { describe, expect, it } from 'vitest';
 import { client, STAFF_CHAT, useRequestsStack } from './requests-setup.ts';
 
 const env = useRequestsStack({ forum: true });

@@ -1,16 +1,16 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { BotApiDouble } from '@mb/testing';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   bystander,
   client,
   groupButton,
   groupReply,
   manager,
+  type RequestsStack,
   STAFF_CHAT,
   staffChatIs,
   startRequestsStack,
   topicText,
-  type RequestsStack,
 } from './requests-setup.ts';
 
 let api: BotApiDouble;

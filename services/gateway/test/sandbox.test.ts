@@ -1,5 +1,5 @@
+import { BotApiDouble, type Stack, startStack } from '@mb/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BotApiDouble, startStack, type Stack } from '@mb/testing';
 
 type State = {
   version: number;

@@ -1,6 +1,6 @@
+import { BotApiDouble, contactUpdate, type Stack, startStack, textUpdate } from '@mb/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { BotApiDouble, contactUpdate, startStack, textUpdate, type Stack } from '@mb/testing';
-import { groupCallback, myChatMember, person, sentTo, STAFF_CHAT } from './signin-helpers.ts';
+import { groupCallback, myChatMember, person, STAFF_CHAT, sentTo } from './signin-helpers.ts';
 
 let api: BotApiDouble;
 let stack: Stack;

@@ -1,16 +1,16 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '@mb/service-kit';
 import {
   BotApiDouble,
   callbackUpdate,
   contactUpdate,
+  type Stack,
   startStack,
   TEST_SECRET,
   TEST_TOKEN,
-  textUpdate,
-  type Stack,
   type TestUser,
+  textUpdate,
 } from '@mb/testing';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runWebhookCli } from '../src/cli/webhook.ts';
 import { startPolling, WebhookIsSetError } from '../src/polling.ts';
 import { person, sentTo } from './signin-helpers.ts';

@@ -1,9 +1,9 @@
 import { Writable } from 'node:stream';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Api } from 'grammy';
-import { Registry } from 'prom-client';
 import { createLogger } from '@mb/service-kit';
 import { BotApiDouble, startStack, TEST_TOKEN } from '@mb/testing';
+import { Api } from 'grammy';
+import { Registry } from 'prom-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWebhookInfoPoller } from '../src/telegram/webhook-info.ts';
 
 let api: BotApiDouble;

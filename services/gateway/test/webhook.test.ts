@@ -1,5 +1,5 @@
+import { BotApiDouble, enUser, ruUser, type Stack, startStack, TEST_TOKEN, textUpdate } from '@mb/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { BotApiDouble, enUser, ruUser, startStack, textUpdate, TEST_TOKEN, type Stack } from '@mb/testing';
 
 let api: BotApiDouble;
 let stack: Stack;

@@ -6,10 +6,10 @@ import {
   type Logger,
 } from '@mb/service-kit';
 import { Gauge } from 'prom-client';
-import { BadRowRegistry, Catalog } from './domain/catalog.ts';
-import { registerTicketGauge } from './domain/tickets.ts';
-import { registerParticipationGauge } from './domain/participation-gauge.ts';
 import { registerBroadcastGauge } from './domain/broadcast-gauge.ts';
+import { BadRowRegistry, Catalog } from './domain/catalog.ts';
+import { registerParticipationGauge } from './domain/participation-gauge.ts';
+import { registerTicketGauge } from './domain/tickets.ts';
 import { createSheetsRouter } from './router/index.ts';
 import { openDatabase } from './store/db.ts';
 import { seedIfEmpty } from './store/seed.ts';

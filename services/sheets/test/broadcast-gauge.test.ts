@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger, listen } from '@mb/service-kit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSheetsApp } from '../src/app.ts';
 import { cancelBroadcast, claimNext, createBroadcast, recordOutcome } from '../src/domain/broadcasts.ts';
 
@@ -20,7 +20,7 @@ beforeAll(async () => {
 afterAll(async () => {
   app.server.closeAllConnections();
   await new Promise((r) => app.server.close(r));
-  app.close();
+  await app.close();
   rmSync(dir, { recursive: true, force: true });
 });
 

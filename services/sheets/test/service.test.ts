@@ -1,10 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger, createServiceClient, listen } from '@mb/service-kit';
-import type { SheetsRouter } from '../src/router-type.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSheetsApp } from '../src/app.ts';
+import type { SheetsRouter } from '../src/router-type.ts';
 
 const TOKEN = 'sheets-test-token-0123456789';
 let dir: string;

@@ -1,10 +1,10 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { TAB_NAMES, TABS } from '@mb/contracts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { TABS, TAB_NAMES } from '@mb/contracts';
 import { SheetsDouble } from '../../../packages/testing/src/sheets-double.ts';
-import { removeDir, startSheets, stopSheets, tempDir, type SheetsUnderTest } from './sync-harness.ts';
+import { removeDir, type SheetsUnderTest, startSheets, stopSheets, tempDir } from './sync-harness.ts';
 
 const EMAIL = 'marketingbot@project.iam.gserviceaccount.com';
 let dir: string;

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TABS } from '@mb/contracts';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SheetsDouble } from '../../../packages/testing/src/sheets-double.ts';
 import { GOOGLE_TOKEN } from './sync-harness.ts';
 

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
 import { createServiceClient } from '@mb/service-kit';
+import { describe, expect, it } from 'vitest';
 import type { SheetsRouter } from '../src/router-type.ts';
 import { INTERNAL, startSheets, stopSheets, useSyncedSheets } from './sync-harness.ts';
 

@@ -1,9 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach } from 'vitest';
-import { TABS, TAB_NAMES } from '@mb/contracts';
+import { TAB_NAMES, TABS } from '@mb/contracts';
 import { createLogger, listen } from '@mb/service-kit';
+import { afterEach, beforeEach } from 'vitest';
 // Imported by path: @mb/testing depends on this service (its stack helper), so the reverse dependency would be a cycle.
 import { SheetsDouble } from '../../../packages/testing/src/sheets-double.ts';
 import { createSheetsApp } from '../src/app.ts';

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLogger, createServiceClient, listen } from '@mb/service-kit';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSheetsApp } from '../src/app.ts';
 import type { SheetsRouter } from '../src/router-type.ts';
 import { INTERNAL, removeDir, tempDir } from './sync-harness.ts';

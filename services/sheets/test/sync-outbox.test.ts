@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { startSheets, until, stopSheets, useSyncedSheets } from './sync-harness.ts';
+import { startSheets, stopSheets, until, useSyncedSheets } from './sync-harness.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 // Time compressed: a "minute" of quota is 200 ms, flushes every 10 ms, a call times out after 300 ms.

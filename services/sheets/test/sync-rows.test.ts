@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
 import { sheets } from 'googleapis/build/src/apis/sheets/index.js';
+import { describe, expect, it } from 'vitest';
 import { GOOGLE_TOKEN, removeDir, startSheets, stopSheets, tempDir, useSyncedSheets } from './sync-harness.ts';
 
 const t = useSyncedSheets();

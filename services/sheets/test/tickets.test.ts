@@ -1,10 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger, createRegistry, createServiceClient, listen } from '@mb/service-kit';
 import { TRPCClientError } from '@trpc/client';
-import { createLogger, createServiceClient, createRegistry, listen } from '@mb/service-kit';
-import type { SheetsRouter } from '../src/router-type.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSheetsApp } from '../src/app.ts';
 import {
   lastNotice,
@@ -24,6 +23,7 @@ import {
   ticketsByStatus,
   ticketsOf,
 } from '../src/domain/tickets.ts';
+import type { SheetsRouter } from '../src/router-type.ts';
 
 const TOKEN = 'sheets-test-token-0123456789';
 const CLIENT = 7_100_001;

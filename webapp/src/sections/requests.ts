@@ -1,7 +1,7 @@
 import { errorText, type RequestThread } from '../api.ts';
 import { fill, h, shortDate } from '../dom.ts';
-import { hasText, t } from '../i18n.ts';
 import { draftArea } from '../draft.ts';
+import { hasText, t } from '../i18n.ts';
 import { confirmClosing, haptic, setBackButton, setMainButton } from '../telegram.ts';
 import type { Nav, Section } from './nav.ts';
 

@@ -1,7 +1,7 @@
 import { errorText } from '../api.ts';
 import { fill, h } from '../dom.ts';
-import { t } from '../i18n.ts';
 import { draftArea } from '../draft.ts';
+import { t } from '../i18n.ts';
 import { setBackButton, setMainButton } from '../telegram.ts';
 import type { Section } from './nav.ts';
 

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
 import { createLogger } from '@mb/service-kit';
+import { describe, expect, it } from 'vitest';
 import { AnswerJobs } from './answer-jobs.ts';
 
 const logger = createLogger('test', 'silent');

@@ -1,5 +1,5 @@
-import { InlineKeyboard } from 'grammy';
 import type { AssistantOutputs } from '@mb/assistant/router-type';
+import { InlineKeyboard } from 'grammy';
 
 export type AskEvent = AssistantOutputs['askStream'] extends AsyncIterable<infer E> ? E : never;
 export type AskResult = Extract<AskEvent, { type: 'final' }>['result'];

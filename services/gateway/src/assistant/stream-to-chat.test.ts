@@ -1,6 +1,6 @@
+import { BotApiDouble, TEST_TOKEN } from '@mb/testing';
 import { Api } from 'grammy';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BotApiDouble, TEST_TOKEN } from '@mb/testing';
 import type { AskEvent } from './render.ts';
 import { streamToChat } from './stream-to-chat.ts';
 

@@ -1,6 +1,6 @@
-import { GrammyError, type Api, type InlineKeyboard } from 'grammy';
+import { type Api, GrammyError, type InlineKeyboard } from 'grammy';
 import type { Counter } from 'prom-client';
-import { clipText, type AskEvent, type AskResult } from './render.ts';
+import { type AskEvent, type AskResult, clipText } from './render.ts';
 
 export type StreamPacing = {
   /** Least time between two drafts (`sendMessageDraft`, private chats, Bot API 9.3+). */

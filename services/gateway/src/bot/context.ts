@@ -1,12 +1,12 @@
-import type { Context } from 'grammy';
 import type { I18nFlavor } from '@grammyjs/i18n';
 import type { User } from '@mb/contracts';
 import type { Logger } from '@mb/service-kit';
-import type { Clients } from '../clients/index.ts';
+import type { Context } from 'grammy';
 import type { AssistantChatDeps } from '../assistant/index.ts';
-import type { FunnelMetrics } from './funnel-metrics.ts';
 import type { BroadcastBotDeps } from '../broadcast/deps.ts';
+import type { Clients } from '../clients/index.ts';
 import type { RequestsDeps } from '../tickets/index.ts';
+import type { FunnelMetrics } from './funnel-metrics.ts';
 
 /** What every handler can use, injected once by createBot. */
 export type BotDeps = Clients & {

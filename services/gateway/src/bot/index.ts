@@ -1,24 +1,24 @@
-import { Bot, BotError, GrammyError, HttpError, type ApiClientOptions, type Transformer } from 'grammy';
-import type { UserFromGetMe } from 'grammy/types';
 import { callErrorCode } from '@mb/service-kit';
-import type { BotContext, BotDeps } from './context.ts';
-import { createI18n } from './i18n.ts';
-import { createTelegramFetch } from '../clients/telegram-fetch.ts';
-import { approvalsFeature } from './features/approvals.ts';
-import { broadcastStaffFeature } from './features/broadcast-staff.ts';
-import { optOutFeature } from './features/opt-out.ts';
+import { type ApiClientOptions, Bot, type BotError, GrammyError, HttpError, type Transformer } from 'grammy';
+import type { UserFromGetMe } from 'grammy/types';
 import { broadcastDeepLink } from '../broadcast/deep-link.ts';
+import { createTelegramFetch } from '../clients/telegram-fetch.ts';
+import { DEFAULT_FLOOD_LIMIT, type FloodLimit, type FloodStore, floodControl } from '../telegram/flood-control.ts';
+import type { BotContext, BotDeps } from './context.ts';
+import { approvalsFeature } from './features/approvals.ts';
+import { assistantFeature } from './features/assistant.ts';
+import { broadcastStaffFeature } from './features/broadcast-staff.ts';
 import { menuFeature } from './features/menu.ts';
-import { promotionsFeature } from './features/promotions.ts';
 import { myRequestsFeature } from './features/my-requests.ts';
 import { newRequestFeature } from './features/new-request.ts';
+import { optOutFeature } from './features/opt-out.ts';
+import { promotionsFeature } from './features/promotions.ts';
 import { requestThreadFeature } from './features/request-thread.ts';
-import { staffRequestsFeature } from './features/staff-requests.ts';
 import { signinFeature } from './features/signin.ts';
+import { staffRequestsFeature } from './features/staff-requests.ts';
 import { startFeature } from './features/start.ts';
 import { unhandledFeature } from './features/unhandled.ts';
-import { assistantFeature } from './features/assistant.ts';
-import { DEFAULT_FLOOD_LIMIT, floodControl, type FloodLimit, type FloodStore } from '../telegram/flood-control.ts';
+import { createI18n } from './i18n.ts';
 
 export type CreateBotOptions = {
   token: string;

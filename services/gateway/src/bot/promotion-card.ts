@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { InlineKeyboard, type Api } from 'grammy';
 import type { Promotion } from '@mb/contracts';
+import { type Api, InlineKeyboard } from 'grammy';
 
 type Translate = (key: string, vars?: Record<string, string | number>) => string;
 

@@ -1,5 +1,5 @@
-import { Counter, Histogram, type Registry } from 'prom-client';
 import { LATENCY_BUCKETS } from '@mb/service-kit';
+import { Counter, Histogram, type Registry } from 'prom-client';
 
 export type BroadcastMetrics = ReturnType<typeof createBroadcastMetrics>;
 

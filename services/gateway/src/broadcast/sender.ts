@@ -1,9 +1,9 @@
-import { GrammyError, HttpError, type Api } from 'grammy';
 import type { Logger } from '@mb/service-kit';
+import { type Api, GrammyError, HttpError } from 'grammy';
 import type { SheetsClient } from '../clients/index.ts';
 import type { AttemptJournal } from './attempt-journal.ts';
 import type { BroadcastMetrics } from './metrics.ts';
-import { sleep, type RateGate } from './rate-gate.ts';
+import { type RateGate, sleep } from './rate-gate.ts';
 import { renderBroadcast, type Translate } from './render.ts';
 
 /** Shutting down while sheets cannot be reached: the outcome stays unrecorded, the journal keeps its note. */

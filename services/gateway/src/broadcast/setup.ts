@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
-import { Api, type StorageAdapter, type Transformer } from 'grammy';
 import type { Logger } from '@mb/service-kit';
+import { Api, type StorageAdapter, type Transformer } from 'grammy';
 import type { Registry } from 'prom-client';
 import type { SheetsClient } from '../clients/index.ts';
 import { createRedis, keyPrefix } from '../redis/connection.ts';
@@ -14,8 +14,8 @@ import type { BroadcastBotDeps, BroadcastDraft } from './deps.ts';
 import { createBroadcastMetrics } from './metrics.ts';
 import { interactivePriority } from './priority.ts';
 import { LocalRateGate, type RateGate } from './rate-gate.ts';
-import { BroadcastSender } from './sender.ts';
 import type { Translate } from './render.ts';
+import { BroadcastSender } from './sender.ts';
 
 export type BroadcastOptions = {
   /** Global messages per second (BROADCAST_RATE_PER_SECOND); above 30 needs `allowPaid`. */

@@ -1,5 +1,5 @@
-import { InlineKeyboard } from 'grammy';
 import { TRPCClientError } from '@trpc/client';
+import { InlineKeyboard } from 'grammy';
 import type { BotContext } from '../bot/context.ts';
 import type { BroadcastDraft } from './deps.ts';
 

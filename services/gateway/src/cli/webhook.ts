@@ -3,9 +3,10 @@
  * Registers the gateway's webhook with Telegram (with the secret token and the update types the bot uses), shows
  * what Telegram knows about it, or removes it. Reads the gateway's environment (TELEGRAM_BOT_TOKEN, …).
  */
+
+import { EnvError } from '@mb/service-kit';
 import { Api } from 'grammy';
 import type { WebhookInfo } from 'grammy/types';
-import { EnvError } from '@mb/service-kit';
 import { readEnv } from '../env.ts';
 import { ALLOWED_UPDATES } from '../telegram/allowed-updates.ts';
 

@@ -1,5 +1,5 @@
-import { createServiceClient, type ServiceMetrics } from '@mb/service-kit';
 import type { AssistantRouter } from '@mb/assistant/router-type';
+import { createServiceClient, type ServiceMetrics } from '@mb/service-kit';
 import type { SheetsRouter } from '@mb/sheets/router-type';
 import type { TRPCClient } from '@trpc/client';
 

@@ -1,6 +1,6 @@
+import { BotApiDouble } from '@mb/testing/bot-api-double';
 import { Bot, GrammyError, HttpError, InputFile } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
-import { BotApiDouble } from '@mb/testing/bot-api-double';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTelegramFetch } from './telegram-fetch.ts';
 

@@ -1,10 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Api } from 'grammy';
 import { createLogger, createRegistry, listen } from '@mb/service-kit';
 import { createSheetsApp } from '@mb/sheets/app';
+import { Api } from 'grammy';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createClients } from '../clients/index.ts';
 import { EventConsumer } from './consumer.ts';
 import type { EventHandlers } from './types.ts';

@@ -1,6 +1,6 @@
-import type { Api } from 'grammy';
 import type { ChangeEventPayload, ChangeEventType } from '@mb/contracts';
 import type { Logger } from '@mb/service-kit';
+import type { Api } from 'grammy';
 import type { SheetsClient } from '../clients/index.ts';
 
 /** What an event handler may use: the Bot API, sheets, translations by locale, the staff chat. */

@@ -30,8 +30,7 @@ export function authenticate(
   botToken: string,
   maxAgeSeconds: number,
 ): { user: MiniAppUser; authDate: Date; startParam?: string } {
-  if (!header || !header.startsWith('tma '))
-    throw new InitDataError('missing', 'Authorization: tma <initData> is required');
+  if (!header?.startsWith('tma ')) throw new InitDataError('missing', 'Authorization: tma <initData> is required');
   const raw = header.slice(4).trim();
   // The signature first, then the age: a forged old initData is "invalid", never merely "expired".
   try {

@@ -1,9 +1,9 @@
-import { initTRPC, TRPCError } from '@trpc/server';
 import type { IncomingMessage } from 'node:http';
 import type { User } from '@mb/contracts';
 import type { ServiceMetrics } from '@mb/service-kit';
+import { initTRPC, TRPCError } from '@trpc/server';
 import type { Clients } from '../clients/index.ts';
-import { authenticate, InitDataError, READ_MAX_AGE_S, WRITE_MAX_AGE_S, type MiniAppUser } from './auth.ts';
+import { authenticate, InitDataError, type MiniAppUser, READ_MAX_AGE_S, WRITE_MAX_AGE_S } from './auth.ts';
 import { MiniAppError, type MiniAppReason } from './errors.ts';
 
 export type MiniAppContext = {

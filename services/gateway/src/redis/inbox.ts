@@ -1,5 +1,5 @@
-import type { Redis } from 'ioredis';
 import type { Update } from 'grammy/types';
+import type { Redis } from 'ioredis';
 import type { UpdateInbox } from '../webhook/inbox.ts';
 
 const DAY_SECONDS = 86_400;

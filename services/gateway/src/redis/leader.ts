@@ -1,5 +1,5 @@
-import type { Redis } from 'ioredis';
 import type { Logger } from '@mb/service-kit';
+import type { Redis } from 'ioredis';
 
 /** KEYS: lock. ARGV: owner, ttl. Takes the lock if free, or extends it if already ours; 1 = we lead. */
 const TAKE_OR_RENEW = `

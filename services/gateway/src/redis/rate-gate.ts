@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { replyReserve, sleep, type RateGate, type Slot } from '../broadcast/rate-gate.ts';
+import { type RateGate, replyReserve, type Slot, sleep } from '../broadcast/rate-gate.ts';
 
 /** A reservation a dead replica never released stops counting after this long. */
 const IN_FLIGHT_MS = 30_000;

@@ -1,5 +1,5 @@
-import { MemorySessionStorage, type StorageAdapter } from 'grammy';
 import { RedisAdapter } from '@grammyjs/storage-redis';
+import { MemorySessionStorage, type StorageAdapter } from 'grammy';
 import type { Redis } from 'ioredis';
 
 /**

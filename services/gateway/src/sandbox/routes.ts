@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { callErrorCode, sendJson, type Route } from '@mb/service-kit';
+import { callErrorCode, type Route, sendJson } from '@mb/service-kit';
 import { sign } from '@telegram-apps/init-data-node';
 import { z } from 'zod';
-import { SandboxApiError, SANDBOX_STAFF_CHAT_ID, type SandboxTelegram } from './emulator.ts';
+import { SANDBOX_STAFF_CHAT_ID, SandboxApiError, type SandboxTelegram } from './emulator.ts';
 import type { SandboxWorkbook } from './workbook.ts';
 
 const PAGE = readFileSync(new URL('./page.html', import.meta.url), 'utf8');

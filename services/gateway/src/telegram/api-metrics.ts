@@ -1,6 +1,6 @@
+import { LATENCY_BUCKETS } from '@mb/service-kit';
 import type { Transformer } from 'grammy';
 import { Counter, Histogram, type Registry } from 'prom-client';
-import { LATENCY_BUCKETS } from '@mb/service-kit';
 
 export type ApiCallResult = 'ok' | '429' | '403' | 'other';
 

@@ -1,5 +1,5 @@
-import type { Transformer } from 'grammy';
 import type { Logger } from '@mb/service-kit';
+import type { Transformer } from 'grammy';
 
 /** Telegram's answers when a private chat can no longer be written to. */
 const GONE = /bot was blocked by the user|user is deactivated/i;

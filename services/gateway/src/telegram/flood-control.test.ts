@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Context } from 'grammy';
 import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRedis } from '../../test/broadcast-fixtures.ts';
 import { floodControl } from './flood-control.ts';
 

@@ -1,6 +1,6 @@
+import type { Logger } from '@mb/service-kit';
 import type { Api } from 'grammy';
 import { Counter, Gauge, type Registry } from 'prom-client';
-import type { Logger } from '@mb/service-kit';
 
 export type WebhookInfoPollerOptions = {
   /** The bot's API: the real Bot API, a double, or the sandbox (its transformer answers getWebhookInfo). */

@@ -1,12 +1,12 @@
-import { GrammyError, type Api } from 'grammy';
 import type { I18n } from '@grammyjs/i18n';
 import type { Ticket, TicketAttachment } from '@mb/contracts';
 import type { Logger } from '@mb/service-kit';
+import { type Api, GrammyError } from 'grammy';
 import { Histogram, type Registry } from 'prom-client';
 import type { SheetsClient } from '../clients/index.ts';
-import { clip, ratingButtons, staffButtons, staffCard, statusLabel, topicName, type T } from './format.ts';
-import { MinuteLimiter, StaffQueue } from './staff-queue.ts';
+import { clip, ratingButtons, staffButtons, staffCard, statusLabel, type T, topicName } from './format.ts';
 import { TicketLinks } from './links.ts';
+import { MinuteLimiter, StaffQueue } from './staff-queue.ts';
 import type { StaffJob, TicketStore } from './staff-store.ts';
 
 export type TicketDeskOptions = {
@@ -148,7 +148,7 @@ export class TicketDesk {
     });
   }
 
-  private async toUser(api: Api, ticket: Ticket, send: () => Promise<void>): Promise<boolean> {
+  private async toUser(_api: Api, ticket: Ticket, send: () => Promise<void>): Promise<boolean> {
     try {
       await send();
       return true;

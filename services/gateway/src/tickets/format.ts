@@ -1,5 +1,5 @@
-import { InlineKeyboard } from 'grammy';
 import type { Ticket, TicketMessage } from '@mb/contracts';
+import { InlineKeyboard } from 'grammy';
 
 /** A translator bound to one locale (ctx.t, or i18n.t with a locale). */
 export type T = (key: string, vars?: Record<string, string | number>) => string;

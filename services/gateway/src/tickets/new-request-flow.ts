@@ -1,9 +1,9 @@
-import { InlineKeyboard, type Context } from 'grammy';
 import type { Conversation } from '@grammyjs/conversations';
 import type { TicketAttachment } from '@mb/contracts';
 import { callErrorCode } from '@mb/service-kit';
-import type { SheetsClient } from '../clients/index.ts';
+import { type Context, InlineKeyboard } from 'grammy';
 import { menuKeyboard } from '../bot/keyboards.ts';
+import type { SheetsClient } from '../clients/index.ts';
 import type { TicketDesk } from './desk.ts';
 import { CB, clip } from './format.ts';
 

@@ -1,7 +1,7 @@
-import type { Api } from 'grammy';
-import type { Message } from 'grammy/types';
 import type { Ticket, TicketAttachment } from '@mb/contracts';
 import { callErrorCode } from '@mb/service-kit';
+import type { Api } from 'grammy';
+import type { Message } from 'grammy/types';
 import type { BotContext } from '../bot/context.ts';
 import type { TicketDesk } from './desk.ts';
 

@@ -1,6 +1,6 @@
-import { GrammyError, HttpError } from 'grammy';
 import { callErrorCode, type Logger } from '@mb/service-kit';
 import { TRPCClientError } from '@trpc/client';
+import { GrammyError, HttpError } from 'grammy';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { StaffJob, TicketStore } from './staff-store.ts';
 

@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { sendJson, type Logger } from '@mb/service-kit';
+import { type Logger, sendJson } from '@mb/service-kit';
 import type { Update } from 'grammy/types';
 import type { Counter } from 'prom-client';
 import type { ChatDispatcher } from './dispatcher.ts';

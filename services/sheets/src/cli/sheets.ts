@@ -38,7 +38,7 @@ async function main(argv: string[]): Promise<number> {
     throw error;
   }
   if (!config) {
-    console.error('GOOGLE_SHEETS_SPREADSHEET_ID is not set: there is no spreadsheet to ' + command);
+    console.error(`GOOGLE_SHEETS_SPREADSHEET_ID is not set: there is no spreadsheet to ${command}`);
     return 2;
   }
   const api = createSheetsApi(

@@ -1,4 +1,4 @@
-import { BroadcastStatus, yesNo, type RawRow } from '@mb/contracts';
+import { BroadcastStatus, type RawRow, yesNo } from '@mb/contracts';
 import { transaction } from '../store/db.ts';
 import { toPromotion } from '../store/mappers.ts';
 import type { Workbook } from '../store/workbook.ts';
@@ -10,13 +10,12 @@ export type Broadcast = {
   imageUrl: string;
   segment: string;
   scheduledAt: string;
-  status: BroadcastStatus;
+  status: (typeof BroadcastStatus.options)[number];
   sent: number;
   failed: number;
   blocked: number;
   createdBy: string;
 };
-type BroadcastStatus = (typeof BroadcastStatus.options)[number];
 export type RecipientOutcome = 'sent' | 'failed' | 'blocked' | 'unknown' | 'retry' | 'release';
 export type Claimed = {
   broadcastId: string;
@@ -192,7 +191,7 @@ export function sendingBroadcasts(wb: Workbook): string[] {
 export function claimNext(wb: Workbook, id: string, worker: string, now = Date.now()): Claimed | null {
   return transaction(wb.db, () => {
     const b = getBroadcast(wb, id);
-    if (!b || b.status !== 'sending') return null;
+    if (b?.status !== 'sending') return null;
     // A claim of this worker still open was never received by it (a lost answer): hand that one out again.
     const open = wb.db
       .prepare(

@@ -1,5 +1,5 @@
 import type { FaqEntry, Promotion, Settings } from '@mb/contracts';
-import { parseRows, toFaq, toPromotion, toSettings, type BadRow } from '../store/mappers.ts';
+import { type BadRow, parseRows, toFaq, toPromotion, toSettings } from '../store/mappers.ts';
 import type { Workbook } from '../store/workbook.ts';
 import { TabCache, TabVersions } from './tab-versions.ts';
 

@@ -1,4 +1,4 @@
-import { TABS, TAB_NAMES, type RawRow, type TabName } from '@mb/contracts';
+import { type RawRow, TAB_NAMES, TABS, type TabName } from '@mb/contracts';
 import { transaction } from '../store/db.ts';
 import type { Workbook } from '../store/workbook.ts';
 import { eventsForManagerChange } from './change-events.ts';

@@ -1,8 +1,8 @@
 import type { Participation, User } from '@mb/contracts';
-import { toParticipation } from '../store/mappers.ts';
 import { transaction } from '../store/db.ts';
+import { toParticipation } from '../store/mappers.ts';
 import type { Workbook } from '../store/workbook.ts';
-import { isLive, visibleTo, type Catalog } from './catalog.ts';
+import { type Catalog, isLive, visibleTo } from './catalog.ts';
 
 export class PromotionUnavailableError extends Error {
   override readonly name = 'PromotionUnavailableError';

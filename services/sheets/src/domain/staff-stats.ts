@@ -1,5 +1,5 @@
-import type { Catalog } from './catalog.ts';
 import type { Workbook } from '../store/workbook.ts';
+import type { Catalog } from './catalog.ts';
 
 export type ParticipationCount = { promotionId: string; title: string; count: number };
 

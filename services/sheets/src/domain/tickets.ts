@@ -1,9 +1,9 @@
 import {
-  TicketStatus,
   type RawRow,
   type Ticket,
   type TicketAttachment,
   type TicketMessage,
+  TicketStatus,
   type User,
 } from '@mb/contracts';
 import { Gauge, type Registry } from 'prom-client';
@@ -73,14 +73,14 @@ function attachmentsOf(wb: Workbook, messageIds: string[]): Map<string, TicketAt
 
 function signedIn(wb: Workbook, telegramId: number): User {
   const user = userByTelegramId(wb, telegramId);
-  if (!user || user.status !== 'active') throw new TicketError('not_signed_in');
+  if (user?.status !== 'active') throw new TicketError('not_signed_in');
   return user;
 }
 
 /** The acting staff member: an active Users row with role manager or admin. */
 export function staffMember(wb: Workbook, telegramId: number): User {
   const user = userByTelegramId(wb, telegramId);
-  if (!user || user.status !== 'active' || (user.role !== 'manager' && user.role !== 'admin'))
+  if (user?.status !== 'active' || (user.role !== 'manager' && user.role !== 'admin'))
     throw new TicketError('not_staff');
   return user;
 }

@@ -7,11 +7,11 @@ import {
   markSeen,
   NotStaffError,
   phoneKey,
+  recordStart,
   setBlockedBot,
   setStatusByStaff,
   signIn,
   takeStart,
-  recordStart,
   userIdByPhone,
 } from './users.ts';
 

@@ -1,6 +1,6 @@
 import type { Language, Settings, User, UserStatus } from '@mb/contracts';
-import { toUser } from '../store/mappers.ts';
 import { transaction } from '../store/db.ts';
+import { toUser } from '../store/mappers.ts';
 import type { Workbook } from '../store/workbook.ts';
 
 /** The user row linked to a Telegram account, if any (a row that cannot be read counts as none). */

@@ -1,5 +1,5 @@
+import { isoDate, TelegramId } from '@mb/contracts';
 import { internalProcedure, router } from '@mb/service-kit';
-import { TelegramId, isoDate } from '@mb/contracts';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import {
@@ -60,7 +60,7 @@ export const broadcastsRouter = ({ wb }: SheetsDeps) =>
       )
       .mutation(({ input }) => {
         const staff = userByTelegramId(wb, input.staffTelegramId);
-        if (!staff || staff.status !== 'active' || staff.role === 'client')
+        if (staff?.status !== 'active' || staff.role === 'client')
           throw new TRPCError({ code: 'FORBIDDEN', message: 'only managers and admins send broadcasts' });
         if (input.start === 'schedule' && !input.scheduledAt)
           throw new TRPCError({ code: 'BAD_REQUEST', message: 'scheduledAt is required to schedule' });

@@ -1,4 +1,4 @@
-import type { Catalog, BadRowRegistry } from '../domain/catalog.ts';
+import type { BadRowRegistry, Catalog } from '../domain/catalog.ts';
 import type { Workbook } from '../store/workbook.ts';
 import type { SheetsSync } from '../sync/engine.ts';
 

@@ -1,8 +1,8 @@
-import { internalProcedure, router } from '@mb/service-kit';
 import { TelegramId } from '@mb/contracts';
+import { internalProcedure, router } from '@mb/service-kit';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
-import { participate, participationsOf, PromotionUnavailableError } from '../domain/participations.ts';
+import { PromotionUnavailableError, participate, participationsOf } from '../domain/participations.ts';
 import { userByTelegramId } from '../domain/users.ts';
 import type { SheetsDeps } from './deps.ts';
 
@@ -13,8 +13,7 @@ export const participationsRouter = ({ wb, catalog }: SheetsDeps) =>
       .input(z.object({ telegramId: TelegramId, promotionId: z.string().min(1).max(100) }))
       .mutation(({ input }) => {
         const user = userByTelegramId(wb, input.telegramId);
-        if (!user || user.status !== 'active')
-          throw new TRPCError({ code: 'FORBIDDEN', message: 'user is not signed in' });
+        if (user?.status !== 'active') throw new TRPCError({ code: 'FORBIDDEN', message: 'user is not signed in' });
         try {
           return participate(wb, catalog, user, input.promotionId);
         } catch (error) {

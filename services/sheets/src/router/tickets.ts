@@ -1,7 +1,8 @@
-import { internalProcedure, router } from '@mb/service-kit';
 import { TelegramId, TicketAttachment } from '@mb/contracts';
+import { internalProcedure, router } from '@mb/service-kit';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
+import { lastNotice, linkMessages, placeOf, recordNotice, savePlace, ticketOfMessage } from '../domain/ticket-links.ts';
 import {
   addMessage,
   createTicket,
@@ -9,12 +10,11 @@ import {
   markBlockedBot,
   rateTicket,
   setStatus,
-  ticketsByStatus,
-  ticketsOf,
   TicketError,
   type TicketErrorReason,
+  ticketsByStatus,
+  ticketsOf,
 } from '../domain/tickets.ts';
-import { lastNotice, linkMessages, placeOf, recordNotice, savePlace, ticketOfMessage } from '../domain/ticket-links.ts';
 import type { SheetsDeps } from './deps.ts';
 
 const ticketId = z.string().regex(/^T-\d{1,9}$/, 'expected a request id like T-1001');

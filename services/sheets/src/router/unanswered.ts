@@ -1,5 +1,5 @@
-import { internalProcedure, router } from '@mb/service-kit';
 import { UnansweredStatus } from '@mb/contracts';
+import { internalProcedure, router } from '@mb/service-kit';
 import { z } from 'zod';
 import { listUnanswered, recordUnanswered } from '../domain/unanswered.ts';
 import type { SheetsDeps } from './deps.ts';

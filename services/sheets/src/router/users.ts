@@ -1,5 +1,5 @@
-import { internalProcedure, router } from '@mb/service-kit';
 import { Language, TelegramId, UserStatus } from '@mb/contracts';
+import { internalProcedure, router } from '@mb/service-kit';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import {
@@ -12,8 +12,8 @@ import {
   signIn,
   startCounts,
   takeStart,
-  userByTelegramId,
   UserRowUnreadableError,
+  userByTelegramId,
 } from '../domain/users.ts';
 import type { SheetsDeps } from './deps.ts';
 

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { TABS, TAB_NAMES } from '@mb/contracts';
+import { TAB_NAMES, TABS } from '@mb/contracts';
 
 /** Columns kept beside each tab's own: when the row last changed here, and by whom (`bot` or `sheet`). */
 const MIGRATIONS: Array<(db: DatabaseSync) => void> = [

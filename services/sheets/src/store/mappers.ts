@@ -1,17 +1,17 @@
 import {
   Cta,
   FaqEntry,
-  Language,
-  PromotionStatus,
-  Role,
-  UserStatus,
   isoDate,
-  yesNo,
+  Language,
+  type Participation,
   type Promotion,
+  PromotionStatus,
   type RawRow,
+  Role,
   type Settings,
   type User,
-  type Participation,
+  UserStatus,
+  yesNo,
 } from '@mb/contracts';
 import { z } from 'zod';
 

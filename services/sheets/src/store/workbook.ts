@@ -1,5 +1,5 @@
 import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite';
-import { TABS, type ColumnOf, type RawRow, type TabName } from '@mb/contracts';
+import { type ColumnOf, type RawRow, TABS, type TabName } from '@mb/contracts';
 import { transaction } from './db.ts';
 
 export type ChangeEvent = { seq: number; type: string; payload: Record<string, unknown>; createdAt: string };

@@ -1,12 +1,12 @@
 import { TABS, type TabName } from '@mb/contracts';
 import { transaction } from '../store/db.ts';
 import type { Workbook } from '../store/workbook.ts';
-import type { CellWrite, SheetsApi } from './google-client.ts';
 import { readColumns } from './column-read.ts';
+import type { CellWrite, SheetsApi } from './google-client.ts';
 import type { TabLayout } from './layout.ts';
 import { Outbox, type RowWrite } from './outbox.ts';
 import type { IdAssignment } from './pull.ts';
-import { managedCells, SyncStore, type Cells } from './sync-store.ts';
+import { type Cells, managedCells, SyncStore } from './sync-store.ts';
 
 export type FlushDeps = {
   wb: Workbook;

@@ -1,4 +1,4 @@
-import { TABS, TAB_NAMES, type TabName } from '@mb/contracts';
+import { TAB_NAMES, TABS, type TabName } from '@mb/contracts';
 import { a1Tab } from './a1.ts';
 import type { SheetsApi } from './google-client.ts';
 import { readLayout } from './layout.ts';

@@ -1,14 +1,14 @@
-import { TABS, type RawRow, type TabName } from '@mb/contracts';
-import { eventsForManagerChange, type PendingEvent } from '../domain/change-events.ts';
+import { type RawRow, TABS, type TabName } from '@mb/contracts';
 import { isLive } from '../domain/catalog.ts';
-import { toPromotion, type BadRow } from '../store/mappers.ts';
+import { eventsForManagerChange, type PendingEvent } from '../domain/change-events.ts';
 import { transaction } from '../store/db.ts';
+import { type BadRow, toPromotion } from '../store/mappers.ts';
 import type { Workbook } from '../store/workbook.ts';
 import type { TabColumns } from './column-read.ts';
 import { readLayout, type TabLayout } from './layout.ts';
 import { Outbox } from './outbox.ts';
 import { rowProblem } from './row-checks.ts';
-import { managedCells, SyncStore, type Cells } from './sync-store.ts';
+import { type Cells, managedCells, SyncStore } from './sync-store.ts';
 
 /** Tabs whose rows managers create (and delete) in the Sheet, read whole; the others' rows are the bot's and are never deleted here. */
 const MANAGERS_ROWS: ReadonlySet<TabName> = new Set(['Promotions', 'FAQ', 'Settings', 'Users', 'Broadcasts']);

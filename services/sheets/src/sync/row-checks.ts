@@ -1,4 +1,4 @@
-import { BroadcastStatus, TicketStatus, UnansweredStatus, isoDate, type RawRow, type TabName } from '@mb/contracts';
+import { BroadcastStatus, isoDate, type RawRow, type TabName, TicketStatus, UnansweredStatus } from '@mb/contracts';
 import { z } from 'zod';
 import { toFaq, toPromotion, toUser } from '../store/mappers.ts';
 

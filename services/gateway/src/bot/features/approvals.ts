@@ -1,5 +1,5 @@
-import { Composer } from 'grammy';
 import { callErrorCode } from '@mb/service-kit';
+import { Composer } from 'grammy';
 import type { BotContext } from '../context.ts';
 import { approvalKeyboard } from '../keyboards.ts';
 

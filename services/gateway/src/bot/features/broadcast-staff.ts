@@ -1,5 +1,4 @@
 import { Composer } from 'grammy';
-import type { BotContext } from '../context.ts';
 import {
   broadcastCommand,
   continueDraft,
@@ -8,6 +7,7 @@ import {
   sendDraft,
   writeDraft,
 } from '../../broadcast/staff-wizard.ts';
+import type { BotContext } from '../context.ts';
 
 /**
  * Staff broadcasts from the chat: `/broadcast` asks for the text, then the segment, shows how many users it reaches
@@ -33,7 +33,7 @@ staff.on('message:text', async (ctx, next) => {
 staff.callbackQuery(['bc:send', 'bc:drop'], async (ctx) => {
   const draft = await readDraft(ctx);
   await ctx.answerCallbackQuery();
-  if (!draft || draft.step !== 'confirm') return ctx.editMessageReplyMarkup();
+  if (draft?.step !== 'confirm') return ctx.editMessageReplyMarkup();
   if (ctx.callbackQuery.data === 'bc:drop') {
     await writeDraft(ctx, null);
     await ctx.editMessageReplyMarkup();

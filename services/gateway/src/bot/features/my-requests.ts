@@ -1,6 +1,6 @@
 import { Composer, InlineKeyboard } from 'grammy';
-import type { BotContext } from '../context.ts';
 import { CB, statusLabel, threadButtons, userThread } from '../../tickets/format.ts';
+import type { BotContext } from '../context.ts';
 
 /** "My requests": the user's requests with status, newest first, five a page; a button opens one with its thread. */
 export const myRequestsFeature = new Composer<BotContext>();

@@ -1,9 +1,9 @@
+import { type ConversationFlavor, conversations, createConversation } from '@grammyjs/conversations';
 import { Composer, type Context, type Transformer } from 'grammy';
-import { conversations, createConversation, type ConversationFlavor } from '@grammyjs/conversations';
-import type { BotContext } from '../context.ts';
-import type { RequestsDeps } from '../../tickets/index.ts';
 import { CB } from '../../tickets/format.ts';
+import type { RequestsDeps } from '../../tickets/index.ts';
 import { NEW_REQUEST, newRequestFlow } from '../../tickets/new-request-flow.ts';
+import type { BotContext } from '../context.ts';
 
 type Ctx = ConversationFlavor<BotContext>;
 

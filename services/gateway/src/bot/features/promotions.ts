@@ -1,8 +1,8 @@
-import { Composer, GrammyError } from 'grammy';
 import { hears } from '@grammyjs/i18n';
 import { callErrorCode } from '@mb/service-kit';
+import { Composer, GrammyError } from 'grammy';
 import type { BotContext } from '../context.ts';
-import { cardAmong, findByRef, promotionCard, sendCard, type Card } from '../promotion-card.ts';
+import { type Card, cardAmong, findByRef, promotionCard, sendCard } from '../promotion-card.ts';
 
 /** Live promotions for the user's segment, one card a page, with "take part" or the link, and paging buttons. */
 export const promotionsFeature = new Composer<BotContext>();

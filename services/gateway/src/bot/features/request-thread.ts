@@ -1,8 +1,8 @@
-import { Composer } from 'grammy';
 import { callErrorCode } from '@mb/service-kit';
-import type { BotContext } from '../context.ts';
+import { Composer } from 'grammy';
 import { ratingButtons } from '../../tickets/format.ts';
 import { attachmentsOf } from '../../tickets/staff-actions.ts';
+import type { BotContext } from '../context.ts';
 
 /** A user's side of an open request: add a message (reply, or the button), close it, rate it once after closing. */
 export const requestThreadFeature = new Composer<BotContext>();

@@ -1,7 +1,7 @@
 import { Composer } from 'grammy';
+import { attachmentsOf, isStaff, staffAnswer, staffSetStatus } from '../../tickets/staff-actions.ts';
 import type { BotContext } from '../context.ts';
 import { staffChatId } from '../staff-chat.ts';
-import { attachmentsOf, isStaff, staffAnswer, staffSetStatus } from '../../tickets/staff-actions.ts';
 
 /**
  * The staff chat: buttons and `/take` `/close` act on a request; a message in a request's topic (forum) or a reply

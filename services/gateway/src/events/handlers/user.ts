@@ -54,7 +54,7 @@ export const userHandlers: EventHandlers = {
   'user.role_changed': async ({ telegramId }, deps) => {
     if (telegramId === null) return;
     const user = await deps.sheets.users.byTelegramId.query({ telegramId });
-    if (!user || user.status !== 'active') return;
+    if (user?.status !== 'active') return;
     await applyRoleCommands(deps.api, deps.t, telegramId, user.role, user.language);
   },
 };
