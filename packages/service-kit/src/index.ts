@@ -5,5 +5,6 @@ export * from './http-server.ts';
 export * from './keep-alive-fetch.ts';
 export * from './logger.ts';
 export * from './metrics.ts';
+export * from './rate-limit.ts';
 export * from './shutdown.ts';
 export * from './trpc.ts';
