@@ -131,6 +131,12 @@ describe('docker-compose.yml', () => {
     expect(subs.length).toBeGreaterThan(10);
     for (const sub of subs) expect(sub).toMatch(/^\$\{[A-Z_][A-Z0-9_]*(?::?[-?][^}]*)?\}$/);
     expect(compose.services['gateway']!.environment!['INTERNAL_TOKEN']).toMatch(/^\$\{INTERNAL_TOKEN:\?/);
+    // Without a token the gateway would start the sandbox; compose is production, so the token is required.
+    expect(compose.services['gateway']!.environment!['TELEGRAM_BOT_TOKEN']).toMatch(/^\$\{TELEGRAM_BOT_TOKEN:\?/);
+    expect(compose.services['gateway']!.environment!['TELEGRAM_WEBHOOK_SECRET']).toMatch(
+      /^\$\{TELEGRAM_WEBHOOK_SECRET:\?/,
+    );
+    for (const service of APP) expect(compose.services[service]!.environment!['NODE_ENV']).toBe('production');
     expect(compose.services['grafana']!.environment!['GF_SECURITY_ADMIN_PASSWORD']).toMatch(
       /^\$\{GRAFANA_ADMIN_PASSWORD:\?/,
     );
@@ -153,7 +159,7 @@ describe('docker-compose.yml', () => {
     expect(gateway.hostname, 'the host name names the replica').toBeUndefined();
     for (const k of PER_REPLICA)
       expect(gateway.environment ?? {}, `${k} from .env would be the same for every replica`).not.toHaveProperty(k);
-    expect(gateway.environment!['REDIS_URL']).toBe('${REDIS_URL:-redis://redis:6379}');
+    expect(gateway.environment!['REDIS_URL']).toMatch(/^redis:\/\/:\$\{REDIS_PASSWORD:\?[^}]+\}@redis:6379$/);
 
     const [a, b] = [replicaEnv('3f9c2a1b7d4e'), replicaEnv('a81d0c5e92f3')];
     expect(a).toEqual({
@@ -210,6 +216,20 @@ describe('docker-compose.yml', () => {
     expect(location).not.toMatch(/non_idempotent|proxy_pass_request_headers off/); // a POST is never sent to two replicas
     expect(location).toContain('proxy_buffering off;'); // the assistant's streamed answer
     expect(nginxConf).toMatch(/location = \/metrics \{\s*return 404;/);
+  });
+
+  it('protects Redis with a password that every client URL carries, and its health check uses', () => {
+    const redis = compose.services['redis']!;
+    const command = redis.command as string[];
+    const password = command[command.indexOf('--requirepass') + 1];
+    expect(password).toMatch(/^\$\{REDIS_PASSWORD:\?/);
+    expect(redis.environment!['REDISCLI_AUTH']).toBe(password);
+    for (const service of ['gateway', 'assistant'])
+      expect(compose.services[service]!.environment!['REDIS_URL']).toBe(`redis://:${password}@redis:6379`);
+  });
+
+  it('runs Prometheus without the unauthenticated lifecycle API (/-/quit, /-/reload)', () => {
+    expect(compose.services['prometheus']!.command).not.toContain('--web.enable-lifecycle');
   });
 
   it('lets Prometheus scrape exactly the compose services on their ports, with the rule files mounted', () => {
