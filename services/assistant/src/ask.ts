@@ -5,7 +5,7 @@ import type { Answerer } from './llm/answerer.ts';
 import { type LlmClient, LlmError, type LlmFailure } from './llm/llm-client.ts';
 import { buildPrompt, extractCitations, NO_ANSWER } from './llm/prompt.ts';
 import type { AssistantMetrics } from './metrics.ts';
-import type { Hit, Retriever } from './retrieval/index.ts';
+import type { Hit, LexicalHit, Retriever } from './retrieval/index.ts';
 import type { SemanticIndex } from './retrieval/semantic.ts';
 import type { MemoryStore, UsageStore } from './store/stores.ts';
 
@@ -167,10 +167,10 @@ export function createAsker(deps: AskerDeps) {
     input: AskInput,
     question: string,
     previous: string | undefined,
-  ): Promise<{ retriever: Retriever; direct: Hit[]; context: Hit[] }> {
+  ): Promise<{ retriever: Retriever; direct: LexicalHit[]; context: Hit[] }> {
     const retriever = await deps.knowledge.retriever(input.segment);
     const direct = retriever.search(question, CONTEXT_SIZE);
-    let context = direct.filter((h) => h.score >= minContextScore);
+    let context: Hit[] = direct.filter((h) => h.score >= minContextScore);
     if (previous && (context.length === 0 || question.split(/\s+/).length <= 4)) {
       const merged = new Map(context.map((h) => [h.doc.id, h]));
       for (const h of retriever.search(`${previous} ${question}`, CONTEXT_SIZE))

@@ -38,6 +38,28 @@ describe.each(['responses', 'chat'] as const)('grounded answers through the %s A
     expect(prompt).toContain('QUESTION');
   });
 
+  it("answers an English question in English from the Russian FAQ, whatever the user's language", async () => {
+    // The double answers in the language its instructions ask for, as a model would.
+    h.model.respond((request) =>
+      OpenAiDouble.promptOf(request).includes('Answer in English')
+        ? { kind: 'text', text: 'Delivery across Russia costs 390 ₽ [faq-3].' }
+        : { kind: 'text', text: 'Доставка стоит 390 ₽ [faq-3].' },
+    );
+    try {
+      const { result } = await streamAnswer(h.client(), {
+        telegramId: nextUser++,
+        question: 'How much is shipping?',
+        language: 'ru',
+      });
+      expect(result.text).toBe('Delivery across Russia costs 390 ₽.');
+      expect(result.sources.map((s) => s.id)).toEqual(['faq-3']);
+      // The data the model got is the Russian FAQ.
+      expect(OpenAiDouble.promptOf(h.model.requests.at(-1)!)).toContain('Доставка по России — 390 ₽');
+    } finally {
+      h.model.respond(() => ({ kind: 'text', text: 'OK' }));
+    }
+  });
+
   it('drops citations of ids that were not in the context', async () => {
     h.model.next({ kind: 'text', text: 'Гарантия 12 месяцев [faq-16] [faq-999].' });
     const { result } = await streamAnswer(h.client(), {

@@ -12,6 +12,18 @@ describe.each(['responses', 'chat'] as const)('model failures through the %s API
   let nextUser = 200;
   const ask = () => streamAnswer(h.client(), { telegramId: nextUser++, question: 'Сколько стоит доставка?' });
 
+  it('hands off a question the FAQ does not answer, rather than the entry sharing a word', async () => {
+    h.model.next({ kind: 'status', status: 500 }, { kind: 'status', status: 500 });
+    const { result } = await streamAnswer(h.client(), { telegramId: nextUser++, question: 'номер лицензии ЦБ?' });
+    expect(result).toMatchObject({
+      outcome: 'fallback',
+      answered: false,
+      handoff: true,
+      sources: [],
+      fallbackReason: 'server_error',
+    });
+  });
+
   it('waits out a 429 with retry-after and then answers from the model', async () => {
     const before = h.model.requests.length;
     h.model.next(

@@ -41,6 +41,16 @@ describe('assistant ask (retrieval only)', () => {
     });
   });
 
+  it.each([
+    'номер лицензии ЦБ?',
+    'в офис с собакой?',
+    'phone number of the tax office',
+    'гарантия на квартиру в новостройке',
+  ])('hands off "%s" instead of the FAQ entry that merely shares a word', async (question) => {
+    const answer = await client().ask.mutate({ telegramId: 1, question, language: 'ru' });
+    expect(answer).toMatchObject({ answered: false, sources: [], handoff: true, fallbackReason: 'no_key' });
+  });
+
   it('refuses an empty or over-long question', async () => {
     await expect(client().ask.mutate({ telegramId: 1, question: '   ', language: 'ru' })).rejects.toThrow();
     await expect(client().ask.mutate({ telegramId: 1, question: 'x'.repeat(2001), language: 'ru' })).rejects.toThrow();

@@ -54,6 +54,7 @@ assistant-intro = Ask about promotions, delivery, payment or service, and I will
 assistant-unknown = I don't know the answer: it is not in the knowledge base. I can pass your question to a manager: tap "Create a request".
 assistant-handoff-button = 🙋 Create a request
 assistant-sources = 📎 Sources: { $list }
+assistant-retrieval-note = ℹ️ Answer from the knowledge base.
 assistant-fallback-note = ℹ️ Answer from the knowledge base (the AI assistant is unavailable right now).
 assistant-quota = You have used today's questions to the assistant ({ $limit } a day). Ask again tomorrow, or create a request and a manager will answer.
 assistant-too-long = The question is too long: at most { $max } characters. Please shorten it.

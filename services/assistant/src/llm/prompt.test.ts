@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Hit } from '../retrieval/index.ts';
-import { buildPrompt, extractCitations, MAX_DOCUMENT_CHARS } from './prompt.ts';
+import { buildPrompt, extractCitations, MAX_DOCUMENT_CHARS, questionLanguage } from './prompt.ts';
 
 const hit = (id: string, body: string): Hit => ({
   doc: { kind: 'faq', id, title: `Q ${id}`, body, fields: [] },
@@ -50,5 +50,20 @@ describe('citations', () => {
       text: 'Ответ (см. [важно]).',
       cited: [],
     });
+  });
+});
+
+describe('the language of the answer', () => {
+  it("is the question's own when its letters tell, the user's otherwise", () => {
+    expect(questionLanguage('How much is shipping?', 'ru')).toBe('en');
+    expect(questionLanguage('Сколько стоит доставка?', 'en')).toBe('ru');
+    expect(questionLanguage('СБП or card?', 'en')).toBe('ru');
+    expect(questionLanguage('2 + 2 = ?', 'en')).toBe('en');
+    expect(questionLanguage('🤔', 'ru')).toBe('ru');
+  });
+
+  it('tells the model to answer an English question in English, even for a Russian-speaking user', () => {
+    const p = buildPrompt({ systemPrompt: '', language: 'ru', question: 'How much?', hits: [], history: [] });
+    expect(p.instructions).toContain('Answer in English');
   });
 });

@@ -179,6 +179,29 @@ const STOP = new Set([
   'from',
   'is',
   'am',
+  // More question words and fillers in the forms users type them: unknown to the FAQ, they would otherwise count as
+  // the part of a question nothing covers (see the retriever's coverage).
+  'какую',
+  'каких',
+  'каким',
+  'какого',
+  'скольки',
+  'скока',
+  'нужен',
+  'нужна',
+  'нужны',
+  'взять',
+  'найти',
+  'узнать',
+  'сделать',
+  'not',
+  'cannot',
+  'much',
+  'many',
+  'take',
+  'find',
+  'check',
+  'know',
 ]);
 
 export function stem(word: string): string {

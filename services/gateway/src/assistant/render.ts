@@ -13,7 +13,7 @@ export const clipText = (text: string, max = MAX_TEXT) => (text.length <= max ? 
 
 /**
  * The final message for an answer: the text (or "I don't know", the quota or length refusal in the user's language),
- * the sources by title, a note when it is the retrieval answer, and the hand-off button.
+ * the sources by title, a note when it is the retrieval answer (and whether a model failed), and the hand-off button.
  */
 export function renderAnswer(result: AskResult, t: Translate): { text: string; keyboard?: InlineKeyboard } {
   const handoff = new InlineKeyboard().text(t('assistant-handoff-button'), HANDOFF_CALLBACK);
@@ -29,7 +29,16 @@ export function renderAnswer(result: AskResult, t: Translate): { text: string; k
   const parts = [result.text];
   if (result.sources.length > 0)
     parts.push(t('assistant-sources', { list: result.sources.map((s) => s.title).join('; ') }));
-  if (result.mode === 'retrieval') parts.push(t('assistant-fallback-note'));
+  // Without a key (or past the token budget) the knowledge-base answer is normal operation; "unavailable" is said
+  // only when a configured model failed.
+  if (result.mode === 'retrieval')
+    parts.push(
+      t(
+        result.fallbackReason === 'no_key' || result.fallbackReason === 'budget'
+          ? 'assistant-retrieval-note'
+          : 'assistant-fallback-note',
+      ),
+    );
   const tail = parts.slice(1).join('\n\n');
   return { text: `${clipText(parts[0]!, MAX_TEXT - tail.length - 2)}\n\n${tail}`.trim(), keyboard: handoff };
 }

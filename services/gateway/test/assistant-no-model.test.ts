@@ -1,0 +1,53 @@
+import { BotApiDouble, type Stack, startStack, type TestUser, textUpdate } from '@mb/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const petr: TestUser = { id: 7_200_001, first_name: 'Пётр', language_code: 'ru' };
+
+let api: BotApiDouble;
+let stack: Stack;
+
+beforeAll(async () => {
+  api = await new BotApiDouble().start();
+  // No model configured: the assistant answers from the knowledge base alone.
+  stack = await startStack({
+    apiRoot: api.url,
+    gateway: { assistantPacing: { draftIntervalMs: 0, editIntervalMs: 0 }, events: { enabled: false } },
+  });
+  stack.sheets.wb.update('Users', 'U-4', { telegram_id: String(petr.id) });
+});
+afterAll(async () => {
+  await stack.close();
+  await api.close();
+});
+
+const sent = (part: string) =>
+  api
+    .callsTo('sendMessage')
+    .filter((c) => Number(c.payload['chat_id']) === petr.id)
+    .find((c) => String(c.payload['text']).includes(part));
+const answerTo = async (question: string, part: string) => {
+  await stack.post(textUpdate(petr, `/ask ${question}`));
+  await api.waitFor(() => sent(part) !== undefined, 8000, `"${part}" after "${question}"`);
+  return sent(part)!;
+};
+
+describe('the assistant without a model', () => {
+  it('answers from the knowledge base as normal operation, not as "unavailable"', async () => {
+    const message = await answerTo('Какие часы работы поддержки?', 'с 9:00 до 21:00');
+    const text = String(message.payload['text']);
+    expect(text).toContain('ℹ️ Ответ из базы знаний.');
+    expect(text).not.toContain('недоступен');
+  });
+
+  it.each(['номер лицензии ЦБ?', 'в офис с собакой?'])(
+    'says "I don\'t know" to "%s" and offers the hand-off, rather than the entry sharing a word',
+    async (question) => {
+      const before = api.callsTo('sendMessage').length;
+      await stack.post(textUpdate(petr, `/ask ${question}`));
+      await api.waitFor(() => api.callsTo('sendMessage').length > before, 8000, `an answer to "${question}"`);
+      const answer = api.callsTo('sendMessage').slice(before).at(-1)!;
+      expect(String(answer.payload['text'])).toContain('Не знаю ответа');
+      expect(JSON.stringify(answer.payload['reply_markup'])).toContain('Создать обращение');
+    },
+  );
+});
