@@ -82,11 +82,12 @@ function stages(): Map<string, string[]> {
 }
 
 describe('docker-compose.yml', () => {
-  it('runs the three services, the balancer, Redis, Prometheus and Grafana, each restarted and health-checked', () => {
+  it('runs the three services (the gateway as webhook and handlers), the balancer, Redis, Prometheus and Grafana, each restarted and health-checked', () => {
     expect(Object.keys(compose.services).sort()).toEqual([
       'assistant',
       'balancer',
       'gateway',
+      'gateway-handler',
       'grafana',
       'prometheus',
       'redis',
@@ -175,6 +176,21 @@ describe('docker-compose.yml', () => {
     expect(new RegExp(replicaRule).test(a['GATEWAY_REPLICA_ID']!)).toBe(true);
   });
 
+  it('runs the webhook and the handlers as two services of one image, scaled on their own, sharing the Redis inbox', () => {
+    const webhook = compose.services['gateway']!;
+    const handler = compose.services['gateway-handler']!;
+    expect(webhook.environment!['GATEWAY_ROLE']).toBe('webhook');
+    expect(handler.environment!['GATEWAY_ROLE']).toBe('handler');
+    expect(handler.image).toBe(webhook.image);
+    expect(handler.command).toEqual(webhook.command);
+    expect(handler.ports).toBeUndefined();
+    expect(handler.container_name).toBeUndefined();
+    const { GATEWAY_ROLE: _w, ...webhookRest } = webhook.environment!;
+    const { GATEWAY_ROLE: _h, ...handlerRest } = handler.environment!;
+    expect(handlerRest, 'the same configuration but the role').toEqual(webhookRest);
+    expect(Object.keys(handler.depends_on ?? {}).sort()).toEqual(['assistant', 'redis', 'sheets']);
+  });
+
   it('publishes only the balancer for the gateway; it spreads requests over every replica by the service name', () => {
     const balancer = compose.services['balancer']!;
     expect(balancer.image).toMatch(/^nginx:1\.(2[89]|[3-9]\d)/); // `resolve` in an upstream needs nginx >= 1.27.3
@@ -257,10 +273,15 @@ describe('docker-compose.yml', () => {
     );
     const portVar = { gateway: 'GATEWAY_PORT', sheets: 'SHEETS_PORT', assistant: 'ASSISTANT_PORT' } as const;
     for (const service of APP)
-      expect(targets[service]).toEqual([`${service}:${compose.services[service]!.environment![portVar[service]]}`]);
+      expect(targets[service]).toEqual([
+        `${service}:${compose.services[service]!.environment![portVar[service]]}`,
+        ...(service === 'gateway'
+          ? [`gateway-handler:${compose.services['gateway-handler']!.environment!['GATEWAY_PORT']}`]
+          : []),
+      ]);
     // The gateway scales out: each replica must be its own target, found through Docker's DNS.
     expect(config.scrape_configs.find((j) => j.job_name === 'gateway')?.dns_sd_configs?.[0]).toMatchObject({
-      names: ['gateway'],
+      names: ['gateway', 'gateway-handler'],
       type: 'A',
     });
   });

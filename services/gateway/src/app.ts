@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { autoRetry } from '@grammyjs/auto-retry';
 import { createHttpServer, createRegistry, createTrpcHandler, type Logger, runWithContext } from '@mb/service-kit';
 import { Api } from 'grammy';
-import type { UserFromGetMe } from 'grammy/types';
+import type { Update, UserFromGetMe } from 'grammy/types';
 import { Counter, Gauge, Histogram } from 'prom-client';
 import { createAssistantChat } from './assistant/index.ts';
 import type { StreamPacing } from './assistant/stream-to-chat.ts';
@@ -18,6 +18,8 @@ import { createEventHandlers } from './events/handlers/index.ts';
 import { ticketHandlers } from './events/handlers/tickets.ts';
 import { miniAppRouter } from './miniapp-api/router.ts';
 import { miniAppContextFactory } from './miniapp-api/trpc.ts';
+import { keyPrefix } from './redis/connection.ts';
+import { RedisUpdateConsumer } from './redis/update-consumer.ts';
 import { SANDBOX_STAFF_CHAT_ID, SandboxTelegram } from './sandbox/emulator.ts';
 import { sandboxRoutes } from './sandbox/routes.ts';
 import { SANDBOX_PEOPLE, sandboxWorkbook } from './sandbox/workbook.ts';
@@ -30,7 +32,7 @@ import { SANDBOX_BOT } from './telegram/sandbox-api.ts';
 import { createWebhookInfoPoller } from './telegram/webhook-info.ts';
 import { TicketDesk } from './tickets/desk.ts';
 import { TicketStore } from './tickets/staff-store.ts';
-import { ChatDispatcher } from './webhook/dispatcher.ts';
+import { ChatDispatcher, type UpdateHandling } from './webhook/dispatcher.ts';
 import { SqliteInbox } from './webhook/inbox.ts';
 import { updateType, webhookRoute } from './webhook/route.ts';
 
@@ -62,7 +64,16 @@ export type GatewayAppOptions = {
   /** GATEWAY_REPLICA_ID: stable name of this replica (default: the host name). */
   replicaId?: string;
   broadcast?: BroadcastOptions;
+  /**
+   * GATEWAY_ROLE (needs `redisUrl` unless `all`): `webhook` only acknowledges updates into the Redis inbox (and serves
+   * the Mini App API); `handler` only handles them (and sends broadcasts, consumes change events); `all` does both.
+   */
+  role?: GatewayRole;
+  /** The Redis inbox's consumer (tests shorten the times in which a dead consumer's chats are taken over). */
+  consumer?: { lockMs?: number; claimIdleMs?: number; maxConcurrent?: number };
 };
+
+export type GatewayRole = 'webhook' | 'handler' | 'all';
 
 /** Builds the gateway (bot, webhook, Mini App API, static app) without listening; main.ts and tests share it. */
 export function createGatewayApp(opts: GatewayAppOptions) {
@@ -171,32 +182,68 @@ export function createGatewayApp(opts: GatewayAppOptions) {
     labelNames: ['type'],
     registers: [registry],
   });
+  const role = opts.role ?? 'all';
+  if (role !== 'all' && !broadcasting.redis)
+    throw new Error(`GATEWAY_ROLE=${role} needs REDIS_URL: without it one process acknowledges and handles`);
+  const handles = role !== 'webhook';
+  const serves = role !== 'handler';
+  const handleUpdate = async (update: Update): Promise<void> => {
+    const type = updateType(update);
+    const end = handlerDuration.startTimer({ type });
+    await runWithContext({ requestId: `update-${update.update_id}`, updateId: update.update_id }, async () => {
+      try {
+        await bot.handleUpdate(update);
+      } catch (error) {
+        handlerErrors.inc({ type });
+        opts.logger.error({ err: error, updateId: update.update_id }, 'update failed');
+      } finally {
+        end();
+      }
+    });
+  };
   const inbox = broadcasting.inbox ?? new SqliteInbox(opts.dbPath);
-  const dispatcher = new ChatDispatcher(
-    async (update) => {
-      const type = updateType(update);
-      const end = handlerDuration.startTimer({ type });
-      await runWithContext({ requestId: `update-${update.update_id}`, updateId: update.update_id }, async () => {
+  let dispatcher: UpdateHandling;
+  let consumer: RedisUpdateConsumer | undefined;
+  if (broadcasting.redis) {
+    // REDIS_URL: the inbox is a Redis stream; any number of handler processes consume it (docs/scaling.md).
+    const c = new RedisUpdateConsumer({
+      redis: broadcasting.redis,
+      prefix: keyPrefix(botInfo.id),
+      name: broadcasting.replica,
+      handle: handleUpdate,
+      logger: opts.logger,
+      ...opts.consumer,
+    });
+    consumer = c;
+    dispatcher = {
+      push: () => undefined,
+      idle: () => c.idle(),
+      get queued() {
+        return c.inFlight;
+      },
+      get inFlight() {
+        return c.inFlight;
+      },
+    };
+  } else {
+    dispatcher = new ChatDispatcher(
+      async (update) => {
         try {
-          await bot.handleUpdate(update);
-        } catch (error) {
-          handlerErrors.inc({ type });
-          opts.logger.error({ err: error, updateId: update.update_id }, 'update failed');
+          await handleUpdate(update);
         } finally {
-          end();
           await Promise.resolve(inbox.done(update.update_id)).catch((error: unknown) =>
             opts.logger.warn({ err: error, updateId: update.update_id }, 'inbox: could not mark handled'),
           );
         }
-      });
-    },
-    {
-      // Under overload the in-memory queue stays bounded: the rest wait in the durable inbox, in order.
-      maxQueued: opts.maxQueuedUpdates ?? 2000,
-      load: (ids) => inbox.bodies(ids),
-      onLoadError: (error) => opts.logger.error({ err: error }, 'inbox: could not load queued updates; retrying'),
-    },
-  );
+      },
+      {
+        // Under overload the in-memory queue stays bounded: the rest wait in the durable inbox, in order.
+        maxQueued: opts.maxQueuedUpdates ?? 2000,
+        load: (ids) => inbox.bodies(ids),
+        onLoadError: (error) => opts.logger.error({ err: error }, 'inbox: could not load queued updates; retrying'),
+      },
+    );
+  }
   new Gauge({
     name: 'gateway_updates_queued',
     help: 'Updates acknowledged and waiting for or in their handler.',
@@ -239,32 +286,35 @@ export function createGatewayApp(opts: GatewayAppOptions) {
     service: 'gateway',
     metrics,
     logger: opts.logger,
-    routes: [
-      {
-        method: 'POST',
-        path: '/telegram/webhook',
-        name: '/telegram/webhook',
-        handler: webhookRoute({
-          secret: webhookSecret,
-          inbox,
-          dispatcher,
-          logger: opts.logger,
-          metrics: webhookMetrics,
-        }),
-      },
-      { path: '/api/trpc/', prefix: true, name: '/api/trpc', handler: miniApi },
-      {
-        method: 'GET',
-        path: '/app',
-        prefix: true,
-        name: '/app',
-        handler: webappRoute(opts.webappDist ?? DEFAULT_WEBAPP_DIST),
-      },
-      // Only in sandbox mode: with a real token none of /sandbox exists.
-      ...(sandboxApi
-        ? sandboxRoutes({ telegram: sandboxApi, botToken, workbook: sandboxWorkbook(clients.sheets) })
-        : []),
-    ],
+    // A handler process serves only /healthz and /metrics: the webhook and the Mini App are the webhook role's.
+    routes: serves
+      ? [
+          {
+            method: 'POST',
+            path: '/telegram/webhook',
+            name: '/telegram/webhook',
+            handler: webhookRoute({
+              secret: webhookSecret,
+              inbox,
+              dispatcher,
+              logger: opts.logger,
+              metrics: webhookMetrics,
+            }),
+          },
+          { path: '/api/trpc/', prefix: true, name: '/api/trpc', handler: miniApi },
+          {
+            method: 'GET',
+            path: '/app',
+            prefix: true,
+            name: '/app',
+            handler: webappRoute(opts.webappDist ?? DEFAULT_WEBAPP_DIST),
+          },
+          // Only in sandbox mode: with a real token none of /sandbox exists.
+          ...(sandboxApi
+            ? sandboxRoutes({ telegram: sandboxApi, botToken, workbook: sandboxWorkbook(clients.sheets) })
+            : []),
+        ]
+      : [],
     readiness: {
       sheets: async () => ({ ok: (await clients.sheets.ping.query()).ok }),
       assistant: async () => ({ ok: (await clients.assistant.ping.query()).ok }),
@@ -289,7 +339,7 @@ export function createGatewayApp(opts: GatewayAppOptions) {
     ...(opts.events?.idleMs !== undefined ? { idleMs: opts.events.idleMs } : {}),
   });
   // With REDIS_URL only the replica holding the leader lock consumes events; the others take over if it goes away.
-  if (opts.events?.enabled !== false)
+  if (opts.events?.enabled !== false && handles)
     server.on('listening', () =>
       broadcasting.leader
         ? broadcasting.leader.run(
@@ -311,15 +361,19 @@ export function createGatewayApp(opts: GatewayAppOptions) {
     await broadcasting.stop();
     await events.stop();
     await desk.queue.stop();
-    await dispatcher.idle();
+    // The Redis consumer finishes the update of each chat it is in and hands the rest to the group.
+    await (consumer ? consumer.stop() : dispatcher.idle());
     await assistantChat.jobs.idle();
     await inbox.close();
     await broadcasting.quit();
     desk.store.close();
     if (requests.conversations instanceof SqliteStorage) requests.conversations.close();
   };
-  server.on('listening', () => void broadcasting.start());
-  server.on('listening', () => desk.queue.start());
+  if (handles) {
+    server.on('listening', () => void broadcasting.start());
+    server.on('listening', () => desk.queue.start());
+    if (consumer) server.on('listening', () => consumer.start());
+  }
   // The emulator delivers updates to our own webhook, on whatever port we end up listening.
   server.on('listening', () => {
     const address = server.address();
@@ -336,6 +390,8 @@ export function createGatewayApp(opts: GatewayAppOptions) {
     clients,
     metrics,
     dispatcher,
+    consumer,
+    role,
     inbox,
     resume,
     close,

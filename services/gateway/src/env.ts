@@ -35,6 +35,7 @@ const schema = z
     WEBAPP_DIST: z.string().optional(),
     GATEWAY_MODE: z.enum(['webhook', 'polling']).default('webhook'),
     GATEWAY_EVENT_CONSUMER: z.enum(['on', 'off']).default('on'),
+    GATEWAY_ROLE: z.enum(['webhook', 'handler', 'all']).default('all'),
   })
   .superRefine((env, ctx) => {
     if (env.BROADCAST_RATE_PER_SECOND > 30 && !env.BROADCAST_ALLOW_PAID) {
@@ -42,6 +43,13 @@ const schema = z
         code: 'custom',
         path: ['BROADCAST_RATE_PER_SECOND'],
         message: 'above 30 messages/s Telegram needs paid broadcasts: set BROADCAST_ALLOW_PAID=yes',
+      });
+    }
+    if (env.GATEWAY_ROLE !== 'all' && !env.REDIS_URL) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['GATEWAY_ROLE'],
+        message: 'webhook and handler processes share the inbox through Redis: set REDIS_URL (or use all)',
       });
     }
     if (env.GATEWAY_MODE === 'polling' && !env.TELEGRAM_BOT_TOKEN) {

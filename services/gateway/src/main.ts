@@ -28,6 +28,7 @@ try {
     events: { enabled: env.GATEWAY_EVENT_CONSUMER === 'on' },
     ...(env.REDIS_URL ? { redisUrl: env.REDIS_URL } : {}),
     ...(env.GATEWAY_REPLICA_ID ? { replicaId: env.GATEWAY_REPLICA_ID } : {}),
+    role: env.GATEWAY_ROLE,
     broadcast: {
       ratePerSecond: env.BROADCAST_RATE_PER_SECOND,
       allowPaid: env.BROADCAST_ALLOW_PAID,
@@ -38,7 +39,10 @@ try {
   const port = await listen(app.server, env.GATEWAY_PORT);
   const resumed = await app.resume();
   if (resumed > 0) logger.info({ resumed }, 'handling updates left unhandled by the last run');
-  logger.info({ port, mode: app.sandbox ? 'sandbox' : 'telegram', bot: app.bot.botInfo.username }, 'gateway listening');
+  logger.info(
+    { port, mode: app.sandbox ? 'sandbox' : 'telegram', role: app.role, bot: app.bot.botInfo.username },
+    'gateway listening',
+  );
   if (app.sandbox) logger.info('no TELEGRAM_BOT_TOKEN: sandbox mode, Bot API calls are answered in-process');
   app.webhookInfo.start();
   // Commands and the Mini App menu button (idempotent); the sandbox answers these calls itself, so it is skipped there.

@@ -2,7 +2,7 @@ import type { Logger } from '@mb/service-kit';
 import type { Api } from 'grammy';
 import { GrammyError } from 'grammy';
 import { ALLOWED_UPDATES } from './telegram/allowed-updates.ts';
-import type { ChatDispatcher } from './webhook/dispatcher.ts';
+import type { UpdateHandling } from './webhook/dispatcher.ts';
 import type { UpdateInbox } from './webhook/inbox.ts';
 
 export class WebhookIsSetError extends Error {
@@ -25,7 +25,7 @@ export class WebhookIsSetError extends Error {
 export async function startPolling(opts: {
   api: Api;
   inbox: UpdateInbox;
-  dispatcher: ChatDispatcher;
+  dispatcher: Pick<UpdateHandling, 'push'>;
   logger: Logger;
   timeoutSeconds?: number;
 }) {

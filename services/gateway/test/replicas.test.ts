@@ -156,19 +156,13 @@ describe('several gateway replicas on Redis', () => {
     expect(limits.tooManyRequests - before).toBeLessThan(10);
   }, 60_000);
 
-  it('handles, after a restart, an update a replica had acknowledged (in its Redis inbox) but not handled', async () => {
+  it('hands an update a webhook-only process acknowledged to the handlers, once', async () => {
     const user: TestUser = { id: 8_000_002, first_name: 'Ирина', language_code: 'ru' };
     const update = textUpdate(user, '/start') as unknown as Update;
-    // What replica C left when it died: the update accepted (deduped, body kept), never marked handled.
     const redisClient = createRedis(redis.url);
-    const inbox = new RedisInbox({
-      redis: redisClient,
-      prefix: keyPrefix(stack.gateway.bot.botInfo.id),
-      replica: 'gw-c',
-    });
-    expect(await inbox.accept(update)).toBe(true);
-    expect(await inbox.accept(update)).toBe(false);
-    const replicaC = createGatewayApp({
+    const inbox = new RedisInbox({ redis: redisClient, prefix: keyPrefix(stack.gateway.bot.botInfo.id) });
+    // A third process with GATEWAY_ROLE=webhook: it acknowledges into the stream and handles nothing itself.
+    const webhookOnly = createGatewayApp({
       logger: createLogger('test', 'silent'),
       botToken: TEST_TOKEN,
       botInfo: stack.gateway.bot.botInfo,
@@ -181,21 +175,24 @@ describe('several gateway replicas on Redis', () => {
       dbPath: join(stack.dir, 'gateway-c.sqlite'),
       redisUrl: redis.url,
       replicaId: 'gw-c',
-      broadcast: { sender: false },
-      events: { enabled: false },
+      role: 'webhook',
     });
+    const urlC = `http://127.0.0.1:${await listen(webhookOnly.server, 0, '127.0.0.1')}`;
     try {
-      expect(await replicaC.resume()).toBe(1);
-      await api.waitFor(() => api.textsTo(user.id).length > 0, 10_000, 'the reply to the resumed update');
-      await replicaC.dispatcher.idle();
-      expect(await inbox.pending()).toEqual([]);
+      expect((await post(urlC, update)).status).toBe(200);
+      expect(await inbox.accept(update)).toBe(false);
+      await api.waitFor(() => api.textsTo(user.id).length > 0, 10_000, 'the reply from a handler');
+      await webhookOnly.dispatcher.idle();
+      expect(webhookOnly.consumer?.handled ?? 0).toBe(0);
       // The same update delivered again (Telegram's retry) has no second effect anywhere.
       await post(urlA, update);
       await gap();
       await settle();
       expect(api.textsTo(user.id)).toHaveLength(1);
     } finally {
-      await replicaC.close();
+      webhookOnly.server.closeAllConnections();
+      await new Promise<void>((r) => webhookOnly.server.close(() => r()));
+      await webhookOnly.close();
       await redisClient.quit();
     }
   }, 30_000);

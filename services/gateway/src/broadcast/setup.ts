@@ -57,7 +57,7 @@ export function createBroadcasting(opts: BroadcastingOptions) {
   const prefix = keyPrefix(opts.botId);
   const limit = opts.ratePerSecond ?? 30;
   const gate: RateGate = redis ? new RedisRateGate({ redis, prefix, limit, replica }) : new LocalRateGate({ limit });
-  const inbox: UpdateInbox | undefined = redis ? new RedisInbox({ redis, prefix, replica }) : undefined;
+  const inbox: UpdateInbox | undefined = redis ? new RedisInbox({ redis, prefix }) : undefined;
   const metrics = createBroadcastMetrics(opts.registry);
 
   const journal = new AttemptJournal(opts.journalPath);

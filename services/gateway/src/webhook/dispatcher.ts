@@ -16,6 +16,15 @@ export function chatKeyOf(update: Update): string {
   return 'none';
 }
 
+/** What the webhook and the resume step hand accepted updates to, and what shutdown and tests wait on. */
+export interface UpdateHandling {
+  push(update: Update): void;
+  idle(): Promise<void>;
+  /** Updates acknowledged and not yet handled that this process knows of. */
+  readonly queued: number;
+  readonly inFlight: number;
+}
+
 export type DispatcherOptions = {
   /** Handlers running at once (different chats); the rest wait in their chat's queue. */
   maxConcurrent?: number;
@@ -34,7 +43,7 @@ export type DispatcherOptions = {
  * Runs a handler for each update after the webhook has answered: one chat's updates one at a time, in arrival order;
  * different chats concurrently (up to `maxConcurrent` handlers at once, the rest wait in their chat's queue).
  */
-export class ChatDispatcher {
+export class ChatDispatcher implements UpdateHandling {
   private readonly chains = new Map<string, Update[]>();
   private readonly handle: (update: Update) => Promise<void>;
   private readonly maxConcurrent: number;

@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type Logger, sendJson } from '@mb/service-kit';
 import type { Update } from 'grammy/types';
 import type { Counter } from 'prom-client';
-import type { ChatDispatcher } from './dispatcher.ts';
+import type { UpdateHandling } from './dispatcher.ts';
 import type { UpdateInbox } from './inbox.ts';
 
 const MAX_BODY_BYTES = 1_048_576;
@@ -51,7 +51,7 @@ function secretChecker(secret: string): (presented: string | string[] | undefine
 export function webhookRoute(opts: {
   secret: string;
   inbox: UpdateInbox;
-  dispatcher: ChatDispatcher;
+  dispatcher: Pick<UpdateHandling, 'push'>;
   logger: Logger;
   metrics: WebhookMetrics;
 }) {
