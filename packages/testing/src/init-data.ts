@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { sign } from '@telegram-apps/init-data-node';
 
 /** initData signed with `token`, as Telegram would put it in the Mini App's launch parameters. */
@@ -24,3 +25,19 @@ export const PUBLISHED_VECTOR = {
     '&signature=zL-ucjNyREiHDE8aihFwpfR9aggP2xiAo3NSpfe-p7IbCisNlDKlo7Kb6G4D0Ao2mBrSgEk4maLSdv6MLIlADQ' +
     '&hash=2174df5b000556d044f3f020384e879c8efcab55ddea2ced4eb752e93e7080d6',
 };
+
+/**
+ * initData made of exactly these fields, hashed with `token` as Telegram does (HMAC-SHA256 of the sorted
+ * `key=value` lines, keyed by HMAC("WebAppData", token)): for clients older than Bot API 8.0 (no `signature`) and
+ * for data with fields missing or odd.
+ */
+export function hashInitDataFields(token: string, fields: Record<string, string>): string {
+  const check = Object.entries(fields)
+    .map(([k, v]) => `${k}=${v}`)
+    .sort()
+    .join('\n');
+  const secret = createHmac('sha256', 'WebAppData').update(token).digest();
+  const params = new URLSearchParams(fields);
+  params.set('hash', createHmac('sha256', secret).update(check).digest('hex'));
+  return params.toString();
+}

@@ -1,4 +1,4 @@
-import { PUBLISHED_VECTOR, type Stack, signInitData, startStack, TEST_TOKEN } from '@mb/testing';
+import { hashInitDataFields, PUBLISHED_VECTOR, type Stack, signInitData, startStack, TEST_TOKEN } from '@mb/testing';
 import { createTRPCClient, httpBatchStreamLink, httpLink, TRPCClientError } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authenticate, InitDataError } from '../src/miniapp-api/auth.ts';
@@ -70,6 +70,37 @@ describe('Mini App API: who is calling', () => {
       const body = (await res.json()) as { error: { data: { reason: string } } };
       expect(body.error.data.reason).toBe(reason);
     }
+  });
+
+  it('takes initData without `signature` (clients before Bot API 8.0) when its hash is valid', async () => {
+    const old = hashInitDataFields(TEST_TOKEN, {
+      auth_date: String(Math.floor(Date.now() / 1000)),
+      user: JSON.stringify(GUEST),
+      chat_type: 'private',
+    });
+    expect(authenticate(`tma ${old}`, TEST_TOKEN, 3600).user).toMatchObject({ id: 42, firstName: 'Guest' });
+    const res = await get('me', `tma ${old}`);
+    expect(res.status).toBe(200);
+  });
+
+  it('answers every malformed but correctly hashed initData with 401 and a reason, never 500', async () => {
+    const now = String(Math.floor(Date.now() / 1000));
+    const cases: Array<Record<string, string>> = [
+      { auth_date: now }, // no user
+      { auth_date: now, user: '{not json' },
+      { auth_date: now, user: JSON.stringify({ first_name: 'No id' }) },
+      { auth_date: now, user: JSON.stringify({ id: 'x', first_name: 'A' }) },
+      { user: JSON.stringify(GUEST) }, // no auth_date
+      { auth_date: 'yesterday', user: JSON.stringify(GUEST) },
+    ];
+    for (const fields of cases) {
+      const res = await get('me', `tma ${hashInitDataFields(TEST_TOKEN, fields)}`);
+      expect(res.status, JSON.stringify(fields)).toBe(401);
+      const body = (await res.json()) as { error: { data: { reason: string } } };
+      expect(body.error.data.reason).toBe('initdata_invalid');
+    }
+    const noHash = await get('me', 'tma auth_date=1&user=%7B%7D');
+    expect(noHash.status).toBe(401);
   });
 
   it('tells who is asking, whether they signed in, and where the bot is', async () => {

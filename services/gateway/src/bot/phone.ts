@@ -18,3 +18,15 @@ export function normalizePhone(raw: string): string | null {
   }
   return null;
 }
+
+/**
+ * The phone of a contact Telegram verified (the user shared their own): never refused for being unknown to
+ * libphonenumber (new ranges reach Telegram before its metadata), so where the library calls it invalid its 7–15
+ * digits are taken as E.164 (`+<digits>`, as Telegram sends them without the `+`). Null only when it has no such digits.
+ */
+export function verifiedPhone(raw: string): string | null {
+  const normal = normalizePhone(raw);
+  if (normal) return normal;
+  const digits = raw.replace(/\D/g, '');
+  return /^[1-9]\d{6,14}$/.test(digits) ? `+${digits}` : null;
+}

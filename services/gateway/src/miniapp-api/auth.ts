@@ -1,4 +1,5 @@
-import { parse, validate } from '@telegram-apps/init-data-node';
+import { validate } from '@telegram-apps/init-data-node';
+import { z } from 'zod';
 
 export type MiniAppUser = {
   id: number;
@@ -38,16 +39,44 @@ export function authenticate(
   } catch {
     throw new InitDataError('invalid', 'initData signature is not valid');
   }
-  const data = parse(raw);
-  if (maxAgeSeconds > 0 && Date.now() - data.auth_date.getTime() > maxAgeSeconds * 1000)
+  const data = readFields(raw);
+  if (maxAgeSeconds > 0 && Date.now() - data.authDate.getTime() > maxAgeSeconds * 1000)
     throw new InitDataError('expired', 'initData has expired: reopen the Mini App');
-  if (!data.user) throw new InitDataError('invalid', 'initData has no user');
   const u = data.user;
   const user: MiniAppUser = { id: u.id, firstName: u.first_name };
   if (u.last_name) user.lastName = u.last_name;
   if (u.username) user.username = u.username;
   if (u.language_code) user.languageCode = u.language_code;
-  const result: { user: MiniAppUser; authDate: Date; startParam?: string } = { user, authDate: data.auth_date };
-  if (data.start_param) result.startParam = data.start_param;
+  const result: { user: MiniAppUser; authDate: Date; startParam?: string } = { user, authDate: data.authDate };
+  if (data.startParam) result.startParam = data.startParam;
   return result;
+}
+
+const InitUser = z.object({
+  id: z.number().int().positive(),
+  first_name: z.string(),
+  last_name: z.string().optional(),
+  username: z.string().optional(),
+  language_code: z.string().optional(),
+});
+
+/**
+ * The fields the API uses, read from initData whose hash was checked. Only these are required: clients older than
+ * Bot API 8.0 send no `signature` (the library's own parser demands one), and any field may be absent or odd without
+ * it being more than a 401 with a reason.
+ */
+function readFields(raw: string): { authDate: Date; user: z.infer<typeof InitUser>; startParam?: string } {
+  const params = new URLSearchParams(raw);
+  const authDate = Number(params.get('auth_date'));
+  if (!Number.isInteger(authDate) || authDate <= 0) throw new InitDataError('invalid', 'initData has no auth_date');
+  const userJson = params.get('user');
+  if (!userJson) throw new InitDataError('invalid', 'initData has no user');
+  let user: z.infer<typeof InitUser>;
+  try {
+    user = InitUser.parse(JSON.parse(userJson));
+  } catch {
+    throw new InitDataError('invalid', 'initData user is not readable');
+  }
+  const startParam = params.get('start_param');
+  return { authDate: new Date(authDate * 1000), user, ...(startParam ? { startParam } : {}) };
 }

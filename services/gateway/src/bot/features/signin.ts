@@ -2,7 +2,7 @@ import { Composer } from 'grammy';
 import { applyRoleCommands } from '../commands.ts';
 import type { BotContext } from '../context.ts';
 import { contactKeyboard, mainMenu } from '../keyboards.ts';
-import { normalizePhone } from '../phone.ts';
+import { verifiedPhone } from '../phone.ts';
 import { openStartPayload } from './start.ts';
 
 /**
@@ -20,7 +20,7 @@ privateChat.on('message:contact', async (ctx) => {
     funnel?.signIns.inc({ outcome: 'foreign_contact' });
     return ctx.reply(ctx.t('signin-foreign-contact'), { reply_markup: contactKeyboard(ctx) });
   }
-  const phone = normalizePhone(contact.phone_number);
+  const phone = verifiedPhone(contact.phone_number);
   if (!phone) {
     funnel?.signIns.inc({ outcome: 'invalid_phone' });
     return ctx.reply(ctx.t('signin-invalid-phone'), { reply_markup: contactKeyboard(ctx) });
