@@ -18,7 +18,8 @@ export function createApi(initData: string) {
         // The assistant's answer streams as JSON lines; everything else is batched.
         condition: (op) => op.path === 'assistant.askStream',
         true: httpBatchStreamLink({ url, headers, maxItems: 1 }),
-        false: httpBatchLink({ url, headers }),
+        // The gateway takes at most 10 procedures per batch (MINIAPP_LIMITS.maxBatch).
+        false: httpBatchLink({ url, headers, maxItems: 10 }),
       }),
     ],
   });

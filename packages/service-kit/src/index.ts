@@ -1,3 +1,4 @@
+export * from './body.ts';
 export * from './client.ts';
 export * from './context.ts';
 export * from './env.ts';

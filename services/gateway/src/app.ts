@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { autoRetry } from '@grammyjs/auto-retry';
-import { createHttpServer, createRegistry, createTrpcHandler, type Logger, runWithContext } from '@mb/service-kit';
+import { createHttpServer, createRegistry, type Logger, runWithContext } from '@mb/service-kit';
 import { Api } from 'grammy';
 import type { Update, UserFromGetMe } from 'grammy/types';
 import { Counter, Gauge, Histogram } from 'prom-client';
@@ -16,7 +16,8 @@ import { createClients } from './clients/index.ts';
 import { EventConsumer } from './events/consumer.ts';
 import { createEventHandlers } from './events/handlers/index.ts';
 import { ticketHandlers } from './events/handlers/tickets.ts';
-import { miniAppRouter } from './miniapp-api/router.ts';
+import { miniAppApiRoute } from './miniapp-api/http.ts';
+import { createMiniAppLimiters, MINIAPP_LIMITS, type MiniAppLimits } from './miniapp-api/limits.ts';
 import { miniAppContextFactory } from './miniapp-api/trpc.ts';
 import { keyPrefix } from './redis/connection.ts';
 import { RedisUpdateConsumer } from './redis/update-consumer.ts';
@@ -71,6 +72,8 @@ export type GatewayAppOptions = {
   role?: GatewayRole;
   /** The Redis inbox's consumer (tests shorten the times in which a dead consumer's chats are taken over). */
   consumer?: { lockMs?: number; claimIdleMs?: number; maxConcurrent?: number };
+  /** Mini App API volume limits (docs/security.md); tests lower them. */
+  miniAppLimits?: Partial<MiniAppLimits>;
 };
 
 export type GatewayRole = 'webhook' | 'handler' | 'all';
@@ -272,10 +275,15 @@ export function createGatewayApp(opts: GatewayAppOptions) {
     }),
   };
 
-  const miniApi = createTrpcHandler({
-    router: miniAppRouter,
-    basePath: '/api/trpc/',
-    createContext: miniAppContextFactory({ botToken, botUsername: botInfo.username, clients, metrics }),
+  const miniAppLimits = { ...MINIAPP_LIMITS, ...opts.miniAppLimits };
+  const limiters = createMiniAppLimiters({
+    limits: miniAppLimits,
+    prefix: keyPrefix(botInfo.id),
+    ...(broadcasting.redis ? { redis: broadcasting.redis } : {}),
+  });
+  const miniApi = miniAppApiRoute({
+    limits: miniAppLimits,
+    createContext: miniAppContextFactory({ botToken, botUsername: botInfo.username, clients, metrics, limiters }),
     onError: ({ error, path }) => {
       if (error.code === 'INTERNAL_SERVER_ERROR')
         opts.logger.error({ err: error, procedure: path }, 'Mini App API failed');

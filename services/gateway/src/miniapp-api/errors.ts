@@ -13,11 +13,11 @@ export type MiniAppReason =
   | 'staff_only'
   | 'promotion_not_found'
   | 'promotion_not_live'
-  | 'promotion_not_visible'
   | 'promotion_link_only'
   | 'request_not_found'
   | 'request_closed'
   | 'assistant_quota'
+  | 'rate_limited'
   | 'bad_input'
   | 'service_unavailable';
 
@@ -29,11 +29,11 @@ const CODES: Record<MiniAppReason, TRPC_ERROR_CODE_KEY> = {
   staff_only: 'FORBIDDEN',
   promotion_not_found: 'NOT_FOUND',
   promotion_not_live: 'PRECONDITION_FAILED',
-  promotion_not_visible: 'NOT_FOUND',
   promotion_link_only: 'PRECONDITION_FAILED',
   request_not_found: 'NOT_FOUND',
   request_closed: 'PRECONDITION_FAILED',
   assistant_quota: 'TOO_MANY_REQUESTS',
+  rate_limited: 'TOO_MANY_REQUESTS',
   bad_input: 'BAD_REQUEST',
   service_unavailable: 'SERVICE_UNAVAILABLE',
 };
@@ -42,10 +42,13 @@ export class MiniAppError extends Error {
   override readonly name = 'MiniAppError';
   readonly reason: MiniAppReason;
   readonly code: TRPC_ERROR_CODE_KEY;
-  constructor(reason: MiniAppReason, message: string = reason) {
+  /** For `rate_limited`: when the next call will be accepted (sent as `Retry-After`). */
+  readonly retryAfterMs: number | undefined;
+  constructor(reason: MiniAppReason, message: string = reason, retryAfterMs?: number) {
     super(message);
     this.reason = reason;
     this.code = CODES[reason];
+    this.retryAfterMs = retryAfterMs;
   }
 }
 

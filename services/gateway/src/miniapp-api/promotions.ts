@@ -69,7 +69,8 @@ export async function participate(
     if (reason === 'not_live' || reason === 'link_only') throw new MiniAppError(`promotion_${reason}`);
     return fromServiceError(error, {
       NOT_FOUND: 'promotion_not_found',
-      PRECONDITION_FAILED: 'promotion_not_visible',
+      // Not visible to this user answers exactly like not found: a client cannot learn what exists.
+      PRECONDITION_FAILED: 'promotion_not_found',
       FORBIDDEN: 'not_signed_in',
     });
   }

@@ -5,6 +5,7 @@ import { initTRPC, TRPCError } from '@trpc/server';
 import type { Clients } from '../clients/index.ts';
 import { authenticate, InitDataError, type MiniAppUser, READ_MAX_AGE_S, WRITE_MAX_AGE_S } from './auth.ts';
 import { MiniAppError, type MiniAppReason } from './errors.ts';
+import type { MiniAppLimiters } from './limits.ts';
 
 export type MiniAppContext = {
   authorization: string | undefined;
@@ -13,6 +14,8 @@ export type MiniAppContext = {
   botUsername: string;
   clients: Clients;
   metrics: ServiceMetrics;
+  /** Per-user limits, counted before anything is read from sheets. */
+  limiters: MiniAppLimiters;
 };
 
 const t = initTRPC.context<MiniAppContext>().create({
@@ -50,7 +53,7 @@ const mapped = measured.use(async ({ next }) => {
 });
 
 function authed(maxAge: number) {
-  return mapped.use(async ({ ctx, next }) => {
+  return mapped.use(async ({ ctx, type, next }) => {
     let user: MiniAppUser;
     try {
       user = authenticate(ctx.authorization, ctx.botToken, maxAge).user;
@@ -58,6 +61,11 @@ function authed(maxAge: number) {
       if (error instanceof InitDataError) throw new MiniAppError(`initdata_${error.reason}`, error.message);
       throw error;
     }
+    // Counted per user (from validated initData only) before the account is read: a refused call costs sheets nothing.
+    const limiter = type === 'mutation' ? ctx.limiters.writes : ctx.limiters.reads;
+    const decision = await limiter.consume(user.id);
+    if (!decision.allowed)
+      throw new MiniAppError('rate_limited', 'too many calls: wait a little', decision.retryAfterMs);
     const account: User | null = await ctx.clients.sheets.users.byTelegramId.query({ telegramId: user.id });
     return next({ ctx: { user, account: account?.status === 'active' ? account : null } });
   });
