@@ -35,6 +35,8 @@ export type SandboxMessage = {
   /** True while the bot streams a draft (sendMessageDraft); replaced by the final message. */
   draft?: boolean;
 };
+/** What `answerCallbackQuery` showed the user who tapped: a toast, or an alert with OK when `show_alert`. */
+export type SandboxNotice = { id: number; userId: number; text: string; alert: boolean };
 export type SandboxChat = {
   id: number;
   type: 'private' | 'supergroup';
@@ -54,6 +56,8 @@ export class SandboxApiError extends Error {
 
 const MAX_TEXT = 4096;
 const MAX_CALLBACK_BYTES = 64;
+const MAX_NOTICES = 50;
+const MAX_PENDING_CALLBACKS = 1000;
 
 /** The staff group every sandbox starts with: a forum supergroup, as STAFF_CHAT_ID would name it. */
 export const SANDBOX_STAFF_CHAT_ID = -1_001_000_000_001;
@@ -70,7 +74,12 @@ export class SandboxTelegram {
   readonly messages: SandboxMessage[] = [];
   /** The last Bot API calls the bot made (bounded), for tests and debugging. */
   readonly calls: Array<{ method: string; payload: Record<string, unknown>; at: number }> = [];
+  /** The last callback answers with a text (bounded), for the page to show to the user who tapped. */
+  readonly notices: SandboxNotice[] = [];
   private readonly messageIds = new Map<number, number>();
+  /** Callback queries not answered yet: id → the user who tapped. */
+  private readonly callbacks = new Map<string, number>();
+  private nextNoticeId = 1;
   private nextUpdateId = 1;
   private version = 0;
   private listeners: Array<() => void> = [];
@@ -252,9 +261,12 @@ export class SandboxTelegram {
     const chat = this.requireChat(chatId);
     const message = this.messages.find((m) => m.chatId === chatId && m.messageId === messageId);
     if (!message) throw new SandboxApiError(400, 'Bad Request: message not found');
+    const id = String(this.nextUpdateId * 7919);
+    this.callbacks.set(id, user.id);
+    if (this.callbacks.size > MAX_PENDING_CALLBACKS) this.callbacks.delete(this.callbacks.keys().next().value!);
     await this.deliver({
       callback_query: {
-        id: String(this.nextUpdateId * 7919),
+        id,
         from: this.from(user),
         chat_instance: String(chatId),
         data,
@@ -393,10 +405,18 @@ export class SandboxTelegram {
         this.changed();
         return true;
       }
-      case 'answerCallbackQuery':
-        if (typeof p['text'] === 'string' && p['text'].length > 200)
-          throw new SandboxApiError(400, 'Bad Request: MESSAGE_TOO_LONG');
+      case 'answerCallbackQuery': {
+        const text = typeof p['text'] === 'string' ? p['text'] : '';
+        if (text.length > 200) throw new SandboxApiError(400, 'Bad Request: MESSAGE_TOO_LONG');
+        const userId = this.callbacks.get(String(p['callback_query_id']));
+        this.callbacks.delete(String(p['callback_query_id']));
+        if (userId !== undefined && text) {
+          this.notices.push({ id: this.nextNoticeId++, userId, text, alert: p['show_alert'] === true });
+          if (this.notices.length > MAX_NOTICES) this.notices.shift();
+          this.changed();
+        }
         return true;
+      }
       case 'createForumTopic': {
         const chat = this.requireChat(Number(p['chat_id']));
         if (!chat.isForum) throw new SandboxApiError(400, 'Bad Request: the chat is not a forum');

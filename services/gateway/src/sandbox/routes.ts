@@ -114,6 +114,7 @@ export function sandboxRoutes(opts: {
       topics: [...c.topics.entries()].map(([id, t]) => ({ id, name: t.name })),
     })),
     messages: chatId === null ? [] : telegram.chatMessages(chatId),
+    notices: telegram.notices,
   });
 
   return [
@@ -128,6 +129,8 @@ export function sandboxRoutes(opts: {
     api('state', 'GET', async (_req, url) => {
       const since = Number(url.searchParams.get('since') ?? '-1');
       const chat = url.searchParams.get('chat');
+      // The page's first call: the demo manager is signed in by then (best effort; sheets may still be starting).
+      await opts.workbook.signInDemoStaff().catch(() => undefined);
       await telegram.waitForChange(since, Math.min(Number(url.searchParams.get('wait') ?? '0'), 25_000));
       return state(chat ? Number(chat) : null);
     }),
