@@ -17,7 +17,8 @@ export const isoDate = z
 
 export const Role = z.enum(['client', 'manager', 'admin']);
 export type Role = z.infer<typeof Role>;
-export const UserStatus = z.enum(['active', 'pending', 'blocked']);
+/** `deleted`: the person asked to be forgotten (/forget); the row stays for counts, without phone, name or Telegram id. */
+export const UserStatus = z.enum(['active', 'pending', 'blocked', 'deleted']);
 export type UserStatus = z.infer<typeof UserStatus>;
 export const PromotionStatus = z.enum(['draft', 'active', 'archived']);
 export const Cta = z.enum(['participate', 'link']);
@@ -43,6 +44,8 @@ export const User = z.object({
   registeredAt: z.string(),
   lastSeenAt: z.string(),
   blockedBot: z.boolean(),
+  /** When the person shared their contact after being told how it is processed (ISO 8601), or '' before that. */
+  consentAt: z.string(),
 });
 export type User = z.infer<typeof User>;
 
@@ -79,6 +82,10 @@ export const Settings = z.object({
   assistantPrompt: z.string(),
   assistantDailyQuota: z.number().int().nonnegative(),
   assistantDailyTokenBudget: z.number().int().nonnegative(),
+  /** `privacy_policy_url`: the personal-data policy shown by /start before the contact button ('' when not set). */
+  privacyPolicyUrl: z.string(),
+  /** `privacy_text`: the company's own wording of that notice, replacing the bot's default ('' when not set). */
+  privacyText: z.string(),
 });
 export type Settings = z.infer<typeof Settings>;
 

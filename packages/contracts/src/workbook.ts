@@ -17,6 +17,8 @@ export const TABS = {
       'registered_at',
       'last_seen_at',
       'blocked_bot',
+      // Appended last (after the first release): an existing tab gets it at its end, never moved.
+      'consent_at',
     ],
     managed: ['phone', 'name', 'role', 'segment', 'status'],
   },

@@ -56,9 +56,10 @@ async function main(argv: string[]): Promise<number> {
       );
       return report.ok ? 0 : 1;
     }
-    const { created, headed, after } = await initLayout(api);
+    const { created, headed, appended, after } = await initLayout(api);
     console.log(created.length ? `created tabs: ${created.join(', ')}` : 'no tabs were missing');
     console.log(headed.length ? `wrote header rows: ${headed.join(', ')}` : 'no header rows were needed');
+    if (appended.length) console.log(`appended columns: ${appended.join(', ')}`);
     print(after);
     console.log(
       after.ok

@@ -47,6 +47,18 @@ describe('users', () => {
     expect(indexes).toEqual(expect.arrayContaining(['users_phone_key', 'users_phone_odd']));
   });
 
+  it('records the consent when the contact is shared (first time only), on a linked row and on a new one', () => {
+    const wb = workbook();
+    const t1 = new Date('2026-03-01T10:00:00Z');
+    const linked = signIn(wb, allowlist, { telegramId: 501, phone: '+79035550103', name: 'P', language: 'ru' }, t1);
+    expect(linked.user.consentAt).toBe(t1.toISOString());
+    const again = signIn(wb, allowlist, { telegramId: 501, phone: '+79035550103', name: 'P', language: 'ru' });
+    expect(again.user.consentAt).toBe(t1.toISOString());
+    const fresh = signIn(wb, open, { telegramId: 502, phone: '+79120000099', name: 'N', language: 'en' }, t1);
+    expect(fresh.user.consentAt).toBe(t1.toISOString());
+    expect(wb.get('Users', fresh.user.id)?.consent_at).toBe(t1.toISOString());
+  });
+
   it('signs in, registers or queues by policy, and moves an account to the row of the phone it proved', () => {
     const wb = workbook();
     expect(signIn(wb, allowlist, { telegramId: 11, phone: '+79035550103', name: 'x', language: 'ru' }).outcome).toBe(

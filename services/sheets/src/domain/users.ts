@@ -86,11 +86,14 @@ function read(wb: Workbook, id: string): User {
   }
 }
 
-const statusOutcome = (s: UserStatus): SignInOutcome => (s === 'active' ? 'signed_in' : s);
+/** A `deleted` row is never found by phone (its phone is cleared); one a manager refilled by hand stays closed. */
+const statusOutcome = (s: UserStatus): SignInOutcome =>
+  s === 'active' ? 'signed_in' : s === 'deleted' ? 'blocked' : s;
 
 /**
  * Signs a Telegram account in by its own phone (the gateway checked the contact is the sender's). Links the row
  * (`telegram_id`, `language`, `last_seen_at`; through the outbox) or creates one according to the access policy.
+ * Sharing the contact after /start's notice is the consent to process it: `consent_at` is set when it is empty.
  */
 export function signIn(
   wb: Workbook,
@@ -105,7 +108,13 @@ export function signIn(
       const other = wb.find('Users', { telegram_id: String(input.telegramId) }).filter((r) => r.id !== id);
       // The account moves to the row of the phone it proved to own.
       for (const r of other) wb.update('Users', r.id, { telegram_id: '' });
-      wb.update('Users', id, { telegram_id: String(input.telegramId), language: input.language, last_seen_at: at });
+      const consent = wb.get('Users', id)?.consent_at ? {} : { consent_at: at };
+      wb.update('Users', id, {
+        telegram_id: String(input.telegramId),
+        language: input.language,
+        last_seen_at: at,
+        ...consent,
+      });
       const user = read(wb, id);
       return { outcome: statusOutcome(user.status), user };
     }
@@ -122,6 +131,7 @@ export function signIn(
       registered_at: at,
       last_seen_at: at,
       blocked_bot: 'no',
+      consent_at: at,
     });
     if (!open) wb.emit('user.pending', { userId: row.id, telegramId: input.telegramId, name: input.name });
     return { outcome: open ? 'registered' : 'pending_created', user: read(wb, row.id) };

@@ -86,6 +86,18 @@ const MIGRATIONS: Array<(db: DatabaseSync) => void> = [
       CREATE INDEX outbox_row ON outbox(tab, row_id);
     `);
   },
+  // Personal data: Users.consent_at (when the contact was shared after the notice; a workbook made by the first
+  // migration since the column joined the layout has it already), and /forget requests, kept until every step is done.
+  (db) => {
+    const users = db.prepare(`PRAGMA table_info("Users")`).all() as Array<{ name: string }>;
+    if (!users.some((c) => c.name === 'consent_at'))
+      db.exec(`ALTER TABLE "Users" ADD COLUMN consent_at TEXT NOT NULL DEFAULT ''`);
+    db.exec(`
+      CREATE TABLE forget_requests (
+        telegram_id INTEGER PRIMARY KEY, user_id TEXT NOT NULL, requested_at TEXT NOT NULL, done_at TEXT
+      );
+    `);
+  },
 ];
 
 /** Opens (creating if needed) the workbook and brings its schema up to date. */

@@ -45,6 +45,7 @@ const UserRow = z.object({
   registered_at: z.string(),
   last_seen_at: z.string(),
   blocked_bot: yesNo,
+  consent_at: z.string().trim(),
 });
 
 export function toUser(row: RawRow<'Users'>): User {
@@ -61,6 +62,7 @@ export function toUser(row: RawRow<'Users'>): User {
     registeredAt: r.registered_at,
     lastSeenAt: r.last_seen_at,
     blockedBot: r.blocked_bot,
+    consentAt: r.consent_at,
   };
 }
 
@@ -155,6 +157,8 @@ export const DEFAULT_SETTINGS: Settings = {
   assistantPrompt: 'Ты помощник компании. Отвечай только по данным из контекста.',
   assistantDailyQuota: 30,
   assistantDailyTokenBudget: 200_000,
+  privacyPolicyUrl: '',
+  privacyText: '',
 };
 
 /** Settings from key/value rows; a bad or missing value falls back to the default and is reported. */
@@ -190,5 +194,11 @@ export function toSettings(rows: RawRow<'Settings'>[], bad: BadRow[]): Settings 
   s.assistantPrompt = text('assistant_prompt') || s.assistantPrompt;
   s.assistantDailyQuota = int('assistant_daily_quota', s.assistantDailyQuota);
   s.assistantDailyTokenBudget = int('assistant_daily_token_budget', s.assistantDailyTokenBudget);
+  const policyUrl = text('privacy_policy_url');
+  if (policyUrl) {
+    if (/^https:\/\/[^\s]+$/.test(policyUrl)) s.privacyPolicyUrl = policyUrl;
+    else report('privacy_policy_url', 'expected an https:// link');
+  }
+  s.privacyText = text('privacy_text') ?? '';
   return s;
 }

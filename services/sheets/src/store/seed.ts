@@ -278,6 +278,8 @@ const SETTINGS: Array<[string, string]> = [
   ],
   ['assistant_daily_quota', '30'],
   ['assistant_daily_token_budget', '200000'],
+  ['privacy_policy_url', 'https://example.com/privacy'],
+  ['privacy_text', ''],
 ];
 
 /** Fills an empty workbook with demo data in Russian. Seeded rows are not queued for the Sheet. */
