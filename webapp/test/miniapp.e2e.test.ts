@@ -1,5 +1,6 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ASSISTANT_TRANSCRIPT_AUTHOR } from '@mb/contracts';
 import { OpenAiDouble, type Stack, signInitData, startStack, TEST_TOKEN } from '@mb/testing';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,6 +18,7 @@ import {
 
 const CLIENT = { id: 777, first_name: 'Пётр', language_code: 'ru' };
 const MANAGER = { id: 888, first_name: 'Maria', language_code: 'en' };
+const ADMIN = { id: 999, first_name: 'Анна', language_code: 'ru' };
 
 let stack: Stack;
 let model: OpenAiDouble;
@@ -60,6 +62,7 @@ beforeAll(async () => {
   });
   stack.sheets.wb.update('Users', 'U-4', { telegram_id: String(CLIENT.id) }); // Пётр Клиентов, retail client
   stack.sheets.wb.update('Users', 'U-2', { telegram_id: String(MANAGER.id), language: 'en' }); // Мария Менеджерова, manager
+  stack.sheets.wb.update('Users', 'U-1', { telegram_id: String(ADMIN.id) }); // Анна Админова, admin, Russian
   browser = await launchChromium();
   context = browser.context;
 });
@@ -272,10 +275,76 @@ describe('the Mini App in Telegram (headless Chromium)', () => {
     await page.locator('#broadcast-text').fill('Новая акция уже в приложении!');
     await expect.poll(() => mainButton(page)).toMatchObject({ is_visible: true, text: 'Send the broadcast' });
     await shot(page, 'menu-staff');
+    // The first press shows a preview and the number of recipients, and sends nothing yet.
+    await emit(page, 'main_button_pressed');
+    await page.locator('#broadcast-preview:not([hidden])').waitFor();
+    expect(await page.locator('#broadcast-preview .preview-text').textContent()).toBe('Новая акция уже в приложении!');
+    const recipients = (await page.locator('#broadcast-recipients').textContent()) ?? '';
+    const count = Number(/^Recipients: (\d+) \(segment "all"\)$/.exec(recipients)?.[1]);
+    expect(count).toBeGreaterThan(0);
+    await expect.poll(() => mainButton(page)).toMatchObject({ is_visible: true, text: `Confirm: send to ${count}` });
+    expect(stack.sheets.wb.find('Broadcasts', { created_by: `tg:${MANAGER.id}` })).toHaveLength(0);
+    await shot(page, 'menu-staff-broadcast-confirm');
     await emit(page, 'main_button_pressed');
     await expect.poll(() => page.locator('#broadcast-status').textContent()).toMatch(/^Broadcast B-\d+ started\.$/);
     const stored = stack.sheets.wb.find('Broadcasts', { created_by: `tg:${MANAGER.id}` });
     expect(stored.map((b) => b.text)).toEqual(['Новая акция уже в приложении!']);
+    await page.close();
+  });
+
+  it('staff in Russian: the four tabs fit a 360-px screen, each label whole', async () => {
+    const page = await open('menu.html?s=staff', ADMIN);
+    await page.locator('#open-requests').waitFor();
+    const tabs = await page
+      .locator('.tabs button')
+      .evaluateAll((els) => els.map((e) => ({ text: e.textContent, cut: e.scrollWidth > e.clientWidth })));
+    expect(tabs).toEqual(['Акции', 'Обращения', 'Помощник', 'Менеджерам'].map((text) => ({ text, cut: false })));
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+    await shot(page, 'menu-staff-ru-tabs');
+    await page.close();
+  });
+
+  it('assistant: "I don\'t know" hands off with the question already in the new request', async () => {
+    model.next({ kind: 'text', text: 'NO_ANSWER' });
+    const page = await open('menu.html?s=assistant', CLIENT);
+    await page.locator('#question').fill('Можно ли оплатить заказ биткоинами?');
+    await page.locator('#ask').click();
+    await page.locator('#handoff').click();
+    await page.locator('#request-text').waitFor();
+    expect(await page.locator('#request-text').inputValue()).toBe('Можно ли оплатить заказ биткоинами?');
+    await expect.poll(() => mainButton(page)).toMatchObject({ is_visible: true, text: 'Отправить' });
+    await shot(page, 'menu-assistant-handoff');
+    await page.close();
+  });
+
+  it('a request made from the assistant shows the conversation with who said what', async () => {
+    const at = new Date().toISOString();
+    stack.sheets.wb.insert('Tickets', {
+      id: 'T-900',
+      telegram_id: String(CLIENT.id),
+      name: 'Пётр Клиентов',
+      category: 'Вопрос',
+      text: 'Можно ли оплатить заказ биткоинами?',
+      status: 'new',
+      created_at: at,
+      updated_at: at,
+    });
+    stack.sheets.wb.insert('TicketMessages', {
+      id: 'M-900',
+      ticket_id: 'T-900',
+      author: 'user',
+      author_name: ASSISTANT_TRANSCRIPT_AUTHOR,
+      text: '👤 Можно ли оплатить заказ биткоинами?\n\n🤖 (ответа в базе знаний не нашлось)',
+      created_at: at,
+    });
+    const page = await open('menu.html?s=requests&id=T-900', CLIENT);
+    await page.locator('.transcript').waitFor();
+    expect(await page.locator('.transcript-msg > b').textContent()).toBe('Переписка с помощником');
+    expect(await page.locator('.transcript li').allTextContents()).toEqual([
+      'Вы: Можно ли оплатить заказ биткоинами?',
+      'Помощник: (ответа в базе знаний не нашлось)',
+    ]);
+    await shot(page, 'menu-request-transcript');
     await page.close();
   });
 
@@ -304,6 +373,12 @@ describe('the Mini App in Telegram (headless Chromium)', () => {
     await page.locator('#outside').waitFor();
     expect(await page.locator('#outside h1').textContent()).toBe('Откройте приложение в Telegram');
     expect(await page.locator('#outside h2').textContent()).toBe('Open the app in Telegram');
+    // The buttons are named as the bot names them.
+    const ftl = readFileSync(new URL('../../services/gateway/locales/ru.ftl', import.meta.url), 'utf8');
+    const label = (key: string) => new RegExp(`^${key} = (.+)$`, 'm').exec(ftl)![1]!;
+    const text = (await page.locator('#outside p').first().textContent()) ?? '';
+    expect(text).toContain(`«${label('menu-button')}»`);
+    expect(text).toContain(`«${label('menu-webapp')}»`);
     await shot(page, 'outside-telegram');
     await page.close();
   });

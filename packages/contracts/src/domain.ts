@@ -138,3 +138,6 @@ export const Ticket = z.object({
   rating: z.number().int().min(1).max(5).nullable(),
 });
 export type Ticket = z.infer<typeof Ticket>;
+
+/** The author name of the assistant conversation attached to a request made from it (a TicketMessage of the user). */
+export const ASSISTANT_TRANSCRIPT_AUTHOR = 'Переписка с помощником';

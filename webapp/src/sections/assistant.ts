@@ -50,7 +50,12 @@ export const assistantSection: Section = (s, root, nav) => {
             h('p', {}, t('assistant.unanswered')),
             h(
               'button',
-              { class: 'button secondary', onclick: () => nav.go('requests', { new: '1' }) },
+              {
+                id: 'handoff',
+                class: 'button secondary',
+                // The new request starts with the question the assistant could not answer.
+                onclick: () => nav.go('requests', { new: '1', text: question }),
+              },
               t('requests.new'),
             ),
           );

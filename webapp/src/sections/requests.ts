@@ -16,7 +16,7 @@ export const requestsSection: Section = async (s, root, nav, params) => {
   setMainButton(null);
   confirmClosing(false);
   const id = params.get('id');
-  if (params.has('new')) return form(s, root, nav);
+  if (params.has('new')) return form(s, root, nav, params.get('text') ?? '');
   if (id) return thread(s, root, nav, id);
   setBackButton(() => nav.home());
   try {
@@ -51,7 +51,7 @@ export const requestsSection: Section = async (s, root, nav, params) => {
   }
 };
 
-async function form(s: S, root: HTMLElement, nav: Nav): Promise<void> {
+async function form(s: S, root: HTMLElement, nav: Nav, text: string): Promise<void> {
   setBackButton(() => nav.go('requests'));
   const categories = await s.api.requests.categories.query().catch(() => [] as string[]);
   const select = h('select', { id: 'request-category' }, ...categories.map((c) => h('option', { value: c }, c)));
@@ -65,6 +65,11 @@ async function form(s: S, root: HTMLElement, nav: Nav): Promise<void> {
     },
     (e) => (error.textContent = errorText(e)),
   );
+  if (text) {
+    area.value = text;
+    // As if typed: the MainButton and the closing confirmation follow the text.
+    area.dispatchEvent(new Event('input'));
+  }
   fill(
     root,
     h('h2', {}, t('requests.new')),
@@ -110,17 +115,31 @@ async function thread(s: S, root: HTMLElement, nav: Nav, id: string): Promise<vo
       'ol',
       { id: 'thread', class: 'thread' },
       ...r.messages.map((m) =>
-        h(
-          'li',
-          { class: `msg ${m.author}` },
-          h('b', {}, m.author === 'user' ? t('requests.you') : t('requests.staff')),
-          h('p', {}, m.text),
-        ),
+        m.transcript
+          ? h('li', { class: 'msg user transcript-msg' }, h('b', {}, t('requests.transcript')), transcript(m.text))
+          : h(
+              'li',
+              { class: `msg ${m.author}` },
+              h('b', {}, m.author === 'user' ? t('requests.you') : t('requests.staff')),
+              h('p', {}, m.text),
+            ),
       ),
     ),
     r.status !== 'closed' && area,
     error,
     r.status !== 'closed' &&
       h('button', { class: 'button secondary', onclick: () => void close() }, t('requests.close')),
+  );
+}
+
+/** The assistant conversation (`👤 question` / `🤖 answer` paragraphs) with each turn's speaker named. */
+function transcript(text: string): HTMLElement {
+  return h(
+    'ol',
+    { class: 'transcript' },
+    ...text.split(/\n\n(?=👤 |🤖 )/u).map((turn) => {
+      const who = turn.startsWith('👤 ') ? t('requests.you') : turn.startsWith('🤖 ') ? t('requests.assistant') : '';
+      return h('li', {}, who && h('b', {}, `${who}: `), who ? turn.slice(3) : turn);
+    }),
   );
 }

@@ -1,11 +1,12 @@
-import type { Ticket, TicketMessage } from '@mb/contracts';
+import { ASSISTANT_TRANSCRIPT_AUTHOR, type Ticket, type TicketMessage } from '@mb/contracts';
 import type { Clients } from '../clients/index.ts';
 import { fromServiceError } from './errors.ts';
 
 /** A request as its owner sees it in the Mini App (no assignee, no internal fields). */
 export type RequestView = Pick<Ticket, 'id' | 'category' | 'text' | 'status' | 'createdAt' | 'updatedAt'>;
 export type RequestThread = RequestView & {
-  messages: Array<Pick<TicketMessage, 'id' | 'author' | 'text' | 'createdAt'>>;
+  /** `transcript`: the conversation with the assistant the request was made from (`👤`/`🤖` lines). */
+  messages: Array<Pick<TicketMessage, 'id' | 'author' | 'text' | 'createdAt'> & { transcript: boolean }>;
 };
 
 const view = (t: Ticket): RequestView => ({
@@ -18,7 +19,13 @@ const view = (t: Ticket): RequestView => ({
 });
 const thread = (t: Ticket & { messages: TicketMessage[] }): RequestThread => ({
   ...view(t),
-  messages: t.messages.map((m) => ({ id: m.id, author: m.author, text: m.text, createdAt: m.createdAt })),
+  messages: t.messages.map((m) => ({
+    id: m.id,
+    author: m.author,
+    text: m.text,
+    createdAt: m.createdAt,
+    transcript: m.authorName === ASSISTANT_TRANSCRIPT_AUTHOR,
+  })),
 });
 
 // How the sheets service's ticket refusals (its message is the reason) read in the Mini App.

@@ -1,4 +1,5 @@
 import {
+  ASSISTANT_TRANSCRIPT_AUTHOR,
   type RawRow,
   type Ticket,
   type TicketAttachment,
@@ -144,7 +145,7 @@ export function createTicket(wb: Workbook, catalog: Catalog, input: NewTicket, n
     });
     const messages = [insertMessage(wb, row.id, 'user', user.name, input.text, attachments, now)];
     if (input.transcript?.trim())
-      messages.push(insertMessage(wb, row.id, 'user', 'Переписка с помощником', input.transcript, [], now));
+      messages.push(insertMessage(wb, row.id, 'user', ASSISTANT_TRANSCRIPT_AUTHOR, input.transcript, [], now));
     wb.emit('ticket.created', { ticketId: row.id, telegramId: input.telegramId });
     return { ...toTicket(row), messages };
   });
