@@ -45,7 +45,7 @@ VOLUME ["/data"]
 FROM runtime AS sheets
 COPY --from=deps-sheets /app/ ./
 COPY services/sheets services/sheets
-ENV SHEETS_PORT=8081 SHEETS_DB_PATH=/data/workbook.sqlite
+ENV SHEETS_PORT=8081 SHEETS_DB_PATH=/data/workbook.sqlite BIND_HOST=0.0.0.0
 ENV NODE_OPTIONS="--max-semi-space-size=2 --max-old-space-size=128 --v8-pool-size=1"
 EXPOSE 8081
 USER node
@@ -55,7 +55,7 @@ CMD ["node", "services/sheets/src/main.ts"]
 FROM runtime AS assistant
 COPY --from=deps-assistant /app/ ./
 COPY services/assistant services/assistant
-ENV ASSISTANT_PORT=8082 ASSISTANT_DB_PATH=/data/assistant.sqlite
+ENV ASSISTANT_PORT=8082 ASSISTANT_DB_PATH=/data/assistant.sqlite BIND_HOST=0.0.0.0
 ENV NODE_OPTIONS="--max-semi-space-size=2 --max-old-space-size=80 --v8-pool-size=1"
 EXPOSE 8082
 USER node

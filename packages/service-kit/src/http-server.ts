@@ -158,5 +158,11 @@ export function listen(server: http.Server, port: number, host = '0.0.0.0'): Pro
   });
 }
 
+/** The address a listening server is bound to (`127.0.0.1`, `::`, …), for the start-up log. */
+export function boundHost(server: http.Server): string | null {
+  const address = server.address();
+  return typeof address === 'object' && address ? address.address : null;
+}
+
 /** Mounts an internal tRPC router at `/trpc/`. */
 export { createHTTPHandler as createTrpcHandler } from '@trpc/server/adapters/standalone';

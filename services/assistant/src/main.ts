@@ -1,4 +1,4 @@
-import { createLogger, DEV_INTERNAL_TOKEN, EnvError, installShutdown, listen } from '@mb/service-kit';
+import { boundHost, createLogger, DEV_INTERNAL_TOKEN, EnvError, installShutdown, listen } from '@mb/service-kit';
 import { createAssistantApp } from './app.ts';
 import { readEnv } from './env.ts';
 
@@ -33,9 +33,14 @@ try {
     memoryIdleMs: env.ASSISTANT_MEMORY_IDLE_MINUTES * 60_000,
     maxQuestionChars: env.ASSISTANT_MAX_QUESTION_CHARS,
   });
-  const port = await listen(app.server, env.ASSISTANT_PORT);
+  const port = await listen(app.server, env.ASSISTANT_PORT, env.BIND_HOST);
   logger.info(
-    { port, model: env.OPENAI_API_KEY ? env.OPENAI_MODEL : null, api: env.OPENAI_API_STYLE },
+    {
+      host: boundHost(app.server),
+      port,
+      model: env.OPENAI_API_KEY ? env.OPENAI_MODEL : null,
+      api: env.OPENAI_API_STYLE,
+    },
     'assistant listening',
   );
   installShutdown({ logger, servers: [app.server], cleanups: [app.close] });

@@ -1,9 +1,21 @@
-import { internalToken, logLevel, parseEnv, port, url } from '@mb/service-kit';
+import {
+  internalToken,
+  isProduction,
+  logLevel,
+  nodeEnv,
+  parseEnv,
+  port,
+  refuseWeakInternalToken,
+  url,
+} from '@mb/service-kit';
 import { z } from 'zod';
 
 const schema = z
   .object({
     GATEWAY_PORT: port(8080),
+    NODE_ENV: nodeEnv,
+    /** `on`: run the sandbox (no TELEGRAM_BOT_TOKEN) even where production would refuse it. */
+    SANDBOX: z.enum(['on', 'off']).default('off'),
     TELEGRAM_BOT_TOKEN: z
       .string()
       .regex(/^\d+:[A-Za-z0-9_-]{20,}$/, 'expected a bot token like 123456:ABC…')
@@ -70,7 +82,7 @@ const schema = z
       env.TELEGRAM_BOT_TOKEN &&
       env.TELEGRAM_WEBHOOK_SECRET &&
       env.TELEGRAM_WEBHOOK_SECRET.length < 32 &&
-      env.PUBLIC_URL.startsWith('https://')
+      isProduction(env)
     ) {
       ctx.addIssue({
         code: 'custom',
@@ -80,5 +92,30 @@ const schema = z
     }
   });
 
+/**
+ * What the gateway refuses to serve in production (an https PUBLIC_URL or NODE_ENV=production): the open sandbox
+ * started by a forgotten token, and the public development INTERNAL_TOKEN (docs/security.md).
+ */
+const serving = schema.superRefine((env, ctx) => {
+  if (env.SANDBOX === 'on' && env.TELEGRAM_BOT_TOKEN)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['SANDBOX'],
+      message: 'SANDBOX=on runs without a bot token: unset one of SANDBOX and TELEGRAM_BOT_TOKEN',
+    });
+  if (!isProduction(env)) return;
+  if (!env.TELEGRAM_BOT_TOKEN && env.SANDBOX !== 'on')
+    ctx.addIssue({
+      code: 'custom',
+      path: ['TELEGRAM_BOT_TOKEN'],
+      message:
+        'required in production (https PUBLIC_URL or NODE_ENV=production): without it the open sandbox would start; ' +
+        'SANDBOX=on starts it anyway, never on the internet',
+    });
+  refuseWeakInternalToken(env, ctx);
+});
+
 export type GatewayEnv = z.infer<typeof schema>;
-export const readEnv = (source: Record<string, string | undefined>): GatewayEnv => parseEnv('gateway', schema, source);
+/** The gateway's environment; `serve: false` (the webhook CLI) skips the refusals that only matter to a server. */
+export const readEnv = (source: Record<string, string | undefined>, opts: { serve?: boolean } = {}): GatewayEnv =>
+  parseEnv('gateway', opts.serve === false ? schema : serving, source);

@@ -17,7 +17,7 @@ let stack: Stack;
 const post = async (path: string, body: unknown) => {
   const res = await fetch(`${stack.gatewayUrl}/sandbox/api/${path}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', origin: stack.gatewayUrl },
     body: JSON.stringify(body),
   });
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };

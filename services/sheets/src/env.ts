@@ -1,9 +1,20 @@
-import { internalToken, logLevel, parseEnv, port } from '@mb/service-kit';
+import {
+  bindHost,
+  internalToken,
+  isProduction,
+  logLevel,
+  nodeEnv,
+  parseEnv,
+  port,
+  refuseWeakInternalToken,
+} from '@mb/service-kit';
 import { z } from 'zod';
 
 const schema = z
   .object({
     SHEETS_PORT: port(8081),
+    BIND_HOST: bindHost,
+    NODE_ENV: nodeEnv,
     SHEETS_DB_PATH: z.string().default('./data/workbook.sqlite'),
     INTERNAL_TOKEN: internalToken,
     LOG_LEVEL: logLevel,
@@ -18,6 +29,7 @@ const schema = z
     SHEETS_FLUSH_INTERVAL_MS: z.coerce.number().int().min(100).default(2_000),
   })
   .superRefine((env, ctx) => {
+    if (isProduction(env)) refuseWeakInternalToken(env, ctx);
     if (env.GOOGLE_SHEETS_SPREADSHEET_ID && !env.GOOGLE_APPLICATION_CREDENTIALS && !env.GOOGLE_SHEETS_ACCESS_TOKEN) {
       ctx.addIssue({
         code: 'custom',

@@ -1,4 +1,4 @@
-import { createLogger, DEV_INTERNAL_TOKEN, EnvError, installShutdown, listen } from '@mb/service-kit';
+import { boundHost, createLogger, DEV_INTERNAL_TOKEN, EnvError, installShutdown, listen } from '@mb/service-kit';
 import { createSheetsApp } from './app.ts';
 import { readEnv } from './env.ts';
 import { syncConfigFromEnv } from './sync/config.ts';
@@ -16,8 +16,11 @@ try {
     logger,
     ...(sync ? { sync, seed: false } : { outbox: false }),
   });
-  const port = await listen(app.server, env.SHEETS_PORT);
-  logger.info({ port, db: env.SHEETS_DB_PATH, sync: sync ? 'google' : 'off' }, 'sheets listening');
+  const port = await listen(app.server, env.SHEETS_PORT, env.BIND_HOST);
+  logger.info(
+    { host: boundHost(app.server), port, db: env.SHEETS_DB_PATH, sync: sync ? 'google' : 'off' },
+    'sheets listening',
+  );
   app.sync?.start();
   installShutdown({ logger, servers: [app.server], cleanups: [app.close] });
 } catch (error) {

@@ -40,7 +40,8 @@ export async function runWebhookCli(
   print: (line: string) => void,
 ): Promise<void> {
   const [command, ...flags] = argv;
-  const env = readEnv(source);
+  // The CLI talks to Telegram only: it needs no INTERNAL_TOKEN, and never starts the sandbox.
+  const env = readEnv(source, { serve: false });
   if (!env.TELEGRAM_BOT_TOKEN)
     throw new CliUsageError(
       'TELEGRAM_BOT_TOKEN is not set: there is no bot to configure (sandbox mode needs no webhook).',

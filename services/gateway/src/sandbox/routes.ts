@@ -50,6 +50,29 @@ async function body(req: IncomingMessage): Promise<unknown> {
   }
 }
 
+const LOOPBACK_ADDRESSES = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
+const LOOPBACK_HOST = /^(localhost|127\.0\.0\.1|\[::1\])(:\d{1,5})?$/;
+
+/**
+ * Why a sandbox request is refused, or null. The sandbox serves every user's phone and signs initData for the admin,
+ * so it answers only this machine (no proxy in between), only at a loopback host name (a DNS-rebinding page has its
+ * own), and takes writes only as JSON from its own page (a cross-site form or `text/plain` POST is refused).
+ */
+export function sandboxRefusal(
+  req: Pick<IncomingMessage, 'headers' | 'method'> & { socket: { remoteAddress?: string | undefined } },
+): { status: number; error: string } | null {
+  if (!LOOPBACK_ADDRESSES.has(req.socket.remoteAddress ?? '') || req.headers['x-forwarded-for'] !== undefined)
+    return { status: 403, error: 'the sandbox answers requests from this machine only' };
+  const host = req.headers.host ?? '';
+  if (!LOOPBACK_HOST.test(host)) return { status: 403, error: 'open the sandbox at localhost or 127.0.0.1' };
+  if (req.method !== 'POST') return null;
+  const type = (req.headers['content-type'] ?? '').split(';', 1)[0]!.trim().toLowerCase();
+  if (type !== 'application/json') return { status: 415, error: 'sandbox writes take application/json only' };
+  if (req.headers.origin !== `http://${host}`)
+    return { status: 403, error: 'sandbox writes come from its own page only' };
+  return null;
+}
+
 const THEME = {
   bg_color: '#ffffff',
   text_color: '#000000',
@@ -89,6 +112,11 @@ export function sandboxRoutes(opts: {
     path: `/sandbox/api/${name}`,
     name: `/sandbox/api/${name}`,
     handler: async (req: IncomingMessage, res: ServerResponse) => {
+      const refused = sandboxRefusal(req);
+      if (refused) {
+        req.resume();
+        return sendJson(res, refused.status, { error: refused.error });
+      }
       try {
         sendJson(res, 200, await handler(req, new URL(req.url ?? '/', 'http://sandbox')));
       } catch (error) {
@@ -122,7 +150,9 @@ export function sandboxRoutes(opts: {
       method: 'GET',
       path: '/sandbox',
       name: '/sandbox',
-      handler: (_req, res) => {
+      handler: (req, res) => {
+        const refused = sandboxRefusal(req);
+        if (refused) return sendJson(res, refused.status, { error: refused.error });
         res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-cache' }).end(PAGE);
       },
     },
