@@ -138,6 +138,7 @@ describe('docker-compose.yml', () => {
       /^\$\{TELEGRAM_WEBHOOK_SECRET:\?/,
     );
     for (const service of APP) expect(compose.services[service]!.environment!['NODE_ENV']).toBe('production');
+    expect(compose.services['gateway']!.environment!['SANDBOX']).toBe('off');
     expect(compose.services['grafana']!.environment!['GF_SECURITY_ADMIN_PASSWORD']).toMatch(
       /^\$\{GRAFANA_ADMIN_PASSWORD:\?/,
     );
