@@ -21,6 +21,8 @@ export const ChangeEventPayloads = {
     from: Role.or(z.literal('')),
     to: Role,
   }),
+  /** A person was erased at their own request (/forget): the gateway drops sessions and the assistant's memory. */
+  'user.forgotten': z.object({ userId: z.string(), telegramId: z.number() }),
   /** A user asked to be let in under `access_policy=allowlist` (a pending row was written). */
   'user.pending': z.object({ userId: z.string(), telegramId: z.number(), name: z.string() }),
   /** A ticket's status or answer changed (in the Sheet, or by staff in Telegram). */

@@ -2,6 +2,7 @@ import { Language, TelegramId, UserStatus } from '@mb/contracts';
 import { internalProcedure, router } from '@mb/service-kit';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
+import { finishForget, forget, myData } from '../domain/privacy.ts';
 import {
   markSeen,
   NotStaffError,
@@ -65,4 +66,17 @@ export const usersRouter = ({ wb, catalog }: SheetsDeps) =>
       .input(z.object({ telegramId: TelegramId }))
       .mutation(({ input }) => ({ payload: takeStart(wb, input.telegramId) })),
     startCounts: internalProcedure.query(() => startCounts(wb)),
+    /** What is stored about the account (/mydata, the Mini App's "My data"); null when no row is linked. */
+    myData: internalProcedure
+      .input(z.object({ telegramId: TelegramId }))
+      .query(({ input }) => myData(wb, input.telegramId)),
+    /** Erases the person (/forget, the Mini App); `forgotten: false` when nothing was linked (erased already). */
+    forget: internalProcedure.input(z.object({ telegramId: TelegramId })).mutation(({ input }) => {
+      const done = forget(wb, input.telegramId);
+      return done ? { forgotten: true as const, userId: done.userId } : { forgotten: false as const };
+    }),
+    /** The gateway's part of a forget is done; `first` is true once (the staff chat is told then). */
+    forgetFinished: internalProcedure
+      .input(z.object({ telegramId: TelegramId }))
+      .mutation(({ input }) => ({ first: finishForget(wb, input.telegramId) })),
   });
