@@ -70,6 +70,30 @@ describe('npm run sheets -- init|check', { timeout: 60_000 }, () => {
     expect(double.table('Tickets')[0]).toContain('Ответ');
   });
 
+  it('check prints what moving in takes and what it refuses, before anything is written', async () => {
+    for (const [tab, def] of Object.entries(TABS)) double.setTab(tab, [[...def.columns]]);
+    const user = (id: string, telegramId: string, phone: string) =>
+      TABS.Users.columns.map((c) => ({ id, telegram_id: telegramId, phone, status: 'active' })[c as string] ?? '');
+    double.setTab('Users', [
+      [...TABS.Users.columns],
+      user('U-1', '101', '+79030000001'),
+      user('U-2', '102', '+79030000002'),
+      user('U-3', '101', '+79030000003'),
+    ]);
+    double.setTab('Tickets', [
+      [...TABS.Tickets.columns],
+      TABS.Tickets.columns.map((c) => ({ id: 'T-1', telegram_id: '101', status: 'в работе!!' })[c as string] ?? ''),
+    ]);
+    const writes = double.count('spreadsheets.batchUpdate') + double.count('values.batchUpdate');
+    const check = await sheets(['check']);
+    expect(check.code).toBe(1);
+    expect(check.out).toMatch(/Users\s+2 rows taken, 1 refused/);
+    expect(check.out).toMatch(/Tickets\s+0 rows taken, 1 refused/);
+    expect(check.out).toContain('Users U-3: conflict: telegram_id 101 is also on U-1; not imported');
+    expect(check.out).toContain('Tickets T-1: status:');
+    expect(double.count('spreadsheets.batchUpdate') + double.count('values.batchUpdate')).toBe(writes);
+  });
+
   it('explains bad usage, a missing configuration and an unreachable Google with distinct exit codes', async () => {
     const usage = await sheets(['frobnicate']);
     expect(usage).toMatchObject({ code: 2, err: expect.stringContaining('usage: npm run sheets -- init|check') });

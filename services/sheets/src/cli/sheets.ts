@@ -1,17 +1,18 @@
 /**
  * `npm run sheets -- init|check`: creates or verifies the tabs and header rows of the configured spreadsheet
  * (GOOGLE_SHEETS_SPREADSHEET_ID, with GOOGLE_APPLICATION_CREDENTIALS or GOOGLE_SHEETS_ACCESS_TOKEN).
- * Exit codes: 0 the layout matches, 1 differences remain, 2 usage or configuration error, 3 Google did not answer.
+ * Exit codes: 0 the layout matches (and nothing would be refused), 1 differences remain, 2 usage or configuration error, 3 Google did not answer.
  */
 import { createRegistry, EnvError } from '@mb/service-kit';
 import { readEnv } from '../env.ts';
 import { syncConfigFromEnv } from '../sync/config.ts';
 import { createSheetsApi, SheetsCallError } from '../sync/google-client.ts';
+import { importReport, previewImport } from '../sync/import-preview.ts';
 import { checkLayout, initLayout, type LayoutReport } from '../sync/layout-admin.ts';
 import { createSyncMetrics } from '../sync/metrics.ts';
 
 const USAGE =
-  'usage: npm run sheets -- init|check\n  init   create missing tabs and header rows (never touches data)\n  check  report what differs from the expected layout';
+  'usage: npm run sheets -- init|check\n  init   create missing tabs and header rows (never touches data)\n  check  report what differs from the expected layout, and what moving in takes and refuses (writes nothing)';
 
 function print(report: LayoutReport): void {
   for (const t of report.tabs)
@@ -54,7 +55,9 @@ async function main(argv: string[]): Promise<number> {
           ? 'the spreadsheet matches the expected layout'
           : 'the spreadsheet differs from the expected layout (see above; `init` adds missing tabs and headers)',
       );
-      return report.ok ? 0 : 1;
+      const preview = await previewImport(api);
+      for (const line of importReport(preview)) console.log(line);
+      return report.ok && preview.badRows.length === 0 ? 0 : 1;
     }
     const { created, headed, appended, after } = await initLayout(api);
     console.log(created.length ? `created tabs: ${created.join(', ')}` : 'no tabs were missing');

@@ -1,4 +1,4 @@
-import { TAB_NAMES, type TabName } from '@mb/contracts';
+import { TAB_NAMES, TABS, type TabName } from '@mb/contracts';
 import type { Logger } from '@mb/service-kit';
 import type { BadRow } from '../store/mappers.ts';
 import type { Workbook } from '../store/workbook.ts';
@@ -10,6 +10,7 @@ import type { SyncMetrics } from './metrics.ts';
 import { Outbox } from './outbox.ts';
 import { applyPull, type PullSummary } from './pull.ts';
 import { backoffMs, CallBudget } from './rate-limit.ts';
+import { SyncStore } from './sync-store.ts';
 
 export type SyncOptions = {
   pullIntervalMs: number;
@@ -186,9 +187,13 @@ export class SheetsSync {
     for (const t of wanted)
       if (!this.layouts.get(t)!.usable) tables.set(t, { header: this.layouts.get(t)!.header, columns: {} });
     await this.read();
+    // Moving in: a tab's first pull reads every column (the old bot's telegram_id, language, counters…); later pulls
+    // only the managers' columns.
+    const imported = new Set(new SyncStore(this.wb.db).get<TabName[]>('pulled_tabs') ?? []);
+    const columnsOf = (tab: TabName) => (imported.has(tab) ? syncedColumns(tab) : [...TABS[tab].columns]);
     const read = await readColumns(
       this.api,
-      usable.map((tab) => ({ tab, layout: this.layouts.get(tab)!, columns: syncedColumns(tab) })),
+      usable.map((tab) => ({ tab, layout: this.layouts.get(tab)!, columns: columnsOf(tab) })),
     );
     for (const [tab, table] of read.tables) tables.set(tab, table);
     for (const [tab, layout] of read.moved) this.layouts.set(tab, layout);
@@ -198,7 +203,7 @@ export class SheetsSync {
       await this.read();
       const again = await readColumns(
         this.api,
-        moved.map((tab) => ({ tab, layout: this.layouts.get(tab)!, columns: syncedColumns(tab) })),
+        moved.map((tab) => ({ tab, layout: this.layouts.get(tab)!, columns: columnsOf(tab) })),
       );
       for (const [tab, table] of again.tables) tables.set(tab, table);
       for (const [tab, layout] of again.moved) {

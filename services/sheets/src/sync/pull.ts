@@ -1,6 +1,7 @@
 import { type RawRow, TABS, type TabName } from '@mb/contracts';
 import { isLive } from '../domain/catalog.ts';
 import { eventsForManagerChange, type PendingEvent } from '../domain/change-events.ts';
+import { phoneKey, userIdByPhone } from '../domain/users.ts';
 import { transaction } from '../store/db.ts';
 import { type BadRow, toPromotion } from '../store/mappers.ts';
 import type { Workbook } from '../store/workbook.ts';
@@ -18,6 +19,10 @@ const ID_PREFIX: Partial<Record<TabName, string>> = { Users: 'U', Broadcasts: 'B
 
 export type PullSummary = {
   rows: Partial<Record<TabName, number>>;
+  /** Rows taken in by the first pull of a tab (moving in from the Sheet the old bot filled), by tab. */
+  imported: Partial<Record<TabName, number>>;
+  /** Rows that first pull refused (conflicts, unreadable rows), by tab. */
+  refused: Partial<Record<TabName, number>>;
   applied: number;
   inserted: number;
   deleted: number;
@@ -42,6 +47,8 @@ export function applyPull(wb: Workbook, tables: Map<TabName, TabColumns | undefi
   const outbox = new Outbox(wb.db);
   const summary: PullSummary = {
     rows: {},
+    imported: {},
+    refused: {},
     applied: 0,
     inserted: 0,
     deleted: 0,
@@ -61,6 +68,8 @@ export function applyPull(wb: Workbook, tables: Map<TabName, TabColumns | undefi
     const activated = new Set<string>();
     const assignments = store.get<IdAssignment[]>('id_assignments') ?? [];
     const pulled = new Set(store.get<TabName[]>('pulled_tabs') ?? []);
+    /** Rows refused as conflicts, with the managers' cells they were refused with: refused again until edited. */
+    const refused = store.get<Record<string, { cells: string; problem: string }>>('refused_rows') ?? {};
     for (const [tab, read] of tables) {
       if (!read) {
         summary.problems.push(`${tab}: tab is missing`);
@@ -75,6 +84,13 @@ export function applyPull(wb: Workbook, tables: Map<TabName, TabColumns | undefi
       const { key } = TABS[tab];
       const getRow = wb.db.prepare(`SELECT * FROM "${tab}" WHERE "${key}" = ?`);
       const pending = outbox.pending(tab);
+      const refuse = (id: string, problem: string, cells?: string) => {
+        summary.badRows.push({ tab, id, problem });
+        if (importing) summary.refused[tab] = (summary.refused[tab] ?? 0) + 1;
+        if (cells !== undefined) refused[`${tab}\u0000${id}`] = { cells, problem };
+      };
+      // At the import, who is already linked: a second row with one telegram_id or one phone is refused, not merged.
+      const owners = { telegram_id: new Map<string, string>(), phone: new Map<string, string>() };
       const seen = new Set<string>();
       const blank = emptyRow(tab);
       const names = Object.keys(read.columns);
@@ -95,7 +111,7 @@ export function applyPull(wb: Workbook, tables: Map<TabName, TabColumns | undefi
         if (!id) {
           const prefix = ID_PREFIX[tab];
           if (!prefix) {
-            summary.badRows.push({ tab, id: '', problem: `row without ${key}` });
+            refuse('', `row without ${key}`);
             continue;
           }
           id = reuseAssignedId(assignments, tab, record) ?? wb.nextId(prefix, 1000);
@@ -104,12 +120,20 @@ export function applyPull(wb: Workbook, tables: Map<TabName, TabColumns | undefi
             assignments.push({ tab, id, match: matchCells(tab, record) });
         }
         if (seen.has(id)) {
-          summary.badRows.push({ tab, id, problem: `${key} appears more than once; the first row is used` });
+          refuse(id, `${key} appears more than once; the first row is used`);
           continue;
         }
         seen.add(id);
         const seenCells = managedCells(tab, record);
         const seenJson = JSON.stringify(seenCells);
+        const refusedBefore = refused[`${tab}\u0000${id}`];
+        if (refusedBefore) {
+          if (refusedBefore.cells === seenJson) {
+            refuse(id, refusedBefore.problem);
+            continue;
+          }
+          delete refused[`${tab}\u0000${id}`]; // a manager edited the refused row: it is looked at afresh
+        }
         const storedJson = store.snapshotJson(tab, id);
         if (storedJson === seenJson) continue; // no manager touched this row since it was last seen: nothing to do
         const waiting = pending.get(id);
@@ -117,15 +141,27 @@ export function applyPull(wb: Workbook, tables: Map<TabName, TabColumns | undefi
         const existing = getRow.get(id) as Record<string, string> | undefined;
         const problem = rowProblem(tab, { ...blank, ...existing, ...record });
         if (problem) {
-          summary.badRows.push({ tab, id, problem });
+          refuse(id, problem);
           continue;
         }
         const stored = storedJson === undefined ? undefined : (JSON.parse(storedJson) as Cells);
         if (!existing) {
-          if (!MANAGERS_ROWS.has(tab)) continue; // a row only the bot adds, unknown here: not ours to import
+          // a row only the bot adds, unknown here: taken in only when moving in (the first pull), never afterwards
+          if (!importing && !MANAGERS_ROWS.has(tab)) continue;
+          if (tab === 'Users') {
+            const conflict = userConflict(wb, owners, record, importing);
+            if (conflict) {
+              refuse(id, conflict, seenJson);
+              continue;
+            }
+          }
           const row = wb.insert(tab, record as Partial<RawRow<TabName>>, { outbox: false });
           store.saveSnapshot(tab, id, seenJson);
           summary.inserted++;
+          if (importing) {
+            summary.imported[tab] = (summary.imported[tab] ?? 0) + 1;
+            advanceSequence(wb, id);
+          }
           if (!importing && MANAGERS_ROWS.has(tab)) emit(eventsForManagerChange(tab, undefined, row, now), activated);
           continue;
         }
@@ -168,10 +204,49 @@ export function applyPull(wb: Workbook, tables: Map<TabName, TabColumns | undefi
       pulled.add(tab);
     }
     store.set('id_assignments', assignments);
+    store.set('refused_rows', refused);
     store.set('pulled_tabs', [...pulled]);
     if (tables.has('Promotions')) emitTimeActivations(wb, store, activated, now, (e) => emit(e, activated));
   });
   return summary;
+}
+
+/**
+ * Why a Users row may not be taken in: at the import, its `telegram_id` or phone is already on an earlier row of the
+ * Sheet; afterwards (a row a manager added), its phone is already a user's. Two people are never merged into one.
+ */
+function userConflict(
+  wb: Workbook,
+  owners: { telegram_id: Map<string, string>; phone: Map<string, string> },
+  record: Record<string, string>,
+  importing: boolean,
+): string | null {
+  const id = record['id'] ?? '';
+  const phone = (record['phone'] ?? '').trim();
+  if (!importing) {
+    const other = phone ? userIdByPhone(wb, phone) : null;
+    return other && other !== id ? `conflict: phone ${phone} is already ${other}'s; not taken in` : null;
+  }
+  const telegramId = (record['telegram_id'] ?? '').trim();
+  const phoneId = phone ? phoneKey(phone) : '';
+  const byTelegram = telegramId ? owners.telegram_id.get(telegramId) : undefined;
+  if (byTelegram) return `conflict: telegram_id ${telegramId} is also on ${byTelegram}; not imported`;
+  const byPhone = phoneId.length >= 8 ? owners.phone.get(phoneId) : undefined;
+  if (byPhone) return `conflict: phone ${phone} is also on ${byPhone}; not imported`;
+  if (telegramId) owners.telegram_id.set(telegramId, id);
+  if (phoneId.length >= 8) owners.phone.set(phoneId, id);
+  return null;
+}
+
+/** An imported id like `T-1234` moves its sequence past it, so the bot's next ticket is not given an id in use. */
+function advanceSequence(wb: Workbook, id: string): void {
+  const m = /^([A-Z]{1,3})-(\d{1,12})$/.exec(id);
+  if (!m) return;
+  wb.db
+    .prepare(
+      'INSERT INTO sequences(name, next) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET next = max(next, excluded.next)',
+    )
+    .run(m[1]!, Number(m[2]) + 1);
 }
 
 const emptyRow = (tab: TabName): Record<string, string> => Object.fromEntries(TABS[tab].columns.map((c) => [c, '']));
