@@ -17,10 +17,13 @@ export class BotApiDouble {
   private nextMessageId = 1000;
   private waiters: Array<{ check: () => boolean; resolve: () => void }> = [];
   url = '';
+  port = 0;
 
-  async start(): Promise<this> {
+  /** Listens on `host` (loopback unless a container must reach it: the deploy smoke gives 0.0.0.0). */
+  async start(host = '127.0.0.1'): Promise<this> {
     this.server = http.createServer((req, res) => void this.handle(req, res));
-    const port = await listen(this.server, 0, '127.0.0.1');
+    const port = await listen(this.server, 0, host);
+    this.port = port;
     this.url = `http://127.0.0.1:${port}`;
     return this;
   }
