@@ -73,6 +73,8 @@ VOLUME ["/data"]
 FROM runtime AS sheets
 COPY --from=deps-sheets /app/ ./
 COPY services/sheets services/sheets
+# `npm run backup` / `restore` inside the stack: the compose service `backup` runs this image (docs/deploy.md#backups).
+COPY scripts/backup.ts scripts/backup.ts
 ENV SHEETS_PORT=8081 SHEETS_DB_PATH=/data/workbook.sqlite BIND_HOST=0.0.0.0
 ENV NODE_OPTIONS="--max-semi-space-size=2 --max-old-space-size=128 --v8-pool-size=1"
 EXPOSE 8081

@@ -86,6 +86,7 @@ describe('docker-compose.yml', () => {
     expect(Object.keys(compose.services).sort()).toEqual([
       'alertmanager',
       'assistant',
+      'backup',
       'balancer',
       'gateway',
       'gateway-handler',
@@ -300,6 +301,20 @@ describe('docker-compose.yml', () => {
     expect(am.environment!['ALERTMANAGER_TELEGRAM_TOKEN_FILE']).toBe(
       '/run/secrets/marketingbot/alertmanager-telegram-token',
     );
+  });
+
+  it('backs up every service volume nightly with the sheets image, which carries the backup script', () => {
+    const backup = compose.services['backup']!;
+    expect(backup.image).toBe(compose.services['sheets']!.image);
+    expect(stages().get('sheets')!.join('\n')).toContain('COPY scripts/backup.ts scripts/backup.ts');
+    for (const service of APP) {
+      const mount = backup.volumes!.find((v) => v.startsWith(`${service}-data:`))!;
+      const dir = mount.split(':')[1]!;
+      const path = backup.environment![`${service.toUpperCase()}_DB_PATH`]!;
+      expect(path.startsWith(`${dir}/`), `${service}: ${path} on ${mount}`).toBe(true);
+    }
+    expect(backup.volumes).toContain('./backups:/backups');
+    expect(backup.environment!['BACKUP_KEEP']).toMatch(/^\$\{BACKUP_KEEP:-\d+\}$/);
   });
 
   it('provisions Grafana with the Prometheus datasource and every dashboard', () => {
