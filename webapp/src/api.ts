@@ -7,6 +7,7 @@ export type Me = MiniAppOutputs['me'];
 export type PromotionView = MiniAppOutputs['promotions']['list'][number];
 export type RequestView = MiniAppOutputs['requests']['list']['items'][number];
 export type RequestThread = MiniAppOutputs['requests']['get'];
+export type MyData = MiniAppOutputs['privacy']['myData'];
 
 /** The gateway's Mini App API; every call carries `Authorization: tma <initData>`. */
 export function createApi(initData: string) {

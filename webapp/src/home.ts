@@ -61,7 +61,14 @@ async function main(): Promise<void> {
     { class: 'highlights' },
     h('h2', {}, t('home.highlights'), ' ', h('a', { class: 'more', href: './menu.html?s=promotions' }, t('home.all'))),
   );
-  fill(root, hero(s), actions(s), s.me.account && marketingSwitch(s), highlights);
+  const myData =
+    s.me.account &&
+    h(
+      'a',
+      { id: 'my-data-link', class: 'more', href: './menu.html?s=mydata', onclick: () => haptic('tap') },
+      t('mydata.title'),
+    );
+  fill(root, hero(s), actions(s), s.me.account && marketingSwitch(s), highlights, myData);
   try {
     const list = await s.api.promotions.list.query();
     highlights.append(

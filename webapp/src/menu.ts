@@ -1,6 +1,7 @@
 import { h } from './dom.ts';
 import { type TextKey, t } from './i18n.ts';
 import { assistantSection } from './sections/assistant.ts';
+import { myDataSection } from './sections/my-data.ts';
 import type { Nav, Section, SectionName } from './sections/nav.ts';
 import { promotionsSection } from './sections/promotions.ts';
 import { requestsSection } from './sections/requests.ts';
@@ -14,6 +15,7 @@ const SECTIONS: Record<SectionName, { section: Section; label: TextKey }> = {
   requests: { section: requestsSection, label: 'tab.requests' },
   assistant: { section: assistantSection, label: 'tab.assistant' },
   staff: { section: staffSection, label: 'tab.staff' },
+  mydata: { section: myDataSection, label: 'mydata.title' },
 };
 
 async function main(): Promise<void> {
@@ -25,6 +27,8 @@ async function main(): Promise<void> {
     ...(s.me.account ? (['requests', 'assistant'] as const) : []),
     ...(s.me.staff ? (['staff'] as const) : []),
   ];
+  // Reached from the home page, not a tab: four tabs are what a 360-px screen holds.
+  const reachable: SectionName[] = [...allowed, ...(s.me.account ? (['mydata'] as const) : [])];
   const tabs = h('nav', { class: 'tabs', role: 'tablist' });
   const content = h('section', { id: 'section', class: 'section' });
   root.replaceChildren(tabs, content);
@@ -61,7 +65,7 @@ async function main(): Promise<void> {
   };
   const params = new URLSearchParams(location.search);
   const wanted = params.get('s') as SectionName | null;
-  show(wanted && allowed.includes(wanted) ? wanted : 'promotions', params);
+  show(wanted && reachable.includes(wanted) ? wanted : 'promotions', params);
 }
 
 void main();

@@ -19,6 +19,7 @@ import {
 const CLIENT = { id: 777, first_name: 'Пётр', language_code: 'ru' };
 const MANAGER = { id: 888, first_name: 'Maria', language_code: 'en' };
 const ADMIN = { id: 999, first_name: 'Анна', language_code: 'ru' };
+const PARTNER = { id: 555, first_name: 'Ольга', language_code: 'ru' };
 
 let stack: Stack;
 let model: OpenAiDouble;
@@ -63,6 +64,7 @@ beforeAll(async () => {
   stack.sheets.wb.update('Users', 'U-4', { telegram_id: String(CLIENT.id) }); // Пётр Клиентов, retail client
   stack.sheets.wb.update('Users', 'U-2', { telegram_id: String(MANAGER.id), language: 'en' }); // Мария Менеджерова, manager
   stack.sheets.wb.update('Users', 'U-1', { telegram_id: String(ADMIN.id) }); // Анна Админова, admin, Russian
+  stack.sheets.wb.update('Users', 'U-5', { telegram_id: String(PARTNER.id) }); // Ольга Покупаева: erases her data
   browser = await launchChromium();
   context = browser.context;
 });
@@ -345,6 +347,26 @@ describe('the Mini App in Telegram (headless Chromium)', () => {
       'Помощник: (ответа в базе знаний не нашлось)',
     ]);
     await shot(page, 'menu-request-transcript');
+    await page.close();
+  });
+
+  it('"My data": what is stored, then deleted after a confirmation', async () => {
+    const page = await open('', PARTNER);
+    await page.locator('#my-data-link').click();
+    await page.locator('#my-data').waitFor();
+    const shown = await page.locator('#my-data').textContent();
+    expect(shown).toContain('Ольга Покупаева');
+    expect(shown).toContain('Согласие на обработку данных');
+    await shot(page, 'menu-my-data');
+    await page.locator('#forget').click();
+    await page.locator('#forget-confirm-box:not([hidden])').waitFor();
+    // Nothing is erased before the confirmation.
+    expect(stack.sheets.wb.find('Users', { id: 'U-5' })[0]?.status).toBe('active');
+    await shot(page, 'menu-my-data-confirm');
+    await page.locator('#forget-confirm').click();
+    await page.locator('#forgotten').waitFor();
+    expect(stack.sheets.wb.find('Users', { id: 'U-5' })[0]).toMatchObject({ name: '', phone: '', status: 'deleted' });
+    await shot(page, 'menu-my-data-deleted');
     await page.close();
   });
 

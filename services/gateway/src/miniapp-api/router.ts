@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { askAssistant, askAssistantStream, languageOf } from './assistant.ts';
+import { forgetMe, myData } from './privacy.ts';
 import { getPromotion, listPromotions, myParticipations, participate } from './promotions.ts';
 import {
   closeRequest,
@@ -89,6 +90,14 @@ export const miniAppRouter = router({
     setMarketing: signedInProcedure
       .input(z.object({ marketing: z.boolean() }))
       .mutation(({ ctx, input }) => setMarketing(ctx.clients, ctx.user.id, input.marketing)),
+  }),
+  privacy: router({
+    /** What is stored about the user (signed-in users). */
+    myData: accountProcedure.query(({ ctx }) => myData(ctx.clients, ctx.user.id)),
+    /** Erases the user; `confirm: true` says the user confirmed on the screen. Needs fresh initData. */
+    forget: signedInProcedure
+      .input(z.object({ confirm: z.literal(true) }))
+      .mutation(({ ctx }) => forgetMe(ctx.clients, ctx.user.id)),
   }),
   staff: router({
     counts: staffProcedure.query(({ ctx }) => staffCounts(ctx.clients)),
