@@ -157,3 +157,35 @@ broadcast-usage-id = Give the broadcast's number, e.g. /broadcast_status B-12
 broadcast-too-long = The text is longer than 4096 characters. Shorten it and send it again.
 optout-done = You have unsubscribed from marketing messages. Replies to your requests will keep coming. Subscribe again: /start_news
 optout-resumed = News and promotion messages are on again. Unsubscribe: /stop
+
+# Personal data (issue 15, docs/privacy.md)
+privacy-notice = We need your phone number to recognise you: we match it against our client list and keep it with your name. By sending your number with the button below you agree to the processing of your personal data. See what is kept: /mydata, erase it: /forget.
+privacy-policy-link = Personal data policy: { $url }
+mydata =
+    What we keep about you:
+    • Name: { $name }
+    • Phone: { $phone }
+    • Segment: { $segment }
+    • Language: { $language }
+    • Status: { $status }
+    • Registered: { $registered }
+    • Last active: { $seen }
+    • Consent to data processing: { $consent }
+    • Requests: { $requests }, promotions taken part in: { $participations }
+    Erase this data: /forget
+mydata-none = Nothing is kept about you.
+mydata-never = —
+user-status-active = active
+user-status-pending = waiting for approval
+user-status-blocked = access closed
+user-status-deleted = data erased
+forget-confirm = Erase your data? Your name, phone and Telegram account will be wiped and your request texts replaced with "[удалено]". This cannot be undone: to use the bot again you will need to sign in anew.
+forget-yes = 🗑 Yes, erase
+forget-no = Cancel
+forget-kept = All right, your data stays.
+forget-done-short = 🗑 Data erased.
+forget-done = Your data has been erased. To start again, send /start.
+forget-nothing = There is no data to erase: it has been erased already.
+staff-user-forgotten = 🗑 User { $id } erased their personal data (/forget).
+command-mydata = My data
+command-forget = Erase my data

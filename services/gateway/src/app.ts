@@ -15,6 +15,7 @@ import { type BroadcastOptions, createBroadcasting } from './broadcast/setup.ts'
 import { createClients } from './clients/index.ts';
 import { EventConsumer } from './events/consumer.ts';
 import { createEventHandlers } from './events/handlers/index.ts';
+import { privacyHandlers } from './events/handlers/privacy.ts';
 import { ticketHandlers } from './events/handlers/tickets.ts';
 import { miniAppApiRoute } from './miniapp-api/http.ts';
 import { createMiniAppLimiters, MINIAPP_LIMITS, type MiniAppLimits } from './miniapp-api/limits.ts';
@@ -333,7 +334,7 @@ export function createGatewayApp(opts: GatewayAppOptions) {
   const i18n = createI18n();
   const events = new EventConsumer({
     sheets: clients.sheets,
-    handlers: { ...createEventHandlers(), ...ticketHandlers(desk) },
+    handlers: { ...createEventHandlers(), ...ticketHandlers(desk), ...privacyHandlers(clients.assistant, requests) },
     deps: {
       api: bot.api,
       sheets: clients.sheets,

@@ -6,7 +6,7 @@ type Translate = (locale: string, key: string) => string;
 type Role = 'client' | 'manager' | 'admin';
 
 /** Commands everyone sees (descriptions are locale keys `command-<name>`). */
-export const CLIENT_COMMANDS = ['start', 'menu', 'promotions', 'help'] as const;
+export const CLIENT_COMMANDS = ['start', 'menu', 'promotions', 'help', 'mydata', 'forget'] as const;
 /** What managers and admins see in their own chat, on top of the client's. */
 export const STAFF_COMMANDS = ['pending'] as const;
 

@@ -12,6 +12,7 @@ import { menuFeature } from './features/menu.ts';
 import { myRequestsFeature } from './features/my-requests.ts';
 import { newRequestFeature } from './features/new-request.ts';
 import { optOutFeature } from './features/opt-out.ts';
+import { privacyFeature } from './features/privacy.ts';
 import { promotionsFeature } from './features/promotions.ts';
 import { requestThreadFeature } from './features/request-thread.ts';
 import { signinFeature } from './features/signin.ts';
@@ -63,6 +64,8 @@ export function createBot(opts: CreateBotOptions): Bot<BotContext> {
   const features = bot.errorBoundary(handleError);
   features.use(broadcastDeepLink);
   features.use(startFeature);
+  // /mydata and /forget: for anyone with a row, also pending or blocked (docs/privacy.md).
+  features.use(privacyFeature);
   // The sign-in gate: in private chats, the features below see only active users.
   features.use(signinFeature);
   // A half-written request sees the user's messages first; a command or menu button leaves it and goes on below.

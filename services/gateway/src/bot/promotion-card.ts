@@ -34,7 +34,8 @@ const DATE_FORMATS = {
   en: new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeZone: 'UTC' }),
 };
 
-function formatDate(value: string, locale: string): string {
+/** A date in the user's language (`3 декабря 2026 г.`, `3 December 2026`); `…` when empty or unreadable. */
+export function formatDate(value: string, locale: string): string {
   const time = Date.parse(value);
   if (value === '' || Number.isNaN(time)) return '…';
   return DATE_FORMATS[locale === 'en' ? 'en' : 'ru'].format(time);

@@ -19,10 +19,17 @@ privateChat.command('start', async (ctx) => {
   const account = ctx.account;
   if (account?.status === 'blocked')
     return ctx.reply(ctx.t('signin-blocked'), { reply_markup: { remove_keyboard: true } });
-  if (account?.status === 'pending') return ctx.reply(ctx.t('signin-pending'));
+  if (account?.status === 'pending')
+    return ctx.reply(ctx.t('signin-pending'), { reply_markup: { remove_keyboard: true } });
   if (account?.status !== 'active') {
-    return ctx.reply(`${settings.welcomeText}\n\n${ctx.t('start-share-phone')}`, {
+    // Before the contact button: why the phone is asked for, that sharing it is the consent, and the policy.
+    const notice = settings.privacyText || ctx.t('privacy-notice');
+    const policy = settings.privacyPolicyUrl
+      ? `\n${ctx.t('privacy-policy-link', { url: settings.privacyPolicyUrl })}`
+      : '';
+    return ctx.reply(`${settings.welcomeText}\n\n${notice}${policy}\n\n${ctx.t('start-share-phone')}`, {
       reply_markup: contactKeyboard(ctx),
+      link_preview_options: { is_disabled: true },
     });
   }
   await sheets.users.seen.mutate({ telegramId: ctx.from.id });
