@@ -43,6 +43,17 @@ export const ChangeEventPayloads = {
   'broadcast.cancelled': z.object({ broadcastId: z.string() }),
   /** A participation was recorded (the gateway tells the staff chat). */
   'participation.created': z.object({ participationId: z.string(), promotionId: z.string(), telegramId: z.number() }),
+  /**
+   * A manager typed a value its column does not allow (a typo in a status, a date that is not a date): the row is not
+   * applied until it is corrected; staff are told once per bad cell.
+   */
+  'sheet.bad_value': z.object({
+    tab: z.string(),
+    id: z.string(),
+    column: z.string(),
+    value: z.string(),
+    problem: z.string(),
+  }),
 } as const;
 
 export type ChangeEventType = keyof typeof ChangeEventPayloads;

@@ -138,6 +138,8 @@ staff-taken-already = Already yours
 staff-request-closed = Request { $id } is closed already.
 staff-closed-by-user = ✅ The user closed request { $id }.
 staff-rated = ⭐ Rating of request { $id }: { $rating } of 5
+staff-sheet-answer = 📝 Answer to { $id } typed in the Sheet: { $text }
+staff-sheet-bad-value = ⚠️ In the Sheet, tab { $tab }, row { $id }, column { $column }: the value “{ $value }” is not allowed. The row is not applied until it is corrected.
 staff-user-blocked = ⚠️ { $name } blocked the bot: the message about { $id } was not delivered.
 # Broadcasts (issue 8)
 broadcast-open-promotion = 🎁 About the promotion

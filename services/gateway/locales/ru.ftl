@@ -138,6 +138,8 @@ staff-taken-already = Уже у вас в работе
 staff-request-closed = Обращение { $id } уже закрыто.
 staff-closed-by-user = ✅ Пользователь закрыл обращение { $id }.
 staff-rated = ⭐ Оценка обращения { $id }: { $rating } из 5
+staff-sheet-answer = 📝 Ответ по { $id }, введённый в таблице: { $text }
+staff-sheet-bad-value = ⚠️ В таблице, вкладка { $tab }, строка { $id }, столбец { $column }: значение «{ $value }» не подходит. Строка не применяется, пока его не исправят.
 staff-user-blocked = ⚠️ { $name } заблокировал(а) бота: сообщение по { $id } не доставлено.
 # Broadcasts (issue 8)
 broadcast-open-promotion = 🎁 Подробнее об акции

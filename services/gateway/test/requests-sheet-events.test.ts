@@ -90,4 +90,32 @@ describe('a request changed in the Sheet', () => {
       `Обращение ${ticket.id}: ✅ закрыто`,
     ]);
   });
+
+  it('shows an answer typed in the Sheet in the staff topic, and tells staff once about a bad value a manager typed', async () => {
+    const ticket = await env.stack.gateway.clients.sheets.tickets.create.mutate({
+      telegramId: client.id,
+      category: 'Вопрос',
+      text: 'Есть ли доставка в Казань?',
+    });
+    editInSheet(ticket.id, { answer: 'Да, 3 дня.' }, 2);
+    const staffSaw = () => env.api.textsTo(STAFF_CHAT).filter((t) => t.includes('введённый в таблице: Да, 3 дня.'));
+    await env.api.waitFor(() => staffSaw().length === 1, 5000, 'the answer in the staff topic');
+    const { wb } = env.stack.sheets;
+    const bad = {
+      tab: 'Tickets',
+      id: ticket.id,
+      column: 'status',
+      value: 'в работе!!',
+      problem: 'status: not allowed',
+    };
+    wb.emit('sheet.bad_value', bad);
+    wb.emit('sheet.bad_value', bad); // delivered twice (at least once): queued once
+    const warned = () => env.api.textsTo(STAFF_CHAT).filter((t) => t.includes('«в работе!!» не подходит'));
+    await env.api.waitFor(() => warned().length === 1, 5000, 'the bad value notice');
+    await settle();
+    expect(warned()).toEqual([
+      `⚠️ В таблице, вкладка Tickets, строка ${ticket.id}, столбец status: значение «в работе!!» не подходит. Строка не применяется, пока его не исправят.`,
+    ]);
+    expect(staffSaw()).toHaveLength(1);
+  });
 });

@@ -95,9 +95,9 @@ export class TicketDesk {
     if (this.store.enqueue('rename', { ticketId }, `rename:${ticketId}`)) this.queue.kick();
   }
 
-  /** Queues a notice to staff, in the request's topic (or under its card) when it has one. */
-  notice(ticketId: string | null, key: string, vars: Record<string, string | number> = {}): void {
-    this.store.enqueue('notice', { ticketId, text: this.staffT(key, vars) });
+  /** Queues a notice to staff, in the request's topic (or under its card) when it has one; `once`: queued once per key. */
+  notice(ticketId: string | null, key: string, vars: Record<string, string | number> = {}, once?: string): void {
+    this.store.enqueue('notice', { ticketId, text: this.staffT(key, vars) }, once ?? null);
     this.queue.kick();
   }
 

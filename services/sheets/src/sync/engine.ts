@@ -8,7 +8,7 @@ import { type SheetsApi, SheetsCallError } from './google-client.ts';
 import type { TabLayout } from './layout.ts';
 import type { SyncMetrics } from './metrics.ts';
 import { Outbox } from './outbox.ts';
-import { applyPull, type PullSummary } from './pull.ts';
+import { applyPull, type BadValue, type PullSummary } from './pull.ts';
 import { backoffMs, CallBudget } from './rate-limit.ts';
 import { SyncStore } from './sync-store.ts';
 
@@ -31,6 +31,7 @@ export type SyncStatus = {
   lastError: string | null;
   problems: string[];
   badRows: BadRow[];
+  badValues: BadValue[];
   outbox: { pending: number; oldestAgeSeconds: number };
 };
 
@@ -62,6 +63,7 @@ export class SheetsSync {
     reachable: false,
     problems: [] as string[],
     badRows: [] as BadRow[],
+    badValues: [] as BadValue[],
   };
 
   constructor(deps: { wb: Workbook; api: SheetsApi; metrics: SyncMetrics; logger: Logger }, opts: SyncOptions) {
@@ -112,6 +114,18 @@ export class SheetsSync {
     const out: Record<string, number> = {};
     for (const r of this.state.badRows) out[r.tab] = (out[r.tab] ?? 0) + 1;
     return out;
+  }
+
+  /** Bad cells by tab and column, as of the last pull (`sheets_bad_values`). */
+  badValueCounts(): Array<{ tab: string; column: string; n: number }> {
+    const out = new Map<string, { tab: string; column: string; n: number }>();
+    for (const b of this.state.badValues) {
+      const key = `${b.tab}\u0000${b.column}`;
+      const entry = out.get(key) ?? { tab: b.tab, column: b.column, n: 0 };
+      entry.n++;
+      out.set(key, entry);
+    }
+    return [...out.values()];
   }
 
   private exclusive<T>(fn: () => Promise<T>): Promise<T> {
@@ -229,6 +243,7 @@ export class SheetsSync {
       reachable: true,
       problems: summary.problems,
       badRows: summary.badRows,
+      badValues: summary.badValues,
     });
     return summary;
   }

@@ -46,6 +46,16 @@ export function createSheetsSync(
       for (const [tab, n] of Object.entries(counts)) this.set({ tab }, n);
     },
   });
+  new Gauge({
+    name: 'sheets_bad_values',
+    help: 'Cells of the Sheet holding a value their column does not allow (their rows are not applied), by tab and column.',
+    labelNames: ['tab', 'column'],
+    registers: [deps.registry],
+    collect() {
+      this.reset();
+      for (const { tab, column, n } of sync?.badValueCounts() ?? []) this.set({ tab, column }, n);
+    },
+  });
   /** Ready while the replica serves; the detail tells whether Google answers, and what is wrong with the Sheet. */
   const readiness: ReadinessCheck = async () => {
     if (!sync)
@@ -64,6 +74,8 @@ export function createSheetsSync(
         outbox: s.outbox,
         problems: s.problems,
         badRows: s.badRows.length,
+        // what a manager has to correct: tab, row id, column and the value typed (the first 50)
+        badValues: s.badValues.slice(0, 50).map(({ tab, id, column, value }) => ({ tab, id, column, value })),
       },
     };
   };

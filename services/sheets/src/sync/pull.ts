@@ -17,6 +17,9 @@ const DELETABLE: ReadonlySet<TabName> = new Set(['Promotions', 'FAQ', 'Settings'
 /** Rows managers add without an id get one (and it is written back to the Sheet). */
 const ID_PREFIX: Partial<Record<TabName, string>> = { Users: 'U', Broadcasts: 'B' };
 
+/** A cell of the Sheet the product refuses to take (a typo in a status, a date that is not a date). */
+export type BadValue = { tab: TabName; id: string; column: string; value: string; problem: string };
+
 export type PullSummary = {
   rows: Partial<Record<TabName, number>>;
   /** Rows taken in by the first pull of a tab (moving in from the Sheet the old bot filled), by tab. */
@@ -29,6 +32,8 @@ export type PullSummary = {
   events: number;
   problems: string[];
   badRows: BadRow[];
+  /** The cells of those rows whose values their columns do not allow: what a manager has to correct. */
+  badValues: BadValue[];
   layouts: Map<TabName, TabLayout>;
 };
 
@@ -55,6 +60,7 @@ export function applyPull(wb: Workbook, tables: Map<TabName, TabColumns | undefi
     events: 0,
     problems: [],
     badRows: [],
+    badValues: [],
     layouts: new Map(),
   };
   const emit = (events: PendingEvent[], activated: Set<string>) => {
@@ -70,6 +76,8 @@ export function applyPull(wb: Workbook, tables: Map<TabName, TabColumns | undefi
     const pulled = new Set(store.get<TabName[]>('pulled_tabs') ?? []);
     /** Rows refused as conflicts, with the managers' cells they were refused with: refused again until edited. */
     const refused = store.get<Record<string, { cells: string; problem: string }>>('refused_rows') ?? {};
+    /** Rows with bad cells a manager typed (not at moving in, which `check` lists): staff are told once per cell. */
+    const noticeable = new Set<string>();
     for (const [tab, read] of tables) {
       if (!read) {
         summary.problems.push(`${tab}: tab is missing`);
@@ -139,9 +147,12 @@ export function applyPull(wb: Workbook, tables: Map<TabName, TabColumns | undefi
         const waiting = pending.get(id);
         if (waiting?.insert) continue; // the bot's own row, not yet confirmed in the Sheet
         const existing = getRow.get(id) as Record<string, string> | undefined;
-        const problem = rowProblem(tab, { ...blank, ...existing, ...record });
-        if (problem) {
-          refuse(id, problem);
+        const bad = rowProblem(tab, { ...blank, ...existing, ...record });
+        if (bad) {
+          refuse(id, bad.problem);
+          for (const { column, value } of bad.cells)
+            summary.badValues.push({ tab, id, column, value: value.slice(0, 200), problem: bad.problem });
+          if (!importing) noticeable.add(JSON.stringify([tab, id]));
           continue;
         }
         const stored = storedJson === undefined ? undefined : (JSON.parse(storedJson) as Cells);
@@ -178,7 +189,10 @@ export function applyPull(wb: Workbook, tables: Map<TabName, TabColumns | undefi
             outbox: false,
           }) as Record<string, string>;
           summary.applied++;
-          if (!importing) emit(eventsForManagerChange(tab, existing, after, now), activated);
+          if (!importing) {
+            if (tab === 'Tickets' && changed['answer']?.trim()) sheetAnswer(wb, after, now);
+            emit(eventsForManagerChange(tab, existing, after, now), activated);
+          }
         }
         store.saveSnapshot(tab, id, stored ? { ...stored, ...seenCells } : seenJson);
       }
@@ -205,6 +219,15 @@ export function applyPull(wb: Workbook, tables: Map<TabName, TabColumns | undefi
     }
     store.set('id_assignments', assignments);
     store.set('refused_rows', refused);
+    // One staff notice per bad cell (tab, row, column, value), not one per pull: only cells not bad at the last pull.
+    const before = new Set(store.get<string[]>('bad_cells') ?? []);
+    const current = summary.badValues.map((b) => JSON.stringify([b.tab, b.id, b.column, b.value]));
+    summary.badValues.forEach((b, i) => {
+      if (before.has(current[i]!) || !noticeable.has(JSON.stringify([b.tab, b.id]))) return;
+      wb.emit('sheet.bad_value', { tab: b.tab, id: b.id, column: b.column, value: b.value, problem: b.problem });
+      summary.events++;
+    });
+    store.set('bad_cells', current);
     store.set('pulled_tabs', [...pulled]);
     if (tables.has('Promotions')) emitTimeActivations(wb, store, activated, now, (e) => emit(e, activated));
   });
@@ -236,6 +259,21 @@ function userConflict(
   if (telegramId) owners.telegram_id.set(telegramId, id);
   if (phoneId.length >= 8) owners.phone.set(phoneId, id);
   return null;
+}
+
+/**
+ * An answer a manager typed in the Tickets tab's `answer` column: a staff message in the request's thread (bot "My
+ * requests", Mini App, staff topic), recorded with the change that brought it, so exactly once.
+ */
+function sheetAnswer(wb: Workbook, ticket: Record<string, string>, now: Date): void {
+  wb.insert('TicketMessages', {
+    id: wb.nextId('M'),
+    ticket_id: ticket['id']!,
+    author: 'staff',
+    author_name: ticket['assignee']?.trim() || 'Sheet',
+    text: ticket['answer']!.trim(),
+    created_at: now.toISOString(),
+  });
 }
 
 /** An imported id like `T-1234` moves its sequence past it, so the bot's next ticket is not given an id in use. */

@@ -12,11 +12,15 @@ const broadcastCells = z.object({ status: lowerEnum(BroadcastStatus.options), sc
 const ticketCells = z.object({ status: lowerEnum(TicketStatus.options) });
 const unansweredCells = z.object({ status: lowerEnum(UnansweredStatus.options) });
 
+/** One cell whose value its column does not allow (a typo in a status, a date that is not a date). */
+export type BadCell = { column: string; value: string };
+
 /**
- * Why a row read from the Sheet cannot be applied (junk in a date or enum cell, an unreadable id), or null when it
- * can. `row` is the replica's row with the Sheet's cells laid over it, so the whole row is checked as the product reads it.
+ * Why a row read from the Sheet cannot be applied (junk in a date or enum cell, an unreadable id) and which cells are
+ * at fault, or null when it can. `row` is the replica's row with the Sheet's cells laid over it, so the whole row is
+ * checked as the product reads it.
  */
-export function rowProblem(tab: TabName, row: Record<string, string>): string | null {
+export function rowProblem(tab: TabName, row: Record<string, string>): { problem: string; cells: BadCell[] } | null {
   try {
     switch (tab) {
       case 'Users':
@@ -42,8 +46,11 @@ export function rowProblem(tab: TabName, row: Record<string, string>): string | 
     }
     return null;
   } catch (error) {
-    return error instanceof z.ZodError
-      ? error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')
-      : String(error);
+    if (!(error instanceof z.ZodError)) return { problem: String(error), cells: [] };
+    const columns = [...new Set(error.issues.map((i) => String(i.path[0] ?? '')).filter((c) => c in row))];
+    return {
+      problem: error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
+      cells: columns.map((column) => ({ column, value: row[column] ?? '' })),
+    };
   }
 }

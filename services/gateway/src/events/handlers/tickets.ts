@@ -23,15 +23,28 @@ export function ticketHandlers(desk: TicketDesk): EventHandlers {
       if (last && last.status === ticket.status && last.answer === ticket.answer) return;
       const closedNow = ticket.status === 'closed' && last?.status !== 'closed';
       // An answer typed in the Sheet is news when the user has not been sent it (by staff in Telegram or a notice).
-      await desk.notifyStatus(
-        deps.api,
-        ticket,
-        user?.language ?? 'ru',
-        ticket.answer !== '' && ticket.answer !== (last?.answer ?? ''),
-      );
+      const newAnswer = ticket.answer !== '' && ticket.answer !== (last?.answer ?? '');
+      await desk.notifyStatus(deps.api, ticket, user?.language ?? 'ru', newAnswer);
+      // the staff topic shows the answer typed in the Sheet as part of the thread, once per answer
+      if (newAnswer)
+        desk.notice(
+          ticket.id,
+          'staff-sheet-answer',
+          { id: ticket.id, text: ticket.answer },
+          `sheet-answer:${ticket.id}:${ticket.answer}`,
+        );
       await desk.links.recordNotice(ticket.id, ticket.status, ticket.answer);
       if (closedNow) desk.resolution.observe(Math.max(0, (Date.now() - Date.parse(ticket.createdAt)) / 1000));
       desk.retitle(ticket.id);
+    },
+    /** A manager typed a value its column does not allow: staff are told once per bad cell (the row is not applied). */
+    'sheet.bad_value': async ({ tab, id, column, value }) => {
+      desk.notice(
+        tab === 'Tickets' ? id : null,
+        'staff-sheet-bad-value',
+        { tab, id, column, value: value.slice(0, 100) },
+        `bad-value:${tab}:${id}:${column}:${value}`,
+      );
     },
   };
 }
