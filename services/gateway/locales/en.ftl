@@ -15,6 +15,8 @@ button-prev = ◀️ Back
 button-next = Next ▶️
 error-apology = Sorry, something went wrong. Please try again a bit later.
 service-unavailable = The service is temporarily unavailable. Please try again in a minute.
+update-waiting = We received your message — one moment, we will answer as soon as the service is back.
+update-gave-up = We could not handle your message: the service has been unavailable for a while. Please send it again a bit later.
 unknown-command = I don't know that command. Open the menu: /menu
 
 # Sign-in, menu, promotions (issue 4)

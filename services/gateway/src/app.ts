@@ -36,6 +36,7 @@ import { TicketDesk } from './tickets/desk.ts';
 import { TicketStore } from './tickets/staff-store.ts';
 import { ChatDispatcher, type UpdateHandling } from './webhook/dispatcher.ts';
 import { SqliteInbox } from './webhook/inbox.ts';
+import { isDependencyError, privateChatOf, type RetryPolicy, rootError, UpdateRetrier } from './webhook/retry.ts';
 import { updateType, webhookRoute } from './webhook/route.ts';
 
 export type GatewayAppOptions = {
@@ -75,6 +76,10 @@ export type GatewayAppOptions = {
   consumer?: { lockMs?: number; claimIdleMs?: number; maxConcurrent?: number };
   /** Mini App API volume limits (docs/security.md); tests lower them. */
   miniAppLimits?: Partial<MiniAppLimits>;
+  /** Retries of an update that failed on a dependency (webhook/retry.ts); tests shorten them. */
+  retry?: Partial<RetryPolicy>;
+  /** Per-call timeouts of sheets and assistant calls (defaults 5 s and 30 s); tests shorten them. */
+  serviceTimeouts?: { sheetsMs?: number; assistantMs?: number };
 };
 
 export type GatewayRole = 'webhook' | 'handler' | 'all';
@@ -93,6 +98,7 @@ export function createGatewayApp(opts: GatewayAppOptions) {
     assistantUrl: opts.assistantUrl,
     token: opts.internalToken,
     metrics,
+    ...(opts.serviceTimeouts ? { timeouts: opts.serviceTimeouts } : {}),
   });
   // Sandbox: Telegram emulated in-process (Bot API answers, chats for the /sandbox page, updates to our webhook).
   const sandboxApi = sandbox ? new SandboxTelegram(botInfo) : undefined;
@@ -180,6 +186,12 @@ export function createGatewayApp(opts: GatewayAppOptions) {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
     registers: [registry],
   });
+  const retries = new Counter({
+    name: 'gateway_update_retries_total',
+    help: 'Handling attempts of an update that failed on a dependency (sheets, assistant) and were retried, by type.',
+    labelNames: ['type'],
+    registers: [registry],
+  });
   const handlerErrors = new Counter({
     name: 'gateway_update_errors_total',
     help: 'Updates whose handler failed, by type.',
@@ -191,20 +203,48 @@ export function createGatewayApp(opts: GatewayAppOptions) {
     throw new Error(`GATEWAY_ROLE=${role} needs REDIS_URL: without it one process acknowledges and handles`);
   const handles = role !== 'webhook';
   const serves = role !== 'handler';
-  const handleUpdate = async (update: Update): Promise<void> => {
+  const handleOnce = async (update: Update): Promise<void> => {
     const type = updateType(update);
     const end = handlerDuration.startTimer({ type });
     await runWithContext({ requestId: `update-${update.update_id}`, updateId: update.update_id }, async () => {
       try {
         await bot.handleUpdate(update);
       } catch (error) {
+        // A dependency error goes back to the retrier: the update is kept and handled again.
+        if (isDependencyError(error)) throw error;
         handlerErrors.inc({ type });
-        opts.logger.error({ err: error, updateId: update.update_id }, 'update failed');
+        opts.logger.error({ err: rootError(error), updateId: update.update_id, updateType: type }, 'update failed');
       } finally {
         end();
       }
     });
   };
+  const i18n = createI18n();
+  // Sheets or the assistant down or stalled: the update is kept and retried with backoff, its chat waiting behind it.
+  const retrier = new UpdateRetrier({
+    handle: handleOnce,
+    ...(opts.retry ? { policy: opts.retry } : {}),
+    notify: async (update, what) => {
+      const chat = privateChatOf(update);
+      if (chat === undefined) return;
+      await bot.api.sendMessage(chat.id, i18n.t(chat.locale, what === 'waiting' ? 'update-waiting' : 'update-gave-up'));
+    },
+    onRetry: (update, error, attempt, pauseMs) => {
+      retries.inc({ type: updateType(update) });
+      opts.logger.warn(
+        { err: error, updateId: update.update_id, updateType: updateType(update), attempt, retryInMs: pauseMs },
+        'update waits for a dependency; retried, its chat waits',
+      );
+    },
+    onGiveUp: (update, error, attempts) => {
+      funnel.handlerErrors.inc({ kind: 'unavailable' });
+      opts.logger.error(
+        { err: error, updateId: update.update_id, updateType: updateType(update), attempts },
+        'update given up: a dependency stayed unavailable',
+      );
+    },
+  });
+  const handleUpdate = retrier.handle;
   const inbox = broadcasting.inbox ?? new SqliteInbox(opts.dbPath);
   let dispatcher: UpdateHandling;
   let consumer: RedisUpdateConsumer | undefined;
@@ -232,13 +272,11 @@ export function createGatewayApp(opts: GatewayAppOptions) {
   } else {
     dispatcher = new ChatDispatcher(
       async (update) => {
-        try {
-          await handleUpdate(update);
-        } finally {
-          await Promise.resolve(inbox.done(update.update_id)).catch((error: unknown) =>
-            opts.logger.warn({ err: error, updateId: update.update_id }, 'inbox: could not mark handled'),
-          );
-        }
+        // Rejects only when stopped during a retry's wait: then the update stays in the inbox for the next start.
+        await handleUpdate(update);
+        await Promise.resolve(inbox.done(update.update_id)).catch((error: unknown) =>
+          opts.logger.warn({ err: error, updateId: update.update_id }, 'inbox: could not mark handled'),
+        );
       },
       {
         // Under overload the in-memory queue stays bounded: the rest wait in the durable inbox, in order.
@@ -331,7 +369,6 @@ export function createGatewayApp(opts: GatewayAppOptions) {
   });
 
   // Change events from sheets (approvals, Sheet edits, participations) turned into messages; see docs/bot.md.
-  const i18n = createI18n();
   const events = new EventConsumer({
     sheets: clients.sheets,
     handlers: { ...createEventHandlers(), ...ticketHandlers(desk), ...privacyHandlers(clients.assistant, requests) },
@@ -370,6 +407,8 @@ export function createGatewayApp(opts: GatewayAppOptions) {
     await broadcasting.stop();
     await events.stop();
     await desk.queue.stop();
+    // Updates waiting for a retry stay in the inbox: handled after the next start (or by another consumer).
+    retrier.stop();
     // The Redis consumer finishes the update of each chat it is in and hands the rest to the group.
     await (consumer ? consumer.stop() : dispatcher.idle());
     await assistantChat.jobs.idle();
@@ -400,6 +439,7 @@ export function createGatewayApp(opts: GatewayAppOptions) {
     metrics,
     dispatcher,
     consumer,
+    retrier,
     role,
     inbox,
     resume,

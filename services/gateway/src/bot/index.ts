@@ -4,6 +4,8 @@ import type { UserFromGetMe } from 'grammy/types';
 import { broadcastDeepLink } from '../broadcast/deep-link.ts';
 import { createTelegramFetch } from '../clients/telegram-fetch.ts';
 import { DEFAULT_FLOOD_LIMIT, type FloodLimit, type FloodStore, floodControl } from '../telegram/flood-control.ts';
+import { isDependencyError, rootError } from '../webhook/retry.ts';
+import { updateType } from '../webhook/route.ts';
 import type { BotContext, BotDeps } from './context.ts';
 import { approvalsFeature } from './features/approvals.ts';
 import { assistantFeature } from './features/assistant.ts';
@@ -91,24 +93,27 @@ export function createBot(opts: CreateBotOptions): Bot<BotContext> {
   return bot;
 
   async function handleError(error: BotError<BotContext>): Promise<void> {
+    // Sheets or the assistant could not answer: the update is not finished; it stays in the inbox and the dispatcher
+    // retries it with backoff (webhook/retry.ts). Only its final failure is counted and apologised for.
+    if (isDependencyError(error.error)) throw error.error;
     const ctx = error.ctx;
     const code = callErrorCode(error.error);
-    // A Bot API failure is not "our service is down": only an unreachable peer service is.
-    const kind =
-      error.error instanceof GrammyError || error.error instanceof HttpError
-        ? 'telegram'
-        : code === 'UNAVAILABLE'
-          ? 'unavailable'
-          : 'other';
+    // A Bot API failure is not our bug; an unavailable service never gets here (it is retried, see above).
+    const kind = error.error instanceof GrammyError || error.error instanceof HttpError ? 'telegram' : 'other';
     opts.deps.funnel?.handlerErrors.inc({ kind });
-    opts.deps.logger.error({ err: error.error, updateId: ctx.update.update_id, code }, 'update handler failed');
+    opts.deps.logger.error(
+      { err: rootError(error.error), updateId: ctx.update.update_id, updateType: updateType(ctx.update), code },
+      'update handler failed',
+    );
     if (ctx.chat?.type !== 'private') return;
     try {
       if (ctx.callbackQuery) await ctx.answerCallbackQuery().catch(() => undefined);
-      const key = kind === 'unavailable' ? 'service-unavailable' : 'error-apology';
-      await ctx.reply(typeof ctx.t === 'function' ? ctx.t(key) : 'Извините, что-то пошло не так.');
+      await ctx.reply(typeof ctx.t === 'function' ? ctx.t('error-apology') : 'Извините, что-то пошло не так.');
     } catch (replyError) {
-      opts.deps.logger.warn({ err: replyError, updateId: ctx.update.update_id }, 'could not send the apology');
+      opts.deps.logger.warn(
+        { err: rootError(replyError), updateId: ctx.update.update_id },
+        'could not send the apology',
+      );
     }
   }
 }

@@ -18,6 +18,8 @@ export function createClients(opts: {
   assistantUrl: string;
   token: string;
   metrics: ServiceMetrics;
+  /** Per-call timeouts (defaults: sheets 5 s, assistant 30 s); tests shorten them. */
+  timeouts?: { sheetsMs?: number; assistantMs?: number };
 }): Clients {
   return {
     sheets: createServiceClient<SheetsRouter>({
@@ -26,13 +28,14 @@ export function createClients(opts: {
       token: opts.token,
       metrics: opts.metrics,
       batch: { paths: HANDLER_READS, windowMs: 5 },
+      ...(opts.timeouts?.sheetsMs ? { timeoutMs: opts.timeouts.sheetsMs } : {}),
     }),
     assistant: createServiceClient<AssistantRouter>({
       target: 'assistant',
       url: opts.assistantUrl,
       token: opts.token,
       metrics: opts.metrics,
-      timeoutMs: 30_000,
+      timeoutMs: opts.timeouts?.assistantMs ?? 30_000,
     }),
   };
 }

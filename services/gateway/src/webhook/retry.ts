@@ -1,0 +1,158 @@
+import { ServiceCallError } from '@mb/service-kit';
+import { TRPCClientError } from '@trpc/client';
+import { BotError } from 'grammy';
+import type { Update } from 'grammy/types';
+
+/** tRPC codes that mean "the peer is in trouble, ask again later", not "your input is wrong". */
+const TRANSIENT_CODES = new Set(['TIMEOUT', 'SERVICE_UNAVAILABLE', 'BAD_GATEWAY', 'GATEWAY_TIMEOUT', 'UNAVAILABLE']);
+
+/**
+ * A dependency (sheets, the assistant) could not answer: unreachable, stalled past the call's timeout, or answering
+ * "unavailable". Such an update is kept and handled again later. A handler's own bug (a TypeError), a refusal
+ * (BAD_REQUEST, NOT_FOUND, CONFLICT) and a Bot API error are not: retrying would only repeat them.
+ */
+export function isDependencyError(error: unknown): boolean {
+  let e = error;
+  for (let depth = 0; depth < 5 && e; depth++) {
+    if (e instanceof BotError) {
+      e = e.error;
+      continue;
+    }
+    if (e instanceof ServiceCallError) return TRANSIENT_CODES.has(e.code);
+    if (e instanceof TRPCClientError) {
+      const code = (e.data as { code?: string } | undefined)?.code;
+      // No code: the request never got a tRPC answer (refused, reset, timed out, an HTML 502 of a proxy).
+      return code === undefined || TRANSIENT_CODES.has(code);
+    }
+    return false;
+  }
+  return false;
+}
+
+/** The error a handler failed with, without grammY's context wrapper (never log the context: it holds the token). */
+export function rootError(error: unknown): unknown {
+  return error instanceof BotError ? rootError(error.error) : error;
+}
+
+export type RetryPolicy = {
+  /** First pause after a dependency error; doubled each time (default 1 s). */
+  firstMs: number;
+  /** Longest pause (default 15 s). */
+  maxPauseMs: number;
+  /** The user is told "we received it, one moment" once the update has waited this long (default 4 s). */
+  noticeAfterMs: number;
+  /** Given up this long after the first attempt: counted, logged and told to the user (default 10 min). */
+  giveUpAfterMs: number;
+};
+
+export const DEFAULT_RETRY_POLICY: RetryPolicy = {
+  firstMs: 1000,
+  maxPauseMs: 15_000,
+  noticeAfterMs: 4000,
+  giveUpAfterMs: 600_000,
+};
+
+/** Thrown instead of waiting once the retrier is stopped (shutdown): the update stays in the inbox, not handled. */
+export class RetryStoppedError extends Error {
+  override readonly name = 'RetryStoppedError';
+  constructor() {
+    super('stopped while an update waited for a retry; it stays in the inbox');
+  }
+}
+
+export type UpdateRetrierOptions = {
+  /** Handles one update; rejects with a dependency error (see isDependencyError) to be retried. */
+  handle: (update: Update) => Promise<void>;
+  policy?: Partial<RetryPolicy>;
+  /** The update waits: tell the user once (`waiting`); given up: tell them (`failed`). Errors here are swallowed. */
+  notify: (update: Update, what: 'waiting' | 'failed') => Promise<void>;
+  /** Each retry scheduled, and the final give-up (count and log these; `error` is the root error, never a context). */
+  onRetry: (update: Update, error: unknown, attempt: number, pauseMs: number) => void;
+  onGiveUp: (update: Update, error: unknown, attempts: number) => void;
+};
+
+/**
+ * "An acknowledged update is handled or kept": wraps the update handler so that a dependency error does not finish the
+ * update. The same update is handled again after a pause that doubles (per chat: the caller runs one update of a chat
+ * at a time, so the chat's later updates wait behind it while other chats go on). After `noticeAfterMs` the user gets
+ * one "we received it, one moment"; after `giveUpAfterMs` the update is given up: counted, logged, and the user told.
+ * `stop()` ends every wait at once with RetryStoppedError, so a shutdown leaves the update unhandled in the inbox.
+ * Used by the in-process dispatcher and by the Redis stream consumer alike (docs/bot.md, "When a service stalls").
+ */
+export class UpdateRetrier {
+  private readonly opts: UpdateRetrierOptions;
+  readonly policy: RetryPolicy;
+  private stopped = false;
+  private readonly wakers = new Set<() => void>();
+
+  constructor(opts: UpdateRetrierOptions) {
+    this.opts = opts;
+    this.policy = { ...DEFAULT_RETRY_POLICY, ...opts.policy };
+  }
+
+  /** Updates waiting for a retry now. */
+  get waiting(): number {
+    return this.wakers.size;
+  }
+
+  readonly handle = async (update: Update): Promise<void> => {
+    const started = Date.now();
+    let pause = this.policy.firstMs;
+    let noticed = false;
+    for (let attempt = 1; ; attempt++) {
+      if (this.stopped) throw new RetryStoppedError();
+      try {
+        await this.opts.handle(update);
+        return;
+      } catch (error) {
+        if (!isDependencyError(error)) throw error;
+        const root = rootError(error);
+        const waited = Date.now() - started;
+        if (waited + pause > this.policy.giveUpAfterMs) {
+          this.opts.onGiveUp(update, root, attempt);
+          await this.opts.notify(update, 'failed').catch(() => undefined);
+          return;
+        }
+        this.opts.onRetry(update, root, attempt, pause);
+        if (!noticed && waited + pause >= this.policy.noticeAfterMs) {
+          noticed = true;
+          await this.opts.notify(update, 'waiting').catch(() => undefined);
+        }
+        await this.sleep(pause);
+        pause = Math.min(this.policy.maxPauseMs, pause * 2);
+      }
+    }
+  };
+
+  /** Ends every wait now (and refuses new attempts): the updates stay in the inbox for the next start. */
+  stop(): void {
+    this.stopped = true;
+    for (const wake of this.wakers) wake();
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const wake = () => {
+        clearTimeout(timer);
+        this.wakers.delete(wake);
+        if (this.stopped) reject(new RetryStoppedError());
+        else resolve();
+      };
+      const timer = setTimeout(wake, ms);
+      this.wakers.add(wake);
+    });
+  }
+}
+
+/**
+ * The private chat an update came from and the language to tell its user something in (from Telegram's
+ * language_code, as the bot's negotiator does when the account cannot be read), or undefined (groups, channels).
+ */
+export function privateChatOf(update: Update): { id: number; locale: 'ru' | 'en' } | undefined {
+  const message = update.message ?? update.edited_message ?? update.callback_query?.message;
+  const from = update.message?.from ?? update.edited_message?.from ?? update.callback_query?.from;
+  if (message?.chat.type !== 'private' || !from) return undefined;
+  const code = from.language_code ?? 'ru';
+  const ru = ['ru', 'uk', 'be', 'kk'].some((prefix) => code.startsWith(prefix));
+  return { id: message.chat.id, locale: ru ? 'ru' : 'en' };
+}

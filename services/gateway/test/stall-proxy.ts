@@ -1,0 +1,58 @@
+import { createServer, Socket } from 'node:net';
+
+/**
+ * A TCP proxy in front of a service that can stall it as SIGSTOP would: while paused, connections are accepted and
+ * bytes are taken in but nothing is passed on either way; on resume everything held goes through in order.
+ */
+export async function stallableProxy(target = 'http://127.0.0.1:9') {
+  let { hostname, port } = new URL(target);
+  let paused = false;
+  let held: Array<() => void> = [];
+  const sockets = new Set<Socket>();
+  const pass = (to: Socket, chunk: Buffer) => {
+    if (!to.destroyed) to.write(chunk);
+  };
+  const server = createServer((client) => {
+    const upstream = new Socket();
+    sockets.add(client);
+    sockets.add(upstream);
+    upstream.connect(Number(port), hostname);
+    const forward = (from: Socket, to: Socket) =>
+      from.on('data', (chunk: Buffer) => (paused ? held.push(() => pass(to, chunk)) : pass(to, chunk)));
+    forward(client, upstream);
+    forward(upstream, client);
+    const end = () => {
+      client.destroy();
+      upstream.destroy();
+      sockets.delete(client);
+      sockets.delete(upstream);
+    };
+    for (const s of [client, upstream]) {
+      s.on('error', end);
+      s.on('close', end);
+    }
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const address = server.address() as { port: number };
+  return {
+    url: `http://127.0.0.1:${address.port}`,
+    /** Points the proxy at the service (known only once the stack has started it). */
+    retarget(url: string): void {
+      ({ hostname, port } = new URL(url));
+    },
+    stall(): void {
+      paused = true;
+    },
+    resume(): void {
+      paused = false;
+      const run = held;
+      held = [];
+      for (const f of run) f();
+    },
+    close: () =>
+      new Promise<void>((r) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => r());
+      }),
+  };
+}

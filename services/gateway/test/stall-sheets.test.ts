@@ -1,0 +1,73 @@
+import { BotApiDouble, type Stack, startStack, type TestUser, textUpdate } from '@mb/testing';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { stallableProxy } from './stall-proxy.ts';
+
+// Issue 20 point 1: sheets stalls (as under SIGSTOP: connections accepted, nothing answered) while users press /start
+// and /menu. Every acknowledged update is kept and retried; after sheets returns each one has its answer exactly once,
+// a chat's updates in order, and the user was told "one moment" once.
+const users: TestUser[] = [0, 1, 2].map((i) => ({ id: 7_300_001 + i, first_name: `U${i}`, language_code: 'ru' }));
+const stranger: TestUser = { id: 7_300_099, first_name: 'Гость', language_code: 'ru' };
+let api: BotApiDouble;
+let stack: Stack;
+let proxy: Awaited<ReturnType<typeof stallableProxy>>;
+
+beforeAll(async () => {
+  api = await new BotApiDouble().start();
+  // The gateway talks to sheets only through the proxy (pointed at sheets once the stack has started it).
+  proxy = await stallableProxy();
+  stack = await startStack({
+    apiRoot: api.url,
+    gateway: {
+      events: { enabled: false },
+      sheetsUrl: proxy.url,
+      serviceTimeouts: { sheetsMs: 800 },
+      retry: { firstMs: 200, maxPauseMs: 800, noticeAfterMs: 1000, giveUpAfterMs: 60_000 },
+    },
+  });
+  proxy.retarget(stack.sheetsUrl);
+  users.forEach((u, i) => stack.sheets.wb.update('Users', `U-${4 + i}`, { telegram_id: String(u.id) }));
+});
+afterAll(async () => {
+  await stack.close();
+  await proxy.close();
+  await api.close();
+});
+
+const metric = async (name: string) => {
+  const text = await stack.gateway.metrics.registry.metrics();
+  return text
+    .split('\n')
+    .filter((l) => l.startsWith(name))
+    .reduce((sum, l) => sum + Number(l.split(' ').at(-1)), 0);
+};
+
+it('keeps every update while sheets stalls and answers each exactly once, in order, after it returns', async () => {
+  proxy.stall();
+  for (const u of users) {
+    expect((await stack.post(textUpdate(u, '/menu'))).status).toBe(200);
+    expect((await stack.post(textUpdate(u, '🎁 Акции'))).status).toBe(200);
+  }
+  expect((await stack.post(textUpdate(stranger, '/start'))).status).toBe(200);
+  // Long enough for several failed attempts (calls time out after 0.8 s) and the notice.
+  await api.waitFor(
+    () => users.every((u) => api.textsTo(u.id).some((t) => t.includes('минутку'))),
+    10_000,
+    'the one-moment notice to every waiting chat',
+  );
+  expect(await metric('gateway_update_retries_total')).toBeGreaterThan(0);
+  proxy.resume();
+  await stack.gateway.dispatcher.idle();
+  for (const u of users) {
+    const texts = api.textsTo(u.id);
+    const menu = texts.filter((t) => t.includes('Главное меню'));
+    const promotions = texts.filter((t) => t.includes('Акции (') || t.includes('Сейчас нет активных акций'));
+    expect(menu, `${u.first_name}: ${texts.join(' | ')}`).toHaveLength(1);
+    expect(promotions, `${u.first_name}: ${texts.join(' | ')}`).toHaveLength(1);
+    expect(texts.indexOf(menu[0]!)).toBeLessThan(texts.indexOf(promotions[0]!));
+    expect(texts.filter((t) => t.includes('минутку'))).toHaveLength(1);
+    expect(texts.some((t) => t.includes('Извините') || t.includes('недоступен'))).toBe(false);
+  }
+  expect(api.textsTo(stranger.id).filter((t) => t.includes('номер'))).not.toHaveLength(0);
+  expect(await metric('gateway_handler_errors_total')).toBe(0);
+  expect(await metric('gateway_update_errors_total')).toBe(0);
+});
