@@ -1,4 +1,5 @@
 import type http from 'node:http';
+import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { currentContext } from './context.ts';
 import { createHttpServer, listen, sendJson } from './http-server.ts';
@@ -83,5 +84,80 @@ describe('createHttpServer routing', () => {
     expect(text).toMatch(/route="method_not_allowed"/);
     expect(text).toMatch(/route="not_found"/);
     expect(text).not.toContain('a.txt');
+  });
+});
+
+describe('slow and many clients (issue 18)', () => {
+  let guarded: http.Server;
+  let port: number;
+  beforeAll(async () => {
+    guarded = createHttpServer({
+      service: 'kit',
+      metrics: createRegistry('kit'),
+      logger: createLogger('kit', 'silent'),
+      routes: [
+        {
+          method: 'POST',
+          path: '/slow',
+          name: '/slow',
+          handler: (req, res) => req.on('end', () => res.end()).resume(),
+        },
+      ],
+      limits: { headersTimeoutMs: 200, requestTimeoutMs: 400, maxConnections: 2 },
+    });
+    port = await listen(guarded, 0, '127.0.0.1');
+  });
+  afterAll(() => {
+    guarded.closeAllConnections();
+    guarded.close();
+  });
+
+  /** Opens a socket, writes `text`, and resolves with all it received once the server closes it. */
+  const untilClosed = (text: string) =>
+    new Promise<string>((resolve) => {
+      const socket = net.connect(port, '127.0.0.1', () => socket.write(text));
+      let received = '';
+      socket.on('data', (d) => (received += d.toString()));
+      socket.on('close', () => resolve(received));
+      socket.on('error', () => undefined);
+    });
+
+  it('closes a client that never finishes its headers, with 408', async () => {
+    expect(await untilClosed('POST /slow HTTP/1.1\r\nHost: x\r\n')).toMatch(/^HTTP\/1\.1 408/);
+  });
+
+  it('closes a client whose body never finishes, with 408', async () => {
+    const head = 'POST /slow HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n';
+    expect(await untilClosed(`${head}only a little`)).toMatch(/^HTTP\/1\.1 408/);
+  });
+
+  it('holds at most maxConnections; one more is closed at once', async () => {
+    const capped = createHttpServer({
+      service: 'kit',
+      metrics: createRegistry('kit'),
+      logger: createLogger('kit', 'silent'),
+      routes: [],
+      limits: { maxConnections: 2 },
+    });
+    const cappedPort = await listen(capped, 0, '127.0.0.1');
+    let accepted = 0;
+    const bothHeld = new Promise<void>((resolve) => capped.on('connection', () => ++accepted === 2 && resolve()));
+    const held = [1, 2].map(() => net.connect(cappedPort, '127.0.0.1'));
+    await bothHeld;
+    const dropped = new Promise<void>((resolve) => capped.once('drop', () => resolve()));
+    const third = new Promise<string>((resolve) => {
+      const socket = net.connect(cappedPort, '127.0.0.1', () =>
+        socket.write('GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n'),
+      );
+      let received = '';
+      socket.on('data', (d) => (received += d.toString()));
+      socket.on('close', () => resolve(received));
+      socket.on('error', () => undefined);
+    });
+    await dropped;
+    expect(await third).toBe('');
+    for (const s of held) s.destroy();
+    capped.closeAllConnections();
+    capped.close();
   });
 });

@@ -16,6 +16,24 @@ export type HttpServerOptions = {
   /** Named dependency checks for /readyz; each gets `timeoutMs` to answer. */
   readiness?: Record<string, ReadinessCheck>;
   readinessTimeoutMs?: number;
+  /** Bounds on slow or many clients; tests shorten them. Defaults: `HTTP_SERVER_LIMITS`. */
+  limits?: Partial<HttpServerLimits>;
+};
+
+export type HttpServerLimits = {
+  /** A client has this long to send its request headers (then 408 and the socket closed). */
+  headersTimeoutMs: number;
+  /** …and this long to send the whole request, body included (a slow body no longer holds a socket for minutes). */
+  requestTimeoutMs: number;
+  /** Connections held at once; beyond it new ones are closed at once (the proxy in front queues or refuses them). */
+  maxConnections: number;
+};
+
+/** Node's own defaults are 60 s for headers, 300 s for a request and no cap on connections. */
+export const HTTP_SERVER_LIMITS: HttpServerLimits = {
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  maxConnections: 4096,
 };
 
 export function sendJson(
@@ -113,7 +131,14 @@ export function createHttpServer(opts: HttpServerOptions): http.Server {
     else res.destroy();
   };
 
-  const server = http.createServer((req, res) => {
+  const limits = { ...HTTP_SERVER_LIMITS, ...opts.limits };
+  const serverOptions: http.ServerOptions = {
+    headersTimeout: limits.headersTimeoutMs,
+    requestTimeout: limits.requestTimeoutMs,
+    // How often Node checks those two timeouts (its default, 30 s, would let a slow client overstay by that much).
+    connectionsCheckingInterval: Math.max(10, Math.min(1000, Math.floor(limits.headersTimeoutMs / 4))),
+  };
+  const server = http.createServer(serverOptions, (req, res) => {
     const started = performance.now();
     const url = req.url ?? '/';
     const q = url.indexOf('?');
@@ -143,6 +168,7 @@ export function createHttpServer(opts: HttpServerOptions): http.Server {
     });
   });
   server.keepAliveTimeout = 65_000;
+  server.maxConnections = limits.maxConnections;
   return server;
 }
 

@@ -59,6 +59,8 @@ describe('Mini App API: who is calling', () => {
     const cases: Array<[string | undefined, string]> = [
       [`tma ${valid.replace('Guest', 'Admin')}`, 'initdata_invalid'],
       [`tma ${signInitData(TEST_TOKEN, GUEST, new Date(Date.now() - 2 * 86_400_000))}`, 'initdata_expired'],
+      // Dated ten minutes ahead (issue 18): beyond the clock skew allowed, never issued by Telegram now.
+      [`tma ${signInitData(TEST_TOKEN, GUEST, new Date(Date.now() + 600_000))}`, 'initdata_invalid'],
       [`tma ${signInitData('999:other-bot-token-aaaaaaaaaaaaaaaa', GUEST)}`, 'initdata_invalid'],
       [`tma ${PUBLISHED_VECTOR.initData}`, 'initdata_invalid'],
       [undefined, 'initdata_missing'],

@@ -21,6 +21,8 @@ export class InitDataError extends Error {
 /** Maximum age of initData: a day for reading, an hour for calls that change data. */
 export const READ_MAX_AGE_S = 86_400;
 export const WRITE_MAX_AGE_S = 3_600;
+/** How far ahead of our clock an auth_date may be (Telegram's clock and ours differ a little). */
+export const MAX_CLOCK_SKEW_S = 60;
 
 /**
  * Checks `Authorization: tma <initData>` by HMAC with the bot token (constant-time compare inside the library) and
@@ -40,8 +42,11 @@ export function authenticate(
     throw new InitDataError('invalid', 'initData signature is not valid');
   }
   const data = readFields(raw);
-  if (maxAgeSeconds > 0 && Date.now() - data.authDate.getTime() > maxAgeSeconds * 1000)
+  const age = Date.now() - data.authDate.getTime();
+  if (maxAgeSeconds > 0 && age > maxAgeSeconds * 1000)
     throw new InitDataError('expired', 'initData has expired: reopen the Mini App');
+  // Signed "in the future" beyond clock skew: never issued by Telegram now, so never accepted (it would outlive maxAge).
+  if (age < -MAX_CLOCK_SKEW_S * 1000) throw new InitDataError('invalid', 'initData is dated in the future');
   const u = data.user;
   const user: MiniAppUser = { id: u.id, firstName: u.first_name };
   if (u.last_name) user.lastName = u.last_name;

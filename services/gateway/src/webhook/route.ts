@@ -28,10 +28,40 @@ function readBody(req: IncomingMessage): Promise<Buffer | null> {
   });
 }
 
-/** The update's kind (`message`, `callback_query`, …): the one key besides update_id. */
+/**
+ * Every update kind of the Bot API (10.2), the only values the `type` metric label may take besides `other`: the
+ * update's keys come from the request body, and a label copied from it (`type="__proto__"` was seen) is unbounded.
+ */
+export const UPDATE_TYPES: ReadonlySet<string> = new Set([
+  'message',
+  'edited_message',
+  'channel_post',
+  'edited_channel_post',
+  'business_connection',
+  'business_message',
+  'edited_business_message',
+  'deleted_business_messages',
+  'message_reaction',
+  'message_reaction_count',
+  'inline_query',
+  'chosen_inline_result',
+  'callback_query',
+  'shipping_query',
+  'pre_checkout_query',
+  'purchased_paid_media',
+  'poll',
+  'poll_answer',
+  'my_chat_member',
+  'chat_member',
+  'chat_join_request',
+  'chat_boost',
+  'removed_chat_boost',
+]);
+
+/** The update's kind (`message`, `callback_query`, …): its first known key besides update_id, else `other`. */
 export function updateType(update: Update): string {
-  for (const key in update) if (key !== 'update_id') return key;
-  return 'unknown';
+  for (const key of Object.keys(update)) if (UPDATE_TYPES.has(key)) return key;
+  return 'other';
 }
 
 /** A constant-time check of the presented secret against one hashed once (not on every request). */
