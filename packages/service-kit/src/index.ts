@@ -1,6 +1,7 @@
 export * from './body.ts';
 export * from './client.ts';
 export * from './context.ts';
+export * from './dependencies.ts';
 export * from './env.ts';
 export * from './http-server.ts';
 export * from './keep-alive-fetch.ts';

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { autoRetry } from '@grammyjs/auto-retry';
-import { createHttpServer, createRegistry, type Logger, runWithContext } from '@mb/service-kit';
+import { createHttpServer, createRegistry, type Logger, type ReadinessCheck, runWithContext } from '@mb/service-kit';
 import { Api } from 'grammy';
 import type { Update, UserFromGetMe } from 'grammy/types';
 import { Counter, Gauge, Histogram } from 'prom-client';
@@ -72,6 +72,8 @@ export type GatewayAppOptions = {
    * the Mini App API); `handler` only handles them (and sends broadcasts, consumes change events); `all` does both.
    */
   role?: GatewayRole;
+  /** More /readyz checks (main.ts: what the start is still waiting for). */
+  readiness?: Record<string, ReadinessCheck>;
   /** The Redis inbox's consumer (tests shorten the times in which a dead consumer's chats are taken over). */
   consumer?: { lockMs?: number; claimIdleMs?: number; maxConcurrent?: number };
   /** Mini App API volume limits (docs/security.md); tests lower them. */
@@ -363,8 +365,10 @@ export function createGatewayApp(opts: GatewayAppOptions) {
         ]
       : [],
     readiness: {
+      ...opts.readiness,
       sheets: async () => ({ ok: (await clients.sheets.ping.query()).ok }),
       assistant: async () => ({ ok: (await clients.assistant.ping.query()).ok }),
+      ...(broadcasting.redis ? { redis: async () => ({ ok: (await broadcasting.redis!.ping()) === 'PONG' }) } : {}),
     },
   });
 

@@ -1,4 +1,12 @@
-import { createLogger, DEV_INTERNAL_TOKEN, EnvError, installShutdown, listen } from '@mb/service-kit';
+import {
+  createLogger,
+  DEV_INTERNAL_TOKEN,
+  type DependencyWait,
+  EnvError,
+  installShutdown,
+  listen,
+  waitForDependencies,
+} from '@mb/service-kit';
 import { Api } from 'grammy';
 import { createGatewayApp } from './app.ts';
 import { readEnv } from './env.ts';
@@ -12,8 +20,11 @@ try {
   const botInfo = env.TELEGRAM_BOT_TOKEN
     ? await new Api(env.TELEGRAM_BOT_TOKEN, { apiRoot: env.TELEGRAM_API_ROOT }).getMe()
     : undefined;
+  // What the start still waits for, in /readyz (set once the app exists; see waitForDependencies below).
+  let dependencies: DependencyWait | undefined;
   const app = createGatewayApp({
     logger,
+    readiness: { started: async () => (dependencies ? dependencies.readiness() : { ok: false, detail: 'starting' }) },
     ...(env.TELEGRAM_BOT_TOKEN ? { botToken: env.TELEGRAM_BOT_TOKEN } : {}),
     ...(botInfo ? { botInfo } : {}),
     ...(env.TELEGRAM_WEBHOOK_SECRET ? { webhookSecret: env.TELEGRAM_WEBHOOK_SECRET } : {}),
@@ -37,12 +48,23 @@ try {
     },
   });
   const port = await listen(app.server, env.GATEWAY_PORT);
-  const resumed = await app.resume();
-  if (resumed > 0) logger.info({ resumed }, 'handling updates left unhandled by the last run');
+  // Start order is not a failure: Redis (the inbox) and sheets may come up after the gateway; it waits for them with
+  // backoff, saying so in /readyz, instead of exiting (it exited with MaxRetriesPerRequestError before).
+  const redis = app.broadcasting.redis;
+  dependencies = waitForDependencies(
+    {
+      ...(redis ? { redis: () => redis.ping() } : {}),
+      sheets: () => app.clients.sheets.ping.query(),
+    },
+    { logger },
+  );
   logger.info(
     { port, mode: app.sandbox ? 'sandbox' : 'telegram', role: app.role, bot: app.bot.botInfo.username },
     'gateway listening',
   );
+  await dependencies.done;
+  const resumed = await app.resume();
+  if (resumed > 0) logger.info({ resumed }, 'handling updates left unhandled by the last run');
   if (app.sandbox) logger.info('no TELEGRAM_BOT_TOKEN: sandbox mode, Bot API calls are answered in-process');
   app.webhookInfo.start();
   // Commands and the Mini App menu button (idempotent); the sandbox answers these calls itself, so it is skipped there.
