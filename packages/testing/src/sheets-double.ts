@@ -21,10 +21,30 @@ import {
 export { columnLetter, type SheetCell } from './sheets-double-cells.ts';
 
 export type SheetsCall = { method: string; status: number; at: number };
-type Tab = { sheetId: number; rows: SheetCell[][] };
+/** A range of whole columns from row `r1` (0-based) down. */
+type ColumnRange = { r1: number; c1: number; c2: number };
+type Tab = {
+  sheetId: number;
+  rows: SheetCell[][];
+  /** Data validation by column (ONE_OF_LIST values), as setDataValidation left it. */
+  validations: Map<number, { values: string[]; strict: boolean; showCustomUi: boolean; from: number }>;
+  protectedRanges: Array<ColumnRange & { id: number; description: string; warningOnly: boolean }>;
+  /** Cell notes by "row,col". */
+  notes: Map<string, string>;
+};
 type A1 = { tab: string; r1: number; c1: number; r2: number; c2: number };
 
 const OPEN = Number.MAX_SAFE_INTEGER;
+const OPEN_COLUMNS = 26;
+type GridRange = {
+  sheetId?: number;
+  startRowIndex?: number;
+  endRowIndex?: number;
+  startColumnIndex?: number;
+  endColumnIndex?: number;
+  startIndex?: number;
+  endIndex?: number;
+};
 
 /**
  * A Google Sheets v4 REST double on real HTTP: googleapis reaches it through `rootUrl` (GOOGLE_SHEETS_API_ROOT).
@@ -108,7 +128,29 @@ export class SheetsDouble {
   /** Creates or replaces a tab with rows of text (the first row is the header). */
   setTab(title: string, rows: string[][]): void {
     const existing = this.tabs.get(title);
-    this.tabs.set(title, { sheetId: existing?.sheetId ?? this.nextSheetId++, rows: rows.map((r) => [...r]) });
+    this.tabs.set(title, {
+      sheetId: existing?.sheetId ?? this.nextSheetId++,
+      rows: rows.map((r) => [...r]),
+      validations: existing?.validations ?? new Map(),
+      protectedRanges: existing?.protectedRanges ?? [],
+      notes: existing?.notes ?? new Map(),
+    });
+  }
+  /** The dropdown (ONE_OF_LIST values, strict, shown) on a column found by its header, or undefined. */
+  validation(title: string, column: string) {
+    const tab = this.tab(title);
+    return tab.validations.get(this.col(tab, column));
+  }
+  /** The protected ranges of a tab, with the header names of the columns they cover. */
+  protectedRanges(title: string) {
+    const tab = this.tab(title);
+    const header = (tab.rows[0] ?? []).map(shown);
+    return tab.protectedRanges.map((p) => ({ ...p, columns: header.slice(p.c1, p.c2) }));
+  }
+  /** The note on a cell (row 0 is the header), found by its column's header name. */
+  note(title: string, rowIndex: number, column: string): string | undefined {
+    const tab = this.tab(title);
+    return tab.notes.get(`${rowIndex},${this.col(tab, column)}`);
   }
   deleteTab(title: string): void {
     this.tabs.delete(title);
@@ -298,11 +340,19 @@ export class SheetsDouble {
           sheetType: 'GRID',
           gridProperties: { rowCount: Math.max(1000, tab.rows.length), columnCount: 26 },
         },
+        protectedRanges: tab.protectedRanges.map((p) => ({
+          protectedRangeId: p.id,
+          description: p.description,
+          warningOnly: p.warningOnly,
+          range: { sheetId: tab.sheetId, startRowIndex: p.r1, startColumnIndex: p.c1, endColumnIndex: p.c2 },
+        })),
       })),
     };
   }
 
-  /** spreadsheets.batchUpdate: addSheet, appendCells, updateCells; atomic like Google's (all requests or none). */
+  /**
+   * spreadsheets.batchUpdate: addSheet, appendCells, updateCells (cells from `start`; notes over a `range`),
+   * setDataValidation (ONE_OF_LIST), addProtectedRange, deleteDimension (ROWS); atomic like Google's (all requests or none). */
   private structural(body: Record<string, unknown>) {
     const requests = (body['requests'] ?? []) as Array<Record<string, Record<string, unknown>>>;
     const byId = (sheetId: unknown) => {
@@ -312,8 +362,37 @@ export class SheetsDouble {
       return entry[1];
     };
     const titles = new Set(this.tabs.keys());
+    const gridOf = (r: Record<string, unknown> | undefined, key: string) => {
+      const range = (r?.[key] ?? {}) as GridRange;
+      return { tab: byId(range.sheetId), range };
+    };
     for (const request of requests) {
       const [kind, r] = Object.entries(request)[0] ?? [];
+      if (kind === 'setDataValidation') {
+        gridOf(r, 'range');
+        const condition = (r?.['rule'] as { condition?: { type?: string } } | undefined)?.condition;
+        if (condition && condition.type !== 'ONE_OF_LIST')
+          throw new SheetsApiError(
+            400,
+            'INVALID_ARGUMENT',
+            `condition ${condition.type} is not modelled by the double`,
+          );
+        continue;
+      }
+      if (kind === 'addProtectedRange') {
+        gridOf(r?.['protectedRange'] as Record<string, unknown>, 'range');
+        continue;
+      }
+      if (kind === 'deleteDimension') {
+        const range = gridOf(r, 'range').range as GridRange & { dimension?: string };
+        if (range.dimension !== 'ROWS' || range.startIndex === undefined || range.endIndex === undefined)
+          throw new SheetsApiError(400, 'INVALID_ARGUMENT', 'deleteDimension: ROWS with startIndex and endIndex');
+        continue;
+      }
+      if (kind === 'updateCells' && r?.['range']) {
+        gridOf(r, 'range');
+        continue;
+      }
       if (kind === 'addSheet') {
         const title = (r?.['properties'] as { title?: string } | undefined)?.title;
         if (!title || titles.has(title))
@@ -325,6 +404,59 @@ export class SheetsDouble {
     }
     const replies = requests.map((request) => {
       const [kind, r] = Object.entries(request)[0]!;
+      if (kind === 'setDataValidation') {
+        const { tab, range } = gridOf(r, 'range');
+        const rule = r['rule'] as
+          | { condition: { values?: Array<{ userEnteredValue?: string }> }; strict?: boolean; showCustomUi?: boolean }
+          | undefined;
+        for (let c = range.startColumnIndex ?? 0; c < (range.endColumnIndex ?? OPEN_COLUMNS); c++)
+          if (!rule) tab.validations.delete(c);
+          else
+            tab.validations.set(c, {
+              values: (rule.condition.values ?? []).map((v) => v.userEnteredValue ?? ''),
+              strict: rule.strict ?? false,
+              showCustomUi: rule.showCustomUi ?? false,
+              from: range.startRowIndex ?? 0,
+            });
+        return {};
+      }
+      if (kind === 'addProtectedRange') {
+        const p = r['protectedRange'] as { range: GridRange; description?: string; warningOnly?: boolean };
+        const { tab } = gridOf(p, 'range');
+        const id = this.nextSheetId++;
+        tab.protectedRanges.push({
+          id,
+          r1: p.range.startRowIndex ?? 0,
+          c1: p.range.startColumnIndex ?? 0,
+          c2: p.range.endColumnIndex ?? OPEN_COLUMNS,
+          description: p.description ?? '',
+          warningOnly: p.warningOnly ?? false,
+        });
+        return { addProtectedRange: { protectedRange: { ...p, protectedRangeId: id } } };
+      }
+      if (kind === 'deleteDimension') {
+        const { tab, range } = gridOf(r, 'range') as {
+          tab: Tab;
+          range: GridRange & { startIndex: number; endIndex: number };
+        };
+        tab.rows.splice(range.startIndex, range.endIndex - range.startIndex);
+        return {};
+      }
+      if (kind === 'updateCells' && r['range']) {
+        const { tab, range } = gridOf(r, 'range');
+        const fields = String(r['fields'] ?? '');
+        const rows = (r['rows'] ?? []) as Array<{ values?: Array<{ note?: string }> }>;
+        if (fields !== 'note')
+          throw new SheetsApiError(400, 'INVALID_ARGUMENT', `updateCells by range: only fields=note`);
+        rows.forEach((row, i) =>
+          (row.values ?? []).forEach((v, j) => {
+            const key = `${(range.startRowIndex ?? 0) + i},${(range.startColumnIndex ?? 0) + j}`;
+            if (v.note) tab.notes.set(key, v.note);
+            else tab.notes.delete(key);
+          }),
+        );
+        return {};
+      }
       if (kind === 'addSheet') {
         const title = (r['properties'] as { title: string }).title;
         this.setTab(title, []);

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { TABS } from '@mb/contracts';
+import { BroadcastStatus, Role, TABS, TicketStatus, UnansweredStatus, UserStatus } from '@mb/contracts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SheetsDouble } from '../../../packages/testing/src/sheets-double.ts';
 import { GOOGLE_TOKEN } from './sync-harness.ts';
@@ -68,6 +68,42 @@ describe('npm run sheets -- init|check', { timeout: 60_000 }, () => {
     expect(init.code).toBe(1);
     expect(init.out).toContain('Tickets: unexpected column "Ответ" in H (renamed?)');
     expect(double.table('Tickets')[0]).toContain('Ответ');
+  });
+
+  it('init adds dropdowns on every fixed-value column and marks the bot columns, touching no data, once', async () => {
+    for (const [tab, def] of Object.entries(TABS)) double.setTab(tab, [[...def.columns]]);
+    double.moveColumn('Tickets', 'status', 1); // found by header, wherever a manager put it
+    double.addRow('Tickets', { id: 'T-1', telegram_id: '7', status: 'new', text: 'привет' });
+    const before = double.records('Tickets');
+    const init = await sheets(['init']);
+    expect(init.code).toBe(0);
+    expect(init.out).toContain('dropdowns: Users.role, Users.status, Promotions.status, Promotions.cta');
+    for (const [tab, column, values] of [
+      ['Users', 'status', UserStatus.options],
+      ['Users', 'role', Role.options],
+      ['Tickets', 'status', TicketStatus.options],
+      ['Promotions', 'notify', ['yes', 'no']],
+      ['FAQ', 'active', ['yes', 'no']],
+      ['Unanswered', 'status', UnansweredStatus.options],
+      ['Broadcasts', 'status', BroadcastStatus.options],
+    ] as const)
+      expect(double.validation(tab, column), `${tab}.${column}`).toEqual({
+        values: [...values],
+        strict: true,
+        showCustomUi: true,
+        from: 1,
+      });
+    expect(double.validation('Users', 'segment')).toBeUndefined();
+    expect(double.note('Tickets', 0, 'text')).toMatch(/Written by the bot/);
+    expect(double.note('Tickets', 0, 'status')).toBeUndefined();
+    const ticketGuards = double.protectedRanges('Tickets');
+    expect(ticketGuards.map((p) => p.columns[0]).sort()).toEqual(
+      ['category', 'created_at', 'id', 'name', 'rating', 'telegram_id', 'text', 'updated_at'].sort(),
+    );
+    expect(ticketGuards.every((p) => p.warningOnly)).toBe(true);
+    expect(double.records('Tickets')).toEqual(before);
+    await sheets(['init']);
+    expect(double.protectedRanges('Tickets')).toHaveLength(ticketGuards.length);
   });
 
   it('check prints what moving in takes and what it refuses, before anything is written', async () => {

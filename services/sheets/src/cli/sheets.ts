@@ -10,9 +10,10 @@ import { createSheetsApi, SheetsCallError } from '../sync/google-client.ts';
 import { importReport, previewImport } from '../sync/import-preview.ts';
 import { checkLayout, initLayout, type LayoutReport } from '../sync/layout-admin.ts';
 import { createSyncMetrics } from '../sync/metrics.ts';
+import { guardSheet } from '../sync/sheet-guard.ts';
 
 const USAGE =
-  'usage: npm run sheets -- init|check\n  init   create missing tabs and header rows (never touches data)\n  check  report what differs from the expected layout, and what moving in takes and refuses (writes nothing)';
+  'usage: npm run sheets -- init|check\n  init   create missing tabs and header rows, add dropdowns and mark the bot columns (never touches data)\n  check  report what differs from the expected layout, and what moving in takes and refuses (writes nothing)';
 
 function print(report: LayoutReport): void {
   for (const t of report.tabs)
@@ -63,6 +64,9 @@ async function main(argv: string[]): Promise<number> {
     console.log(created.length ? `created tabs: ${created.join(', ')}` : 'no tabs were missing');
     console.log(headed.length ? `wrote header rows: ${headed.join(', ')}` : 'no header rows were needed');
     if (appended.length) console.log(`appended columns: ${appended.join(', ')}`);
+    const guard = await guardSheet(api);
+    console.log(`dropdowns: ${guard.dropdowns.join(', ') || 'none'}`);
+    console.log(`bot columns marked (note + warning-only protection): ${guard.marked.length}`);
     print(after);
     console.log(
       after.ok

@@ -49,6 +49,10 @@ export type SheetsApi = {
   writeRanges(data: ValueRange[]): Promise<void>;
   /** One spreadsheets.batchUpdate (appendCells + updateCells): every tab's new rows and changed cells, atomically. */
   writeCells(writes: CellWrite[]): Promise<void>;
+  /** The descriptions of each tab's protected ranges (what `init` added before), by tab title. */
+  protections(): Promise<Map<string, string[]>>;
+  /** One spreadsheets.batchUpdate of formatting requests (data validation, protected ranges, notes); atomic. */
+  format(requests: sheets_v4.Schema$Request[]): Promise<void>;
 };
 
 const textRow = (values: string[]) => ({ values: values.map((v) => ({ userEnteredValue: { stringValue: v } })) });
@@ -123,6 +127,26 @@ export function createSheetsApi(config: GoogleConfig, metrics: SyncMetrics): She
       if (data.length === 0) return;
       await call('values.batchUpdate', () =>
         api.spreadsheets.values.batchUpdate({ spreadsheetId, requestBody: { valueInputOption: 'RAW', data } }, options),
+      );
+    },
+    async protections() {
+      const data = await call('spreadsheets.get', () =>
+        api.spreadsheets.get(
+          { spreadsheetId, fields: 'sheets(properties(title),protectedRanges(description))' },
+          options,
+        ),
+      );
+      return new Map(
+        (data.sheets ?? []).map((s) => [
+          s.properties?.title ?? '',
+          (s.protectedRanges ?? []).map((p) => p.description ?? ''),
+        ]),
+      );
+    },
+    async format(requests) {
+      if (requests.length === 0) return;
+      await call('spreadsheets.batchUpdate', () =>
+        api.spreadsheets.batchUpdate({ spreadsheetId, requestBody: { requests } }, options),
       );
     },
     async writeCells(writes) {
