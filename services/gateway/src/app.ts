@@ -146,6 +146,8 @@ export function createGatewayApp(opts: GatewayAppOptions) {
     logger: opts.logger,
     registry,
     ...(opts.assistantPacing ? { pacing: opts.assistantPacing } : {}),
+    ...(opts.retry ? { retry: opts.retry } : {}),
+    ...(opts.serviceTimeouts?.assistantMs ? { streamTimeoutMs: opts.serviceTimeouts.assistantMs } : {}),
   });
   const botDeps = {
     ...clients,

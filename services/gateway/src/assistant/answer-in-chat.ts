@@ -1,6 +1,7 @@
 import type { Language } from '@mb/contracts';
 import { callErrorCode } from '@mb/service-kit';
 import type { BotContext } from '../bot/context.ts';
+import { isDependencyError, UpdateRetrier } from '../webhook/retry.ts';
 import type { AssistantChatDeps } from './index.ts';
 import { formatTranscript, renderAnswer } from './render.ts';
 import { streamToChat } from './stream-to-chat.ts';
@@ -18,11 +19,33 @@ export async function askInChat(ctx: BotContext, deps: AssistantChatDeps, questi
   const t = (key: string, vars?: Record<string, string | number>) => ctx.t(key, vars);
   const queued = deps.jobs.run(String(chatId), async () => {
     await ctx.api.sendChatAction(chatId, 'typing').catch(() => undefined);
+    let events: Awaited<ReturnType<typeof ctx.deps.assistant.askStream.mutate>> | undefined;
+    let gaveUp: unknown;
+    // The assistant down or stalled before it took the question: asked again with backoff (webhook/retry.ts), the user
+    // told "one moment" once; given up after the bound, then told the service is unavailable.
+    const asking = new UpdateRetrier({
+      handle: async () => {
+        events = await ctx.deps.assistant.askStream.mutate(
+          { telegramId: account.telegramId ?? ctx.from!.id, segment: account.segment, question, language },
+          { context: { stream: true }, signal: AbortSignal.timeout(deps.streamTimeoutMs) },
+        );
+      },
+      policy: deps.retry,
+      notify: async (_update, what) => {
+        if (what === 'waiting') await ctx.api.sendMessage(chatId, ctx.t('update-waiting'));
+      },
+      onRetry: (update, error, attempt, retryInMs) =>
+        ctx.deps.logger.warn(
+          { err: error, updateId: update.update_id, attempt, retryInMs },
+          'assistant unavailable; the question is asked again',
+        ),
+      onGiveUp: (_update, error) => {
+        gaveUp = error;
+      },
+    });
     try {
-      const events = await ctx.deps.assistant.askStream.mutate(
-        { telegramId: account.telegramId ?? ctx.from!.id, segment: account.segment, question, language },
-        { context: { stream: true }, signal: AbortSignal.timeout(deps.streamTimeoutMs) },
-      );
+      await asking.handle(ctx.update);
+      if (!events) throw gaveUp;
       const result = await streamToChat({
         api: ctx.api,
         chatId,
@@ -36,8 +59,8 @@ export async function askInChat(ctx: BotContext, deps: AssistantChatDeps, questi
     } catch (error) {
       deps.metrics.answers.inc({ outcome: 'error' });
       const code = callErrorCode(error);
-      ctx.deps.logger.error({ err: error, code, chatId }, 'assistant answer failed');
-      const down = code === 'UNAVAILABLE' || code === 'SERVICE_UNAVAILABLE';
+      ctx.deps.logger.error({ err: error, code, updateId: ctx.update.update_id }, 'assistant answer failed');
+      const down = isDependencyError(error) || code === 'SERVICE_UNAVAILABLE';
       await ctx.api.sendMessage(chatId, ctx.t(down ? 'service-unavailable' : 'error-apology'));
     }
   });

@@ -1,5 +1,6 @@
 import type { Logger } from '@mb/service-kit';
 import { Counter, Gauge, type Registry } from 'prom-client';
+import type { RetryPolicy } from '../webhook/retry.ts';
 import { AnswerJobs } from './answer-jobs.ts';
 import { DEFAULT_PACING, type DraftSupport, type StreamPacing } from './stream-to-chat.ts';
 
@@ -9,6 +10,8 @@ export type AssistantChatDeps = {
   drafts: DraftSupport;
   /** Upper bound on one streamed answer, past the assistant's own deadline. */
   streamTimeoutMs: number;
+  /** A question the assistant could not take (down, stalled) is asked again with backoff, as updates are. */
+  retry: Partial<RetryPolicy>;
   metrics: {
     answers: Counter<'outcome'>;
     streamUpdates: Counter<'method'>;
@@ -22,6 +25,7 @@ export function createAssistantChat(opts: {
   registry: Registry;
   pacing?: Partial<StreamPacing>;
   streamTimeoutMs?: number;
+  retry?: Partial<RetryPolicy>;
 }): AssistantChatDeps {
   const jobs = new AnswerJobs({ logger: opts.logger });
   new Gauge({
@@ -37,6 +41,7 @@ export function createAssistantChat(opts: {
     pacing: { ...DEFAULT_PACING, ...opts.pacing },
     drafts: { supported: true },
     streamTimeoutMs: opts.streamTimeoutMs ?? 60_000,
+    retry: opts.retry ?? {},
     metrics: {
       answers: new Counter({
         name: 'gateway_assistant_answers_total',
