@@ -4,7 +4,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { SERVICE_PROCESS_ENV, serviceNodeFlags } from '@mb/service-kit/runtime-flags';
+import { SERVICE_PROCESS_ENV, serviceEntry, serviceNodeFlags } from '@mb/service-kit/runtime-flags';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const env = process.env;
@@ -21,12 +21,14 @@ const shared = {
 };
 
 const services = ['sheets', 'assistant', 'gateway'] as const;
+// Production runs the JavaScript `npm start` has just built; development runs the TypeScript as it is.
+const built = env.NODE_ENV === 'production';
 const children = new Map<string, ChildProcess>();
 let stopping = false;
 
 function start(name: (typeof services)[number]): ChildProcess {
   // Each service's heap bounds and allocator setting, as in the Dockerfile and the bench (docs/memory.md).
-  const child = spawn(process.execPath, [...serviceNodeFlags(name), `services/${name}/src/main.ts`], {
+  const child = spawn(process.execPath, [...serviceNodeFlags(name), ...serviceEntry(name, built)], {
     cwd: root,
     env: { ...SERVICE_PROCESS_ENV, ...shared },
     stdio: ['ignore', 'inherit', 'inherit'],

@@ -85,7 +85,7 @@ export class ServiceProcess {
  */
 export async function startProcess(
   name: string,
-  entry: string,
+  entry: string | string[],
   env: Record<string, string>,
   timeoutMs = 30_000,
 ): Promise<ServiceProcess> {
@@ -96,7 +96,7 @@ export async function startProcess(
     ...(profileDir
       ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${name}-${Date.now()}.cpuprofile`]
       : []),
-    join(root, entry),
+    ...(typeof entry === 'string' ? [join(root, entry)] : entry),
   ];
   const child = spawn(process.execPath, args, {
     cwd: root,

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { serviceEntry } from '@mb/service-kit/runtime-flags';
 import { BENCH_INTERNAL_TOKEN, BENCH_SECRET, BENCH_TOKEN } from './credentials.ts';
 import { type ServiceProcess, startProcess } from './processes.ts';
 
@@ -17,7 +18,7 @@ export type ProcessStack = {
 };
 
 /**
- * The three services as child processes, wired by env exactly as in production (services/*\/src/main.ts), on free
+ * The three services as child processes, wired by env exactly as in production (the built services/*\/dist/main.js), on free
  * ports with a fresh temp directory; the gateway's Bot API is `apiRoot` (a double in the bench process).
  * `beforeGateway` runs once sheets is up (e.g. to seed the workbook).
  */
@@ -31,14 +32,14 @@ export async function startProcessStack(opts: {
   const common = { INTERNAL_TOKEN: BENCH_INTERNAL_TOKEN };
   const started: ServiceProcess[] = [];
   try {
-    const sheets = await startProcess('sheets', 'services/sheets/src/main.ts', {
+    const sheets = await startProcess('sheets', serviceEntry('sheets', true), {
       ...common,
       SHEETS_PORT: '0',
       SHEETS_DB_PATH: join(dir, 'workbook.sqlite'),
     });
     started.push(sheets);
     await opts.beforeGateway?.({ dir, sheets });
-    const assistant = await startProcess('assistant', 'services/assistant/src/main.ts', {
+    const assistant = await startProcess('assistant', serviceEntry('assistant', true), {
       ...common,
       ASSISTANT_PORT: '0',
       SHEETS_URL: sheets.url,
@@ -46,7 +47,7 @@ export async function startProcessStack(opts: {
       ...opts.assistantEnv,
     });
     started.push(assistant);
-    const gateway = await startProcess('gateway', 'services/gateway/src/main.ts', {
+    const gateway = await startProcess('gateway', serviceEntry('gateway', true), {
       ...common,
       GATEWAY_PORT: '0',
       TELEGRAM_BOT_TOKEN: BENCH_TOKEN,

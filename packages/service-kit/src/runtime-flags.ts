@@ -38,3 +38,13 @@ export const SERVICE_PROCESS_ENV: Readonly<Record<string, string>> = {
 export function serviceNodeFlags(name: string): string[] {
   return Object.hasOwn(SERVICE_NODE_FLAGS, name) ? [...SERVICE_NODE_FLAGS[name as ServiceName]] : [];
 }
+
+/**
+ * How a service's program is run: `built` (production `npm start`, the images, the bench) is its JavaScript from
+ * `npm run build` (scripts/build-js.ts) with the workspace packages resolved to theirs (`--conditions=built`), so no
+ * process loads Node's type stripper (≈ 18 MB of RSS and its start-up time); development runs the TypeScript directly.
+ * Paths are relative to the repository's root.
+ */
+export function serviceEntry(name: ServiceName, built: boolean): string[] {
+  return built ? ['--conditions=built', `services/${name}/dist/main.js`] : [`services/${name}/src/main.ts`];
+}
