@@ -34,6 +34,8 @@ export function seedSignedInUsers(dbPath: string, users: TestUser[], total = use
         registered_at: now,
         last_seen_at: '',
         blocked_bot: 'no',
+        // Signed in with their phone, so they consented to its processing (docs/privacy.md).
+        consent_at: now,
       };
       insert.run(...columns.map((c) => row[c]), now);
     }
