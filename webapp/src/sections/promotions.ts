@@ -1,3 +1,4 @@
+import { isWebLink } from '@mb/contracts/links';
 import { errorText, type PromotionView } from '../api.ts';
 import { fill, h, shortDate } from '../dom.ts';
 import { t } from '../i18n.ts';
@@ -83,7 +84,7 @@ async function detail(
     ),
     status,
     p.cta === 'link' &&
-      p.linkUrl &&
+      isWebLink(p.linkUrl) &&
       h('a', { class: 'button', href: p.linkUrl, target: '_blank', rel: 'noopener' }, t('promotions.openLink')),
     p.cta === 'participate' &&
       !s.me.account &&

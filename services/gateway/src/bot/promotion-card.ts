@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Promotion } from '@mb/contracts';
+import { isWebLink, type Promotion } from '@mb/contracts';
 import { type Api, InlineKeyboard } from 'grammy';
 
 type Translate = (key: string, vars?: Record<string, string | number>) => string;
@@ -56,7 +56,7 @@ export function promotionCard(t: Translate, p: Promotion, page: number, pages: n
   const room = (photo ? CAPTION_MAX : TEXT_MAX) - head.length - 10;
   const description = p.description.length > room ? `${p.description.slice(0, room)}…` : p.description;
   const keyboard = new InlineKeyboard();
-  if (p.cta === 'link' && /^https?:\/\//.test(p.linkUrl)) keyboard.url(t('promotion-open-link'), p.linkUrl);
+  if (p.cta === 'link' && isWebLink(p.linkUrl)) keyboard.url(t('promotion-open-link'), p.linkUrl);
   else if (p.cta === 'participate') keyboard.text(t('promotion-participate'), joinData(p.id));
   keyboard.row();
   if (page > 0) keyboard.text(t('button-prev'), `pr:p:${page - 1}`);

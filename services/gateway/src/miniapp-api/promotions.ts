@@ -1,4 +1,4 @@
-import type { Promotion, User } from '@mb/contracts';
+import { isWebLink, type Promotion, type User } from '@mb/contracts';
 import type { Clients } from '../clients/index.ts';
 import { fromServiceError, MiniAppError } from './errors.ts';
 
@@ -16,7 +16,8 @@ const view = (p: Promotion, joined: Set<string>): PromotionView => ({
   startsAt: p.startsAt,
   endsAt: p.endsAt,
   cta: p.cta,
-  linkUrl: p.linkUrl,
+  // Only an http(s) link ever reaches the Mini App; whatever else a manager typed is dropped here (issue 18).
+  linkUrl: isWebLink(p.linkUrl) ? p.linkUrl.trim() : '',
   joined: joined.has(p.id),
 });
 
