@@ -370,6 +370,16 @@ const sheets = dashboard(
       row: 'Data',
       panels: [
         {
+          title: "Spreadsheet cells used of Google's limit",
+          width: 12,
+          description:
+            'sheets_cells_used: every grid cell of every tab (empty ones too), what Google counts toward 10 million.',
+          targets: [
+            { expr: 'max(sheets_cells_used)', legend: 'cells used' },
+            { expr: 'max(sheets_cells_limit)', legend: 'limit' },
+          ],
+        },
+        {
           title: 'Rows per tab (last pull)',
           width: 12,
           targets: [{ expr: 'max by (tab) (sheets_rows)', legend: '{{tab}}' }],

@@ -59,6 +59,9 @@ describe('a Sheet managers cannot break', () => {
     ]);
     const metrics = await (await fetch(`${t.app.url}/metrics`)).text();
     expect(metrics).toMatch(/sheets_bad_values\{[^}]*tab="Tickets",column="status"[^}]*\} 1/);
+    // capacity: nine tabs of 1,000 × 26 grid cells each (as Google makes a new tab), of the 10 million allowed
+    expect(metrics).toMatch(/sheets_cells_used\{[^}]*\} 234000\n/);
+    expect(metrics).toMatch(/sheets_cells_limit\{[^}]*\} 10000000\n/);
 
     // pulled again and again: still reported, but one staff notice per bad cell, not one per pull
     newEvents('sheet.bad_value');

@@ -35,6 +35,10 @@ export type SyncStatus = {
   outbox: { pending: number; oldestAgeSeconds: number };
 };
 
+/** Google's limit of cells in one spreadsheet. */
+export const CELLS_LIMIT = 10_000_000;
+const CELLS_CHECK_MS = 10 * 60_000;
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms).unref());
 
 /**
@@ -57,6 +61,8 @@ export class SheetsSync {
   private failures = { pull: 0, flush: 0 };
   private missingTabs = new Set<TabName>();
   private readonly sheetIds = new Map<string, number>();
+  /** When the grid sizes were last read (sheets_cells_used): at most every CELLS_CHECK_MS, one spreadsheets.get. */
+  private cellsCheckedAt = 0;
   private state = {
     lastPullAt: null as string | null,
     lastError: null as string | null,
@@ -73,6 +79,7 @@ export class SheetsSync {
     this.logger = deps.logger;
     this.opts = { backoff: { baseMs: 1000, maxMs: 60_000 }, flushLimit: 5000, ...opts };
     this.budget = new CallBudget(opts.limits ?? { readsPerMinute: 50, writesPerMinute: 25 });
+    this.metrics.cellsLimit.set(CELLS_LIMIT);
   }
 
   start(): void {
@@ -190,7 +197,8 @@ export class SheetsSync {
   private async pullOnce(): Promise<PullSummary> {
     const started = performance.now();
     let wanted = TAB_NAMES.filter((t) => !this.missingTabs.has(t));
-    if (this.missingTabs.size || this.sheetIds.size === 0) wanted = await this.existingTabs();
+    if (this.missingTabs.size || this.sheetIds.size === 0 || Date.now() - this.cellsCheckedAt > CELLS_CHECK_MS)
+      wanted = await this.existingTabs();
     const unknown = wanted.filter((t) => !this.layouts.get(t));
     if (unknown.length) {
       await this.read();
@@ -253,6 +261,8 @@ export class SheetsSync {
     const tabs = await this.api.tabs();
     this.sheetIds.clear();
     for (const t of tabs) this.sheetIds.set(t.title, t.sheetId);
+    this.metrics.cellsUsed.set(tabs.reduce((n, t) => n + t.cells, 0));
+    this.cellsCheckedAt = Date.now();
     const titles = new Set(tabs.map((t) => t.title));
     this.missingTabs = new Set(TAB_NAMES.filter((t) => !titles.has(t)));
     return TAB_NAMES.filter((t) => titles.has(t));

@@ -32,7 +32,8 @@ export class SheetsCallError extends Error {
 const SCOPE = 'https://www.googleapis.com/auth/spreadsheets';
 
 export type ValueRange = { range: string; values: string[][] };
-export type SheetTab = { title: string; sheetId: number };
+/** A tab and its grid size (Google counts every cell of the grid, empty or not, toward 10 million a spreadsheet). */
+export type SheetTab = { title: string; sheetId: number; cells: number };
 /** Cells written as text (CellData stringValue: never parsed, so `=...` stays text): rows appended below a tab's data, or a run of cells from (row, col). */
 export type CellWrite =
   | { kind: 'append'; sheetId: number; rows: string[][] }
@@ -95,10 +96,17 @@ export function createSheetsApi(config: GoogleConfig, metrics: SyncMetrics): She
     spreadsheetId,
     async tabs() {
       const data = await call('spreadsheets.get', () =>
-        api.spreadsheets.get({ spreadsheetId, fields: 'sheets.properties(sheetId,title)' }, options),
+        api.spreadsheets.get(
+          { spreadsheetId, fields: 'sheets.properties(sheetId,title,gridProperties(rowCount,columnCount))' },
+          options,
+        ),
       );
       return (data.sheets ?? [])
-        .map((s) => ({ title: s.properties?.title ?? '', sheetId: s.properties?.sheetId ?? -1 }))
+        .map((s) => ({
+          title: s.properties?.title ?? '',
+          sheetId: s.properties?.sheetId ?? -1,
+          cells: (s.properties?.gridProperties?.rowCount ?? 0) * (s.properties?.gridProperties?.columnCount ?? 0),
+        }))
         .filter((t) => t.title !== '');
     },
     async addTabs(titles) {

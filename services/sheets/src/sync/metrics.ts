@@ -34,6 +34,16 @@ export function createSyncMetrics(registry: Registry) {
       buckets: [0.5, 1, 2.5, 5, 10, 30, 60, 300, 1800],
       registers,
     }),
+    cellsUsed: new Gauge({
+      name: 'sheets_cells_used',
+      help: 'Cells of the spreadsheet\u2019s grids (every tab, empty cells included): what Google counts toward its limit.',
+      registers,
+    }),
+    cellsLimit: new Gauge({
+      name: 'sheets_cells_limit',
+      help: 'Cells Google allows in one spreadsheet (10 million).',
+      registers,
+    }),
     rows: new Gauge({
       name: 'sheets_rows',
       help: 'Rows per tab in the Sheet, as of the last pull.',
