@@ -3,17 +3,22 @@
  * (GOOGLE_SHEETS_SPREADSHEET_ID, with GOOGLE_APPLICATION_CREDENTIALS or GOOGLE_SHEETS_ACCESS_TOKEN).
  * Exit codes: 0 the layout matches (and nothing would be refused), 1 differences remain, 2 usage or configuration error, 3 Google did not answer.
  */
+import { writeFileSync } from 'node:fs';
+import { TAB_NAMES, type TabName } from '@mb/contracts';
 import { createRegistry, EnvError } from '@mb/service-kit';
 import { readEnv } from '../env.ts';
+import { openDatabase } from '../store/db.ts';
+import { Workbook } from '../store/workbook.ts';
 import { syncConfigFromEnv } from '../sync/config.ts';
 import { createSheetsApi, SheetsCallError } from '../sync/google-client.ts';
 import { importReport, previewImport } from '../sync/import-preview.ts';
 import { checkLayout, initLayout, type LayoutReport } from '../sync/layout-admin.ts';
 import { createSyncMetrics } from '../sync/metrics.ts';
 import { guardSheet } from '../sync/sheet-guard.ts';
+import { tabCsv } from './export-csv.ts';
 
 const USAGE =
-  'usage: npm run sheets -- init|check\n  init   create missing tabs and header rows, add dropdowns and mark the bot columns (never touches data)\n  check  report what differs from the expected layout, and what moving in takes and refuses (writes nothing)';
+  "usage: npm run sheets -- init|check|export\n  init   create missing tabs and header rows, add dropdowns and mark the bot columns (never touches data)\n  check  report what differs from the expected layout, and what moving in takes and refuses (writes nothing)\n  export TAB [FILE]  a tab of the SQLite workbook as CSV, cells that would be formulas prefixed with '";
 
 function print(report: LayoutReport): void {
   for (const t of report.tabs)
@@ -23,8 +28,35 @@ function print(report: LayoutReport): void {
   if (report.extraTabs.length) console.log(`other tabs (left alone): ${report.extraTabs.join(', ')}`);
 }
 
+/** `export TAB [FILE]`: a tab of the SQLite workbook as a formula-safe CSV (docs/security.md); no spreadsheet needed. */
+function exportTab(argv: string[]): number {
+  const tab = argv[1];
+  if (!tab || !(TAB_NAMES as string[]).includes(tab)) {
+    console.error(`usage: npm run sheets -- export TAB [FILE]   (TAB: ${TAB_NAMES.join(', ')})`);
+    return 2;
+  }
+  let env;
+  try {
+    env = readEnv(process.env);
+  } catch (error) {
+    if (!(error instanceof EnvError)) throw error;
+    console.error(error.message);
+    return 2;
+  }
+  const db = openDatabase(env.SHEETS_DB_PATH);
+  try {
+    const csv = tabCsv(new Workbook(db, { outbox: false }), tab as TabName);
+    if (argv[2]) writeFileSync(argv[2], csv, { mode: 0o600 });
+    else process.stdout.write(csv);
+    return 0;
+  } finally {
+    db.close();
+  }
+}
+
 async function main(argv: string[]): Promise<number> {
   const command = argv[0];
+  if (command === 'export') return exportTab(argv);
   if (command !== 'init' && command !== 'check') {
     console.error(USAGE);
     return 2;
