@@ -191,6 +191,6 @@ describe('promotions', () => {
     await stack.post(textUpdate(jane, '/start promo_birthday-gift'));
     const card = await sentTo(api, jane.id, 'Подарок ко дню рождения');
     expect(card['text']).toMatch(/^Promotions \(\d of 5\)/);
-    expect(buttons(card).map((b) => b.text)).toContain('✅ Take part');
+    expect(buttons(card).map((b) => b.text)).toContain('🎯 Take part');
   });
 });

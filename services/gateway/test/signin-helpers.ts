@@ -1,4 +1,5 @@
-import type { BotApiDouble, TestUser } from '@mb/testing';
+import { BotApiDouble, type Stack, startStack, type TestUser } from '@mb/testing';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 
 /** Update builders for what packages/testing does not build: group callbacks, bot blocks, deep links. */
 let nextId = 9_000_000;
@@ -57,4 +58,27 @@ export async function sentTo(api: BotApiDouble, chatId: number, part: string, ti
     );
   await api.waitFor(() => find() !== undefined, timeoutMs, `"${part}" to ${chatId}`);
   return find()!.payload;
+}
+
+/**
+ * The whole stack on a Bot API double with the staff chat set, started once for a file's tests (events every 20 ms);
+ * each test ends when the dispatcher is idle. Read `env.api` / `env.stack` inside tests.
+ */
+export function staffChatStack(): { api: BotApiDouble; stack: Stack } {
+  const env = {} as { api: BotApiDouble; stack: Stack };
+  beforeAll(async () => {
+    env.api = await new BotApiDouble().start();
+    env.stack = await startStack({
+      apiRoot: env.api.url,
+      gateway: { staffChatId: STAFF_CHAT, events: { idleMs: 20 } },
+    });
+  });
+  afterAll(async () => {
+    await env.stack.close();
+    await env.api.close();
+  });
+  afterEach(async () => {
+    await env.stack.gateway.dispatcher.idle();
+  });
+  return env;
 }

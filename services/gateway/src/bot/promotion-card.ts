@@ -44,7 +44,15 @@ export function formatDate(value: string, locale: string): string {
 export type Card = { text: string; photo: string | null; keyboard: InlineKeyboard };
 
 /** One promotion as a message: header with the position, title, dates, description, its call to action, paging. */
-export function promotionCard(t: Translate, p: Promotion, page: number, pages: number, locale: string): Card {
+export function promotionCard(
+  t: Translate,
+  p: Promotion,
+  page: number,
+  pages: number,
+  locale: string,
+  /** The user takes part already: the button says so (a tap on it only repeats that). */
+  joined = false,
+): Card {
   const photo = /^https?:\/\//.test(p.imageUrl) ? p.imageUrl : null;
   const head = [
     t('promotions-header', { page: page + 1, pages }),
@@ -57,7 +65,8 @@ export function promotionCard(t: Translate, p: Promotion, page: number, pages: n
   const description = p.description.length > room ? `${p.description.slice(0, room)}…` : p.description;
   const keyboard = new InlineKeyboard();
   if (p.cta === 'link' && isWebLink(p.linkUrl)) keyboard.url(t('promotion-open-link'), p.linkUrl);
-  else if (p.cta === 'participate') keyboard.text(t('promotion-participate'), joinData(p.id));
+  else if (p.cta === 'participate')
+    keyboard.text(t(joined ? 'promotion-joined' : 'promotion-participate'), joinData(p.id));
   keyboard.row();
   if (page > 0) keyboard.text(t('button-prev'), `pr:p:${page - 1}`);
   if (page < pages - 1) keyboard.text(t('button-next'), `pr:p:${page + 1}`);
@@ -82,7 +91,7 @@ export const promotionOfStart = (payload: string | null): string | null =>
   payload ? (PROMO_START.exec(payload)?.[1] ?? null) : null;
 
 /** The card of one live promotion among those of a segment, or null when the user may not see it (or it ended). */
-export function cardAmong(t: Translate, list: Promotion[], id: string, locale: string): Card | null {
+export function cardAmong(t: Translate, list: Promotion[], id: string, locale: string, joined = false): Card | null {
   const index = list.findIndex((p) => p.id === id);
-  return index < 0 ? null : promotionCard(t, list[index]!, index, list.length, locale);
+  return index < 0 ? null : promotionCard(t, list[index]!, index, list.length, locale, joined);
 }

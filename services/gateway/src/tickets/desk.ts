@@ -4,6 +4,7 @@ import type { Logger } from '@mb/service-kit';
 import { type Api, GrammyError } from 'grammy';
 import { Histogram, type Registry } from 'prom-client';
 import type { SheetsClient } from '../clients/index.ts';
+import { unlessNotModified } from '../telegram/not-modified.ts';
 import { clip, ratingButtons, staffButtons, staffCard, statusLabel, type T, topicName } from './format.ts';
 import { TicketLinks } from './links.ts';
 import { MinuteLimiter, StaffQueue } from './staff-queue.ts';
@@ -207,17 +208,15 @@ export class TicketDesk {
     if (!place) return;
     const ticket = (await this.opts.sheets.tickets.get.query({ ticketId })) as Ticket;
     if (job.kind === 'rename') {
-      // Telegram refuses an edit to the same text ("not modified"): that is success here.
-      const unlessSame = (error: unknown) => {
-        if (!(error instanceof GrammyError && /not modified/i.test(error.description))) throw error;
-      };
       const { threadId, cardMessageId } = place;
       if (threadId !== null)
-        await this.call(() => api.editForumTopic(chatId, threadId, { name: topicName(t, ticket) })).catch(unlessSame);
+        await this.call(() => api.editForumTopic(chatId, threadId, { name: topicName(t, ticket) })).catch(
+          unlessNotModified,
+        );
       if (cardMessageId !== null)
         await this.call(() =>
           api.editMessageText(chatId, cardMessageId, staffCard(t, ticket), { reply_markup: staffButtons(t, ticket) }),
-        ).catch(unlessSame);
+        ).catch(unlessNotModified);
       return;
     }
     const file = job.payload['file'] as TicketAttachment | undefined;

@@ -237,3 +237,23 @@ export function startCounts(wb: Workbook): Array<{ payload: string; starts: numb
     )
     .all() as Array<{ payload: string; starts: number; users: number }>;
 }
+
+export type ApprovalNotice = { chatId: number; messageId: number; text: string };
+
+/** A staff-chat message offering Approve/Deny for a pending user (its text, to append the decision to later). */
+export function recordApprovalNotice(wb: Workbook, userId: string, notice: ApprovalNotice): void {
+  wb.db
+    .prepare('INSERT OR REPLACE INTO approval_notices(user_id, chat_id, message_id, text) VALUES (?, ?, ?, ?)')
+    .run(userId, notice.chatId, notice.messageId, notice.text);
+}
+
+/** The user's Approve/Deny messages, forgotten by this call (the caller takes their buttons away once). */
+export function takeApprovalNotices(wb: Workbook, userId: string): ApprovalNotice[] {
+  return transaction(wb.db, () => {
+    const rows = wb.db
+      .prepare('SELECT chat_id, message_id, text FROM approval_notices WHERE user_id = ?')
+      .all(userId) as Array<{ chat_id: number; message_id: number; text: string }>;
+    wb.db.prepare('DELETE FROM approval_notices WHERE user_id = ?').run(userId);
+    return rows.map((r) => ({ chatId: r.chat_id, messageId: r.message_id, text: r.text }));
+  });
+}

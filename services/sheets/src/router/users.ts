@@ -7,11 +7,13 @@ import {
   markSeen,
   NotStaffError,
   pendingUsers,
+  recordApprovalNotice,
   recordStart,
   setBlockedBot,
   setStatusByStaff,
   signIn,
   startCounts,
+  takeApprovalNotices,
   takeStart,
   UserRowUnreadableError,
   userByTelegramId,
@@ -66,6 +68,24 @@ export const usersRouter = ({ wb, catalog }: SheetsDeps) =>
       .input(z.object({ telegramId: TelegramId }))
       .mutation(({ input }) => ({ payload: takeStart(wb, input.telegramId) })),
     startCounts: internalProcedure.query(() => startCounts(wb)),
+    /** A staff-chat message with Approve/Deny for a pending user was sent. */
+    approvalNoticeSent: internalProcedure
+      .input(
+        z.object({
+          userId: z.string().min(1).max(100),
+          chatId: TelegramId,
+          messageId: z.number().int().positive(),
+          text: z.string().max(4096),
+        }),
+      )
+      .mutation(({ input }) => {
+        recordApprovalNotice(wb, input.userId, input);
+        return { ok: true as const };
+      }),
+    /** The user was decided: their Approve/Deny messages (forgotten here), for the gateway to take the buttons away. */
+    takeApprovalNotices: internalProcedure
+      .input(z.object({ userId: z.string().min(1).max(100) }))
+      .mutation(({ input }) => takeApprovalNotices(wb, input.userId)),
     /** What is stored about the account (/mydata, the Mini App's "My data"); null when no row is linked. */
     myData: internalProcedure
       .input(z.object({ telegramId: TelegramId }))

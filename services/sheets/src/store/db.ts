@@ -98,6 +98,15 @@ const MIGRATIONS: Array<(db: DatabaseSync) => void> = [
       );
     `);
   },
+  // Staff-chat messages with Approve/Deny for a pending user, so a decision (in the Sheet too) takes their buttons away.
+  (db) => {
+    db.exec(`
+      CREATE TABLE approval_notices (
+        user_id TEXT NOT NULL, chat_id INTEGER NOT NULL, message_id INTEGER NOT NULL, text TEXT NOT NULL,
+        PRIMARY KEY (user_id, chat_id, message_id)
+      ) WITHOUT ROWID;
+    `);
+  },
 ];
 
 /** Opens (creating if needed) the workbook and brings its schema up to date. */

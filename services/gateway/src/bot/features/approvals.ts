@@ -44,8 +44,13 @@ approvalsFeature.command('pending', async (ctx) => {
   const pending = await ctx.deps.sheets.users.pending.query({ limit: 20 });
   if (pending.length === 0) return ctx.reply(ctx.t('staff-no-pending'));
   for (const user of pending) {
-    await ctx.reply(ctx.t('staff-pending-user', { name: user.name || '—', phone: user.phone, id: user.id }), {
-      reply_markup: approvalKeyboard((k) => ctx.t(k), user.id),
+    const text = ctx.t('staff-pending-user', { name: user.name || '—', phone: user.phone, id: user.id });
+    const m = await ctx.reply(text, { reply_markup: approvalKeyboard((k) => ctx.t(k), user.id) });
+    await ctx.deps.sheets.users.approvalNoticeSent.mutate({
+      userId: user.id,
+      chatId: ctx.chat.id,
+      messageId: m.message_id,
+      text,
     });
   }
 });

@@ -1,6 +1,7 @@
 import { hears } from '@grammyjs/i18n';
 import { callErrorCode } from '@mb/service-kit';
-import { Composer, GrammyError } from 'grammy';
+import { Composer } from 'grammy';
+import { unlessNotModified } from '../../telegram/not-modified.ts';
 import type { BotContext } from '../context.ts';
 import { type Card, cardAmong, findByRef, promotionCard, sendCard } from '../promotion-card.ts';
 
@@ -10,6 +11,12 @@ const privateChat = promotionsFeature.chatType('private');
 
 const live = (ctx: BotContext) =>
   ctx.deps.sheets.catalog.promotions.query({ segment: ctx.account?.status === 'active' ? ctx.account.segment : null });
+
+/** Ids of the promotions the user takes part in (read with the list, in the same batch). */
+const joinedIds = async (ctx: BotContext): Promise<Set<string>> =>
+  ctx.account?.status === 'active' && ctx.from
+    ? new Set((await ctx.deps.sheets.participations.mine.query({ telegramId: ctx.from.id })).map((p) => p.promotionId))
+    : new Set();
 
 const send = (ctx: BotContext, card: Card) => sendCard(ctx.api, ctx.chat!.id, card);
 const translate = (ctx: BotContext) => (key: string, vars?: Record<string, string | number>) => ctx.t(key, vars);
@@ -31,25 +38,26 @@ async function edit(ctx: BotContext, card: Card) {
         link_preview_options: { is_disabled: true },
       });
   } catch (error) {
-    if (error instanceof GrammyError && error.description.includes('message is not modified')) return;
-    throw error;
+    return unlessNotModified(error);
   }
   await ctx.deleteMessage().catch(() => undefined);
   return send(ctx, card);
 }
 
 async function showPage(ctx: BotContext, page: number, inPlace: boolean) {
-  const list = await live(ctx);
+  const [list, joined] = await Promise.all([live(ctx), joinedIds(ctx)]);
   if (list.length === 0)
     return inPlace ? ctx.editMessageText(ctx.t('promotions-empty')) : ctx.reply(ctx.t('promotions-empty'));
   const index = Math.min(Math.max(page, 0), list.length - 1);
-  const card = promotionCard(translate(ctx), list[index]!, index, list.length, await ctx.i18n.getLocale());
+  const p = list[index]!;
+  const card = promotionCard(translate(ctx), p, index, list.length, await ctx.i18n.getLocale(), joined.has(p.id));
   return inPlace ? edit(ctx, card) : send(ctx, card);
 }
 
 /** Opens one promotion (a deep link); one the user may not see, or that ended, is answered as unavailable. */
 export async function openPromotion(ctx: BotContext, id: string): Promise<void> {
-  const card = cardAmong(translate(ctx), await live(ctx), id, await ctx.i18n.getLocale());
+  const [list, joined] = await Promise.all([live(ctx), joinedIds(ctx)]);
+  const card = cardAmong(translate(ctx), list, id, await ctx.i18n.getLocale(), joined.has(id));
   if (card) await send(ctx, card);
   else await ctx.reply(ctx.t('promotion-unavailable'));
 }
@@ -85,5 +93,19 @@ privateChat.callbackQuery(/^pr:([jh]):(.+)$/, async (ctx) => {
     text: ctx.t(created ? 'participation-done-short' : 'participation-already', { title: promotion.title }),
     show_alert: !created,
   });
+  await showJoined(ctx);
   if (created) await ctx.reply(ctx.t('participation-done', { title: promotion.title }));
 });
+
+/** The tapped card's "take part" button now says "✅ You are taking part" (the rest of the keyboard stays). */
+async function showJoined(ctx: BotContext): Promise<void> {
+  const data = ctx.callbackQuery?.data;
+  const rows = ctx.callbackQuery?.message?.reply_markup?.inline_keyboard;
+  if (!rows || !data) return;
+  const label = ctx.t('promotion-joined');
+  if (rows.some((row) => row.some((b) => 'callback_data' in b && b.callback_data === data && b.text === label))) return;
+  const inline_keyboard = rows.map((row) =>
+    row.map((b) => ('callback_data' in b && b.callback_data === data ? { text: label, callback_data: data } : b)),
+  );
+  await ctx.editMessageReplyMarkup({ reply_markup: { inline_keyboard } }).catch(unlessNotModified);
+}

@@ -1,6 +1,7 @@
 import { callErrorCode } from '@mb/service-kit';
 import { Composer } from 'grammy';
-import { ratingButtons } from '../../tickets/format.ts';
+import { unlessNotModified } from '../../telegram/not-modified.ts';
+import { ratingButtons, threadButtons } from '../../tickets/format.ts';
 import { attachmentsOf } from '../../tickets/staff-actions.ts';
 import type { BotContext } from '../context.ts';
 
@@ -40,12 +41,18 @@ pm.on(['message:text', 'message:photo', 'message:document'], async (ctx, next) =
 });
 
 pm.callbackQuery(/^rq:z:(T-\d{1,9})$/, async (ctx) => {
-  await ctx.answerCallbackQuery();
   const r = await ctx.deps.sheets.tickets.setStatus
     .mutate({ ticketId: ctx.match[1]!, telegramId: ctx.from.id, as: 'user', status: 'closed' })
     .catch(() => null);
-  if (!r) return ctx.reply(ctx.t('request-not-found'));
-  if (!r.changed) return ctx.reply(ctx.t('request-closed-already', { id: r.ticket.id }));
+  if (!r) {
+    await ctx.answerCallbackQuery();
+    return ctx.reply(ctx.t('request-not-found'));
+  }
+  // The card loses "Закрыть" (and "add a message"): the request is closed, whoever closed it.
+  await ctx.editMessageReplyMarkup({ reply_markup: threadButtons((k) => ctx.t(k), r.ticket) }).catch(unlessNotModified);
+  if (!r.changed)
+    return ctx.answerCallbackQuery({ text: ctx.t('request-closed-already', { id: r.ticket.id }), show_alert: true });
+  await ctx.answerCallbackQuery();
   if (r.resolutionSeconds !== null) desk(ctx).resolution.observe(r.resolutionSeconds);
   await desk(ctx).links.recordNotice(r.ticket.id, r.ticket.status, r.ticket.answer);
   desk(ctx).retitle(r.ticket.id);
