@@ -56,9 +56,9 @@ describe('Users.consent_at on a spreadsheet made before it existed', () => {
       const db = openDatabase(path);
       const version = (db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version;
       db.exec(`INSERT INTO "Users"(id, phone) VALUES ('U-1', '+79990000001')`);
-      // As the previous release left it: no consent_at, no forget_requests, one version lower.
+      // As the release before issue 15 left it: no consent_at, forget_requests or approval_notices (two migrations).
       db.exec(
-        `ALTER TABLE "Users" DROP COLUMN consent_at; DROP TABLE forget_requests; PRAGMA user_version = ${version - 1}`,
+        `ALTER TABLE "Users" DROP COLUMN consent_at; DROP TABLE forget_requests; DROP TABLE approval_notices; PRAGMA user_version = ${version - 2}`,
       );
       db.close();
       const reopened = openDatabase(path);
