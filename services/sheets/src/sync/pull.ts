@@ -78,6 +78,8 @@ export function applyPull(wb: Workbook, tables: Map<TabName, TabColumns | undefi
     const refused = store.get<Record<string, { cells: string; problem: string }>>('refused_rows') ?? {};
     /** Rows with bad cells a manager typed (not at moving in, which `check` lists): staff are told once per cell. */
     const noticeable = new Set<string>();
+    /** The highest imported number per id prefix (`T` → 812), written once after the walk. */
+    const sequences = new Map<string, number>();
     for (const [tab, read] of tables) {
       if (!read) {
         summary.problems.push(`${tab}: tab is missing`);
@@ -171,7 +173,7 @@ export function applyPull(wb: Workbook, tables: Map<TabName, TabColumns | undefi
           summary.inserted++;
           if (importing) {
             summary.imported[tab] = (summary.imported[tab] ?? 0) + 1;
-            advanceSequence(wb, id);
+            noteSequence(sequences, id);
           }
           if (!importing && MANAGERS_ROWS.has(tab)) emit(eventsForManagerChange(tab, undefined, row, now), activated);
           continue;
@@ -219,6 +221,7 @@ export function applyPull(wb: Workbook, tables: Map<TabName, TabColumns | undefi
     }
     store.set('id_assignments', assignments);
     store.set('refused_rows', refused);
+    advanceSequences(wb, sequences);
     // One staff notice per bad cell (tab, row, column, value), not one per pull: only cells not bad at the last pull.
     const before = new Set(store.get<string[]>('bad_cells') ?? []);
     const current = summary.badValues.map((b) => JSON.stringify([b.tab, b.id, b.column, b.value]));
@@ -276,15 +279,19 @@ function sheetAnswer(wb: Workbook, ticket: Record<string, string>, now: Date): v
   });
 }
 
-/** An imported id like `T-1234` moves its sequence past it, so the bot's next ticket is not given an id in use. */
-function advanceSequence(wb: Workbook, id: string): void {
+/** An imported id like `T-1234` is remembered by prefix, so the bot's next ticket is not given an id in use. */
+function noteSequence(sequences: Map<string, number>, id: string): void {
   const m = /^([A-Z]{1,3})-(\d{1,12})$/.exec(id);
-  if (!m) return;
-  wb.db
-    .prepare(
-      'INSERT INTO sequences(name, next) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET next = max(next, excluded.next)',
-    )
-    .run(m[1]!, Number(m[2]) + 1);
+  if (m) sequences.set(m[1]!, Math.max(sequences.get(m[1]!) ?? 0, Number(m[2])));
+}
+
+/** Moves each sequence past the highest imported id of its prefix (one statement per prefix, not per row). */
+function advanceSequences(wb: Workbook, sequences: Map<string, number>): void {
+  if (sequences.size === 0) return;
+  const bump = wb.db.prepare(
+    'INSERT INTO sequences(name, next) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET next = max(next, excluded.next)',
+  );
+  for (const [prefix, n] of sequences) bump.run(prefix, n + 1);
 }
 
 const emptyRow = (tab: TabName): Record<string, string> => Object.fromEntries(TABS[tab].columns.map((c) => [c, '']));
