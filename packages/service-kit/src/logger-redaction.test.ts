@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { runWithContext } from './context.ts';
-import { createLogger } from './logger.ts';
+import { createLogger, registerLogSecrets } from './logger.ts';
 
 function capture() {
   const lines: string[] = [];
@@ -86,5 +86,34 @@ describe('log redaction', () => {
       status: 429,
       msg: 'sheets sync call failed',
     });
+  });
+});
+
+describe('errors and secrets (issue 20 point 2)', () => {
+  it('logs an error as its own facts: what rides on it (a grammY context with the token, the update) never', () => {
+    const { lines, log } = capture();
+    // The shape of grammY's BotError: the whole context on the error, the token three levels down.
+    const error = Object.assign(new Error('boom'), {
+      name: 'BotError',
+      ctx: {
+        api: { token: TOKEN, raw: { me: { token: TOKEN } } },
+        update: { message: { contact: { phone_number: PHONE }, text: TEXT } },
+      },
+      cause: Object.assign(new Error('inner'), { code: 'ECONNREFUSED', request: { body: TEXT } }),
+    });
+    log.error({ err: error }, 'update failed');
+    const line = JSON.parse(lines[0]!) as { err: Record<string, unknown> };
+    expect(line.err['message']).toBe('boom');
+    expect((line.err['cause'] as Record<string, unknown>)['code']).toBe('ECONNREFUSED');
+    for (const secret of [TOKEN, PHONE, TEXT]) expect(lines[0]).not.toContain(secret);
+  });
+
+  it('scrubs a bot token and registered secrets from every line, whatever they hid in', () => {
+    const { lines, log } = capture();
+    registerLogSecrets('webhook-secret-value-xyz');
+    log.warn(`fetch https://api.telegram.org/bot${TOKEN}/sendMessage failed; secret webhook-secret-value-xyz`);
+    expect(lines[0]).not.toContain(TOKEN);
+    expect(lines[0]).not.toContain('webhook-secret-value-xyz');
+    expect(lines[0]).toContain('[bot token]');
   });
 });

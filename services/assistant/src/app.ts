@@ -5,6 +5,7 @@ import {
   createTrpcHandler,
   internalContextFactory,
   type Logger,
+  registerLogSecrets,
 } from '@mb/service-kit';
 import type { SheetsRouter } from '@mb/sheets/router-type';
 import { Redis } from 'ioredis';
@@ -43,6 +44,8 @@ export type AssistantAppOptions = {
 
 /** Builds the assistant service without listening; main.ts and tests share it. */
 export function createAssistantApp(opts: AssistantAppOptions) {
+  // No log line of this process carries the internal token, whatever it hid in.
+  registerLogSecrets(opts.internalToken);
   const metrics = createRegistry('assistant');
   const assistantMetrics = createAssistantMetrics(metrics.registry);
   const sheets = createServiceClient<SheetsRouter>({

@@ -1,6 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { autoRetry } from '@grammyjs/auto-retry';
-import { createHttpServer, createRegistry, type Logger, type ReadinessCheck, runWithContext } from '@mb/service-kit';
+import {
+  createHttpServer,
+  createRegistry,
+  type Logger,
+  type ReadinessCheck,
+  registerLogSecrets,
+  runWithContext,
+} from '@mb/service-kit';
 import { Api } from 'grammy';
 import type { Update, UserFromGetMe } from 'grammy/types';
 import { Counter, Gauge, Histogram } from 'prom-client';
@@ -93,6 +100,8 @@ export function createGatewayApp(opts: GatewayAppOptions) {
   const botToken = opts.botToken ?? `${SANDBOX_BOT.id}:sandbox-${randomBytes(18).toString('base64url')}`;
   const webhookSecret = opts.webhookSecret ?? randomBytes(32).toString('base64url');
   const botInfo = opts.botInfo ?? SANDBOX_BOT;
+  // No log line of this process carries these, whatever object or message they hid in (service-kit logger).
+  registerLogSecrets(botToken, webhookSecret, opts.internalToken);
   const metrics = createRegistry('gateway');
   const { registry } = metrics;
   const clients = createClients({

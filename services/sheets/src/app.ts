@@ -4,6 +4,7 @@ import {
   createTrpcHandler,
   internalContextFactory,
   type Logger,
+  registerLogSecrets,
 } from '@mb/service-kit';
 import { Gauge } from 'prom-client';
 import { registerBroadcastGauge } from './domain/broadcast-gauge.ts';
@@ -29,6 +30,8 @@ export type SheetsAppOptions = {
 
 /** Builds the sheets service (database, router, HTTP server) without listening; main.ts and tests share it. */
 export function createSheetsApp(opts: SheetsAppOptions) {
+  // No log line of this process carries the internal token, whatever it hid in.
+  registerLogSecrets(opts.internalToken);
   const db = openDatabase(opts.dbPath);
   const wb = new Workbook(db, { outbox: opts.outbox ?? true });
   if (opts.seed !== false && seedIfEmpty(wb)) opts.logger.info('seeded an empty workbook with demo data');
