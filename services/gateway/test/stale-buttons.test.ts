@@ -132,3 +132,32 @@ describe('no stale buttons', () => {
     await env.api.waitFor(() => notices().some((n) => n.includes(`${ticket.id} уже закрыто`)));
   });
 });
+
+describe('demo content a user reads', () => {
+  it('/help lists the staff commands for staff only, and a broadcast status is worded, not "done"', async () => {
+    const maria = person(6_600_010, 'Мария');
+    await env.stack.post(contactUpdate(maria, '79035550101'));
+    await sentTo(env.api, maria.id, 'вы вошли');
+    await env.stack.post(textUpdate(maria, '/help'));
+    const help = String((await sentTo(env.api, maria.id, 'Я бот компании'))['text']);
+    for (const c of ['/pending', '/broadcast', '/broadcast_status', '/broadcast_cancel', '/take', '/close', '/mydata'])
+      expect(help).toContain(c);
+    const client = person(6_600_011, 'Пётр');
+    await env.stack.post(contactUpdate(client, '+79035550103'));
+    await sentTo(env.api, client.id, 'вы вошли');
+    await env.stack.post(textUpdate(client, '/help'));
+    const clientHelp = String((await sentTo(env.api, client.id, 'Я бот компании'))['text']);
+    expect(clientHelp).not.toContain('/broadcast');
+    expect(clientHelp).toContain('/forget');
+
+    env.stack.sheets.wb.insert('Broadcasts', { id: 'B-77', text: 'Привет', segment: 'all', status: 'done' });
+    await env.stack.post(textUpdate(maria, '/broadcast_status B-77'));
+    const status = String((await sentTo(env.api, maria.id, 'Рассылка B-77:'))['text']);
+    expect(status).toMatch(/^Рассылка B-77: завершена\./);
+  });
+
+  it('the demo promotions promise only what the flow does', () => {
+    const texts = env.stack.sheets.wb.find('Promotions').map((p) => p.description);
+    expect(texts.join('\n')).not.toMatch(/промокод выда|до конца месяца/i);
+  });
+});

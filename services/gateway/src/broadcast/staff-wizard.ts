@@ -1,3 +1,4 @@
+import { BroadcastStatus } from '@mb/contracts';
 import { TRPCClientError } from '@trpc/client';
 import { InlineKeyboard } from 'grammy';
 import type { BotContext } from '../bot/context.ts';
@@ -70,7 +71,8 @@ export async function broadcastCommand(ctx: BotContext, arg: string, action: 'st
     await ctx.reply(
       ctx.t('broadcast-status', {
         id,
-        status: b.status,
+        // A status read in the staff member's language ("done" → "завершена"), the raw value when it is unknown.
+        status: BroadcastStatus.safeParse(b.status).success ? ctx.t(`broadcast-state-${b.status}`) : b.status,
         sent: p.sent,
         failed: p.failed + p.unknown,
         blocked: p.blocked,
