@@ -4,7 +4,7 @@ import { createLogger } from '@mb/service-kit';
 import type { Update } from 'grammy/types';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { RedisInbox } from '../src/redis/inbox.ts';
+import { RedisInbox, streamKeys } from '../src/redis/inbox.ts';
 import { RedisUpdateConsumer } from '../src/redis/update-consumer.ts';
 import { startRedis, waitUntil } from './broadcast-fixtures.ts';
 
@@ -176,4 +176,29 @@ describe('the update inbox in Redis, consumed by several handler processes', () 
     expect(twice.length).toBeLessThanOrEqual(lastOfA.size);
     expect([...counts.values()].every((n) => n <= 2)).toBe(true);
   }, 60_000);
+  it('drops a stored body that is not an update and goes on with the chat (what comes back is checked)', async () => {
+    const prefix = 'mb:poisoned';
+    const inbox = new RedisInbox({ redis, prefix });
+    const handled: number[] = [];
+    const c = new RedisUpdateConsumer({
+      redis,
+      prefix,
+      name: 'p',
+      logger,
+      handle: async (u) => {
+        handled.push(u.update_id);
+      },
+    });
+    consumers.push(c);
+    // Something other than our webhook wrote to the chat's list: not JSON, then JSON that is no update.
+    await redis.rpush(streamKeys(prefix).chat('1'), '{not json', JSON.stringify({ update_id: 'x', message: {} }));
+    const [good] = updates(1, 1);
+    expect(await inbox.accept(good!)).toBe(true);
+    c.start();
+    await waitUntil(() => handled.length === 1, 10_000, 'the real update handled');
+    await c.idle();
+    expect(handled).toEqual([good!.update_id]);
+    expect(c.dropped).toBe(2);
+    expect(await redis.llen(streamKeys(prefix).chat('1'))).toBe(0);
+  });
 });

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Logger } from '@mb/service-kit';
 import type { Update } from 'grammy/types';
 import type { Redis } from 'ioredis';
+import { parseUpdate } from '../webhook/parse-update.ts';
 import { ensureHandlerGroup, HANDLER_GROUP, streamKeys } from './inbox.ts';
 
 /** KEYS: lock. ARGV: me, ttl. 1 = taken now, 2 = already ours, 0 = another consumer holds it. */
@@ -82,6 +83,7 @@ export class RedisUpdateConsumer {
   private lastClaim = 0;
   private slotFreed?: () => void;
   private handledCount = 0;
+  private droppedCount = 0;
 
   constructor(opts: UpdateConsumerOptions) {
     this.opts = opts;
@@ -98,6 +100,11 @@ export class RedisUpdateConsumer {
   /** Updates this process handled since it started. */
   get handled(): number {
     return this.handledCount;
+  }
+
+  /** Stored bodies that were not updates (never written by our webhook), dropped so their chat goes on. */
+  get dropped(): number {
+    return this.droppedCount;
   }
 
   /** Chats being handled by this process now. */
@@ -238,14 +245,22 @@ export class RedisUpdateConsumer {
           if (released === -1) release = false;
           break;
         }
-        if (!(await this.handleWithRetry(JSON.parse(body) as Update))) continue;
+        const update = parseUpdate(body);
+        if (!update) {
+          // Not written by our webhook (it stores only checked updates): drop it rather than block the chat forever.
+          this.opts.logger.error(
+            { consumer: this.name, chat, bytes: body.length },
+            'update stream: dropped a body that is not an update',
+          );
+          this.droppedCount++;
+        } else if (!(await this.handleWithRetry(update))) continue;
         if ((await this.redis.eval(FINISH, 2, lock, list, this.name, this.lockMs)) !== 1) {
           // The lock expired under us (a stall longer than lockMs): another consumer has the chat now.
           this.opts.logger.warn({ consumer: this.name, chat }, 'update stream: lost a chat lock; leaving it');
           release = false;
           break;
         }
-        this.handledCount++;
+        if (update) this.handledCount++;
       }
       const mine = this.draining.get(chat);
       if (release && mine?.token === token) await this.ack(mine.ids);

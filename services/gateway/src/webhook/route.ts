@@ -5,6 +5,7 @@ import type { Update } from 'grammy/types';
 import type { Counter } from 'prom-client';
 import type { UpdateHandling } from './dispatcher.ts';
 import type { UpdateInbox } from './inbox.ts';
+import { parseUpdate } from './parse-update.ts';
 
 const MAX_BODY_BYTES = 1_048_576;
 
@@ -100,13 +101,8 @@ export function webhookRoute(opts: {
       return;
     }
     const raw = body.toString('utf8');
-    let update: Update;
-    try {
-      const parsed = JSON.parse(raw) as unknown;
-      if (!parsed || typeof parsed !== 'object' || !Number.isSafeInteger((parsed as { update_id?: unknown }).update_id))
-        throw new Error('no update_id');
-      update = parsed as Update;
-    } catch {
+    const update = parseUpdate(raw);
+    if (!update) {
       opts.metrics.rejected.inc({ reason: 'malformed' });
       sendJson(res, 400, { ok: false, error: 'body is not a Telegram update' });
       return;
