@@ -96,7 +96,7 @@ describe('the sandbox in a browser', () => {
     const app = page.frameLocator('#miniapp');
     await app.locator('body').waitFor();
     await expect
-      .poll(async () => ((await app.locator('body').textContent()) ?? '').includes('Весенняя распродажа'), {
+      .poll(async () => ((await app.locator('body').textContent()) ?? '').includes('Большая распродажа'), {
         timeout: 15_000,
       })
       .toBe(true);

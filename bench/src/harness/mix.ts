@@ -53,7 +53,7 @@ export const SCENARIOS: Record<string, { weight: number; steps: Step[] }> = {
     steps: [
       text('/new'),
       tap('rq:c:0'),
-      text('Не пришёл промокод по акции «Весенняя распродажа», заказ 12345'),
+      text('Не пришла скидка по акции «Большая распродажа», заказ 12345'),
       tap('rq:done'),
       tap('rq:send'),
     ],

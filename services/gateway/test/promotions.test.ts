@@ -63,7 +63,7 @@ describe('promotions', () => {
     }
     expect(titles.sort()).toEqual([
       '<b>Бесплатная доставка</b>',
-      '<b>Весенняя распродажа −20%</b>',
+      '<b>Большая распродажа −20%</b>',
       '<b>Кешбэк 10% баллами</b>',
       '<b>Подарок ко дню рождения</b>',
       '<b>Приведи друга</b>',
@@ -100,12 +100,12 @@ describe('promotions', () => {
       return undefined;
     });
     await stack.post(callbackUpdate(buyer, 'pr:j:spring-sale'));
-    await sentTo(api, buyer.id, 'Вы участвуете в акции «Весенняя распродажа −20%»');
+    await sentTo(api, buyer.id, 'Вы участвуете в акции «Большая распродажа −20%»');
     expect(storedAtConfirmation).toBe(true);
     expect(participations(buyer.id)).toEqual([
       expect.objectContaining({ promotion_id: 'spring-sale', name: 'Ольга Покупаева', phone: '79035550104' }),
     ]);
-    await sentTo(api, STAFF_CHAT, 'Участие в акции «Весенняя распродажа −20%»: Ольга Покупаева');
+    await sentTo(api, STAFF_CHAT, 'Участие в акции «Большая распродажа −20%»: Ольга Покупаева');
 
     await stack.post(callbackUpdate(buyer, 'pr:j:spring-sale'));
     await api.waitFor(() =>

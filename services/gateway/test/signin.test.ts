@@ -140,7 +140,7 @@ describe('sign-in by phone', () => {
     expect(row('U-7').telegram_id).toBe(String(waiting.id));
     sheetSetsStatus('U-7', 'active');
     await sentTo(api, waiting.id, 'доступ открыт');
-    await sentTo(api, waiting.id, 'Весенняя распродажа');
+    await sentTo(api, waiting.id, 'Большая распродажа');
     await stack.post(textUpdate(waiting, '/promotions'));
     await sentTo(api, waiting.id, 'Акции (1 из');
   });
