@@ -321,7 +321,7 @@ export function createGatewayApp(opts: GatewayAppOptions) {
     }),
     rejected: new Counter({
       name: 'gateway_webhook_rejected_total',
-      help: 'Webhook requests refused, by reason (secret, malformed, too_large).',
+      help: 'Webhook requests refused, by reason (secret, malformed, too_large, aborted).',
       labelNames: ['reason'],
       registers: [registry],
     }),

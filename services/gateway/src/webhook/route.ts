@@ -94,7 +94,15 @@ export function webhookRoute(opts: {
       sendJson(res, 401, { ok: false, error: 'wrong secret token' });
       return;
     }
-    const body = await readBody(req);
+    let body: Buffer | null;
+    try {
+      body = await readBody(req);
+    } catch (error) {
+      // The client went away mid-body (Telegram's side or a network cut): nothing was acknowledged, it sends again.
+      opts.metrics.rejected.inc({ reason: 'aborted' });
+      opts.logger.info({ err: error }, 'webhook request aborted by the client mid-body');
+      return;
+    }
     if (body === null) {
       opts.metrics.rejected.inc({ reason: 'too_large' });
       sendJson(res, 413, { ok: false, error: 'body too large' });
