@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { createLogger } from '@mb/service-kit';
 import {
   BotApiDouble,
@@ -63,6 +64,30 @@ describe('webhook input', () => {
       expect((await stack.post(body)).status).toBe(400);
     expect((await stack.post(`{"update_id": 1, "pad": "${'x'.repeat(1_100_000)}"}`)).status).toBe(413);
     expect((await fetch(`${stack.gatewayUrl}/healthz`)).status).toBe(200);
+  });
+
+  it('refuses a declared 200 MB body with 413 before a byte of it is sent', async () => {
+    const { port } = new URL(stack.gatewayUrl);
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(port), '127.0.0.1', () => {
+        // Headers only: the body is never sent, so only a refusal made from Content-Length can answer.
+        socket.write(
+          `POST /telegram/webhook HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n` +
+            `X-Telegram-Bot-Api-Secret-Token: ${TEST_SECRET}\r\nContent-Length: 209715200\r\n\r\n`,
+        );
+      });
+      let text = '';
+      socket.on('data', (chunk) => {
+        text += chunk.toString('latin1');
+        if (text.includes('\r\n\r\n')) {
+          socket.destroy();
+          resolve(text);
+        }
+      });
+      socket.on('error', reject);
+    });
+    expect(answer.split('\r\n')[0]).toBe('HTTP/1.1 413 Payload Too Large');
+    expect(answer.toLowerCase()).toContain('connection: close');
   });
 
   it('has exactly one effect for the same update posted twice in a row and five times at once', async () => {

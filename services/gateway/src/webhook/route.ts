@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type Logger, sendJson } from '@mb/service-kit';
+import { BodyTooLargeError, type Logger, readBody, sendJson } from '@mb/service-kit';
 import type { Update } from 'grammy/types';
 import type { Counter } from 'prom-client';
 import type { UpdateHandling } from './dispatcher.ts';
@@ -10,24 +10,6 @@ import { parseUpdate } from './parse-update.ts';
 const MAX_BODY_BYTES = 1_048_576;
 
 export type WebhookMetrics = { received: Counter<'type'>; duplicates: Counter; rejected: Counter<'reason'> };
-
-function readBody(req: IncomingMessage): Promise<Buffer | null> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        resolve(null);
-        req.resume();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(size > MAX_BODY_BYTES ? null : Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
 
 /**
  * Every update kind of the Bot API (10.2), the only values the `type` metric label may take besides `other`: the
@@ -94,18 +76,19 @@ export function webhookRoute(opts: {
       sendJson(res, 401, { ok: false, error: 'wrong secret token' });
       return;
     }
-    let body: Buffer | null;
+    let body: Buffer;
     try {
-      body = await readBody(req);
+      body = await readBody(req, MAX_BODY_BYTES);
     } catch (error) {
+      if (error instanceof BodyTooLargeError) {
+        // Refused before reading (declared length) or at the limit; close so the rest is never read.
+        opts.metrics.rejected.inc({ reason: 'too_large' });
+        sendJson(res, 413, { ok: false, error: 'body too large' }, { connection: 'close' });
+        return;
+      }
       // The client went away mid-body (Telegram's side or a network cut): nothing was acknowledged, it sends again.
       opts.metrics.rejected.inc({ reason: 'aborted' });
       opts.logger.info({ err: error }, 'webhook request aborted by the client mid-body');
-      return;
-    }
-    if (body === null) {
-      opts.metrics.rejected.inc({ reason: 'too_large' });
-      sendJson(res, 413, { ok: false, error: 'body too large' });
       return;
     }
     const raw = body.toString('utf8');
