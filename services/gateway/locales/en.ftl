@@ -45,6 +45,7 @@ participation-done-short = Done: you are taking part!
 participation-done = ✅ You are taking part in "{ $title }". We will be in touch.
 participation-already = You are already taking part in "{ $title }".
 button-outdated = This button is out of date. Open the menu: /menu
+flood-notice = You are sending messages too fast, so I skipped some of them. Wait a few seconds and send what you need again.
 text-too-long = That message is too long. Please shorten it.
 not-understood = I understand text and the menu buttons. Open the menu: /menu
 command-start = Start and sign in

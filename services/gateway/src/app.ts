@@ -184,7 +184,7 @@ export function createGatewayApp(opts: GatewayAppOptions) {
     ...(sandboxApi ? { fetch: sandboxApi.fetch } : {}),
     deps: botDeps,
     // With REDIS_URL every replica counts a user's updates in the same window.
-    flood: { ...opts.flood, ...(broadcasting.redis ? { store: broadcasting.redis } : {}) },
+    flood: { ...opts.flood, ...(broadcasting.redis ? { redis: broadcasting.redis } : {}) },
     transformers: [apiMetrics, broadcasting.priority, ...retryAndBlocked],
     conversationTransformers: retryAndBlocked,
   });

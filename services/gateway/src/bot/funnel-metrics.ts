@@ -6,6 +6,7 @@ export type FunnelMetrics = {
   deepLinks: Counter<'kind'>;
   participations: Counter<'result'>;
   floodDropped: Counter;
+  floodBacklog: Counter;
   handlerErrors: Counter<'kind'>;
 };
 
@@ -31,7 +32,12 @@ export function createFunnelMetrics(registry: Registry): FunnelMetrics {
     }),
     floodDropped: new Counter({
       name: 'gateway_flood_dropped_total',
-      help: 'Updates dropped by the per-user flood control.',
+      help: 'Fresh updates over the per-user flood limit, dropped (the user is told once per window).',
+      registers: [registry],
+    }),
+    floodBacklog: new Counter({
+      name: 'gateway_flood_backlog_total',
+      help: 'Updates dated more than one flood window before they were handled (a redelivered backlog): handled, not counted against the limit.',
       registers: [registry],
     }),
     handlerErrors: new Counter({

@@ -4,6 +4,10 @@ import type { BotContext } from './context.ts';
 
 export const LOCALES_DIR = fileURLToPath(new URL('../../locales', import.meta.url));
 
+/** The bot's locale for a Telegram `language_code` (before the account, if any, is known). */
+export const localeOfLanguageCode = (code = 'ru'): 'ru' | 'en' =>
+  code.startsWith('ru') || code.startsWith('uk') || code.startsWith('be') || code.startsWith('kk') ? 'ru' : 'en';
+
 /** Russian first; English for users whose Telegram language is not Russian (or whose row says `en`). */
 export function createI18n(): I18n<BotContext> {
   const i18n = new I18n<BotContext>({
@@ -11,13 +15,7 @@ export function createI18n(): I18n<BotContext> {
     directory: LOCALES_DIR,
     // Bidi isolation marks around variables would show up in Telegram and break exact matches.
     fluentBundleOptions: { useIsolating: false },
-    localeNegotiator: (ctx) => {
-      if (ctx.account?.language) return ctx.account.language;
-      const code = ctx.from?.language_code ?? 'ru';
-      return code.startsWith('ru') || code.startsWith('uk') || code.startsWith('be') || code.startsWith('kk')
-        ? 'ru'
-        : 'en';
-    },
+    localeNegotiator: (ctx) => ctx.account?.language ?? localeOfLanguageCode(ctx.from?.language_code),
   });
   memoizeBundleMatching(i18n.fluent);
   return i18n;

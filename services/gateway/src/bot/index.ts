@@ -3,9 +3,10 @@ import { type ApiClientOptions, Bot, type BotError, GrammyError, HttpError, type
 import type { UserFromGetMe } from 'grammy/types';
 import { broadcastDeepLink } from '../broadcast/deep-link.ts';
 import { createTelegramFetch } from '../clients/telegram-fetch.ts';
-import { DEFAULT_FLOOD_LIMIT, type FloodLimit, type FloodStore, floodControl } from '../telegram/flood-control.ts';
+import { DEFAULT_FLOOD_LIMIT, type FloodLimit, floodControl } from '../telegram/flood-control.ts';
 import { isDependencyError, rootError } from '../webhook/retry.ts';
 import { updateType } from '../webhook/route.ts';
+import { callbackAnswers } from './callback-answers.ts';
 import type { BotContext, BotDeps } from './context.ts';
 import { approvalsFeature } from './features/approvals.ts';
 import { assistantFeature } from './features/assistant.ts';
@@ -21,7 +22,7 @@ import { signinFeature } from './features/signin.ts';
 import { staffRequestsFeature } from './features/staff-requests.ts';
 import { startFeature } from './features/start.ts';
 import { unhandledFeature } from './features/unhandled.ts';
-import { createI18n } from './i18n.ts';
+import { createI18n, localeOfLanguageCode } from './i18n.ts';
 
 export type CreateBotOptions = {
   token: string;
@@ -34,8 +35,8 @@ export type CreateBotOptions = {
   conversationTransformers?: Transformer[];
   /** The HTTP client's fetch: the sandbox answers the Bot API in-process through it. */
   fetch?: ApiClientOptions['fetch'];
-  /** Incoming updates allowed per user and time frame (default 20 per 10 s). */
-  flood?: Partial<FloodLimit> & { store?: FloodStore };
+  /** Incoming updates allowed per user and time frame (default 20 per 10 s); `redis` shares the window. */
+  flood?: Partial<FloodLimit> & { redis?: unknown };
 };
 
 /** Builds the bot: deps and the account on the context, i18n, then one Composer per feature, "unhandled" last. */
@@ -45,13 +46,19 @@ export function createBot(opts: CreateBotOptions): Bot<BotContext> {
     client: { apiRoot: opts.apiRoot, fetch: opts.fetch ?? createTelegramFetch() },
   });
   for (const t of opts.transformers ?? []) bot.api.config.use(t);
+  const answers = callbackAnswers();
+  bot.api.config.use(answers.transformer);
+  bot.use(answers.middleware);
 
+  const i18n = createI18n();
   bot.use(
     floodControl({
       ...DEFAULT_FLOOD_LIMIT,
       ...opts.flood,
-      keyPrefix: `flood:${opts.botInfo.id}:`,
-      ...(opts.deps.funnel ? { dropped: opts.deps.funnel.floodDropped } : {}),
+      prefix: `bot${opts.botInfo.id}`,
+      ...(opts.deps.funnel ? { dropped: opts.deps.funnel.floodDropped, backlog: opts.deps.funnel.floodBacklog } : {}),
+      // Flood control runs before the account is loaded: the notice speaks the Telegram client's language.
+      notify: (ctx) => ctx.reply(i18n.t(localeOfLanguageCode(ctx.from?.language_code), 'flood-notice')),
     }),
   );
   bot.use(async (ctx, next) => {
@@ -61,7 +68,7 @@ export function createBot(opts: CreateBotOptions): Bot<BotContext> {
       ctx.account = await opts.deps.sheets.users.byTelegramId.query({ telegramId: ctx.from.id });
     await next();
   });
-  bot.use(createI18n());
+  bot.use(i18n);
 
   const features = bot.errorBoundary(handleError);
   features.use(broadcastDeepLink);
@@ -73,7 +80,10 @@ export function createBot(opts: CreateBotOptions): Bot<BotContext> {
   // A half-written request sees the user's messages first; a command or menu button leaves it and goes on below.
   if (opts.deps.requests)
     features.use(
-      newRequestFeature(opts.deps.requests, opts.deps.publicUrl, opts.deps.sheets, opts.conversationTransformers),
+      newRequestFeature(opts.deps.requests, opts.deps.publicUrl, opts.deps.sheets, [
+        ...(opts.conversationTransformers ?? []),
+        answers.transformer,
+      ]),
     );
   features.use(approvalsFeature);
   features.use(optOutFeature);

@@ -17,7 +17,7 @@ afterAll(async () => {
 });
 
 const update = (userId: number, chatType = 'private') =>
-  ({ chat: { type: chatType }, from: { id: userId } }) as unknown as Context;
+  ({ chat: { type: chatType }, from: { id: userId }, update: { update_id: 1 } }) as unknown as Context;
 
 /** Runs `count` updates through the given middlewares in turn; returns how many got through. */
 async function through(
@@ -34,12 +34,12 @@ async function through(
 
 describe('flood control', () => {
   it('counts a user across replicas sharing Redis, separately per user and per bot', async () => {
-    const opts = { limit: 4, timeFrameMs: 60_000, store: client, keyPrefix: 'flood:111:' };
+    const opts = { limit: 4, timeFrameMs: 60_000, redis: client, prefix: 'bot111' };
     const replicas = [floodControl(opts), floodControl(opts)];
     expect(await through(replicas, 1, 10)).toBe(4);
     expect(await through(replicas, 2, 3)).toBe(3);
-    expect(await through([floodControl({ ...opts, keyPrefix: 'flood:222:' })], 1, 2)).toBe(2);
-    expect(await client.pttl('flood:111:1')).toBeGreaterThan(0);
+    expect(await through([floodControl({ ...opts, prefix: 'bot222' })], 1, 2)).toBe(2);
+    expect(await client.pttl('bot111:flood:1')).toBeGreaterThan(0);
   });
 
   it('never limits group chats (the staff chat is many people), and in process counts per user', async () => {

@@ -3,6 +3,7 @@ import type { TicketAttachment } from '@mb/contracts';
 import { callErrorCode } from '@mb/service-kit';
 import { type Context, InlineKeyboard } from 'grammy';
 import { menuKeyboard } from '../bot/keyboards.ts';
+import { menuLabels } from '../bot/menu-labels.ts';
 import type { SheetsClient } from '../clients/index.ts';
 import type { TicketDesk } from './desk.ts';
 import { CB, clip } from './format.ts';
@@ -27,13 +28,20 @@ export function newRequestFlow(deps: FlowDeps) {
     language: string,
   ): Promise<void> {
     const t = deps.desk.userT(language);
-    const leaves = new Set(MENU_KEYS.flatMap((k) => ['ru', 'en'].map((l) => deps.desk.userT(l)(k))));
+    const leaves = new Set(MENU_KEYS.flatMap((k) => [...menuLabels(k)]));
     const leave = async (c: Context) => {
       await c.reply(t('request-cancelled'));
       await conversation.halt({ next: true });
     };
+    /**
+     * A button the step does not wait for (a promotion card, an older message) is not the dialogue's: it goes on down
+     * the chain, where its own feature acts (and answers it) or "unhandled" says it is out of date, and the step keeps
+     * waiting. Without this the press was swallowed: no action, a 15 s spinner.
+     */
+    const passOn = (c: Context) => (c.callbackQuery ? conversation.skip({ next: true }) : undefined);
     /** At a step that takes buttons: a command or a menu button leaves, anything else gets a hint. */
     const buttonsOnly = async (c: Context) => {
+      await passOn(c);
       const text = c.message?.text;
       await (text && (text.startsWith('/') || leaves.has(text)) ? leave(c) : c.reply(t('request-use-buttons')));
     };
@@ -53,7 +61,12 @@ export function newRequestFlow(deps: FlowDeps) {
     await ctx.reply(t('request-write-text'));
     let text = '';
     while (!text) {
-      const c = await conversation.waitFor('message', { otherwise: (o) => o.reply(t('request-text-expected')) });
+      const c = await conversation.waitFor('message', {
+        otherwise: async (o) => {
+          await passOn(o);
+          await o.reply(t('request-text-expected'));
+        },
+      });
       const body = c.message.text ?? c.message.caption ?? '';
       if (c.message.text && (body.startsWith('/') || leaves.has(body))) await leave(c);
       else if (body.length > MAX_TEXT) await c.reply(t('request-text-too-long', { max: String(MAX_TEXT) }));
@@ -71,9 +84,9 @@ export function newRequestFlow(deps: FlowDeps) {
         { otherwise: (o) => o.reply(t('request-attach-hint')) },
       );
       if (c.callbackQuery) {
+        if (c.callbackQuery.data !== CB.done) await passOn(c);
         await c.answerCallbackQuery();
-        if (c.callbackQuery.data === CB.done) break;
-        continue;
+        break;
       }
       const m = c.message!;
       if (m.text) {

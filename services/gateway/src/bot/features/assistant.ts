@@ -3,6 +3,7 @@ import { askInChat, handOff } from '../../assistant/answer-in-chat.ts';
 import type { AssistantChatDeps } from '../../assistant/index.ts';
 import { HANDOFF_CALLBACK } from '../../assistant/render.ts';
 import type { BotContext } from '../context.ts';
+import { hearsMenu } from '../menu-labels.ts';
 
 /**
  * The AI assistant in private chats, for signed-in users: any text that no feature before took is a question
@@ -13,10 +14,7 @@ export function assistantFeature(deps: AssistantChatDeps): Composer<BotContext> 
   const feature = new Composer<BotContext>();
   const privateChat = feature.chatType('private').filter((ctx) => ctx.account?.status === 'active');
 
-  privateChat.filter(
-    (ctx) => ctx.message?.text === ctx.t('menu-assistant'),
-    (ctx) => ctx.reply(ctx.t('assistant-intro')),
-  );
+  privateChat.filter(hearsMenu('menu-assistant'), (ctx) => ctx.reply(ctx.t('assistant-intro')));
   privateChat.command('reset', async (ctx) => {
     await ctx.deps.assistant.reset.mutate({ telegramId: ctx.from.id });
     await ctx.reply(ctx.t('assistant-reset-done'));

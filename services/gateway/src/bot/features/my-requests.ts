@@ -1,6 +1,7 @@
 import { Composer, InlineKeyboard } from 'grammy';
 import { CB, statusLabel, threadButtons, userThread } from '../../tickets/format.ts';
 import type { BotContext } from '../context.ts';
+import { hearsMenu } from '../menu-labels.ts';
 
 /** "My requests": the user's requests with status, newest first, five a page; a button opens one with its thread. */
 export const myRequestsFeature = new Composer<BotContext>();
@@ -32,7 +33,7 @@ async function showList(ctx: BotContext, page: number, edit: boolean) {
 }
 
 pm.command('requests', (ctx) => showList(ctx, 0, false));
-pm.hears([/^📋/], (ctx) => showList(ctx, 0, false));
+pm.filter(hearsMenu('menu-my-requests'), (ctx) => showList(ctx, 0, false));
 pm.callbackQuery(/^rq:l:(\d{1,4})$/, async (ctx) => {
   await ctx.answerCallbackQuery();
   await showList(ctx, Number(ctx.match[1]), true);

@@ -4,6 +4,7 @@ import { CB } from '../../tickets/format.ts';
 import type { RequestsDeps } from '../../tickets/index.ts';
 import { NEW_REQUEST, newRequestFlow } from '../../tickets/new-request-flow.ts';
 import type { BotContext } from '../context.ts';
+import { hearsMenu } from '../menu-labels.ts';
 
 type Ctx = ConversationFlavor<BotContext>;
 
@@ -43,7 +44,9 @@ export function newRequestFeature(
     await cancel(ctx);
   });
 
-  pm.use(
+  // Only new messages and button presses speak to the dialogue: an edited message (or a reaction, a member update)
+  // never advances or answers a step; it goes on down the chain like any other edit.
+  pm.on(['message', 'callback_query']).use(
     createConversation<Ctx, Context>(newRequestFlow({ sheets, desk: deps.desk, publicUrl }), {
       id: NEW_REQUEST,
       maxMillisecondsToWait: 24 * 3_600_000,
@@ -55,7 +58,7 @@ export function newRequestFeature(
     await ctx.conversation.enter(NEW_REQUEST, ctx.account.language);
   };
   pm.command(['new', 'request'], start);
-  pm.hears([/^✉️/], start);
+  pm.filter(hearsMenu('menu-new-request'), start);
   pm.callbackQuery('rq:new', async (ctx) => {
     await ctx.answerCallbackQuery();
     await start(ctx);

@@ -1,8 +1,8 @@
-import { hears } from '@grammyjs/i18n';
 import { callErrorCode } from '@mb/service-kit';
 import { Composer } from 'grammy';
 import { unlessNotModified } from '../../telegram/not-modified.ts';
 import type { BotContext } from '../context.ts';
+import { hearsMenu } from '../menu-labels.ts';
 import { type Card, cardAmong, findByRef, promotionCard, sendCard } from '../promotion-card.ts';
 
 /** Live promotions for the user's segment, one card a page, with "take part" or the link, and paging buttons. */
@@ -63,7 +63,7 @@ export async function openPromotion(ctx: BotContext, id: string): Promise<void> 
 }
 
 privateChat.command('promotions', (ctx) => showPage(ctx, 0, false));
-privateChat.filter(hears('menu-promotions'), (ctx) => showPage(ctx, 0, false));
+privateChat.filter(hearsMenu('menu-promotions'), (ctx) => showPage(ctx, 0, false));
 privateChat.callbackQuery(/^pr:p:(\d{1,4})$/, async (ctx) => {
   await ctx.answerCallbackQuery();
   await showPage(ctx, Number(ctx.match[1]), true);
