@@ -24,8 +24,8 @@ export function createI18n(): I18n<BotContext> {
 type BundleMatcher = { bundles: Set<unknown>; matchBundles(locales: string[]): Set<unknown> };
 
 /**
- * @grammyjs/i18n negotiates the bundles (Intl locale parsing and matching) on every translation, and a menu button's
- * `hears` translates its key in each locale for every text message: a visible share of the CPU per update. The
+ * @grammyjs/i18n negotiates the bundles (Intl locale parsing and matching) on every translation, and an update may
+ * translate several keys: a visible share of the CPU per update (menu labels are computed once, `menu-labels.ts`). The
  * answer depends only on the locales asked for and the bundles loaded (all at construction; a bundle added later
  * clears the memo), so it is kept per locale list.
  */
