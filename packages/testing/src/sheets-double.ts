@@ -63,6 +63,11 @@ export class SheetsDouble {
   /** Hang calls (all, or only the `only` method) `ms` before answering; `after` applies a write first (a lost response). */
   hang: { ms: number; when: 'before' | 'after'; only?: string } | null = null;
   url = '';
+  /**
+   * Called after each call is applied and before it is answered, with its method: a test acts as a manager at an
+   * exact point of another client's sequence of calls (e.g. sorts a tab between a read and the write that follows).
+   */
+  afterCall: ((method: string) => void) | null = null;
   private readonly tabs = new Map<string, Tab>();
   private readonly served: Array<{ at: number; write: boolean }> = [];
   private nextSheetId = 1;
@@ -280,6 +285,7 @@ export class SheetsDouble {
       if (error instanceof SheetsApiError) return fail(error.code, error.status, error.message);
       return fail(400, 'INVALID_ARGUMENT', error instanceof Error ? error.message : String(error));
     }
+    this.afterCall?.(route.name);
     if (hang?.when === 'after') await sleep(hang.ms);
     reply(200, result);
   }

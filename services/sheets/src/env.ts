@@ -27,6 +27,12 @@ const schema = z
     GOOGLE_SHEETS_API_ROOT: z.url().default('https://sheets.googleapis.com/'),
     SHEETS_PULL_INTERVAL_MS: z.coerce.number().int().min(1000).default(30_000),
     SHEETS_FLUSH_INTERVAL_MS: z.coerce.number().int().min(100).default(2_000),
+    /** Off when unset: the nightly archive takes rows older than this many days out of the Sheet. */
+    SHEETS_ARCHIVE_AFTER_DAYS: z.coerce
+      .number({ error: 'expected a whole number of days, 1 or more' })
+      .int('expected a whole number of days, 1 or more')
+      .min(1, 'expected a whole number of days, 1 or more')
+      .optional(),
   })
   .superRefine((env, ctx) => {
     if (isProduction(env)) refuseWeakInternalToken(env, ctx);

@@ -1,6 +1,7 @@
 /**
- * `npm run sheets -- init|check`: creates or verifies the tabs and header rows of the configured spreadsheet
- * (GOOGLE_SHEETS_SPREADSHEET_ID, with GOOGLE_APPLICATION_CREDENTIALS or GOOGLE_SHEETS_ACCESS_TOKEN).
+ * `npm run sheets -- init|check|archive`: creates or verifies the tabs and header rows of the configured spreadsheet
+ * (GOOGLE_SHEETS_SPREADSHEET_ID, with GOOGLE_APPLICATION_CREDENTIALS or GOOGLE_SHEETS_ACCESS_TOKEN), or takes old
+ * rows out of it (SQLite, SHEETS_DB_PATH, keeps them).
  * Exit codes: 0 the layout matches (and nothing would be refused), 1 differences remain, 2 usage or configuration error, 3 Google did not answer.
  */
 import { writeFileSync } from 'node:fs';
@@ -9,6 +10,7 @@ import { createRegistry, EnvError } from '@mb/service-kit';
 import { readEnv } from '../env.ts';
 import { openDatabase } from '../store/db.ts';
 import { Workbook } from '../store/workbook.ts';
+import { ArchiveError, archiveReport, archiveSheet, DEFAULT_ARCHIVE_DAYS, parseOlderThan } from '../sync/archive.ts';
 import { syncConfigFromEnv } from '../sync/config.ts';
 import { createSheetsApi, SheetsCallError } from '../sync/google-client.ts';
 import { importReport, previewImport } from '../sync/import-preview.ts';
@@ -18,7 +20,7 @@ import { guardSheet } from '../sync/sheet-guard.ts';
 import { tabCsv } from './export-csv.ts';
 
 const USAGE =
-  "usage: npm run sheets -- init|check|export\n  init   create missing tabs and header rows, add dropdowns and mark the bot columns (never touches data)\n  check  report what differs from the expected layout, and what moving in takes and refuses (writes nothing)\n  export TAB [FILE]  a tab of the SQLite workbook as CSV, cells that would be formulas prefixed with '";
+  "usage: npm run sheets -- init|check|archive|export\n  init   create missing tabs and header rows, add dropdowns and mark the bot columns (never touches data)\n  check  report what differs from the expected layout, and what moving in takes and refuses (writes nothing)\n  archive [--older-than DAYS]  take closed requests (and their messages) and participations of archived promotions older than DAYS (default 180) out of the Sheet; SQLite keeps them\n  export TAB [FILE]  a tab of the SQLite workbook as CSV, cells that would be formulas prefixed with '";
 
 function print(report: LayoutReport): void {
   for (const t of report.tabs)
@@ -54,16 +56,44 @@ function exportTab(argv: string[]): number {
   }
 }
 
+/** `archive [--older-than DAYS | --older-than=DAYS]`: the days, or why the arguments are refused. */
+function archiveArgs(args: string[]): number | string {
+  let days = DEFAULT_ARCHIVE_DAYS;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg !== '--older-than' && !arg.startsWith('--older-than=')) return `unknown argument ${arg}\n${USAGE}`;
+    const value = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : args[++i];
+    try {
+      days = parseOlderThan(value);
+    } catch (error) {
+      if (!(error instanceof ArchiveError)) throw error;
+      return error.message;
+    }
+  }
+  return days;
+}
+
 async function main(argv: string[]): Promise<number> {
   const command = argv[0];
   if (command === 'export') return exportTab(argv);
-  if (command !== 'init' && command !== 'check') {
+  if (command !== 'init' && command !== 'check' && command !== 'archive') {
     console.error(USAGE);
     return 2;
   }
+  let olderThanDays = DEFAULT_ARCHIVE_DAYS;
+  if (command === 'archive') {
+    const parsed = archiveArgs(argv.slice(1));
+    if (typeof parsed === 'string') {
+      console.error(`archive: ${parsed}`);
+      return 2;
+    }
+    olderThanDays = parsed;
+  }
   let config;
+  let env;
   try {
-    config = syncConfigFromEnv(readEnv(process.env));
+    env = readEnv(process.env);
+    config = syncConfigFromEnv(env);
   } catch (error) {
     if (error instanceof EnvError) {
       console.error(error.message);
@@ -72,7 +102,11 @@ async function main(argv: string[]): Promise<number> {
     throw error;
   }
   if (!config) {
-    console.error(`GOOGLE_SHEETS_SPREADSHEET_ID is not set: there is no spreadsheet to ${command}`);
+    console.error(
+      command === 'archive'
+        ? 'GOOGLE_SHEETS_SPREADSHEET_ID is not set: there is no spreadsheet to archive from (without one, SQLite is the whole store and nothing needs archiving)'
+        : `GOOGLE_SHEETS_SPREADSHEET_ID is not set: there is no spreadsheet to ${command}`,
+    );
     return 2;
   }
   const api = createSheetsApi(
@@ -80,6 +114,20 @@ async function main(argv: string[]): Promise<number> {
     createSyncMetrics(createRegistry('sheets').registry),
   );
   try {
+    if (command === 'archive') {
+      const db = openDatabase(env.SHEETS_DB_PATH);
+      try {
+        const summary = await archiveSheet(new Workbook(db, { outbox: false }), api, { olderThanDays });
+        for (const line of archiveReport(summary)) console.log(line);
+        return 0;
+      } catch (error) {
+        if (!(error instanceof ArchiveError)) throw error;
+        console.error(`archive: ${error.message}`);
+        return 3;
+      } finally {
+        db.close();
+      }
+    }
     if (command === 'check') {
       const report = await checkLayout(api);
       print(report);

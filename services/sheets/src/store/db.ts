@@ -107,6 +107,13 @@ const MIGRATIONS: Array<(db: DatabaseSync) => void> = [
       ) WITHOUT ROWID;
     `);
   },
+  // Rows taken out of the Google Sheet by the archive (`npm run sheets -- archive`): SQLite keeps them; the sync must
+  // neither treat their absence from the Sheet as a deletion nor write them back.
+  (db) => {
+    db.exec(`
+      CREATE TABLE archived_rows (tab TEXT NOT NULL, id TEXT NOT NULL, archived_at TEXT NOT NULL, PRIMARY KEY (tab, id)) WITHOUT ROWID;
+    `);
+  },
 ];
 
 /** Opens (creating if needed) the workbook and brings its schema up to date. */

@@ -13,5 +13,6 @@ export function syncConfigFromEnv(env: SheetsEnv): SheetsSyncConfig | undefined 
     },
     pullIntervalMs: env.SHEETS_PULL_INTERVAL_MS,
     flushIntervalMs: env.SHEETS_FLUSH_INTERVAL_MS,
+    archiveAfterDays: env.SHEETS_ARCHIVE_AFTER_DAYS,
   };
 }

@@ -2,6 +2,7 @@ import { TAB_NAMES, TABS, type TabName } from '@mb/contracts';
 import type { Logger } from '@mb/service-kit';
 import type { BadRow } from '../store/mappers.ts';
 import type { Workbook } from '../store/workbook.ts';
+import { ARCHIVE_TABS, type ArchiveSummary, archiveSheet } from './archive.ts';
 import { readColumns, readHeaders, syncedColumns, type TabColumns } from './column-read.ts';
 import { type FlushSummary, flushOutbox } from './flush.ts';
 import { type SheetsApi, SheetsCallError } from './google-client.ts';
@@ -23,6 +24,8 @@ export type SyncOptions = {
   flushLimit?: number;
   /** Called with each landed write's lag in seconds (the bench's exact p99; the metric has buckets). */
   onWriteLanded?: (lagSeconds: number) => void;
+  /** The nightly archive (SHEETS_ARCHIVE_AFTER_DAYS): rows older than this many days leave the Sheet at ARCHIVE_HOUR_UTC; off when unset. */
+  archiveAfterDays?: number | undefined;
 };
 
 export type SyncStatus = {
@@ -38,6 +41,15 @@ export type SyncStatus = {
 /** Google's limit of cells in one spreadsheet. */
 export const CELLS_LIMIT = 10_000_000;
 const CELLS_CHECK_MS = 10 * 60_000;
+/** The nightly archive runs at this hour (UTC), when managers are least likely to be sorting the Sheet. */
+export const ARCHIVE_HOUR_UTC = 3;
+
+/** The next ARCHIVE_HOUR_UTC:00 after `now`. */
+export function nextArchiveAt(now: Date): Date {
+  const at = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate(), ARCHIVE_HOUR_UTC));
+  if (at.getTime() <= now.getTime()) at.setUTCDate(at.getUTCDate() + 1);
+  return at;
+}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms).unref());
 
@@ -47,8 +59,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms).unref());
  */
 export class SheetsSync {
   readonly layouts = new Map<TabName, TabLayout>();
-  private readonly opts: Required<Omit<SyncOptions, 'limits' | 'onWriteLanded'>> &
-    Pick<SyncOptions, 'limits' | 'onWriteLanded'>;
+  private readonly opts: Required<Omit<SyncOptions, 'limits' | 'onWriteLanded' | 'archiveAfterDays'>> &
+    Pick<SyncOptions, 'limits' | 'onWriteLanded' | 'archiveAfterDays'>;
   private readonly budget: CallBudget;
   private readonly wb: Workbook;
   private readonly api: SheetsApi;
@@ -63,6 +75,8 @@ export class SheetsSync {
   private readonly sheetIds = new Map<string, number>();
   /** When the grid sizes were last read (sheets_cells_used): at most every CELLS_CHECK_MS, one spreadsheets.get. */
   private cellsCheckedAt = 0;
+  /** When the nightly archive runs next (null: the policy is off). */
+  archiveScheduledFor: Date | null = null;
   private state = {
     lastPullAt: null as string | null,
     lastError: null as string | null,
@@ -87,6 +101,61 @@ export class SheetsSync {
     this.stopped = false;
     this.loop('pull', 0);
     this.loop('flush', 0);
+    this.scheduleArchive();
+  }
+
+  /**
+   * The archive with the policy's age, in the sync's lane (never during a pull or a flush, whose positions it would
+   * shift), within the call budget; counted in `sheets_archived_rows_total`. The nightly timer calls this.
+   */
+  archiveNow(now = new Date()): Promise<ArchiveSummary> {
+    const days = this.opts.archiveAfterDays;
+    if (!days) return Promise.reject(new Error('SHEETS_ARCHIVE_AFTER_DAYS is not set: the archive policy is off'));
+    return this.exclusive(async () => {
+      const summary = await archiveSheet(this.wb, this.budgeted(), { olderThanDays: days, now });
+      for (const tab of ARCHIVE_TABS) this.metrics.archivedRows.inc({ tab }, summary.removed[tab]);
+      this.logger.info(
+        { olderThanDays: days, ...summary.removed, reads: summary.reads },
+        'archived old rows out of the Sheet (SQLite keeps them)',
+      );
+      return summary;
+    });
+  }
+
+  private scheduleArchive(): void {
+    if (this.stopped || !this.opts.archiveAfterDays) return;
+    const at = nextArchiveAt(new Date());
+    this.archiveScheduledFor = at;
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      this.archiveNow()
+        .catch((error: unknown) =>
+          this.logger.warn({ err: error }, 'the nightly archive failed; it runs again next night'),
+        )
+        .finally(() => this.scheduleArchive());
+    }, at.getTime() - Date.now());
+    timer.unref();
+    this.timers.add(timer);
+  }
+
+  /** The Sheets API with every call taken from the sync's budget (what the archive uses inside the service). */
+  private budgeted(): SheetsApi {
+    const api = this.api;
+    return {
+      ...api,
+      tabs: async () => {
+        await this.read();
+        return api.tabs();
+      },
+      batchGet: async (ranges, major) => {
+        await this.read();
+        return api.batchGet(ranges, major);
+      },
+      format: async (requests) => {
+        while (!this.budget.take('write')) await sleep(this.budget.waitMs('write'));
+        return api.format(requests);
+      },
+    };
   }
 
   /** Stops the loops and waits for the call in flight. */
@@ -94,6 +163,7 @@ export class SheetsSync {
     this.stopped = true;
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
+    this.archiveScheduledFor = null;
     await this.lane.catch(() => undefined);
   }
 

@@ -63,6 +63,9 @@ export async function flushOutbox(deps: FlushDeps, limit = 5000): Promise<FlushS
   const cellWrites: CellWrite[] = [];
   const landed: Array<{ w: RowWrite; cells: Cells; appended: boolean }> = [];
   const missing: RowWrite[] = [];
+  const archived: RowWrite[] = [];
+  const archivedRow = wb.db.prepare('SELECT 1 FROM archived_rows WHERE tab = ? AND id = ?');
+  const isArchived = (tab: TabName, id: string) => archivedRow.get(tab, id) !== undefined;
   const appends = new Map<number, string[][]>();
   let chars = 0;
   for (const w of writes) {
@@ -70,6 +73,10 @@ export async function flushOutbox(deps: FlushDeps, limit = 5000): Promise<FlushS
     if (!loc) continue;
     if (chars > MAX_BATCH_CHARS) break;
     const row = loc.rowOf.get(w.rowId);
+    if (row === undefined && isArchived(w.tab, w.rowId)) {
+      archived.push(w); // taken out of the Sheet by the archive on purpose: SQLite keeps it, the Sheet does not get it back
+      continue;
+    }
     if (row === undefined && !w.insert) {
       missing.push(w); // the row is not in the Sheet (a manager deleted it): nothing to land on, and never another row
       continue;
@@ -130,6 +137,7 @@ export async function flushOutbox(deps: FlushDeps, limit = 5000): Promise<FlushS
       deps.onLanded?.(w.createdAt);
     }
     for (const w of missing) outbox.done(w.seqs);
+    for (const w of archived) outbox.done(w.seqs);
     if (assigned.length)
       store.set(
         'id_assignments',

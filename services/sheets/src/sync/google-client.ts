@@ -52,7 +52,7 @@ export type SheetsApi = {
   writeCells(writes: CellWrite[]): Promise<void>;
   /** The descriptions of each tab's protected ranges (what `init` added before), by tab title. */
   protections(): Promise<Map<string, string[]>>;
-  /** One spreadsheets.batchUpdate of formatting requests (data validation, protected ranges, notes); atomic. */
+  /** One spreadsheets.batchUpdate of structural requests (data validation, protected ranges, notes, row deletion); atomic. */
   format(requests: sheets_v4.Schema$Request[]): Promise<void>;
 };
 

@@ -44,6 +44,12 @@ export function createSyncMetrics(registry: Registry) {
       help: 'Cells Google allows in one spreadsheet (10 million).',
       registers,
     }),
+    archivedRows: new Counter({
+      name: 'sheets_archived_rows_total',
+      help: 'Rows the archive took out of the Sheet (SQLite keeps them), by tab.',
+      labelNames: ['tab'],
+      registers,
+    }),
     rows: new Gauge({
       name: 'sheets_rows',
       help: 'Rows per tab in the Sheet, as of the last pull.',
