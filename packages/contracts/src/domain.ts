@@ -111,8 +111,11 @@ export const AssistantAnswer = z.object({
 });
 export type AssistantAnswer = z.infer<typeof AssistantAnswer>;
 
-/** A photo or file on a request message, carried by Telegram file_id (the Sheet gets a marker such as `[фото]`). */
-export const TicketAttachment = z.object({ kind: z.enum(['photo', 'document']), fileId: z.string().min(1).max(256) });
+/** A photo, file, audio, video or voice note on a request message, carried by Telegram file_id (the Sheet gets a marker such as `[фото]`). */
+export const TicketAttachment = z.object({
+  kind: z.enum(['photo', 'document', 'audio', 'video', 'voice']),
+  fileId: z.string().min(1).max(256),
+});
 export type TicketAttachment = z.infer<typeof TicketAttachment>;
 export const TicketMessage = z.object({
   id: z.string(),

@@ -117,6 +117,13 @@ export class BotApiDouble {
           photo: [{ file_id: 'photo', file_unique_id: 'photo', width: 1, height: 1 }],
           caption: p['caption'],
         });
+      case 'sendDocument':
+      case 'sendAudio':
+      case 'sendVideo':
+      case 'sendVoice': {
+        const kind = call.method.slice(4).toLowerCase();
+        return message({ [kind]: { file_id: String(p[kind] ?? kind), file_unique_id: kind }, caption: p['caption'] });
+      }
       case 'editMessageText':
         return message({ message_id: p['message_id'], text: p['text'], edit_date: Math.floor(Date.now() / 1000) });
       case 'createForumTopic':

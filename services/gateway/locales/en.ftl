@@ -72,6 +72,9 @@ status-new = 🆕 new
 status-in_progress = 🛠 in progress
 status-answered = 💬 answered
 status-closed = ✅ closed
+media-offer-file = Open a request with this attachment? Press the button and it will be attached.
+media-offer-place = Open a request with this place? Press the button and the point will be added to the request.
+button-request-with-it = ✉️ Request with this
 request-sign-in-first = To open a request, please sign in first: /start
 request-choose-category = Choose the topic of your request (/cancel to stop):
 request-category-picked = Topic: { $category }
@@ -118,6 +121,10 @@ request-rated = Thank you for the rating!
 request-already-rated = Your rating is saved already, thank you.
 request-answer =
     💬 Answer to request { $id }:
+
+    { $text }
+request-answer-corrected =
+    ✏️ Corrected answer to request { $id }:
 
     { $text }
 request-status-changed = Request { $id }: { $status }

@@ -72,6 +72,9 @@ status-new = 🆕 новое
 status-in_progress = 🛠 в работе
 status-answered = 💬 есть ответ
 status-closed = ✅ закрыто
+media-offer-file = Открыть обращение с этим вложением? Нажмите кнопку — оно будет приложено к обращению.
+media-offer-place = Открыть обращение с этим местом? Нажмите кнопку — точка будет добавлена к обращению.
+button-request-with-it = ✉️ Обращение с этим
 request-sign-in-first = Чтобы создать обращение, сначала войдите: /start
 request-choose-category = Выберите тему обращения (отменить — /cancel):
 request-category-picked = Тема: { $category }
@@ -118,6 +121,10 @@ request-rated = Спасибо за оценку!
 request-already-rated = Оценка уже сохранена, спасибо.
 request-answer =
     💬 Ответ по обращению { $id }:
+
+    { $text }
+request-answer-corrected =
+    ✏️ Исправленный ответ по обращению { $id }:
 
     { $text }
 request-status-changed = Обращение { $id }: { $status }

@@ -56,10 +56,11 @@ describe('Users.consent_at on a spreadsheet made before it existed', () => {
       const db = openDatabase(path);
       const version = (db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version;
       db.exec(`INSERT INTO "Users"(id, phone) VALUES ('U-1', '+79990000001')`);
-      // As the release before issue 15 left it: no consent_at, forget_requests or approval_notices, nor the archive's
-      // archived_rows added since (three migrations).
+      // As the release before issue 15 left it: no consent_at, forget_requests or approval_notices, nor what came
+      // since: archived_rows and ticket_message_sources (five migrations; the one widening ticket_attachments runs
+      // again harmlessly).
       db.exec(
-        `ALTER TABLE "Users" DROP COLUMN consent_at; DROP TABLE forget_requests; DROP TABLE approval_notices; DROP TABLE archived_rows; PRAGMA user_version = ${version - 3}`,
+        `ALTER TABLE "Users" DROP COLUMN consent_at; DROP TABLE forget_requests; DROP TABLE approval_notices; DROP TABLE archived_rows; DROP TABLE ticket_message_sources; PRAGMA user_version = ${version - 5}`,
       );
       db.close();
       const reopened = openDatabase(path);

@@ -13,7 +13,7 @@ import { assistantFeature } from './features/assistant.ts';
 import { broadcastStaffFeature } from './features/broadcast-staff.ts';
 import { menuFeature } from './features/menu.ts';
 import { myRequestsFeature } from './features/my-requests.ts';
-import { newRequestFeature } from './features/new-request.ts';
+import { mediaOfferFeature, newRequestFeature } from './features/new-request.ts';
 import { optOutFeature } from './features/opt-out.ts';
 import { privacyFeature } from './features/privacy.ts';
 import { promotionsFeature } from './features/promotions.ts';
@@ -94,6 +94,8 @@ export function createBot(opts: CreateBotOptions): Bot<BotContext> {
     features.use(staffRequestsFeature);
     features.use(myRequestsFeature);
     features.use(requestThreadFeature);
+    // A photo, file or place sent outside a request: an offer to open one with it attached.
+    features.use(mediaOfferFeature);
   }
   // Free text no feature above took is a question for the assistant.
   if (opts.deps.assistantChat) features.use(assistantFeature(opts.deps.assistantChat));

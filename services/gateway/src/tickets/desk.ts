@@ -2,6 +2,7 @@ import type { I18n } from '@grammyjs/i18n';
 import type { Ticket, TicketAttachment } from '@mb/contracts';
 import type { Logger } from '@mb/service-kit';
 import { type Api, GrammyError } from 'grammy';
+import type { ReplyParameters } from 'grammy/types';
 import { Histogram, type Registry } from 'prom-client';
 import type { SheetsClient } from '../clients/index.ts';
 import { unlessNotModified } from '../telegram/not-modified.ts';
@@ -27,6 +28,16 @@ export type TicketDeskOptions = {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const STAFF_LOCALE = 'ru';
 const isBlocked = (e: unknown) => e instanceof GrammyError && e.error_code === 403;
+
+type FileOptions = { caption?: string; message_thread_id?: number; reply_parameters?: ReplyParameters };
+/** Sends an attachment by file_id with the method of its kind (Telegram refuses a file_id of another kind). */
+function sendFile(api: Api, chatId: number, f: TicketAttachment, opts: FileOptions): Promise<{ message_id: number }> {
+  if (f.kind === 'photo') return api.sendPhoto(chatId, f.fileId, opts);
+  if (f.kind === 'audio') return api.sendAudio(chatId, f.fileId, opts);
+  if (f.kind === 'video') return api.sendVideo(chatId, f.fileId, opts);
+  if (f.kind === 'voice') return api.sendVoice(chatId, f.fileId, opts);
+  return api.sendDocument(chatId, f.fileId, opts);
+}
 
 /**
  * Requests in Telegram: posts each request to the staff chat through the durable queue (a topic per request in a
@@ -103,8 +114,8 @@ export class TicketDesk {
   }
 
   /**
-   * Sends a staff answer (text and files by file_id) to the user. A 403 marks the user blocked_bot and tells staff;
-   * returns whether it was delivered.
+   * Sends a staff answer (text and files by file_id) to the user, or a correction of one (`corrected`: marked so, the
+   * files are not sent again). A 403 marks the user blocked_bot and tells staff; returns whether it was delivered.
    */
   async deliverAnswer(
     api: Api,
@@ -112,20 +123,19 @@ export class TicketDesk {
     language: string,
     text: string,
     files: TicketAttachment[],
+    corrected = false,
   ): Promise<boolean> {
     const t = this.userT(language);
-    const body = clip(t('request-answer', { id: ticket.id, text: text || '…' }));
+    const body = clip(
+      t(corrected ? 'request-answer-corrected' : 'request-answer', { id: ticket.id, text: text || '…' }),
+    );
     return this.toUser(api, ticket, async () => {
       const sent = [];
       if (files.length === 0) sent.push(await api.sendMessage(ticket.telegramId, body));
       for (const [i, f] of files.entries()) {
         const caption = i === 0 ? clip(body, 1000) : undefined;
         const opts = caption ? { caption } : {};
-        sent.push(
-          f.kind === 'photo'
-            ? await api.sendPhoto(ticket.telegramId, f.fileId, opts)
-            : await api.sendDocument(ticket.telegramId, f.fileId, opts),
-        );
+        sent.push(await sendFile(api, ticket.telegramId, f, opts));
       }
       await this.links.link(ticket.id, ticket.telegramId, ...sent.map((m) => m.message_id));
     });
@@ -224,9 +234,7 @@ export class TicketDesk {
     const caption = text ? { caption: clip(text, 1000) } : {};
     const m = !file
       ? await this.call(() => api.sendMessage(chatId, clip(text), where))
-      : file.kind === 'photo'
-        ? await this.call(() => api.sendPhoto(chatId, file.fileId, { ...where, ...caption }))
-        : await this.call(() => api.sendDocument(chatId, file.fileId, { ...where, ...caption }));
+      : await this.call(() => sendFile(api, chatId, file, { ...where, ...caption }));
     await this.links.link(ticketId, chatId, m.message_id);
   }
 

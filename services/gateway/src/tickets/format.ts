@@ -14,6 +14,8 @@ export const statusLabel = (t: T, status: Ticket['status']) => t(`status-${statu
 export const CB = {
   category: (i: number) => `rq:c:${i}`,
   done: 'rq:done',
+  /** A new request with the file (or place) of the message the button's message replies to. */
+  newWith: 'rq:nw',
   send: 'rq:send',
   cancel: 'rq:x',
   list: (page: number) => `rq:l:${page}`,

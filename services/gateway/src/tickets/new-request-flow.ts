@@ -2,11 +2,13 @@ import type { Conversation } from '@grammyjs/conversations';
 import type { TicketAttachment } from '@mb/contracts';
 import { callErrorCode } from '@mb/service-kit';
 import { type Context, InlineKeyboard } from 'grammy';
+import type { Message } from 'grammy/types';
 import { menuKeyboard } from '../bot/keyboards.ts';
 import { menuLabels } from '../bot/menu-labels.ts';
 import type { SheetsClient } from '../clients/index.ts';
 import type { TicketDesk } from './desk.ts';
 import { CB, clip } from './format.ts';
+import { attachmentsOf } from './staff-actions.ts';
 
 export const NEW_REQUEST = 'new-request';
 const MAX_TEXT = 4000;
@@ -14,6 +16,8 @@ const MAX_FILES = 10;
 const MENU_KEYS = ['menu-promotions', 'menu-my-requests', 'menu-new-request', 'menu-assistant', 'menu-webapp'];
 
 export type FlowDeps = { sheets: SheetsClient; desk: TicketDesk; publicUrl: string };
+/** What a request opened from a message outside the dialogue starts with: its file, or a place (a location's line). */
+export type RequestStart = { files?: TicketAttachment[]; note?: string };
 
 /**
  * The "new request" dialogue: category → text → optional photos/files → confirm. Runs in the grammY conversations
@@ -26,6 +30,7 @@ export function newRequestFlow(deps: FlowDeps) {
     conversation: Conversation<Context, Context>,
     ctx: Context,
     language: string,
+    start: RequestStart = {},
   ): Promise<void> {
     const t = deps.desk.userT(language);
     const leaves = new Set(MENU_KEYS.flatMap((k) => [...menuLabels(k)]));
@@ -59,6 +64,16 @@ export function newRequestFlow(deps: FlowDeps) {
     await picked.editMessageText(t('request-category-picked', { category }));
 
     await ctx.reply(t('request-write-text'));
+    // A photo or file sent with a caption is the request's text with the file attached; the rest of its media group
+    // (one Telegram message per file, sharing media_group_id) is attached silently, as the one message it is.
+    const files: TicketAttachment[] = [...(start.files ?? [])];
+    let group: string | undefined;
+    const attach = (m: Message) => {
+      for (const f of attachmentsOf(m)) if (files.length < MAX_FILES) files.push(f);
+      const sameGroup = m.media_group_id !== undefined && m.media_group_id === group;
+      group = m.media_group_id;
+      return sameGroup;
+    };
     let text = '';
     while (!text) {
       const c = await conversation.waitFor('message', {
@@ -68,19 +83,28 @@ export function newRequestFlow(deps: FlowDeps) {
         },
       });
       const body = c.message.text ?? c.message.caption ?? '';
+      const quiet = attach(c.message);
       if (c.message.text && (body.startsWith('/') || leaves.has(body))) await leave(c);
       else if (body.length > MAX_TEXT) await c.reply(t('request-text-too-long', { max: String(MAX_TEXT) }));
-      else if (!body.trim()) await c.reply(t('request-text-expected'));
-      else text = body;
+      else if (!body.trim()) {
+        if (!quiet) await c.reply(t('request-text-expected'));
+      } else text = body;
     }
 
-    const files: TicketAttachment[] = [];
     await ctx.reply(t('request-attach', { max: String(MAX_FILES) }), {
       reply_markup: new InlineKeyboard().text(t('button-done'), CB.done).text(t('button-cancel'), CB.cancel),
     });
     while (files.length < MAX_FILES) {
       const c = await conversation.waitFor(
-        ['message:photo', 'message:document', 'callback_query:data', 'message:text'],
+        [
+          'message:photo',
+          'message:document',
+          'message:audio',
+          'message:video',
+          'message:voice',
+          'callback_query:data',
+          'message:text',
+        ],
         { otherwise: (o) => o.reply(t('request-attach-hint')) },
       );
       if (c.callbackQuery) {
@@ -93,14 +117,15 @@ export function newRequestFlow(deps: FlowDeps) {
         await (m.text.startsWith('/') || leaves.has(m.text) ? leave(c) : c.reply(t('request-attach-hint')));
         continue;
       }
-      const photo = m.photo?.at(-1);
-      files.push(photo ? { kind: 'photo', fileId: photo.file_id } : { kind: 'document', fileId: m.document!.file_id });
+      const quiet = attach(m);
       if (m.caption) text = clip(`${text}\n${m.caption}`, MAX_TEXT);
-      await c.reply(t('request-attached', { count: files.length }), {
-        reply_markup: new InlineKeyboard().text(t('button-done'), CB.done),
-      });
+      if (!quiet)
+        await c.reply(t('request-attached', { count: files.length }), {
+          reply_markup: new InlineKeyboard().text(t('button-done'), CB.done),
+        });
     }
 
+    if (start.note) text = clip(`${text}\n${start.note}`, MAX_TEXT);
     await ctx.reply(t('request-confirm', { category, text: clip(text, 3000), files: files.length }), {
       reply_markup: new InlineKeyboard().text(t('button-send'), CB.send).text(t('button-cancel'), CB.cancel),
     });

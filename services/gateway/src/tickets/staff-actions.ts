@@ -9,11 +9,34 @@ import type { TicketDesk } from './desk.ts';
 export const isStaff = (ctx: BotContext) =>
   ctx.account?.status === 'active' && (ctx.account.role === 'manager' || ctx.account.role === 'admin');
 
-/** The photo (largest size) or file of a message, by file_id. */
-export function attachmentsOf(m: Pick<Message, 'photo' | 'document'>): TicketAttachment[] {
+/** Telegram's GroupAnonymousBot: the `from` of what a group admin posts anonymously, as the group (`sender_chat`). */
+export const GROUP_ANONYMOUS_BOT_ID = 1_087_968_824;
+
+/** How a staff-chat message is written to sheets: as a manager/admin's account, or as an anonymous admin of the group. */
+export type StaffWriter = { as: 'staff' } | { as: 'group_admin'; signature?: string };
+
+/**
+ * Who wrote a staff-chat message, or null when not staff. Only the group's admins can write as the group itself
+ * (`sender_chat` = this chat, `from` = GroupAnonymousBot), so such a message is staff's, signed with the admin's
+ * title (author_signature) when they set one.
+ */
+export function staffWriter(ctx: BotContext, m: Pick<Message, 'from' | 'sender_chat' | 'author_signature'>) {
+  if (m.sender_chat !== undefined && m.sender_chat.id === ctx.chat?.id && m.from?.id === GROUP_ANONYMOUS_BOT_ID)
+    return { as: 'group_admin', ...(m.author_signature ? { signature: m.author_signature } : {}) } as StaffWriter;
+  return isStaff(ctx) ? ({ as: 'staff' } as StaffWriter) : null;
+}
+
+/** The photo (largest size), file, audio, video or voice note of a message, by file_id. */
+export function attachmentsOf(
+  m: Pick<Message, 'photo' | 'document' | 'audio' | 'video' | 'voice'>,
+): TicketAttachment[] {
   const photo = m.photo?.at(-1);
   if (photo) return [{ kind: 'photo', fileId: photo.file_id }];
-  return m.document ? [{ kind: 'document', fileId: m.document.file_id }] : [];
+  for (const kind of ['document', 'audio', 'video', 'voice'] as const) {
+    const file = m[kind];
+    if (file) return [{ kind, fileId: file.file_id }];
+  }
+  return [];
 }
 
 async function languageOf(ctx: BotContext, telegramId: number): Promise<string> {
@@ -59,22 +82,28 @@ export async function staffSetStatus(
   }
 }
 
-/** A staff reply: stored (status → answered) and delivered to the user; a blocked user is marked and staff told. */
+/**
+ * A staff reply: stored (status → answered, with the staff-chat message it was written as, so an edit can correct it)
+ * and delivered to the user; a blocked user is marked and staff told.
+ */
 export async function staffAnswer(
   ctx: BotContext,
   desk: TicketDesk,
   ticketId: string,
   text: string,
   files: TicketAttachment[],
+  writer: StaffWriter = { as: 'staff' },
+  source?: { chatId: number; messageId: number },
 ): Promise<void> {
   let result;
   try {
     result = await ctx.deps.sheets.tickets.addMessage.mutate({
       ticketId,
       telegramId: ctx.from!.id,
-      as: 'staff',
+      ...writer,
       text,
       attachments: files,
+      ...(source ? { source } : {}),
     });
   } catch (error) {
     const code = callErrorCode(error);
@@ -86,5 +115,38 @@ export async function staffAnswer(
   desk.retitle(ticketId);
   const { ticket } = result;
   if (await desk.deliverAnswer(ctx.api, ticket, await languageOf(ctx, ticket.telegramId), text, files))
+    await desk.links.recordNotice(ticket.id, ticket.status, ticket.answer);
+}
+
+/**
+ * A staff-chat message stored as an answer was edited: the stored answer is corrected and the user gets the new text,
+ * marked as a correction. An edit of anything else (a note to colleagues, a command) or one that left the text as it
+ * was does nothing.
+ */
+export async function staffCorrection(
+  ctx: BotContext,
+  desk: TicketDesk,
+  m: Pick<Message, 'message_id' | 'text' | 'caption'>,
+  writer: StaffWriter,
+): Promise<void> {
+  const text = m.text ?? m.caption ?? '';
+  if (!text.trim() || text.startsWith('/')) return;
+  let result;
+  try {
+    result = await ctx.deps.sheets.tickets.editAnswer.mutate({
+      chatId: ctx.chat!.id,
+      messageId: m.message_id,
+      telegramId: ctx.from!.id,
+      as: writer.as,
+      text,
+    });
+  } catch (error) {
+    const code = callErrorCode(error);
+    if (code === 'PRECONDITION_FAILED' || code === 'FORBIDDEN') return;
+    throw error;
+  }
+  if (!result) return;
+  const { ticket } = result;
+  if (await desk.deliverAnswer(ctx.api, ticket, await languageOf(ctx, ticket.telegramId), text, [], true))
     await desk.links.recordNotice(ticket.id, ticket.status, ticket.answer);
 }

@@ -38,7 +38,13 @@ export class TicketError extends Error {
 export type TicketWithThread = Ticket & { messages: TicketMessage[] };
 
 /** What the Sheet shows instead of binary data. */
-const MARKERS: Record<TicketAttachment['kind'], string> = { photo: '[фото]', document: '[файл]' };
+const MARKERS: Record<TicketAttachment['kind'], string> = {
+  photo: '[фото]',
+  document: '[файл]',
+  audio: '[аудио]',
+  video: '[видео]',
+  voice: '[голосовое]',
+};
 export const withMarkers = (text: string, attachments: TicketAttachment[]) =>
   [text.trim(), ...attachments.map((a) => MARKERS[a.kind])].filter(Boolean).join('\n');
 
@@ -192,13 +198,33 @@ export function getTicket(wb: Workbook, ticketId: string, viewer?: number): Tick
 
 const secondsSince = (iso: string, now: Date) => Math.max(0, (now.getTime() - Date.parse(iso)) / 1000);
 
+/**
+ * Who writes: the request's owner, a manager or admin (by their Users row), or an admin of the staff group writing
+ * anonymously as the group (Telegram shows only the group and the admin's title; no Users row can be checked, the
+ * gateway vouches that the message came from the staff chat itself).
+ */
+export type Writer = 'user' | 'staff' | 'group_admin';
+/** The name an anonymous group admin signs with when they set no title. */
+export const GROUP_ADMIN_NAME = 'Администратор';
+
 export type NewMessage = {
   ticketId: string;
   telegramId: number;
-  as: 'user' | 'staff';
+  as: Writer;
   text: string;
   attachments?: TicketAttachment[];
+  /** A group admin's title (Telegram's author_signature). */
+  signature?: string | undefined;
+  /** The staff-chat message this answer was written as, so an edit of it can correct the answer. */
+  source?: { chatId: number; messageId: number } | undefined;
 };
+
+const actorOf = (wb: Workbook, as: Writer, telegramId: number, signature?: string) =>
+  as === 'group_admin'
+    ? { name: signature?.trim() || GROUP_ADMIN_NAME }
+    : as === 'staff'
+      ? staffMember(wb, telegramId)
+      : signedIn(wb, telegramId);
 
 /**
  * Adds a message to an open request. A staff message moves the status to `answered` and fills `answer`;
@@ -212,16 +238,23 @@ export function addMessage(
   const attachments = input.attachments ?? [];
   if (!input.text.trim() && attachments.length === 0) throw new TicketError('empty', input.ticketId);
   return transaction(wb.db, () => {
-    const actor = input.as === 'staff' ? staffMember(wb, input.telegramId) : signedIn(wb, input.telegramId);
+    const actor = actorOf(wb, input.as, input.telegramId, input.signature);
+    const author = input.as === 'user' ? 'user' : 'staff';
     const row = ticketRow(wb, input.ticketId);
-    if (input.as === 'user' && row.telegram_id !== String(input.telegramId))
+    if (author === 'user' && row.telegram_id !== String(input.telegramId))
       throw new TicketError('not_found', input.ticketId);
     if (toTicket(row).status === 'closed') throw new TicketError('closed', input.ticketId);
     const firstStaff =
-      input.as === 'staff' && wb.find('TicketMessages', { ticket_id: input.ticketId, author: 'staff' }).length === 0;
-    const message = insertMessage(wb, input.ticketId, input.as, actor.name, input.text, attachments, now);
+      author === 'staff' && wb.find('TicketMessages', { ticket_id: input.ticketId, author: 'staff' }).length === 0;
+    const message = insertMessage(wb, input.ticketId, author, actor.name, input.text, attachments, now);
+    if (input.source)
+      wb.db
+        .prepare(
+          'INSERT OR REPLACE INTO ticket_message_sources(chat_id, message_id, ticket_message_id) VALUES (?, ?, ?)',
+        )
+        .run(input.source.chatId, input.source.messageId, message.id);
     let updated = row;
-    if (input.as === 'staff') {
+    if (author === 'staff') {
       updated = wb.update('Tickets', input.ticketId, {
         status: 'answered',
         answer: message.text,
@@ -242,6 +275,59 @@ export function addMessage(
       ticket: toTicket(updated),
       message,
       firstResponseSeconds: firstStaff ? secondsSince(row.created_at, now) : null,
+    };
+  });
+}
+
+export type AnswerEdit = {
+  chatId: number;
+  messageId: number;
+  telegramId: number;
+  as: 'staff' | 'group_admin';
+  text: string;
+};
+
+/**
+ * A staff member edited, in the staff chat, a message that was stored as an answer: the stored message takes the new
+ * text (its files stay), and so does the request's `answer` when it is the latest staff message. Null when the edited
+ * message is not a stored answer or its text did not change (nothing to tell the user).
+ */
+export function editAnswer(
+  wb: Workbook,
+  input: AnswerEdit,
+  now = new Date(),
+): { ticket: Ticket; message: TicketMessage } | null {
+  return transaction(wb.db, () => {
+    const src = wb.db
+      .prepare('SELECT ticket_message_id FROM ticket_message_sources WHERE chat_id = ? AND message_id = ?')
+      .get(input.chatId, input.messageId) as { ticket_message_id: string } | undefined;
+    const old = src ? wb.get('TicketMessages', src.ticket_message_id) : undefined;
+    if (!old) return null;
+    actorOf(wb, input.as, input.telegramId);
+    const row = ticketRow(wb, old.ticket_id);
+    if (toTicket(row).status === 'closed') throw new TicketError('closed', row.id);
+    const attachments = attachmentsOf(wb, [old.id]).get(old.id) ?? [];
+    const text = withMarkers(input.text, attachments);
+    if (!input.text.trim() || text === old.text) return null;
+    const edited = wb.update('TicketMessages', old.id, { text });
+    const latest = wb
+      .find('TicketMessages', { ticket_id: row.id, author: 'staff' })
+      .reduce((a, b) => (b.created_at > a.created_at ? b : a));
+    const updated =
+      latest.id === old.id
+        ? wb.update('Tickets', row.id, { answer: text, updated_at: now.toISOString() })
+        : wb.update('Tickets', row.id, { updated_at: now.toISOString() });
+    return {
+      ticket: toTicket(updated),
+      message: {
+        id: edited.id,
+        ticketId: row.id,
+        author: 'staff',
+        authorName: edited.author_name,
+        text: edited.text,
+        createdAt: edited.created_at,
+        attachments,
+      },
     };
   });
 }

@@ -6,6 +6,7 @@ import { lastNotice, linkMessages, placeOf, recordNotice, savePlace, ticketOfMes
 import {
   addMessage,
   createTicket,
+  editAnswer,
   getTicket,
   markBlockedBot,
   rateTicket,
@@ -72,18 +73,36 @@ export const ticketsRouter = ({ wb, catalog }: SheetsDeps) =>
     get: internalProcedure
       .input(z.object({ ticketId, telegramId: TelegramId.optional() }))
       .query(({ input }) => boundary(() => getTicket(wb, input.ticketId, input.telegramId))),
-    /** A message from the owner (`as: 'user'`) or a manager/admin (`as: 'staff'`, status → answered). */
+    /**
+     * A message from the owner (`as: 'user'`), a manager/admin (`as: 'staff'`, status → answered), or an admin writing
+     * anonymously as the staff group (`as: 'group_admin'`, signed with `signature` or «Администратор»). `source`: the
+     * staff-chat message an answer was written as, for `editAnswer`.
+     */
     addMessage: internalProcedure
       .input(
         z.object({
           ticketId,
           telegramId: TelegramId,
-          as: z.enum(['user', 'staff']),
+          as: z.enum(['user', 'staff', 'group_admin']),
           text: text.default(''),
           attachments,
+          signature: z.string().max(128).optional(),
+          source: z.object({ chatId: z.number().int(), messageId }).optional(),
         }),
       )
       .mutation(({ input }) => boundary(() => addMessage(wb, input))),
+    /** A staff-chat message stored as an answer was edited: the stored answer takes the new text (null: not an answer, or unchanged). */
+    editAnswer: internalProcedure
+      .input(
+        z.object({
+          chatId: z.number().int(),
+          messageId,
+          telegramId: TelegramId,
+          as: z.enum(['staff', 'group_admin']),
+          text: text.min(1, 'an answer needs text'),
+        }),
+      )
+      .mutation(({ input }) => boundary(() => editAnswer(wb, input))),
     /** Staff take (`in_progress`) or close; the owner may close. */
     setStatus: internalProcedure
       .input(

@@ -114,6 +114,28 @@ const MIGRATIONS: Array<(db: DatabaseSync) => void> = [
       CREATE TABLE archived_rows (tab TEXT NOT NULL, id TEXT NOT NULL, archived_at TEXT NOT NULL, PRIMARY KEY (tab, id)) WITHOUT ROWID;
     `);
   },
+  // Request attachments may also be audio, video and voice notes (what clients send outside a request): the kind's
+  // CHECK widened, the rows kept.
+  (db) => {
+    db.exec(`
+      CREATE TABLE ticket_attachments_new (
+        message_id TEXT NOT NULL, position INTEGER NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('photo', 'document', 'audio', 'video', 'voice')),
+        file_id TEXT NOT NULL, PRIMARY KEY (message_id, position)
+      );
+      INSERT INTO ticket_attachments_new SELECT message_id, position, kind, file_id FROM ticket_attachments;
+      DROP TABLE ticket_attachments;
+      ALTER TABLE ticket_attachments_new RENAME TO ticket_attachments;
+    `);
+  },
+  // Which staff-chat message each staff answer was written as (bot-owned): a manager editing it corrects the answer.
+  (db) => {
+    db.exec(`
+      CREATE TABLE ticket_message_sources (
+        chat_id INTEGER NOT NULL, message_id INTEGER NOT NULL, ticket_message_id TEXT NOT NULL, PRIMARY KEY (chat_id, message_id)
+      ) WITHOUT ROWID;
+    `);
+  },
 ];
 
 /** Opens (creating if needed) the workbook and brings its schema up to date. */

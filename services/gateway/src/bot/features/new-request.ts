@@ -1,8 +1,10 @@
 import { type ConversationFlavor, conversations, createConversation } from '@grammyjs/conversations';
-import { Composer, type Context, type Transformer } from 'grammy';
+import { Composer, type Context, InlineKeyboard, type Transformer } from 'grammy';
+import type { Message } from 'grammy/types';
 import { CB } from '../../tickets/format.ts';
 import type { RequestsDeps } from '../../tickets/index.ts';
-import { NEW_REQUEST, newRequestFlow } from '../../tickets/new-request-flow.ts';
+import { NEW_REQUEST, newRequestFlow, type RequestStart } from '../../tickets/new-request-flow.ts';
+import { attachmentsOf } from '../../tickets/staff-actions.ts';
 import type { BotContext } from '../context.ts';
 import { hearsMenu } from '../menu-labels.ts';
 
@@ -53,16 +55,51 @@ export function newRequestFeature(
     }),
   );
 
-  const start = async (ctx: Ctx) => {
+  const start = async (ctx: Ctx, with_: RequestStart = {}) => {
     if (ctx.account?.status !== 'active') return ctx.reply(ctx.t('request-sign-in-first'));
-    await ctx.conversation.enter(NEW_REQUEST, ctx.account.language);
+    await ctx.conversation.enter(NEW_REQUEST, ctx.account.language, with_);
   };
-  pm.command(['new', 'request'], start);
-  pm.filter(hearsMenu('menu-new-request'), start);
+  pm.command(['new', 'request'], (ctx) => start(ctx));
+  pm.filter(hearsMenu('menu-new-request'), (ctx) => start(ctx));
   pm.callbackQuery('rq:new', async (ctx) => {
     await ctx.answerCallbackQuery();
     await start(ctx);
   });
+  // The offer under a photo, file or place sent outside a request (mediaOfferFeature): the offer replies to that
+  // message, so Telegram brings it back with the tap and nothing has to be kept meanwhile.
+  pm.callbackQuery(CB.newWith, async (ctx) => {
+    await ctx.answerCallbackQuery();
+    await ctx.editMessageReplyMarkup().catch(() => undefined);
+    const source = ctx.callbackQuery.message?.reply_to_message;
+    await start(ctx, source ? requestStartOf(source) : {});
+  });
   // The plugin's flavour only adds `ctx.conversation`, which nothing outside this Composer uses.
   return feature as unknown as Composer<BotContext>;
 }
+
+/** What a message sent outside a request brings to a new one: its file, or its place as a line of the text. */
+function requestStartOf(m: Message): RequestStart {
+  const place = m.venue?.location ?? m.location;
+  if (place) return { note: `📍 ${place.latitude}, ${place.longitude}${m.venue ? ` (${m.venue.title})` : ''}` };
+  return { files: attachmentsOf(m) };
+}
+
+/**
+ * A photo, file, audio, video, voice note or place that a signed-in user sends outside a request (nothing above took
+ * it: no dialogue waits, it answers no request) gets an offer to open a request with it attached. Mounted after the
+ * request thread, which takes such a message when it replies to a request.
+ */
+export const mediaOfferFeature = new Composer<BotContext>();
+mediaOfferFeature
+  .chatType('private')
+  .on(
+    ['message:photo', 'message:document', 'message:audio', 'message:video', 'message:voice', 'message:location'],
+    (ctx) => {
+      if (ctx.account?.status !== 'active') return ctx.reply(ctx.t('request-sign-in-first'));
+      const place = ctx.message.location !== undefined;
+      return ctx.reply(ctx.t(place ? 'media-offer-place' : 'media-offer-file'), {
+        reply_parameters: { message_id: ctx.message.message_id, allow_sending_without_reply: true },
+        reply_markup: new InlineKeyboard().text(ctx.t('button-request-with-it'), CB.newWith),
+      });
+    },
+  );

@@ -1,11 +1,19 @@
 import { Composer } from 'grammy';
-import { attachmentsOf, isStaff, staffAnswer, staffSetStatus } from '../../tickets/staff-actions.ts';
+import {
+  attachmentsOf,
+  isStaff,
+  staffAnswer,
+  staffCorrection,
+  staffSetStatus,
+  staffWriter,
+} from '../../tickets/staff-actions.ts';
 import type { BotContext } from '../context.ts';
 import { staffChatId } from '../staff-chat.ts';
 
 /**
  * The staff chat: buttons and `/take` `/close` act on a request; a message in a request's topic (forum) or a reply
- * to one of its messages (plain group) is the answer to the user. Only managers and admins act; others are told so.
+ * to one of its messages (plain group) is the answer to the user (an admin writing anonymously as the group counts
+ * as staff); editing an answer sends the user the corrected text. Only managers and admins act; others are told so.
  */
 export const staffRequestsFeature = new Composer<BotContext>();
 const staff = staffRequestsFeature
@@ -44,15 +52,26 @@ staff.command(['take', 'close'], async (ctx) => {
 });
 
 staff.on(['message:text', 'message:photo', 'message:document'], async (ctx) => {
-  if (ctx.from.is_bot || ctx.message.text?.startsWith('/')) return;
+  if (ctx.message.text?.startsWith('/')) return;
+  const writer = staffWriter(ctx, ctx.message);
+  // Other bots are never staff; an admin writing anonymously as the group comes from GroupAnonymousBot.
+  if (ctx.from.is_bot && writer?.as !== 'group_admin') return;
   const ticketId = await ticketOf(ctx);
   if (!ticketId) return;
-  if (!isStaff(ctx)) return desk(ctx).notice(ticketId, 'staff-only-managers');
+  if (!writer) return desk(ctx).notice(ticketId, 'staff-only-managers');
   await staffAnswer(
     ctx,
     desk(ctx),
     ticketId,
     ctx.message.text ?? ctx.message.caption ?? '',
     attachmentsOf(ctx.message),
+    writer,
+    { chatId: ctx.chat.id, messageId: ctx.message.message_id },
   );
+});
+
+/** A manager edits an answer already delivered: the user gets the corrected text, marked as a correction. */
+staff.on(['edited_message:text', 'edited_message:caption'], async (ctx) => {
+  const writer = staffWriter(ctx, ctx.editedMessage);
+  if (writer) await staffCorrection(ctx, desk(ctx), ctx.editedMessage, writer);
 });
