@@ -6,7 +6,28 @@ import { buttonsOf, client, dmButton, dmText, STAFF_CHAT, useRequestsStack } fro
  * Issue 20 point 3: photos, files, audio, video, voice notes and places a signed-in user sends outside a request get an
  * offer to open one with it attached (a file of its own: the staff chat allows 20 sends a minute per test stack).
  */
-const env = useRequestsStack({ forum: true });
+const PROMPT_ID = 99_500;
+const env = useRequestsStack({
+  forum: true,
+  // The "reply to this" prompt of "✍️ Дописать" gets a known id, so the user can reply to it.
+  script: (api) =>
+    api.script((call) =>
+      call.method === 'sendMessage' && JSON.stringify(call.payload['reply_markup'] ?? '').includes('force_reply')
+        ? {
+            status: 200,
+            body: {
+              ok: true,
+              result: {
+                message_id: PROMPT_ID,
+                date: 1,
+                chat: { id: client.id, type: 'private' },
+                text: call.payload['text'],
+              },
+            },
+          }
+        : undefined,
+    ),
+});
 const lastText = () => env.api.textsTo(client.id).at(-1) ?? '';
 const created = () => /Обращение (T-\d+) принято/.exec(lastText())?.[1] ?? '';
 const firstMessage = async (ticketId: string) =>
@@ -61,5 +82,30 @@ describe('media from a signed-in user outside a request', () => {
     await env.stack.send(dmButton(client, 'rq:done'));
     await env.stack.send(dmButton(client, 'rq:send'));
     expect(env.stack.sheets.wb.get('Tickets', created())?.text).toBe('Курьер не нашёл адрес\n📍 55.751244, 37.618423');
+  });
+
+  it('a voice note replying to a request is added to it, not offered as a new one', async () => {
+    await env.stack.send(dmText(client, '/new'));
+    await env.stack.send(dmButton(client, 'rq:c:0'));
+    await env.stack.send(dmText(client, 'Перезвоните мне'));
+    await env.stack.send(dmButton(client, 'rq:done'));
+    await env.stack.send(dmButton(client, 'rq:send'));
+    const id = created();
+    await env.stack.send(dmButton(client, `rq:a:${id}`));
+    await env.stack.send(
+      dmMedia(client, media.voice('AwAD-reply-voice'), undefined, {
+        reply_to_message: {
+          message_id: PROMPT_ID,
+          from: { id: 1, is_bot: true, first_name: 'Test' },
+          chat: { id: client.id, type: 'private' },
+          date: 1,
+          text: '…',
+        },
+      }),
+    );
+    expect(lastText()).toContain(id);
+    expect(lastText()).not.toContain('Открыть обращение');
+    const { messages } = await env.stack.gateway.clients.sheets.tickets.get.query({ ticketId: id });
+    expect(messages.at(-1)?.attachments).toEqual([{ kind: 'voice', fileId: 'AwAD-reply-voice' }]);
   });
 });

@@ -23,22 +23,25 @@ pm.callbackQuery(/^rq:a:(T-\d{1,9})$/, async (ctx) => {
   await desk(ctx).links.link(ctx.match[1]!, ctx.chat.id, m.message_id);
 });
 
-pm.on(['message:text', 'message:photo', 'message:document'], async (ctx, next) => {
-  const replyTo = ctx.message.reply_to_message?.message_id;
-  const ticketId = replyTo !== undefined ? await desk(ctx).links.ticketOf(ctx.chat.id, replyTo) : null;
-  if (!ticketId) return next();
-  const text = ctx.message.text ?? ctx.message.caption ?? '';
-  const files = attachmentsOf(ctx.message);
-  const added = await ctx.deps.sheets.tickets.addMessage
-    .mutate({ ticketId, telegramId: ctx.from.id, as: 'user', text, attachments: files })
-    .catch((e: unknown) => callErrorCode(e));
-  if (typeof added === 'string')
-    return ctx.reply(
-      ctx.t(added === 'PRECONDITION_FAILED' ? 'request-closed-already' : 'request-not-found', { id: ticketId }),
-    );
-  desk(ctx).forward(ticketId, added.message.authorName, text, files);
-  await ctx.reply(ctx.t('request-message-added', { id: ticketId }));
-});
+pm.on(
+  ['message:text', 'message:photo', 'message:document', 'message:audio', 'message:video', 'message:voice'],
+  async (ctx, next) => {
+    const replyTo = ctx.message.reply_to_message?.message_id;
+    const ticketId = replyTo !== undefined ? await desk(ctx).links.ticketOf(ctx.chat.id, replyTo) : null;
+    if (!ticketId) return next();
+    const text = ctx.message.text ?? ctx.message.caption ?? '';
+    const files = attachmentsOf(ctx.message);
+    const added = await ctx.deps.sheets.tickets.addMessage
+      .mutate({ ticketId, telegramId: ctx.from.id, as: 'user', text, attachments: files })
+      .catch((e: unknown) => callErrorCode(e));
+    if (typeof added === 'string')
+      return ctx.reply(
+        ctx.t(added === 'PRECONDITION_FAILED' ? 'request-closed-already' : 'request-not-found', { id: ticketId }),
+      );
+    desk(ctx).forward(ticketId, added.message.authorName, text, files);
+    await ctx.reply(ctx.t('request-message-added', { id: ticketId }));
+  },
+);
 
 pm.callbackQuery(/^rq:z:(T-\d{1,9})$/, async (ctx) => {
   const r = await ctx.deps.sheets.tickets.setStatus

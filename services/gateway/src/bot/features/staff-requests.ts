@@ -51,24 +51,27 @@ staff.command(['take', 'close'], async (ctx) => {
     desk(ctx).notice(ticketId, outcome, { id: ticketId });
 });
 
-staff.on(['message:text', 'message:photo', 'message:document'], async (ctx) => {
-  if (ctx.message.text?.startsWith('/')) return;
-  const writer = staffWriter(ctx, ctx.message);
-  // Other bots are never staff; an admin writing anonymously as the group comes from GroupAnonymousBot.
-  if (ctx.from.is_bot && writer?.as !== 'group_admin') return;
-  const ticketId = await ticketOf(ctx);
-  if (!ticketId) return;
-  if (!writer) return desk(ctx).notice(ticketId, 'staff-only-managers');
-  await staffAnswer(
-    ctx,
-    desk(ctx),
-    ticketId,
-    ctx.message.text ?? ctx.message.caption ?? '',
-    attachmentsOf(ctx.message),
-    writer,
-    { chatId: ctx.chat.id, messageId: ctx.message.message_id },
-  );
-});
+staff.on(
+  ['message:text', 'message:photo', 'message:document', 'message:audio', 'message:video', 'message:voice'],
+  async (ctx) => {
+    if (ctx.message.text?.startsWith('/')) return;
+    const writer = staffWriter(ctx, ctx.message);
+    // Other bots are never staff; an admin writing anonymously as the group comes from GroupAnonymousBot.
+    if (ctx.from.is_bot && writer?.as !== 'group_admin') return;
+    const ticketId = await ticketOf(ctx);
+    if (!ticketId) return;
+    if (!writer) return desk(ctx).notice(ticketId, 'staff-only-managers');
+    await staffAnswer(
+      ctx,
+      desk(ctx),
+      ticketId,
+      ctx.message.text ?? ctx.message.caption ?? '',
+      attachmentsOf(ctx.message),
+      writer,
+      { chatId: ctx.chat.id, messageId: ctx.message.message_id },
+    );
+  },
+);
 
 /** A manager edits an answer already delivered: the user gets the corrected text, marked as a correction. */
 staff.on(['edited_message:text', 'edited_message:caption'], async (ctx) => {
