@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ASSISTANT_TRANSCRIPT_AUTHOR } from '@mb/contracts';
-import { OpenAiDouble, type Stack, signInitData, startStack, TEST_TOKEN } from '@mb/testing';
+import { BotApiDouble, OpenAiDouble, type Stack, signInitData, startStack, TEST_TOKEN } from '@mb/testing';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -23,6 +23,7 @@ const PARTNER = { id: 555, first_name: 'Ольга', language_code: 'ru' };
 
 let stack: Stack;
 let model: OpenAiDouble;
+let telegram: BotApiDouble;
 let webapp: Awaited<ReturnType<typeof buildWebapp>>;
 let browser: Awaited<ReturnType<typeof launchChromium>>;
 let context: BrowserContext;
@@ -46,7 +47,10 @@ beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   webapp = await buildWebapp();
   model = await new OpenAiDouble().start();
+  // The bot's own calls (notices, the staff line after "My data" → delete) go to a double, not to a closed port.
+  telegram = await new BotApiDouble().start();
   stack = await startStack({
+    apiRoot: telegram.url,
     gateway: { webappDist: webapp.dist },
     assistant: {
       llm: {
@@ -73,6 +77,7 @@ afterAll(async () => {
   await browser?.close();
   await stack?.close();
   await model?.close();
+  await telegram?.close();
   webapp?.remove();
 });
 
