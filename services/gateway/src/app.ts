@@ -10,7 +10,6 @@ import {
 } from '@mb/service-kit';
 import { Api } from 'grammy';
 import type { Update, UserFromGetMe } from 'grammy/types';
-import { Counter, Gauge, Histogram } from 'prom-client';
 import { createAssistantChat } from './assistant/index.ts';
 import type { StreamPacing } from './assistant/stream-to-chat.ts';
 import { setupCommands } from './bot/commands.ts';
@@ -24,10 +23,11 @@ import { EventConsumer } from './events/consumer.ts';
 import { createEventHandlers } from './events/handlers/index.ts';
 import { privacyHandlers } from './events/handlers/privacy.ts';
 import { ticketHandlers } from './events/handlers/tickets.ts';
+import { createUpdateMetrics } from './metrics.ts';
 import { miniAppApiRoute } from './miniapp-api/http.ts';
 import { createMiniAppLimiters, MINIAPP_LIMITS, type MiniAppLimits } from './miniapp-api/limits.ts';
 import { miniAppContextFactory } from './miniapp-api/trpc.ts';
-import { keyPrefix } from './redis/connection.ts';
+import { createSharedState } from './redis/shared-state.ts';
 import { RedisUpdateConsumer } from './redis/update-consumer.ts';
 import { SANDBOX_STAFF_CHAT_ID, SandboxTelegram } from './sandbox/emulator.ts';
 import { sandboxRoutes } from './sandbox/routes.ts';
@@ -93,17 +93,33 @@ export type GatewayAppOptions = {
 
 export type GatewayRole = 'webhook' | 'handler' | 'all';
 
-/** Builds the gateway (bot, webhook, Mini App API, static app) without listening; main.ts and tests share it. */
+/**
+ * Builds the gateway (bot, webhook, Mini App API, static app) without listening; main.ts and tests share it. Read top
+ * to bottom: identity, metrics and translations, clients, shared state, broadcasting, requests, the bot, update
+ * handling, the HTTP server, change events, then start and close.
+ */
 export function createGatewayApp(opts: GatewayAppOptions) {
+  const role = opts.role ?? 'all';
+  if (role !== 'all' && !opts.redisUrl)
+    throw new Error(`GATEWAY_ROLE=${role} needs REDIS_URL: without it one process acknowledges and handles`);
+  const handles = role !== 'webhook';
+  const serves = role !== 'handler';
+
+  // Identity. In sandbox mode the token only signs Mini App initData; it never leaves the process.
   const sandbox = !opts.botToken;
-  // In sandbox mode the token only signs Mini App initData; it never leaves the process.
   const botToken = opts.botToken ?? `${SANDBOX_BOT.id}:sandbox-${randomBytes(18).toString('base64url')}`;
   const webhookSecret = opts.webhookSecret ?? randomBytes(32).toString('base64url');
   const botInfo = opts.botInfo ?? SANDBOX_BOT;
   // No log line of this process carries these, whatever object or message they hid in (service-kit logger).
   registerLogSecrets(botToken, webhookSecret, opts.internalToken);
+
   const metrics = createRegistry('gateway');
   const { registry } = metrics;
+  const updateMetrics = createUpdateMetrics(registry);
+  const funnel = createFunnelMetrics(registry);
+  const apiMetrics = apiMetricsTransformer(registry);
+  const i18n = createI18n();
+
   const clients = createClients({
     sheetsUrl: opts.sheetsUrl,
     assistantUrl: opts.assistantUrl,
@@ -111,45 +127,52 @@ export function createGatewayApp(opts: GatewayAppOptions) {
     metrics,
     ...(opts.serviceTimeouts ? { timeouts: opts.serviceTimeouts } : {}),
   });
+  const staffChatOverride = opts.staffChatId ?? (sandbox ? SANDBOX_STAFF_CHAT_ID : undefined);
+  const staffChat = (): Promise<number | null> =>
+    resolveStaffChat({ sheets: clients.sheets, ...(staffChatOverride !== undefined ? { staffChatOverride } : {}) });
   // Sandbox: Telegram emulated in-process (Bot API answers, chats for the /sandbox page, updates to our webhook).
   const sandboxApi = sandbox ? new SandboxTelegram(botInfo) : undefined;
   for (const person of sandboxApi ? SANDBOX_PEOPLE : []) sandboxApi!.addUser(person);
-  const staffChatId = opts.staffChatId ?? (sandbox ? SANDBOX_STAFF_CHAT_ID : undefined);
+  const apiTransformers = [apiMetrics, ...(sandboxApi ? [sandboxApi.transformer] : [])];
 
-  const apiMetrics = apiMetricsTransformer(registry);
-  // Broadcasts, the shared sending budget and (with REDIS_URL) the state replicas share; see docs/scaling.md.
-  const broadcasting = createBroadcasting({
-    ...opts.broadcast,
+  // With REDIS_URL: the Redis connection, update inbox, sessions and leader lock the replicas share (docs/scaling.md).
+  const shared = createSharedState({
     ...(opts.redisUrl ? { redisUrl: opts.redisUrl } : {}),
     ...(opts.replicaId ? { replica: opts.replicaId } : {}),
+    botId: botInfo.id,
+    logger: opts.logger,
+  });
+  const broadcasting = createBroadcasting({
+    ...opts.broadcast,
+    shared,
     journalPath: opts.dbPath,
     token: botToken,
-    botId: botInfo.id,
     botUsername: botInfo.username,
     apiRoot: opts.apiRoot,
     sheets: clients.sheets,
     logger: opts.logger,
     registry,
     t: (locale, key) => i18n.t(locale, key),
-    apiTransformers: [apiMetrics, ...(sandboxApi ? [sandboxApi.transformer] : [])],
+    apiTransformers,
   });
-  const funnel = createFunnelMetrics(registry);
+
   // Requests: the staff-chat queue calls Telegram without auto-retry, so a 429 comes back to the queue (docs/requests.md).
   const staffApi = new Api(botToken, { apiRoot: opts.apiRoot });
-  for (const t of [apiMetrics, ...(sandboxApi ? [sandboxApi.transformer] : [])]) staffApi.config.use(t);
+  for (const t of apiTransformers) staffApi.config.use(t);
   const desk = new TicketDesk({
     staffApi,
     sheets: clients.sheets,
     store: new TicketStore(opts.dbPath),
-    staffChat: (): Promise<number | null> => resolveStaffChat(botDeps),
-    i18n: createI18n(),
+    staffChat,
+    i18n,
     logger: opts.logger,
     registry,
   });
   const requests = {
     desk,
-    conversations:
-      broadcasting.sharedStorage<never>('conversations') ?? new SqliteStorage<never>(opts.dbPath, 'conversations'),
+    conversations: shared.redis
+      ? shared.sessions<never>('conversations', 7 * 86_400)
+      : new SqliteStorage<never>(opts.dbPath, 'conversations'),
   };
   const assistantChat = createAssistantChat({
     logger: opts.logger,
@@ -158,6 +181,7 @@ export function createGatewayApp(opts: GatewayAppOptions) {
     ...(opts.retry ? { retry: opts.retry } : {}),
     ...(opts.serviceTimeouts?.assistantMs ? { streamTimeoutMs: opts.serviceTimeouts.assistantMs } : {}),
   });
+
   const botDeps = {
     ...clients,
     logger: opts.logger,
@@ -166,7 +190,7 @@ export function createGatewayApp(opts: GatewayAppOptions) {
     broadcast: broadcasting.botDeps,
     requests,
     assistantChat,
-    ...(staffChatId !== undefined ? { staffChatOverride: staffChatId } : {}),
+    ...(staffChatOverride !== undefined ? { staffChatOverride } : {}),
   };
   const retryAndBlocked = [
     // Bounded: a 429 longer than 30 s or a third failure is given up, never retried forever.
@@ -183,57 +207,33 @@ export function createGatewayApp(opts: GatewayAppOptions) {
     apiRoot: opts.apiRoot,
     ...(sandboxApi ? { fetch: sandboxApi.fetch } : {}),
     deps: botDeps,
+    i18n,
     // With REDIS_URL every replica counts a user's updates in the same window.
-    flood: { ...opts.flood, ...(broadcasting.redis ? { redis: broadcasting.redis } : {}) },
+    flood: { ...opts.flood, ...(shared.redis ? { redis: shared.redis } : {}) },
     transformers: [apiMetrics, broadcasting.priority, ...retryAndBlocked],
     conversationTransformers: retryAndBlocked,
   });
-
   // Pending updates and delivery errors as Telegram sees them; main.ts starts the polling.
   const webhookInfo = createWebhookInfoPoller({ api: bot.api, registry, logger: opts.logger });
 
-  const handlerDuration = new Histogram({
-    name: 'gateway_update_handler_duration_seconds',
-    help: 'Time to handle one update after it was acknowledged, by update type.',
-    labelNames: ['type'],
-    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
-    registers: [registry],
-  });
-  const retries = new Counter({
-    name: 'gateway_update_retries_total',
-    help: 'Handling attempts of an update that failed on a dependency (sheets, assistant) and were retried, by type.',
-    labelNames: ['type'],
-    registers: [registry],
-  });
-  const handlerErrors = new Counter({
-    name: 'gateway_update_errors_total',
-    help: 'Updates whose handler failed, by type.',
-    labelNames: ['type'],
-    registers: [registry],
-  });
-  const role = opts.role ?? 'all';
-  if (role !== 'all' && !broadcasting.redis)
-    throw new Error(`GATEWAY_ROLE=${role} needs REDIS_URL: without it one process acknowledges and handles`);
-  const handles = role !== 'webhook';
-  const serves = role !== 'handler';
+  // Update handling: one attempt, retried with backoff while sheets or the assistant is down or stalled (the update
+  // is kept, its chat waiting behind it).
   const handleOnce = async (update: Update): Promise<void> => {
     const type = updateType(update);
-    const end = handlerDuration.startTimer({ type });
+    const end = updateMetrics.handlerDuration.startTimer({ type });
     await runWithContext({ requestId: `update-${update.update_id}`, updateId: update.update_id }, async () => {
       try {
         await bot.handleUpdate(update);
       } catch (error) {
         // A dependency error goes back to the retrier: the update is kept and handled again.
         if (isDependencyError(error)) throw error;
-        handlerErrors.inc({ type });
+        updateMetrics.handlerErrors.inc({ type });
         opts.logger.error({ err: rootError(error), updateId: update.update_id, updateType: type }, 'update failed');
       } finally {
         end();
       }
     });
   };
-  const i18n = createI18n();
-  // Sheets or the assistant down or stalled: the update is kept and retried with backoff, its chat waiting behind it.
   const retrier = new UpdateRetrier({
     handle: handleOnce,
     ...(opts.retry ? { policy: opts.retry } : {}),
@@ -243,7 +243,7 @@ export function createGatewayApp(opts: GatewayAppOptions) {
       await bot.api.sendMessage(chat.id, i18n.t(chat.locale, what === 'waiting' ? 'update-waiting' : 'update-gave-up'));
     },
     onRetry: (update, error, attempt, pauseMs) => {
-      retries.inc({ type: updateType(update) });
+      updateMetrics.retries.inc({ type: updateType(update) });
       opts.logger.warn(
         { err: error, updateId: update.update_id, updateType: updateType(update), attempt, retryInMs: pauseMs },
         'update waits for a dependency; retried, its chat waits',
@@ -258,15 +258,15 @@ export function createGatewayApp(opts: GatewayAppOptions) {
     },
   });
   const handleUpdate = retrier.handle;
-  const inbox = broadcasting.inbox ?? new SqliteInbox(opts.dbPath);
+  const inbox = shared.inbox ?? new SqliteInbox(opts.dbPath);
   let dispatcher: UpdateHandling;
   let consumer: RedisUpdateConsumer | undefined;
-  if (broadcasting.redis) {
+  if (shared.redis) {
     // REDIS_URL: the inbox is a Redis stream; any number of handler processes consume it (docs/scaling.md).
     const c = new RedisUpdateConsumer({
-      redis: broadcasting.redis,
-      prefix: keyPrefix(botInfo.id),
-      name: broadcasting.replica,
+      redis: shared.redis,
+      prefix: shared.prefix,
+      name: shared.replica,
       handle: handleUpdate,
       logger: opts.logger,
       ...opts.consumer,
@@ -299,39 +299,13 @@ export function createGatewayApp(opts: GatewayAppOptions) {
       },
     );
   }
-  new Gauge({
-    name: 'gateway_updates_queued',
-    help: 'Updates acknowledged and waiting for or in their handler.',
-    registers: [registry],
-    collect() {
-      this.set(dispatcher.queued);
-    },
-  });
-  const webhookMetrics = {
-    received: new Counter({
-      name: 'gateway_updates_total',
-      help: 'Updates accepted from Telegram, by type.',
-      labelNames: ['type'],
-      registers: [registry],
-    }),
-    duplicates: new Counter({
-      name: 'gateway_updates_duplicate_total',
-      help: 'Repeated update_ids dropped.',
-      registers: [registry],
-    }),
-    rejected: new Counter({
-      name: 'gateway_webhook_rejected_total',
-      help: 'Webhook requests refused, by reason (secret, malformed, too_large, aborted).',
-      labelNames: ['reason'],
-      registers: [registry],
-    }),
-  };
+  updateMetrics.watchQueue(dispatcher);
 
   const miniAppLimits = { ...MINIAPP_LIMITS, ...opts.miniAppLimits };
   const limiters = createMiniAppLimiters({
     limits: miniAppLimits,
-    prefix: keyPrefix(botInfo.id),
-    ...(broadcasting.redis ? { redis: broadcasting.redis } : {}),
+    prefix: shared.prefix,
+    ...(shared.redis ? { redis: shared.redis } : {}),
   });
   const miniApi = miniAppApiRoute({
     limits: miniAppLimits,
@@ -358,7 +332,7 @@ export function createGatewayApp(opts: GatewayAppOptions) {
               inbox,
               dispatcher,
               logger: opts.logger,
-              metrics: webhookMetrics,
+              metrics: updateMetrics.webhook,
             }),
           },
           { path: '/api/trpc/', prefix: true, name: '/api/trpc', handler: miniApi },
@@ -379,7 +353,7 @@ export function createGatewayApp(opts: GatewayAppOptions) {
       ...opts.readiness,
       sheets: async () => ({ ok: (await clients.sheets.ping.query()).ok }),
       assistant: async () => ({ ok: (await clients.assistant.ping.query()).ok }),
-      ...(broadcasting.redis ? { redis: async () => ({ ok: (await broadcasting.redis!.ping()) === 'PONG' }) } : {}),
+      ...(shared.redis ? { redis: async () => ({ ok: (await shared.redis!.ping()) === 'PONG' }) } : {}),
     },
   });
 
@@ -393,45 +367,24 @@ export function createGatewayApp(opts: GatewayAppOptions) {
       logger: opts.logger,
       t: (l, k, v) => i18n.t(l, k, v),
       publicUrl: opts.publicUrl,
-      staffChat: () => resolveStaffChat(botDeps),
+      staffChat,
     },
     logger: opts.logger,
     registry,
     ...(opts.events?.idleMs !== undefined ? { idleMs: opts.events.idleMs } : {}),
   });
-  // With REDIS_URL only the replica holding the leader lock consumes events; the others take over if it goes away.
+
+  // Start: on listening. With REDIS_URL only the replica holding the leader lock consumes events; the others take
+  // over if it goes away.
   if (opts.events?.enabled !== false && handles)
     server.on('listening', () =>
-      broadcasting.leader
-        ? broadcasting.leader.run(
+      shared.leader
+        ? shared.leader.run(
             () => events.start(),
             () => events.stop(),
           )
         : events.start(),
     );
-  /** Start-up (not in sandbox mode): the bot's commands and the chat menu button that opens the Mini App. */
-  const setup = () => setupCommands(bot.api, (l, k) => i18n.t(l, k), opts.publicUrl);
-
-  /** Handles updates a crash left acknowledged but unhandled. */
-  const resume = async () => {
-    const pending = await inbox.pending();
-    for (const update of pending) dispatcher.push(update);
-    return pending.length;
-  };
-  const close = async () => {
-    await broadcasting.stop();
-    await events.stop();
-    await desk.queue.stop();
-    // Updates waiting for a retry stay in the inbox: handled after the next start (or by another consumer).
-    retrier.stop();
-    // The Redis consumer finishes the update of each chat it is in and hands the rest to the group.
-    await (consumer ? consumer.stop() : dispatcher.idle());
-    await assistantChat.jobs.idle();
-    await inbox.close();
-    await broadcasting.quit();
-    desk.store.close();
-    if (requests.conversations instanceof SqliteStorage) requests.conversations.close();
-  };
   if (handles) {
     server.on('listening', () => void broadcasting.start());
     server.on('listening', () => desk.queue.start());
@@ -443,6 +396,30 @@ export function createGatewayApp(opts: GatewayAppOptions) {
     if (sandboxApi && address && typeof address === 'object')
       sandboxApi.connect(`http://127.0.0.1:${address.port}/telegram/webhook`, webhookSecret);
   });
+  /** Start-up (not in sandbox mode): the bot's commands and the chat menu button that opens the Mini App. */
+  const setup = () => setupCommands(bot.api, (l, k) => i18n.t(l, k), opts.publicUrl);
+  /** Handles updates a crash left acknowledged but unhandled. */
+  const resume = async () => {
+    const pending = await inbox.pending();
+    for (const update of pending) dispatcher.push(update);
+    return pending.length;
+  };
+  const close = async () => {
+    await broadcasting.stop();
+    await shared.leader?.stop();
+    await events.stop();
+    await desk.queue.stop();
+    // Updates waiting for a retry stay in the inbox: handled after the next start (or by another consumer).
+    retrier.stop();
+    // The Redis consumer finishes the update of each chat it is in and hands the rest to the group.
+    await (consumer ? consumer.stop() : dispatcher.idle());
+    await assistantChat.jobs.idle();
+    await inbox.close();
+    await broadcasting.quit();
+    await shared.quit();
+    desk.store.close();
+    if (requests.conversations instanceof SqliteStorage) requests.conversations.close();
+  };
   return {
     server,
     bot,
@@ -462,6 +439,7 @@ export function createGatewayApp(opts: GatewayAppOptions) {
     webhookInfo,
     events,
     setup,
+    shared,
     broadcasting,
     desk,
   };

@@ -50,7 +50,7 @@ try {
   const port = await listen(app.server, env.GATEWAY_PORT);
   // Start order is not a failure: Redis (the inbox) and sheets may come up after the gateway; it waits for them with
   // backoff, saying so in /readyz, instead of exiting (it exited with MaxRetriesPerRequestError before).
-  const redis = app.broadcasting.redis;
+  const redis = app.shared.redis;
   dependencies = waitForDependencies(
     {
       ...(redis ? { redis: () => redis.ping() } : {}),

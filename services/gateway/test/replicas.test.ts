@@ -108,9 +108,7 @@ describe('several gateway replicas on Redis', () => {
 
   it('consumes change events on one replica only (the leader lock holder): one approval message, not two', async () => {
     const ids = seedRecipients(stack.sheets.wb, { from: 42_000_000, count: 5, segment: 'events' });
-    expect(
-      [stack.gateway.broadcasting.leader!.isLeader, replicaB.broadcasting.leader!.isLeader].filter(Boolean),
-    ).toHaveLength(1);
+    expect([stack.gateway.shared.leader!.isLeader, replicaB.shared.leader!.isLeader].filter(Boolean)).toHaveLength(1);
     for (const id of ids)
       stack.sheets.wb.emit('user.status_changed', {
         userId: `UT-${id}`,

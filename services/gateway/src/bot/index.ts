@@ -1,3 +1,4 @@
+import type { I18n } from '@grammyjs/i18n';
 import { callErrorCode } from '@mb/service-kit';
 import { type ApiClientOptions, Bot, type BotError, GrammyError, HttpError, type Transformer } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
@@ -37,6 +38,8 @@ export type CreateBotOptions = {
   fetch?: ApiClientOptions['fetch'];
   /** Incoming updates allowed per user and time frame (default 20 per 10 s); `redis` shares the window. */
   flood?: Partial<FloodLimit> & { redis?: unknown };
+  /** The app's translations (one per process); a bot built alone makes its own. */
+  i18n?: I18n<BotContext>;
 };
 
 /** Builds the bot: deps and the account on the context, i18n, then one Composer per feature, "unhandled" last. */
@@ -50,7 +53,7 @@ export function createBot(opts: CreateBotOptions): Bot<BotContext> {
   bot.api.config.use(answers.transformer);
   bot.use(answers.middleware);
 
-  const i18n = createI18n();
+  const i18n = opts.i18n ?? createI18n();
   bot.use(
     floodControl({
       ...DEFAULT_FLOOD_LIMIT,

@@ -1,14 +1,9 @@
-import { hostname } from 'node:os';
 import type { Logger } from '@mb/service-kit';
-import { Api, type StorageAdapter, type Transformer } from 'grammy';
+import { Api, type Transformer } from 'grammy';
 import type { Registry } from 'prom-client';
 import type { SheetsClient } from '../clients/index.ts';
-import { createRedis, keyPrefix } from '../redis/connection.ts';
-import { RedisInbox } from '../redis/inbox.ts';
-import { LeaderLock } from '../redis/leader.ts';
 import { RedisRateGate } from '../redis/rate-gate.ts';
-import { createSessionStorage } from '../redis/session-storage.ts';
-import type { UpdateInbox } from '../webhook/inbox.ts';
+import type { SharedState } from '../redis/shared-state.ts';
 import { AttemptJournal } from './attempt-journal.ts';
 import type { BroadcastBotDeps, BroadcastDraft } from './deps.ts';
 import { createBroadcastMetrics } from './metrics.ts';
@@ -28,13 +23,11 @@ export type BroadcastOptions = {
 };
 
 export type BroadcastingOptions = BroadcastOptions & {
-  redisUrl?: string;
-  /** Stable name of this replica (GATEWAY_REPLICA_ID, default the host name): its inbox and its broadcast claims. */
-  replica?: string;
+  /** What the replicas share: with Redis the sending budget is shared too, and drafts follow the staff member. */
+  shared: Pick<SharedState, 'redis' | 'prefix' | 'replica' | 'sessions'>;
   /** The gateway's own SQLite file (GATEWAY_DB_PATH): the broadcast attempt journal is a table in it. */
   journalPath: string;
   token: string;
-  botId: number;
   botUsername: string;
   apiRoot: string;
   sheets: SheetsClient;
@@ -46,18 +39,14 @@ export type BroadcastingOptions = BroadcastOptions & {
 };
 
 /**
- * The shared-state side of the gateway. Without `redisUrl`: one replica, the rate gate in process, sessions in
- * memory, the update inbox left to the caller (SQLite). With it: dedupe/inbox, sessions and the rate gate in Redis,
- * so any number of replicas run behind a load balancer. The broadcast queue is the recipients table in sheets in
- * both cases (one durable claim per recipient); see docs/scaling.md.
+ * Broadcasts: the sender, its attempt journal and the sending budget (the rate gate: in process with one replica, in
+ * Redis when replicas share it), which replies take their share of first. The broadcast queue is the recipients table
+ * in sheets in both cases (one durable claim per recipient); see docs/scaling.md.
  */
 export function createBroadcasting(opts: BroadcastingOptions) {
-  const replica = opts.replica ?? hostname();
-  const redis = opts.redisUrl ? createRedis(opts.redisUrl) : undefined;
-  const prefix = keyPrefix(opts.botId);
+  const { redis, prefix, replica } = opts.shared;
   const limit = opts.ratePerSecond ?? 30;
   const gate: RateGate = redis ? new RedisRateGate({ redis, prefix, limit, replica }) : new LocalRateGate({ limit });
-  const inbox: UpdateInbox | undefined = redis ? new RedisInbox({ redis, prefix }) : undefined;
   const metrics = createBroadcastMetrics(opts.registry);
 
   const journal = new AttemptJournal(opts.journalPath);
@@ -78,27 +67,15 @@ export function createBroadcasting(opts: BroadcastingOptions) {
     ...(opts.concurrency !== undefined ? { concurrency: opts.concurrency } : {}),
   });
   const botDeps: BroadcastBotDeps = {
-    drafts: createSessionStorage<BroadcastDraft>(redis, { prefix, ttlSeconds: 3600 }),
+    drafts: opts.shared.sessions<BroadcastDraft>(undefined, 3600),
     wake: () => sender.wake(),
     conversions: metrics.conversions,
   };
-  // With several replicas, work that must run once (the change-event consumer) runs on the lock's holder only.
-  const leader = redis
-    ? new LeaderLock({ redis, key: `${prefix}:leader:events`, owner: `${replica}:${process.pid}`, logger: opts.logger })
-    : undefined;
   let started = false;
   return {
-    redis,
     gate,
-    inbox,
     sender,
     botDeps,
-    replica,
-    leader,
-    /** Storage shared by the replicas (Redis) for grammY sessions or conversations; undefined with one replica. */
-    sharedStorage<T>(name: string, ttlSeconds = 7 * 86_400): StorageAdapter<T> | undefined {
-      return redis ? createSessionStorage<T>(redis, { prefix: `${prefix}:${name}`, ttlSeconds }) : undefined;
-    },
     /** Installed on the bot's API: replies take their share of the budget first. */
     priority: interactivePriority(gate),
     async start() {
@@ -113,15 +90,14 @@ export function createBroadcasting(opts: BroadcastingOptions) {
         setTimeout(() => void this.start(), 5000).unref();
       });
     },
-    /** Stops sending (messages in flight are recorded); `quit` closes Redis after the caller is done with it. */
+    /** Stops sending (messages in flight are recorded). */
     async stop() {
       await sender.stop();
-      await leader?.stop();
     },
+    /** Closes the journal and the gate, before the caller closes the shared Redis connection. */
     async quit() {
       journal.close();
       await gate.close();
-      await redis?.quit().catch(() => undefined);
     },
   };
 }
