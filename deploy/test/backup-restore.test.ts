@@ -3,9 +3,10 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { startStack } from '@mb/gateway/stack';
 import { createServiceClient } from '@mb/service-kit';
 import type { SheetsRouter } from '@mb/sheets/router-type';
-import { startStack, TEST_INTERNAL_TOKEN } from '@mb/testing';
+import { TEST_INTERNAL_TOKEN } from '@mb/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ROOT_DIR } from '../src/rule-files.ts';
 

@@ -1,12 +1,11 @@
 import type { ServerResponse } from 'node:http';
 import { Writable } from 'node:stream';
+import { type Stack, startStack } from '@mb/gateway/stack';
 import { createLogger } from '@mb/service-kit';
 import {
   BotApiDouble,
   contactUpdate,
   ruUser,
-  type Stack,
-  startStack,
   TEST_INTERNAL_TOKEN,
   TEST_SECRET,
   TEST_TOKEN,

@@ -1,4 +1,5 @@
-import { BotApiDouble, enUser, ruUser, type Stack, startStack, textUpdate } from '@mb/testing';
+import { type Stack, startStack } from '@mb/gateway/stack';
+import { BotApiDouble, enUser, ruUser, textUpdate } from '@mb/testing';
 
 export type RunningStack = {
   stack: Stack;

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { type Stack, startStack } from '@mb/testing';
+import { type Stack, startStack } from '@mb/gateway/stack';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ARTIFACTS, launchChromium } from '../src/browser.ts';

@@ -1,7 +1,8 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ASSISTANT_TRANSCRIPT_AUTHOR } from '@mb/contracts';
-import { BotApiDouble, OpenAiDouble, type Stack, signInitData, startStack, TEST_TOKEN } from '@mb/testing';
+import { type Stack, startStack } from '@mb/gateway/stack';
+import { BotApiDouble, OpenAiDouble, signInitData, TEST_TOKEN } from '@mb/testing';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {

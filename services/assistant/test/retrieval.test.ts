@@ -1,16 +1,14 @@
-import { createServiceClient } from '@mb/service-kit';
-import { type Stack, startStack, TEST_INTERNAL_TOKEN } from '@mb/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AssistantRouter } from '../src/router-type.ts';
+import { type Harness, startHarness } from './harness.ts';
 
-let stack: Stack;
+// Sheets and the assistant without a model: the answers come from retrieval alone.
+let h: Harness;
 beforeAll(async () => {
-  stack = await startStack();
+  h = await startHarness({ llm: false });
 });
-afterAll(() => stack.close());
+afterAll(() => h.close());
 
-const client = () =>
-  createServiceClient<AssistantRouter>({ target: 'assistant', url: stack.assistantUrl, token: TEST_INTERNAL_TOKEN });
+const client = () => h.client();
 
 describe('assistant ask (retrieval only)', () => {
   it.each([

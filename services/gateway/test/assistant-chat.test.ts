@@ -4,13 +4,12 @@ import {
   BotApiDouble,
   callbackUpdate,
   OpenAiDouble,
-  type Stack,
-  startStack,
   TEST_INTERNAL_TOKEN,
   type TestUser,
   textUpdate,
 } from '@mb/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Stack, startStack } from './stack.ts';
 
 const petr: TestUser = { id: 7_100_001, first_name: 'Пётр', language_code: 'ru' };
 const olga: TestUser = { id: 7_100_002, first_name: 'Olga', language_code: 'en' };

@@ -1,5 +1,6 @@
-import { BotApiDouble, type Stack, startStack, type TestUser, textUpdate } from '@mb/testing';
+import { BotApiDouble, type TestUser, textUpdate } from '@mb/testing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { type Stack, startStack } from './stack.ts';
 
 const ivan: TestUser = { id: 7_200_001, first_name: 'Иван', language_code: 'ru' };
 let api: BotApiDouble;

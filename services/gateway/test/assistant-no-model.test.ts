@@ -1,5 +1,6 @@
-import { BotApiDouble, type Stack, startStack, type TestUser, textUpdate } from '@mb/testing';
+import { BotApiDouble, type TestUser, textUpdate } from '@mb/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Stack, startStack } from './stack.ts';
 
 const petr: TestUser = { id: 7_200_001, first_name: 'Пётр', language_code: 'ru' };
 

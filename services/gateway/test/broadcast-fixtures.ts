@@ -1,7 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
-import { BotApiDouble, type Stack, startStack, TelegramLimits, type TestUser } from '@mb/testing';
+import { BotApiDouble, TelegramLimits, type TestUser } from '@mb/testing';
 import type { GatewayAppOptions } from '../src/app.ts';
+import { type Stack, startStack } from './stack.ts';
 
 type Workbook = Stack['sheets']['wb'];
 

@@ -1,7 +1,8 @@
-import { type BotApiDouble, type Stack, type TelegramLimits, type TestUser, textUpdate } from '@mb/testing';
+import { type BotApiDouble, type TelegramLimits, type TestUser, textUpdate } from '@mb/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readEnv } from '../src/env.ts';
 import { STAFF, seedRecipients, startLimitedStack, waitUntil } from './broadcast-fixtures.ts';
+import type { Stack } from './stack.ts';
 
 let api: BotApiDouble;
 let limits: TelegramLimits;

@@ -1,5 +1,6 @@
-import { BotApiDouble, callbackUpdate, ruUser, type Stack, startStack, textUpdate } from '@mb/testing';
+import { BotApiDouble, callbackUpdate, ruUser, textUpdate } from '@mb/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Stack, startStack } from './stack.ts';
 
 /**
  * Regression: a conversation builds its own Api from the bot's client options and lost the bot's transformers, so a

@@ -1,6 +1,7 @@
-import { BotApiDouble, callbackUpdate, type Stack, startStack, textUpdate } from '@mb/testing';
+import { BotApiDouble, callbackUpdate, textUpdate } from '@mb/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { person } from './signin-helpers.ts';
+import { type Stack, startStack } from './stack.ts';
 
 /**
  * Issue 20 point 3: after downtime Telegram redelivers what it kept, all at once. Those updates were written before

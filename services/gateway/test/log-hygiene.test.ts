@@ -3,8 +3,6 @@ import { createLogger } from '@mb/service-kit';
 import {
   BotApiDouble,
   contactUpdate,
-  type Stack,
-  startStack,
   TEST_INTERNAL_TOKEN,
   TEST_SECRET,
   TEST_TOKEN,
@@ -12,6 +10,7 @@ import {
   textUpdate,
 } from '@mb/testing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { type Stack, startStack } from './stack.ts';
 import { stallableProxy } from './stall-proxy.ts';
 
 // Issue 20 point 2: failures injected everywhere an update can fail (sheets stalled, the assistant stalled, the Bot API

@@ -1,11 +1,12 @@
 import http from 'node:http';
 import { join } from 'node:path';
 import { createLogger, listen } from '@mb/service-kit';
-import { type Stack, signInitData, startStack, TEST_INTERNAL_TOKEN, TEST_SECRET, TEST_TOKEN } from '@mb/testing';
+import { signInitData, TEST_INTERNAL_TOKEN, TEST_SECRET, TEST_TOKEN } from '@mb/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGatewayApp } from '../src/app.ts';
 import { MINIAPP_LIMITS } from '../src/miniapp-api/limits.ts';
 import { startRedis } from './broadcast-fixtures.ts';
+import { type Stack, startStack } from './stack.ts';
 
 // Regression tests of issue 18, finding 1 and 2: one POST batching 100 requests.create made 100 requests, a GET batch
 // of 500 `me` made 510 calls to sheets, and a 200 MB body was read in full before validation.

@@ -1,8 +1,9 @@
-import { hashInitDataFields, PUBLISHED_VECTOR, type Stack, signInitData, startStack, TEST_TOKEN } from '@mb/testing';
+import { hashInitDataFields, PUBLISHED_VECTOR, signInitData, TEST_TOKEN } from '@mb/testing';
 import { createTRPCClient, httpBatchStreamLink, httpLink, TRPCClientError } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authenticate, InitDataError } from '../src/miniapp-api/auth.ts';
 import type { MiniAppRouter } from '../src/miniapp-api/router-type.ts';
+import { type Stack, startStack } from './stack.ts';
 
 const CLIENT = { id: 777, first_name: 'Пётр' };
 const OTHER_CLIENT = { id: 779, first_name: 'Ольга' };

@@ -1,7 +1,8 @@
-import { type Stack, signInitData, startStack, TEST_TOKEN } from '@mb/testing';
+import { signInitData, TEST_TOKEN } from '@mb/testing';
 import { createTRPCClient, httpLink, TRPCClientError } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MiniAppRouter } from '../src/miniapp-api/router-type.ts';
+import { type Stack, startStack } from './stack.ts';
 
 const CLIENT = { id: 7101, first_name: 'Пётр' };
 const GUEST = { id: 7103, first_name: 'Guest' };

@@ -1,9 +1,10 @@
 import { createServiceClient } from '@mb/service-kit';
 import type { SheetsRouter } from '@mb/sheets/router-type';
-import { type Stack, signInitData, startStack, TEST_INTERNAL_TOKEN, TEST_TOKEN } from '@mb/testing';
+import { signInitData, TEST_INTERNAL_TOKEN, TEST_TOKEN } from '@mb/testing';
 import { createTRPCClient, httpLink, TRPCClientError } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MiniAppRouter } from '../src/miniapp-api/router-type.ts';
+import { type Stack, startStack } from './stack.ts';
 
 const CLIENT = { id: 7001, first_name: 'Пётр' };
 const MANAGER = { id: 7002, first_name: 'Мария' };

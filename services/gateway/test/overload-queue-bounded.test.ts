@@ -1,8 +1,9 @@
-import { BotApiDouble, type Stack, startStack, textUpdate } from '@mb/testing';
+import { BotApiDouble, textUpdate } from '@mb/testing';
 import type { Update } from 'grammy/types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChatDispatcher, chatKeyOf } from '../src/webhook/dispatcher.ts';
 import { SqliteInbox } from '../src/webhook/inbox.ts';
+import { type Stack, startStack } from './stack.ts';
 
 /** Regression: under overload the in-memory queue of acknowledged updates grew without bound. */
 describe('the dispatcher under overload', () => {

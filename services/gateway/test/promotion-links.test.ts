@@ -1,7 +1,8 @@
-import { type Stack, signInitData, startStack, TEST_TOKEN } from '@mb/testing';
+import { signInitData, TEST_TOKEN } from '@mb/testing';
 import { createTRPCClient, httpLink } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MiniAppRouter } from '../src/miniapp-api/router-type.ts';
+import { type Stack, startStack } from './stack.ts';
 
 // Issue 18 finding 6: the Mini App used a promotion's link_url from the Sheet without checking it is http(s).
 const CLIENT = { id: 777, first_name: 'Пётр' };

@@ -1,14 +1,7 @@
-import {
-  BotApiDouble,
-  callbackUpdate,
-  contactUpdate,
-  type Stack,
-  startStack,
-  type TestUser,
-  textUpdate,
-} from '@mb/testing';
+import { BotApiDouble, callbackUpdate, contactUpdate, type TestUser, textUpdate } from '@mb/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { person, STAFF_CHAT, sentTo } from './signin-helpers.ts';
+import { type Stack, startStack } from './stack.ts';
 
 let api: BotApiDouble;
 let stack: Stack;

@@ -3,10 +3,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Stack, startStack, TEST_INTERNAL_TOKEN, TEST_SECRET, TEST_TOKEN } from '@mb/testing';
+import { TEST_INTERNAL_TOKEN, TEST_SECRET, TEST_TOKEN } from '@mb/testing';
 import { BotApiDouble } from '@mb/testing/bot-api-double';
 import { ruUser, textUpdate } from '@mb/testing/updates';
 import { afterAll, describe, expect, it } from 'vitest';
+import { type Stack, startStack } from './stack.ts';
 
 // Start order is not a failure: the gateway used to exit with MaxRetriesPerRequestError when Redis refused
 // connections at start. Now it listens, says in /readyz what it waits for, and serves once Redis answers.

@@ -3,7 +3,6 @@ import { createLogger, listen } from '@mb/service-kit';
 import {
   type BotApiDouble,
   callbackUpdate,
-  type Stack,
   TEST_INTERNAL_TOKEN,
   TEST_SECRET,
   TEST_TOKEN,
@@ -17,6 +16,7 @@ import { createGatewayApp } from '../src/app.ts';
 import { createRedis, keyPrefix } from '../src/redis/connection.ts';
 import { RedisInbox } from '../src/redis/inbox.ts';
 import { STAFF, seedRecipients, startLimitedStack, startRedis, waitUntil } from './broadcast-fixtures.ts';
+import type { Stack } from './stack.ts';
 
 let redis: Awaited<ReturnType<typeof startRedis>>;
 let api: BotApiDouble;

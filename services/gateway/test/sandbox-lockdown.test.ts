@@ -1,7 +1,7 @@
 import http from 'node:http';
-import { type Stack, startStack } from '@mb/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sandboxRefusal } from '../src/sandbox/routes.ts';
+import { type Stack, startStack } from './stack.ts';
 
 // Issue 18 finding 3: the sandbox API served every user's phone and accepted a cross-site `text/plain` POST that
 // changed welcome_text. It now answers this machine's own page only.

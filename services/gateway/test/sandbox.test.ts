@@ -1,5 +1,6 @@
-import { BotApiDouble, type Stack, startStack } from '@mb/testing';
+import { BotApiDouble } from '@mb/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Stack, startStack } from './stack.ts';
 
 type State = {
   version: number;

@@ -1,5 +1,6 @@
-import { BotApiDouble, type Stack, startStack, type TestUser } from '@mb/testing';
+import { BotApiDouble, type TestUser } from '@mb/testing';
 import { afterAll, afterEach, beforeAll } from 'vitest';
+import { type Stack, startStack } from './stack.ts';
 
 /** Update builders for what packages/testing does not build: group callbacks, bot blocks, deep links. */
 let nextId = 9_000_000;

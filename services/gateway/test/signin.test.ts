@@ -1,6 +1,7 @@
-import { BotApiDouble, contactUpdate, type Stack, startStack, textUpdate } from '@mb/testing';
+import { BotApiDouble, contactUpdate, textUpdate } from '@mb/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { groupCallback, myChatMember, person, STAFF_CHAT, sentTo } from './signin-helpers.ts';
+import { type Stack, startStack } from './stack.ts';
 
 let api: BotApiDouble;
 let stack: Stack;

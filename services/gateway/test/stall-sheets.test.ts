@@ -1,5 +1,6 @@
-import { BotApiDouble, type Stack, startStack, type TestUser, textUpdate } from '@mb/testing';
+import { BotApiDouble, type TestUser, textUpdate } from '@mb/testing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { type Stack, startStack } from './stack.ts';
 import { stallableProxy } from './stall-proxy.ts';
 
 // Issue 20 point 1: sheets stalls (as under SIGSTOP: connections accepted, nothing answered) while users press /start

@@ -1,8 +1,9 @@
 import { connect } from 'node:net';
 import { Writable } from 'node:stream';
 import { createLogger } from '@mb/service-kit';
-import { BotApiDouble, type Stack, startStack, TEST_SECRET } from '@mb/testing';
+import { BotApiDouble, TEST_SECRET } from '@mb/testing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { type Stack, startStack } from './stack.ts';
 
 // Issue 20 point 3: a client that aborts its request mid-body is logged at info, not error.
 const lines: string[] = [];

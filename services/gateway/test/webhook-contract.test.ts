@@ -1,6 +1,7 @@
-import { BotApiDouble, type Stack, startStack, TEST_SECRET } from '@mb/testing';
+import { BotApiDouble, TEST_SECRET } from '@mb/testing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { UPDATE_KINDS } from './fixtures/update-kinds.ts';
+import { type Stack, startStack } from './stack.ts';
 
 // Issue 20 point 4: 200 for every update Telegram may send, whatever its kind (twice: the repeat has no effect),
 // 4xx for what is not an update, never 5xx.

@@ -4,8 +4,6 @@ import {
   BotApiDouble,
   callbackUpdate,
   contactUpdate,
-  type Stack,
-  startStack,
   TEST_SECRET,
   TEST_TOKEN,
   type TestUser,
@@ -15,6 +13,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runWebhookCli } from '../src/cli/webhook.ts';
 import { startPolling, WebhookIsSetError } from '../src/polling.ts';
 import { person, sentTo } from './signin-helpers.ts';
+import { type Stack, startStack } from './stack.ts';
 
 let api: BotApiDouble;
 let stack: Stack;

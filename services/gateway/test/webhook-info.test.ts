@@ -1,10 +1,11 @@
 import { Writable } from 'node:stream';
 import { createLogger } from '@mb/service-kit';
-import { BotApiDouble, startStack, TEST_TOKEN } from '@mb/testing';
+import { BotApiDouble, TEST_TOKEN } from '@mb/testing';
 import { Api } from 'grammy';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWebhookInfoPoller } from '../src/telegram/webhook-info.ts';
+import { startStack } from './stack.ts';
 
 let api: BotApiDouble;
 beforeAll(async () => {

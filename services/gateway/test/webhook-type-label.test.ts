@@ -1,5 +1,5 @@
-import { type Stack, startStack } from '@mb/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Stack, startStack } from './stack.ts';
 
 // Issue 18 finding 6: the `type` label copied the update's first key from the body (`type="__proto__"` was seen).
 let stack: Stack;

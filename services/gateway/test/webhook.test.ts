@@ -1,5 +1,6 @@
-import { BotApiDouble, enUser, ruUser, type Stack, startStack, TEST_TOKEN, textUpdate } from '@mb/testing';
+import { BotApiDouble, enUser, ruUser, TEST_TOKEN, textUpdate } from '@mb/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type Stack, startStack } from './stack.ts';
 
 let api: BotApiDouble;
 let stack: Stack;

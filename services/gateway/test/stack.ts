@@ -2,13 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type AssistantAppOptions, createAssistantApp } from '@mb/assistant/app';
-import { createGatewayApp, type GatewayAppOptions } from '@mb/gateway/app';
 import { createLogger, listen } from '@mb/service-kit';
 import { createSheetsApp } from '@mb/sheets/app';
-
-export const TEST_TOKEN = '123456789:AAtest-token-for-the-bot-api-double_x';
-export const TEST_SECRET = 'test-webhook-secret-0123456789abcdef';
-export const TEST_INTERNAL_TOKEN = 'test-internal-token-0123456789';
+import { TEST_INTERNAL_TOKEN, TEST_SECRET, TEST_TOKEN } from '@mb/testing';
+import { createGatewayApp, type GatewayAppOptions } from '../src/app.ts';
 
 export type Stack = Awaited<ReturnType<typeof startStack>>;
 
