@@ -17,12 +17,14 @@ import { createFunnelMetrics } from './bot/funnel-metrics.ts';
 import { createI18n } from './bot/i18n.ts';
 import { createBot } from './bot/index.ts';
 import { staffChatId as resolveStaffChat } from './bot/staff-chat.ts';
+import type { RateGate } from './broadcast/rate-gate.ts';
 import { type BroadcastOptions, createBroadcasting } from './broadcast/setup.ts';
 import { createClients } from './clients/index.ts';
 import { EventConsumer } from './events/consumer.ts';
 import { createEventHandlers } from './events/handlers/index.ts';
 import { privacyHandlers } from './events/handlers/privacy.ts';
 import { ticketHandlers } from './events/handlers/tickets.ts';
+import { startHandlerWorkers } from './handlers/index.ts';
 import { createUpdateMetrics } from './metrics.ts';
 import { miniAppApiRoute } from './miniapp-api/http.ts';
 import { createMiniAppLimiters, MINIAPP_LIMITS, type MiniAppLimits } from './miniapp-api/limits.ts';
@@ -89,6 +91,13 @@ export type GatewayAppOptions = {
   retry?: Partial<RetryPolicy>;
   /** Per-call timeouts of sheets and assistant calls (defaults 5 s and 30 s); tests shorten them. */
   serviceTimeouts?: { sheetsMs?: number; assistantMs?: number };
+  /**
+   * GATEWAY_HANDLER_WORKERS (without REDIS_URL, outside the sandbox): updates are handled in this many worker threads
+   * while this thread acknowledges (src/handlers/, docs/scaling.md); 0 or unset handles them on this thread.
+   */
+  handlerWorkers?: number;
+  /** Set only inside a handler worker (handlers/worker.ts): the main thread's sending budget, reached by messages. */
+  handlerThread?: { gate: RateGate };
 };
 
 export type GatewayRole = 'webhook' | 'handler' | 'all';
@@ -145,6 +154,7 @@ export function createGatewayApp(opts: GatewayAppOptions) {
   const broadcasting = createBroadcasting({
     ...opts.broadcast,
     shared,
+    ...(opts.handlerThread ? { gate: opts.handlerThread.gate } : {}),
     journalPath: opts.dbPath,
     token: botToken,
     botUsername: botInfo.username,
@@ -259,6 +269,16 @@ export function createGatewayApp(opts: GatewayAppOptions) {
   });
   const handleUpdate = retrier.handle;
   const inbox = shared.inbox ?? new SqliteInbox(opts.dbPath);
+  // GATEWAY_HANDLER_WORKERS: the bot runs in worker threads; this thread acknowledges (src/handlers/).
+  const workers =
+    shared.redis || sandboxApi
+      ? undefined
+      : startHandlerWorkers(opts, {
+          gate: broadcasting.gate,
+          registry,
+          onStaffKick: () => desk.queue.kick(),
+          onBroadcastWake: () => broadcasting.botDeps.wake(),
+        });
   let dispatcher: UpdateHandling;
   let consumer: RedisUpdateConsumer | undefined;
   if (shared.redis) {
@@ -286,7 +306,7 @@ export function createGatewayApp(opts: GatewayAppOptions) {
     dispatcher = new ChatDispatcher(
       async (update) => {
         // Rejects only when stopped during a retry's wait: then the update stays in the inbox for the next start.
-        await handleUpdate(update);
+        await (workers ? workers.handle(update) : handleUpdate(update));
         await Promise.resolve(inbox.done(update.update_id)).catch((error: unknown) =>
           opts.logger.warn({ err: error, updateId: update.update_id }, 'inbox: could not mark handled'),
         );
@@ -411,8 +431,10 @@ export function createGatewayApp(opts: GatewayAppOptions) {
     await desk.queue.stop();
     // Updates waiting for a retry stay in the inbox: handled after the next start (or by another consumer).
     retrier.stop();
+    workers?.stopRetries();
     // The Redis consumer finishes the update of each chat it is in and hands the rest to the group.
     await (consumer ? consumer.stop() : dispatcher.idle());
+    await workers?.close();
     await assistantChat.jobs.idle();
     await inbox.close();
     await broadcasting.quit();
@@ -431,6 +453,7 @@ export function createGatewayApp(opts: GatewayAppOptions) {
     metrics,
     dispatcher,
     consumer,
+    workers,
     retrier,
     role,
     inbox,

@@ -48,6 +48,8 @@ const schema = z
     GATEWAY_MODE: z.enum(['webhook', 'polling']).default('webhook'),
     GATEWAY_EVENT_CONSUMER: z.enum(['on', 'off']).default('on'),
     GATEWAY_ROLE: z.enum(['webhook', 'handler', 'all']).default('all'),
+    /** Handler worker threads of the embedded gateway (no REDIS_URL); 0 handles on the main thread. */
+    GATEWAY_HANDLER_WORKERS: z.coerce.number().int().min(0).max(64).optional(),
   })
   .superRefine((env, ctx) => {
     if (env.BROADCAST_RATE_PER_SECOND > 30 && !env.BROADCAST_ALLOW_PAID) {

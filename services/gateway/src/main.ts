@@ -10,6 +10,7 @@ import {
 import { Api } from 'grammy';
 import { createGatewayApp } from './app.ts';
 import { readEnv } from './env.ts';
+import { defaultHandlerWorkers } from './handlers/worker-pool.ts';
 import { startPolling, WebhookIsSetError } from './polling.ts';
 
 try {
@@ -40,6 +41,7 @@ try {
     ...(env.REDIS_URL ? { redisUrl: env.REDIS_URL } : {}),
     ...(env.GATEWAY_REPLICA_ID ? { replicaId: env.GATEWAY_REPLICA_ID } : {}),
     role: env.GATEWAY_ROLE,
+    handlerWorkers: env.GATEWAY_HANDLER_WORKERS ?? defaultHandlerWorkers(),
     broadcast: {
       ratePerSecond: env.BROADCAST_RATE_PER_SECOND,
       allowPaid: env.BROADCAST_ALLOW_PAID,
@@ -59,7 +61,13 @@ try {
     { logger },
   );
   logger.info(
-    { port, mode: app.sandbox ? 'sandbox' : 'telegram', role: app.role, bot: app.bot.botInfo.username },
+    {
+      port,
+      mode: app.sandbox ? 'sandbox' : 'telegram',
+      role: app.role,
+      handlerWorkers: app.workers?.size ?? 0,
+      bot: app.bot.botInfo.username,
+    },
     'gateway listening',
   );
   await dependencies.done;

@@ -36,6 +36,8 @@ export type BroadcastingOptions = BroadcastOptions & {
   t: Translate;
   /** Transformers every Bot API call of the gateway goes through (metrics; the sandbox's in-process API last). */
   apiTransformers: Transformer[];
+  /** A handler worker thread's gate (the main thread's, through messages) instead of one of its own. */
+  gate?: RateGate;
 };
 
 /**
@@ -46,7 +48,8 @@ export type BroadcastingOptions = BroadcastOptions & {
 export function createBroadcasting(opts: BroadcastingOptions) {
   const { redis, prefix, replica } = opts.shared;
   const limit = opts.ratePerSecond ?? 30;
-  const gate: RateGate = redis ? new RedisRateGate({ redis, prefix, limit, replica }) : new LocalRateGate({ limit });
+  const gate: RateGate =
+    opts.gate ?? (redis ? new RedisRateGate({ redis, prefix, limit, replica }) : new LocalRateGate({ limit }));
   const metrics = createBroadcastMetrics(opts.registry);
 
   const journal = new AttemptJournal(opts.journalPath);

@@ -1,0 +1,86 @@
+import { BotApiDouble, type TestUser, textUpdate } from '@mb/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Stack, startStack } from './stack.ts';
+
+let api: BotApiDouble;
+let stack: Stack;
+
+beforeAll(async () => {
+  api = await new BotApiDouble().start();
+  stack = await startStack({
+    apiRoot: api.url,
+    // Many updates per chat in a few seconds are this test's load, not a flood.
+    gateway: { handlerWorkers: 2, flood: { limit: 10_000, timeFrameMs: 10_000 } },
+  });
+});
+afterAll(async () => {
+  await stack.close();
+  await api.close();
+});
+
+const users = (from: number, n: number): TestUser[] =>
+  Array.from({ length: n }, (_, i) => ({ id: from + i, first_name: `U${i}`, language_code: 'ru' }));
+/** The n-th update of a chat: /start and an unknown command in turn, so a reply shows which one it answered. */
+const command = (n: number) => (n % 2 === 0 ? '/start' : '/nosuchcommand');
+const answered = (text: string) => (text.includes('Здравствуйте') ? '/start' : '/nosuchcommand');
+
+/** Posts `perChat` updates to each chat, a round at a time (each chat's next after its previous was acknowledged). */
+async function stream(chats: TestUser[], perChat: number, onRound?: (round: number) => Promise<void> | void) {
+  const posted = new Map<number, Array<{ id: number; text: string }>>();
+  for (let n = 0; n < perChat; n++) {
+    await onRound?.(n);
+    await Promise.all(
+      chats.map(async (u) => {
+        const update = textUpdate(u, command(n));
+        posted.set(u.id, [...(posted.get(u.id) ?? []), { id: update.update_id, text: command(n) }]);
+        expect((await stack.post(update)).status).toBe(200);
+      }),
+    );
+  }
+  return posted;
+}
+
+describe('handler workers (GATEWAY_HANDLER_WORKERS): the main thread acknowledges, workers handle', () => {
+  it('answers every update once, in each chat in order, from worker threads', async () => {
+    expect(stack.gateway.workers?.size).toBe(2);
+    const chats = users(6_100_000, 24);
+    const posted = await stream(chats, 6);
+    await stack.gateway.dispatcher.idle();
+    for (const u of chats) expect(api.textsTo(u.id).map(answered)).toEqual(posted.get(u.id)!.map((p) => p.text));
+    const metrics = await (await fetch(`${stack.gatewayUrl}/metrics`)).text();
+    expect(metrics).toMatch(/gateway_handler_workers\{[^}]*\} 2/);
+  }, 30_000);
+
+  it('replaces a worker terminated mid-stream: its unfinished updates are handled by the replacement, in order', async () => {
+    const chats = users(6_200_000, 40);
+    const ids = new Set(chats.map((u) => u.id));
+    const repliesSoFar = () => api.calls.filter((c) => ids.has(Number(c.payload['chat_id']))).length;
+    const victim = stack.gateway.workers!.workers[0]!;
+    const exited = new Promise((r) => victim.once('exit', r));
+    const posted = await stream(chats, 8, async (round) => {
+      if (round !== 4) return;
+      // The thread's kill -9, while its chats have updates given to it and not finished.
+      await api.waitFor(() => repliesSoFar() >= chats.length * 2, 20_000, 'handling under way');
+      await victim.terminate();
+    });
+    await exited;
+    await stack.gateway.dispatcher.idle();
+    for (const u of chats) {
+      const expected = posted.get(u.id)!.map((p) => p.text);
+      const got = api.textsTo(u.id).map(answered);
+      // Each update once and in order; the one a killed worker was in the middle of may have been answered before
+      // it died and again by the replacement (at least once), so at most one answer per chat repeats, in place.
+      expect(withOneRepeat(got, expected), `chat ${u.id}: ${got.join(' ')}`).toBe(true);
+    }
+    const metrics = await (await fetch(`${stack.gatewayUrl}/metrics`)).text();
+    expect(metrics).toMatch(/gateway_handler_worker_restarts_total\{[^}]*reason="exit"[^}]*\} 1/);
+    expect(metrics).toMatch(/gateway_handler_workers\{[^}]*\} 2/);
+  }, 60_000);
+});
+
+/** `got` is `expected`, or `expected` with one answer repeated right after itself. */
+function withOneRepeat(got: string[], expected: string[]): boolean {
+  const same = (a: string[]) => a.length === expected.length && a.every((t, j) => t === expected[j]);
+  if (same(got)) return true;
+  return got.some((t, i) => i > 0 && t === got[i - 1] && same(got.toSpliced(i, 1)));
+}
