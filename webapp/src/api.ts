@@ -5,8 +5,8 @@ import { hasText, t } from './i18n.ts';
 export type Api = ReturnType<typeof createApi>;
 export type Me = MiniAppOutputs['me'];
 export type PromotionView = MiniAppOutputs['promotions']['list'][number];
-export type RequestView = MiniAppOutputs['requests']['list']['items'][number];
-export type RequestThread = MiniAppOutputs['requests']['get'];
+export type TicketView = MiniAppOutputs['requests']['list']['items'][number];
+export type TicketThread = MiniAppOutputs['requests']['get'];
 export type MyData = MiniAppOutputs['privacy']['myData'];
 
 /** The gateway's Mini App API; every call carries `Authorization: tma <initData>`. */

@@ -4,15 +4,15 @@ import { assistantSection } from './sections/assistant.ts';
 import { myDataSection } from './sections/my-data.ts';
 import type { Nav, Section, SectionName } from './sections/nav.ts';
 import { promotionsSection } from './sections/promotions.ts';
-import { requestsSection } from './sections/requests.ts';
 import { staffSection } from './sections/staff.ts';
+import { ticketsSection } from './sections/tickets.ts';
 import { startSession } from './shell.ts';
 import { confirmClosing, haptic } from './telegram.ts';
 
 const root = document.getElementById('app')!;
 const SECTIONS: Record<SectionName, { section: Section; label: TextKey }> = {
   promotions: { section: promotionsSection, label: 'tab.promotions' },
-  requests: { section: requestsSection, label: 'tab.requests' },
+  requests: { section: ticketsSection, label: 'tab.requests' },
   assistant: { section: assistantSection, label: 'tab.assistant' },
   staff: { section: staffSection, label: 'tab.staff' },
   mydata: { section: myDataSection, label: 'mydata.title' },

@@ -10,8 +10,8 @@ import {
 } from '@mb/service-kit';
 import { Api } from 'grammy';
 import type { Update, UserFromGetMe } from 'grammy/types';
-import { createAssistantChat } from './assistant/index.ts';
-import type { StreamPacing } from './assistant/stream-to-chat.ts';
+import { createAssistantChat } from './assistant-chat/index.ts';
+import type { StreamPacing } from './assistant-chat/stream-to-chat.ts';
 import { setupCommands } from './bot/commands.ts';
 import { createFunnelMetrics } from './bot/funnel-metrics.ts';
 import { createI18n } from './bot/i18n.ts';
@@ -104,7 +104,7 @@ export type GatewayRole = 'webhook' | 'handler' | 'all';
 
 /**
  * Builds the gateway (bot, webhook, Mini App API, static app) without listening; main.ts and tests share it. Read top
- * to bottom: identity, metrics and translations, clients, shared state, broadcasting, requests, the bot, update
+ * to bottom: identity, metrics and translations, clients, shared state, broadcasting, tickets, the bot, update
  * handling, the HTTP server, change events, then start and close.
  */
 export function createGatewayApp(opts: GatewayAppOptions) {
@@ -166,7 +166,7 @@ export function createGatewayApp(opts: GatewayAppOptions) {
     apiTransformers,
   });
 
-  // Requests: the staff-chat queue calls Telegram without auto-retry, so a 429 comes back to the queue (docs/requests.md).
+  // Requests: the staff-chat queue calls Telegram without auto-retry, so a 429 comes back to the queue (docs/tickets.md).
   const staffApi = new Api(botToken, { apiRoot: opts.apiRoot });
   for (const t of apiTransformers) staffApi.config.use(t);
   const desk = new TicketDesk({
@@ -178,7 +178,7 @@ export function createGatewayApp(opts: GatewayAppOptions) {
     logger: opts.logger,
     registry,
   });
-  const requests = {
+  const tickets = {
     desk,
     conversations: shared.redis
       ? shared.sessions<never>('conversations', 7 * 86_400)
@@ -198,7 +198,7 @@ export function createGatewayApp(opts: GatewayAppOptions) {
     publicUrl: opts.publicUrl,
     funnel,
     broadcast: broadcasting.botDeps,
-    requests,
+    tickets,
     assistantChat,
     ...(staffChatOverride !== undefined ? { staffChatOverride } : {}),
   };
@@ -380,7 +380,7 @@ export function createGatewayApp(opts: GatewayAppOptions) {
   // Change events from sheets (approvals, Sheet edits, participations) turned into messages; see docs/bot.md.
   const events = new EventConsumer({
     sheets: clients.sheets,
-    handlers: { ...createEventHandlers(), ...ticketHandlers(desk), ...privacyHandlers(clients.assistant, requests) },
+    handlers: { ...createEventHandlers(), ...ticketHandlers(desk), ...privacyHandlers(clients.assistant, tickets) },
     deps: {
       api: bot.api,
       sheets: clients.sheets,
@@ -440,7 +440,7 @@ export function createGatewayApp(opts: GatewayAppOptions) {
     await broadcasting.quit();
     await shared.quit();
     desk.store.close();
-    if (requests.conversations instanceof SqliteStorage) requests.conversations.close();
+    if (tickets.conversations instanceof SqliteStorage) tickets.conversations.close();
   };
   return {
     server,

@@ -1,17 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { anonymousTopicText, edited, GROUP_ANONYMOUS_BOT } from './fixtures/client-messages.ts';
-import { client, manager, STAFF_CHAT, topicText, useRequestsStack } from './requests-setup.ts';
+import { client, manager, STAFF_CHAT, topicText, useTicketsStack } from './tickets-setup.ts';
 
 /**
  * Issue 20 point 3: an admin answering anonymously in a request's topic (as the staff group, from GroupAnonymousBot)
  * is staff; the answer reaches the client, signed with the admin's title or «Администратор».
  */
-const env = useRequestsStack({ forum: true });
+const env = useTicketsStack({ forum: true });
 const group = { id: STAFF_CHAT, type: 'supergroup', title: 'Поддержка', is_forum: true };
 const clientTexts = () => env.api.textsTo(client.id);
 const staffSends = () => env.api.callsTo('sendMessage').filter((c) => Number(c.payload['chat_id']) === STAFF_CHAT);
 /** A request made through sheets (as the Mini App would), brought to its staff topic; returns its id and topic. */
-async function openRequest(text: string) {
+async function openTicket(text: string) {
   const ticket = await env.stack.gateway.clients.sheets.tickets.create.mutate({
     telegramId: client.id,
     category: 'Вопрос',
@@ -30,7 +30,7 @@ const staffMessages = (ticketId: string) =>
 
 describe('an admin answering anonymously, as the staff group', () => {
   it('is staff: the answer reaches the client, stored signed with the admin title', async () => {
-    const { id, threadId } = await openRequest('Когда доставка?');
+    const { id, threadId } = await openTicket('Когда доставка?');
     await env.stack.send(anonymousTopicText(group, threadId, 'Доставка завтра до 18:00.', 'Ольга, старший смены'));
     expect(clientTexts().at(-1)).toBe(`💬 Ответ по обращению ${id}:\n\nДоставка завтра до 18:00.`);
     expect(env.stack.sheets.wb.get('Tickets', id)).toMatchObject({
@@ -44,14 +44,14 @@ describe('an admin answering anonymously, as the staff group', () => {
   });
 
   it('without a title is signed «Администратор»', async () => {
-    const { id, threadId } = await openRequest('Нужен счёт');
+    const { id, threadId } = await openTicket('Нужен счёт');
     await env.stack.send(anonymousTopicText(group, threadId, 'Счёт отправили на почту.'));
     expect(clientTexts().at(-1)).toBe(`💬 Ответ по обращению ${id}:\n\nСчёт отправили на почту.`);
     expect(staffMessages(id).map((m) => m.author_name)).toEqual(['Администратор']);
   });
 
   it('a message as another chat (a linked channel) or from another bot is not staff and not sent', async () => {
-    const { id, threadId } = await openRequest('Вопрос без ответа');
+    const { id, threadId } = await openTicket('Вопрос без ответа');
     const before = clientTexts().length;
     const asChannel = anonymousTopicText(group, threadId, 'Пост канала');
     asChannel.message.sender_chat = { id: -1_009_999_999_999, type: 'channel', title: 'Канал' };
@@ -64,7 +64,7 @@ describe('an admin answering anonymously, as the staff group', () => {
   });
 
   it('an anonymous admin may correct their answer too', async () => {
-    const { id, threadId } = await openRequest('Работаете в субботу?');
+    const { id, threadId } = await openTicket('Работаете в субботу?');
     const answer = anonymousTopicText(group, threadId, 'Нет.');
     await env.stack.send(answer);
     await env.stack.send(edited(answer, 'Да, до 15:00.'));

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { dmButtonUnder, dmMedia, media } from './fixtures/client-messages.ts';
-import { buttonsOf, client, dmButton, dmText, STAFF_CHAT, useRequestsStack } from './requests-setup.ts';
+import { buttonsOf, client, dmButton, dmText, STAFF_CHAT, useTicketsStack } from './tickets-setup.ts';
 
 /**
  * Issue 20 point 3: photos, files, audio, video, voice notes and places a signed-in user sends outside a request get an
  * offer to open one with it attached (a file of its own: the staff chat allows 20 sends a minute per test stack).
  */
 const PROMPT_ID = 99_500;
-const env = useRequestsStack({
+const env = useTicketsStack({
   forum: true,
   // The "reply to this" prompt of "✍️ Дописать" gets a known id, so the user can reply to it.
   script: (api) =>

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { dmAlbum, dmMedia, media } from './fixtures/client-messages.ts';
-import { client, dmButton, dmText, STAFF_CHAT, useRequestsStack } from './requests-setup.ts';
+import { client, dmButton, dmText, STAFF_CHAT, useTicketsStack } from './tickets-setup.ts';
 
 /** Issue 20 point 3: a photo or file with a caption, and an album, as clients send them in the new-request dialogue. */
-const env = useRequestsStack({ forum: true });
+const env = useTicketsStack({ forum: true });
 const lastText = () => env.api.textsTo(client.id).at(-1) ?? '';
 const created = () => /Обращение (T-\d+) принято/.exec(lastText())?.[1] ?? '';
 const firstMessage = async (ticketId: string) =>

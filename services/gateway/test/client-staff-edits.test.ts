@@ -1,18 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { edited } from './fixtures/client-messages.ts';
-import { client, manager, STAFF_CHAT, topicText, useRequestsStack } from './requests-setup.ts';
+import { client, manager, STAFF_CHAT, topicText, useTicketsStack } from './tickets-setup.ts';
 
 /**
  * Issue 20 point 3: a manager editing an answer already delivered (edited_message in the request's topic) sends the
  * client the corrected answer, marked so, and corrects the stored message. (A file of its own: a test stack's staff
  * chat allows 20 sends a minute.)
  */
-const env = useRequestsStack({ forum: true });
+const env = useTicketsStack({ forum: true });
 const _group = { id: STAFF_CHAT, type: 'supergroup', title: 'Поддержка', is_forum: true };
 const clientTexts = () => env.api.textsTo(client.id);
 const staffSends = () => env.api.callsTo('sendMessage').filter((c) => Number(c.payload['chat_id']) === STAFF_CHAT);
 /** A request made through sheets (as the Mini App would), brought to its staff topic; returns its id and topic. */
-async function openRequest(text: string) {
+async function openTicket(text: string) {
   const ticket = await env.stack.gateway.clients.sheets.tickets.create.mutate({
     telegramId: client.id,
     category: 'Вопрос',
@@ -31,7 +31,7 @@ const staffMessages = (ticketId: string) =>
 
 describe('a manager editing an answer already delivered', () => {
   it('sends the client the corrected answer, marked so, and corrects the stored answer', async () => {
-    const { id, threadId } = await openRequest('Какой у вас адрес?');
+    const { id, threadId } = await openTicket('Какой у вас адрес?');
     const answer = topicText(manager, threadId, 'Мы на Ленина, 10.');
     await env.stack.send(answer);
     expect(clientTexts().at(-1)).toBe(`💬 Ответ по обращению ${id}:\n\nМы на Ленина, 10.`);
@@ -45,7 +45,7 @@ describe('a manager editing an answer already delivered', () => {
   });
 
   it('an edit that leaves the text as it was, or of a message that was not an answer, sends nothing', async () => {
-    const { threadId } = await openRequest('Есть ли парковка?');
+    const { threadId } = await openTicket('Есть ли парковка?');
     const answer = topicText(manager, threadId, 'Да, бесплатная.');
     await env.stack.send(answer);
     const before = clientTexts().length;
@@ -59,7 +59,7 @@ describe('a manager editing an answer already delivered', () => {
   });
 
   it('an earlier answer corrected after a later one: the client is told, the request keeps the later answer', async () => {
-    const { id, threadId } = await openRequest('Два вопроса');
+    const { id, threadId } = await openTicket('Два вопроса');
     const first = topicText(manager, threadId, 'Первый ответ');
     await env.stack.send(first);
     await env.stack.send(topicText(manager, threadId, 'Второй ответ'));

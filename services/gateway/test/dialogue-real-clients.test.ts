@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { buttonsOf, bystander, client, dmButton, dmText, groupButton, useRequestsStack } from './requests-setup.ts';
+import { buttonsOf, bystander, client, dmButton, dmText, groupButton, useTicketsStack } from './tickets-setup.ts';
 
 /**
  * Issue 20 point 3, what real clients send during the "new request" dialogue and to the menu: a button of another
  * message pressed while the dialogue waits, an edited message, and menu labels of the other language (a keyboard
  * sent before a language change stays on the client).
  */
-const env = useRequestsStack({ forum: true });
+const env = useTicketsStack({ forum: true });
 
 const lastText = (chatId: number) => env.api.textsTo(chatId).at(-1) ?? '';
 const callsTo = (chatId: number) => env.api.calls.filter((c) => Number(c.payload['chat_id']) === chatId).length;

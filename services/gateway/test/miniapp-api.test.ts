@@ -134,7 +134,7 @@ describe('Mini App API: who is calling', () => {
     });
     expect((await get('staff.counts', `tma ${signInitData(TEST_TOKEN, CLIENT)}`)).status).toBe(403);
     const counts = await api(MANAGER).staff.counts.query();
-    expect(counts.openRequests).toEqual({ new: expect.any(Number), inProgress: expect.any(Number) });
+    expect(counts.openTickets).toEqual({ new: expect.any(Number), inProgress: expect.any(Number) });
     expect(await refusal(api(CLIENT).staff.broadcast.mutate({ segment: 'all', text: 'Скидки!' }))).toMatchObject({
       status: 403,
       reason: 'staff_only',
@@ -223,7 +223,7 @@ describe('Mini App API: promotions', () => {
 describe('Mini App API: requests and the assistant', () => {
   it('opens a request, lists it, replies, closes; another user cannot see it', async () => {
     const client = api(CLIENT);
-    const created = await client.requests.create.mutate({ category: 'Вопрос', text: 'Когда придёт промокод?' });
+    const created = await client.tickets.create.mutate({ category: 'Вопрос', text: 'Когда придёт промокод?' });
     expect(created).toMatchObject({
       category: 'Вопрос',
       status: 'new',
@@ -233,15 +233,17 @@ describe('Mini App API: requests and the assistant', () => {
       telegram_id: String(CLIENT.id),
       text: 'Когда придёт промокод?',
     });
+    expect((await client.tickets.list.query()).items.map((r) => r.id)).toContain(created.id);
+    // A Mini App page loaded before `requests` became `tickets` still reaches the same procedures.
     expect((await client.requests.list.query()).items.map((r) => r.id)).toContain(created.id);
-    const replied = await client.requests.reply.mutate({ id: created.id, text: 'Заказ № 123' });
+    const replied = await client.tickets.reply.mutate({ id: created.id, text: 'Заказ № 123' });
     expect(replied.messages.map((m) => m.text)).toEqual(['Когда придёт промокод?', 'Заказ № 123']);
-    expect(await refusal(api(OTHER_CLIENT).requests.get.query({ id: created.id }))).toMatchObject({
+    expect(await refusal(api(OTHER_CLIENT).tickets.get.query({ id: created.id }))).toMatchObject({
       code: 'NOT_FOUND',
       reason: 'request_not_found',
     });
-    expect((await client.requests.close.mutate({ id: created.id })).status).toBe('closed');
-    expect(await refusal(client.requests.reply.mutate({ id: created.id, text: 'ещё' }))).toMatchObject({
+    expect((await client.tickets.close.mutate({ id: created.id })).status).toBe('closed');
+    expect(await refusal(client.tickets.reply.mutate({ id: created.id, text: 'ещё' }))).toMatchObject({
       code: 'PRECONDITION_FAILED',
       reason: 'request_closed',
     });
@@ -249,19 +251,19 @@ describe('Mini App API: requests and the assistant', () => {
 
   it('refuses empty or unknown input with 400', async () => {
     const client = api(CLIENT);
-    expect(await refusal(client.requests.create.mutate({ category: 'Вопрос', text: '   ' }))).toMatchObject({
+    expect(await refusal(client.tickets.create.mutate({ category: 'Вопрос', text: '   ' }))).toMatchObject({
       status: 400,
       code: 'BAD_REQUEST',
     });
-    expect(await refusal(client.requests.create.mutate({ category: 'Нет такой', text: 'текст' }))).toMatchObject({
+    expect(await refusal(client.tickets.create.mutate({ category: 'Нет такой', text: 'текст' }))).toMatchObject({
       status: 400,
       reason: 'bad_input',
     });
-    expect(await refusal(client.requests.get.query({ id: '1; DROP TABLE' }))).toMatchObject({
+    expect(await refusal(client.tickets.get.query({ id: '1; DROP TABLE' }))).toMatchObject({
       status: 400,
       code: 'BAD_REQUEST',
     });
-    expect(await client.requests.categories.query()).toEqual(['Вопрос', 'Проблема', 'Предложение', 'Удалить данные']);
+    expect(await client.tickets.categories.query()).toEqual(['Вопрос', 'Проблема', 'Предложение', 'Удалить данные']);
   });
 
   it('answers a question from the FAQ, whole or streamed', async () => {

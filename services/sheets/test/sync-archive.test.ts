@@ -42,7 +42,7 @@ const ids = (tab: string) => t.double.records(tab).map((r) => r['id']);
  * closed one; the Summer promotion is archived (an old and a recent participation), the Winter one live (an old one).
  * Everything is in the Sheet (flushed) and known to the sync (pulled).
  */
-async function aYearOfRequests() {
+async function aYearOfTickets() {
   for (const [id, status] of [
     ['summer', 'archived'],
     ['winter', 'active'],
@@ -104,7 +104,7 @@ async function aYearOfRequests() {
 
 describe('npm run sheets -- archive', { timeout: 60_000 }, () => {
   it("archive keeps the user's history", async () => {
-    await aYearOfRequests();
+    await aYearOfTickets();
     // Between the archive's read of the ids and its delete, a manager adds a note row at the top and sorts the tab:
     // the positions it read are stale, so it must look again rather than delete someone else's row.
     let reads = 0;
@@ -163,7 +163,7 @@ describe('npm run sheets -- archive', { timeout: 60_000 }, () => {
   });
 
   it('--older-than moves the line; a bad value or no spreadsheet is refused with a clear message', async () => {
-    await aYearOfRequests();
+    await aYearOfTickets();
     for (const bad of [['--older-than', 'soon'], ['--older-than', '0'], ['--older-than', '-5'], ['--older-than']]) {
       const run = await sheets(['archive', ...bad]);
       expect(run.code).toBe(2);
@@ -198,7 +198,7 @@ describe('the nightly archive policy (SHEETS_ARCHIVE_AFTER_DAYS)', { timeout: 60
     expect(() => readEnv({ ...google, SHEETS_ARCHIVE_AFTER_DAYS: 'never' })).toThrow(
       /SHEETS_ARCHIVE_AFTER_DAYS.*expected a whole number of days, 1 or more/s,
     );
-    await aYearOfRequests();
+    await aYearOfTickets();
     t.app.sync.start();
     expect(t.app.sync.archiveScheduledFor).toBeNull();
     await expect(t.app.sync.archiveNow()).rejects.toThrow('the archive policy is off');
@@ -209,7 +209,7 @@ describe('the nightly archive policy (SHEETS_ARCHIVE_AFTER_DAYS)', { timeout: 60
     expect(syncConfigFromEnv(readEnv({ ...google, SHEETS_ARCHIVE_AFTER_DAYS: '90' }))?.archiveAfterDays).toBe(90);
     expect(nextArchiveAt(new Date('2026-12-03T02:59:00Z')).toISOString()).toBe('2026-12-03T03:00:00.000Z');
     expect(nextArchiveAt(new Date('2026-12-03T03:00:00Z')).toISOString()).toBe('2026-12-04T03:00:00.000Z');
-    await aYearOfRequests();
+    await aYearOfTickets();
     await stopSheets(t.app);
     t.app = await startSheets(t.dir, t.double, { archiveAfterDays: 180 });
     t.app.sync.start();

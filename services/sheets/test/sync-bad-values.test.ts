@@ -5,7 +5,7 @@ import { useSyncedSheets } from './sync-harness.ts';
 const t = useSyncedSheets();
 
 /** A request the bot created and the Sheet already holds (flushed, then pulled). */
-async function openRequest() {
+async function openTicket() {
   t.app.wb.insert('Tickets', {
     id: 'T-1001',
     telegram_id: '7001',
@@ -43,7 +43,7 @@ const readyDetail = async () =>
 
 describe('a Sheet managers cannot break', () => {
   it('a manager types a wrong status: it never reaches the user, staff are told once, the correction applies once', async () => {
-    await openRequest();
+    await openTicket();
     newEvents('ticket.changed');
     t.double.edit('Tickets', 'T-1001', 'status', 'в работе!!');
     await t.app.sync.pullNow();
@@ -95,7 +95,7 @@ describe('a Sheet managers cannot break', () => {
   });
 
   it('a manager answers in the Sheet: a staff message in the thread, exactly once, and it reaches the Sheet', async () => {
-    await openRequest();
+    await openTicket();
     newEvents('ticket.changed');
     t.double.edit('Tickets', 'T-1001', 'assignee', 'Ольга');
     t.double.edit('Tickets', 'T-1001', 'answer', 'Завтра до 18:00');

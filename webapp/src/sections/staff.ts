@@ -14,7 +14,7 @@ export const staffSection: Section = async (s, root, nav) => {
     const counts = await s.api.staff.counts.query();
     fill(
       root,
-      h('p', { id: 'open-requests', class: 'card' }, t('staff.openRequests', counts.openRequests)),
+      h('p', { id: 'open-requests', class: 'card' }, t('staff.openTickets', counts.openTickets)),
       h('h2', {}, t('staff.participations')),
       counts.participations.length
         ? h(

@@ -2,10 +2,10 @@ import type { I18nFlavor } from '@grammyjs/i18n';
 import type { User } from '@mb/contracts';
 import type { Logger } from '@mb/service-kit';
 import type { Context } from 'grammy';
-import type { AssistantChatDeps } from '../assistant/index.ts';
+import type { AssistantChatDeps } from '../assistant-chat/index.ts';
 import type { BroadcastBotDeps } from '../broadcast/deps.ts';
 import type { Clients } from '../clients/index.ts';
-import type { RequestsDeps } from '../tickets/index.ts';
+import type { TicketsDeps } from '../tickets/index.ts';
 import type { FunnelMetrics } from './funnel-metrics.ts';
 
 /** What every handler can use, injected once by createBot. */
@@ -15,7 +15,7 @@ export type BotDeps = Clients & {
   staffChatOverride?: number;
   funnel?: FunnelMetrics;
   broadcast?: BroadcastBotDeps;
-  requests?: RequestsDeps;
+  tickets?: TicketsDeps;
   assistantChat?: AssistantChatDeps;
 };
 

@@ -13,15 +13,15 @@ import { approvalsFeature } from './features/approvals.ts';
 import { assistantFeature } from './features/assistant.ts';
 import { broadcastStaffFeature } from './features/broadcast-staff.ts';
 import { menuFeature } from './features/menu.ts';
-import { myRequestsFeature } from './features/my-requests.ts';
-import { mediaOfferFeature, newRequestFeature } from './features/new-request.ts';
+import { myTicketsFeature } from './features/my-tickets.ts';
+import { mediaOfferFeature, newTicketFeature } from './features/new-ticket.ts';
 import { optOutFeature } from './features/opt-out.ts';
 import { privacyFeature } from './features/privacy.ts';
 import { promotionsFeature } from './features/promotions.ts';
-import { requestThreadFeature } from './features/request-thread.ts';
 import { signinFeature } from './features/signin.ts';
-import { staffRequestsFeature } from './features/staff-requests.ts';
+import { staffTicketsFeature } from './features/staff-tickets.ts';
 import { startFeature } from './features/start.ts';
+import { ticketThreadFeature } from './features/ticket-thread.ts';
 import { unhandledFeature } from './features/unhandled.ts';
 import { createI18n, localeOfLanguageCode } from './i18n.ts';
 
@@ -81,9 +81,9 @@ export function createBot(opts: CreateBotOptions): Bot<BotContext> {
   // The sign-in gate: in private chats, the features below see only active users.
   features.use(signinFeature);
   // A half-written request sees the user's messages first; a command or menu button leaves it and goes on below.
-  if (opts.deps.requests)
+  if (opts.deps.tickets)
     features.use(
-      newRequestFeature(opts.deps.requests, opts.deps.publicUrl, opts.deps.sheets, [
+      newTicketFeature(opts.deps.tickets, opts.deps.publicUrl, opts.deps.sheets, [
         ...(opts.conversationTransformers ?? []),
         answers.transformer,
       ]),
@@ -93,10 +93,10 @@ export function createBot(opts: CreateBotOptions): Bot<BotContext> {
   features.use(broadcastStaffFeature);
   features.use(menuFeature);
   features.use(promotionsFeature);
-  if (opts.deps.requests) {
-    features.use(staffRequestsFeature);
-    features.use(myRequestsFeature);
-    features.use(requestThreadFeature);
+  if (opts.deps.tickets) {
+    features.use(staffTicketsFeature);
+    features.use(myTicketsFeature);
+    features.use(ticketThreadFeature);
     // A photo, file or place sent outside a request: an offer to open one with it attached.
     features.use(mediaOfferFeature);
   }

@@ -2,22 +2,15 @@ import { z } from 'zod';
 import { askAssistant, askAssistantStream, languageOf } from './assistant.ts';
 import { forgetMe, myData } from './privacy.ts';
 import { getPromotion, listPromotions, myParticipations, participate } from './promotions.ts';
-import {
-  closeRequest,
-  createRequest,
-  myRequests,
-  replyToRequest,
-  requestCategories,
-  requestThread,
-} from './requests.ts';
 import { getSettings, setMarketing } from './settings.ts';
 import { broadcastAudience, staffCounts, startBroadcast } from './staff.ts';
+import { closeTicket, createTicket, myTickets, replyToTicket, ticketCategories, ticketThread } from './tickets.ts';
 import { accountProcedure, router, signedInProcedure, staffProcedure, userProcedure } from './trpc.ts';
 
 const PromotionId = z.object({ id: z.string().trim().min(1).max(100) });
 const Segment = z.string().trim().min(1).max(200).default('all');
-const RequestId = z.object({ id: z.string().regex(/^T-\d{1,9}$/, 'expected a request id like T-1001') });
-const RequestText = z.string().trim().min(1, 'the text is empty').max(4000, 'at most 4000 characters');
+const TicketId = z.object({ id: z.string().regex(/^T-\d{1,9}$/, 'expected a request id like T-1001') });
+const TicketText = z.string().trim().min(1, 'the text is empty').max(4000, 'at most 4000 characters');
 export const MAX_QUESTION_LENGTH = 2000;
 const Question = z.object({
   question: z
@@ -25,6 +18,28 @@ const Question = z.object({
     .trim()
     .min(1, 'the question is empty')
     .max(MAX_QUESTION_LENGTH, `at most ${MAX_QUESTION_LENGTH} characters`),
+});
+
+/** Support requests (обращения; "tickets" in the code, as in the Sheet's Tickets tab). */
+const ticketsRouter = router({
+  categories: userProcedure.query(({ ctx }) => ticketCategories(ctx.clients)),
+  list: accountProcedure
+    .input(
+      z
+        .object({ limit: z.number().int().min(1).max(50).default(20), offset: z.number().int().min(0).default(0) })
+        .default({ limit: 20, offset: 0 }),
+    )
+    .query(({ ctx, input }) => myTickets(ctx.clients, ctx.user.id, input)),
+  get: accountProcedure.input(TicketId).query(({ ctx, input }) => ticketThread(ctx.clients, ctx.user.id, input.id)),
+  create: signedInProcedure
+    .input(z.object({ category: z.string().trim().min(1).max(100), text: TicketText }))
+    .mutation(({ ctx, input }) => createTicket(ctx.clients, ctx.user.id, input)),
+  reply: signedInProcedure
+    .input(TicketId.extend({ text: TicketText }))
+    .mutation(({ ctx, input }) => replyToTicket(ctx.clients, ctx.user.id, input.id, input.text)),
+  close: signedInProcedure
+    .input(TicketId)
+    .mutation(({ ctx, input }) => closeTicket(ctx.clients, ctx.user.id, input.id)),
 });
 
 export const miniAppRouter = router({
@@ -51,26 +66,9 @@ export const miniAppRouter = router({
   participations: router({
     mine: accountProcedure.query(({ ctx }) => myParticipations(ctx.clients, ctx.user.id)),
   }),
-  requests: router({
-    categories: userProcedure.query(({ ctx }) => requestCategories(ctx.clients)),
-    list: accountProcedure
-      .input(
-        z
-          .object({ limit: z.number().int().min(1).max(50).default(20), offset: z.number().int().min(0).default(0) })
-          .default({ limit: 20, offset: 0 }),
-      )
-      .query(({ ctx, input }) => myRequests(ctx.clients, ctx.user.id, input)),
-    get: accountProcedure.input(RequestId).query(({ ctx, input }) => requestThread(ctx.clients, ctx.user.id, input.id)),
-    create: signedInProcedure
-      .input(z.object({ category: z.string().trim().min(1).max(100), text: RequestText }))
-      .mutation(({ ctx, input }) => createRequest(ctx.clients, ctx.user.id, input)),
-    reply: signedInProcedure
-      .input(RequestId.extend({ text: RequestText }))
-      .mutation(({ ctx, input }) => replyToRequest(ctx.clients, ctx.user.id, input.id, input.text)),
-    close: signedInProcedure
-      .input(RequestId)
-      .mutation(({ ctx, input }) => closeRequest(ctx.clients, ctx.user.id, input.id)),
-  }),
+  tickets: ticketsRouter,
+  /** The same procedures under their first name, for a Mini App page loaded before the rename (kept one release). */
+  requests: ticketsRouter,
   assistant: router({
     /** The whole answer at once. */
     ask: signedInProcedure

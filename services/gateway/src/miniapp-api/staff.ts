@@ -7,7 +7,7 @@ export async function staffCounts(clients: Clients) {
     clients.sheets.tickets.byStatus.query(),
     clients.sheets.stats.participations.query(),
   ]).catch((e: unknown) => fromServiceError(e));
-  return { openRequests: { new: byStatus.new, inProgress: byStatus.in_progress }, participations };
+  return { openTickets: { new: byStatus.new, inProgress: byStatus.in_progress }, participations };
 }
 
 /** How many users a broadcast to this segment reaches now (blocked, pending and opted-out users left out). */

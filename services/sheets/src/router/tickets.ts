@@ -128,7 +128,7 @@ export const ticketsRouter = ({ wb, catalog }: SheetsDeps) =>
       .input(z.object({ telegramId: TelegramId }))
       .mutation(({ input }) => markBlockedBot(wb, input.telegramId)),
     byStatus: internalProcedure.query(() => ticketsByStatus(wb)),
-    /** The gateway's Telegram bookkeeping, shared by its replicas (docs/requests.md). */
+    /** The gateway's Telegram bookkeeping, shared by its replicas (docs/tickets.md). */
     place: internalProcedure.input(z.object({ ticketId })).query(({ input }) => placeOf(wb, input.ticketId)),
     savePlace: internalProcedure
       .input(

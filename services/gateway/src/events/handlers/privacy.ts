@@ -1,5 +1,5 @@
 import type { AssistantClient } from '../../clients/index.ts';
-import type { RequestsDeps } from '../../tickets/index.ts';
+import type { TicketsDeps } from '../../tickets/index.ts';
 import type { EventHandlers } from '../types.ts';
 
 /**
@@ -8,11 +8,11 @@ import type { EventHandlers } from '../types.ts';
  * one line. Delivered at least once (a restart midway runs it again): each step is safe to repeat, and
  * `forgetFinished` answers `first` once, so the staff line is sent once.
  */
-export function privacyHandlers(assistant: AssistantClient, requests?: RequestsDeps): EventHandlers {
+export function privacyHandlers(assistant: AssistantClient, tickets?: TicketsDeps): EventHandlers {
   return {
     'user.forgotten': async ({ userId, telegramId }, deps) => {
       await assistant.reset.mutate({ telegramId });
-      await requests?.conversations.delete(`conv:${telegramId}`);
+      await tickets?.conversations.delete(`conv:${telegramId}`);
       // A staff member's own command list; the chat may be gone (blocked bot): nothing is left to remove then.
       await deps.api
         .deleteMyCommands({ scope: { type: 'chat', chat_id: telegramId } })

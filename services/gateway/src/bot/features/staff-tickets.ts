@@ -15,11 +15,11 @@ import { staffChatId } from '../staff-chat.ts';
  * to one of its messages (plain group) is the answer to the user (an admin writing anonymously as the group counts
  * as staff); editing an answer sends the user the corrected text. Only managers and admins act; others are told so.
  */
-export const staffRequestsFeature = new Composer<BotContext>();
-const staff = staffRequestsFeature
+export const staffTicketsFeature = new Composer<BotContext>();
+const staff = staffTicketsFeature
   .chatType(['group', 'supergroup'])
   .filter(async (ctx) => ctx.chat.id === (await staffChatId(ctx.deps)));
-const desk = (ctx: BotContext) => ctx.deps.requests!.desk;
+const desk = (ctx: BotContext) => ctx.deps.tickets!.desk;
 
 staff.callbackQuery(/^st:(t|c):(T-\d{1,9})$/, async (ctx) => {
   if (!isStaff(ctx)) return ctx.answerCallbackQuery({ text: ctx.t('staff-only-managers'), show_alert: true });

@@ -12,11 +12,11 @@ import {
   STAFF_CHAT,
   topicPhoto,
   topicText,
-  useRequestsStack,
-} from './requests-setup.ts';
+  useTicketsStack,
+} from './tickets-setup.ts';
 
 const ANSWER_MESSAGE_ID = 777_001;
-const env = useRequestsStack({
+const env = useTicketsStack({
   forum: true,
   script: (a) => {
     // The staff answer reaches the user as a message with a known id, so the user can reply to it.

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { buttonsOf, client, dmButton, dmPhoto, dmText, STAFF_CHAT, useRequestsStack } from './requests-setup.ts';
+import { buttonsOf, client, dmButton, dmPhoto, dmText, STAFF_CHAT, useTicketsStack } from './tickets-setup.ts';
 
 const PROMPT_ID = 888_001;
-const env = useRequestsStack({
+const env = useTicketsStack({
   forum: true,
   script: (a) => {
     // The "write your message" prompt gets a known id, so the test can reply to it as the user would.

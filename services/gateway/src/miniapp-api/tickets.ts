@@ -3,13 +3,13 @@ import type { Clients } from '../clients/index.ts';
 import { fromServiceError } from './errors.ts';
 
 /** A request as its owner sees it in the Mini App (no assignee, no internal fields). */
-export type RequestView = Pick<Ticket, 'id' | 'category' | 'text' | 'status' | 'createdAt' | 'updatedAt'>;
-export type RequestThread = RequestView & {
+export type TicketView = Pick<Ticket, 'id' | 'category' | 'text' | 'status' | 'createdAt' | 'updatedAt'>;
+export type TicketThread = TicketView & {
   /** `transcript`: the conversation with the assistant the request was made from (`👤`/`🤖` lines). */
   messages: Array<Pick<TicketMessage, 'id' | 'author' | 'text' | 'createdAt'> & { transcript: boolean }>;
 };
 
-const view = (t: Ticket): RequestView => ({
+const view = (t: Ticket): TicketView => ({
   id: t.id,
   category: t.category,
   text: t.text,
@@ -17,7 +17,7 @@ const view = (t: Ticket): RequestView => ({
   createdAt: t.createdAt,
   updatedAt: t.updatedAt,
 });
-const thread = (t: Ticket & { messages: TicketMessage[] }): RequestThread => ({
+const thread = (t: Ticket & { messages: TicketMessage[] }): TicketThread => ({
   ...view(t),
   messages: t.messages.map((m) => ({
     id: m.id,
@@ -35,17 +35,17 @@ const TICKET_REASONS = {
   PRECONDITION_FAILED: 'request_closed',
 } as const;
 
-export async function requestCategories(clients: Clients): Promise<string[]> {
+export async function ticketCategories(clients: Clients): Promise<string[]> {
   const settings = await clients.sheets.catalog.settings.query().catch((e: unknown) => fromServiceError(e));
   return settings.ticketCategories;
 }
 
 /** The user's requests, newest first. */
-export async function myRequests(
+export async function myTickets(
   clients: Clients,
   telegramId: number,
   page: { limit: number; offset: number },
-): Promise<{ items: RequestView[]; total: number }> {
+): Promise<{ items: TicketView[]; total: number }> {
   const { items, total } = await clients.sheets.tickets.mine
     .query({ telegramId, ...page })
     .catch((e: unknown) => fromServiceError(e));
@@ -53,7 +53,7 @@ export async function myRequests(
 }
 
 /** One of the user's own requests with its thread; another user's request is "not found". */
-export async function requestThread(clients: Clients, telegramId: number, ticketId: string): Promise<RequestThread> {
+export async function ticketThread(clients: Clients, telegramId: number, ticketId: string): Promise<TicketThread> {
   return thread(
     await clients.sheets.tickets.get
       .query({ ticketId, telegramId })
@@ -62,11 +62,11 @@ export async function requestThread(clients: Clients, telegramId: number, ticket
 }
 
 /** Opens a request; durable when it returns. */
-export async function createRequest(
+export async function createTicket(
   clients: Clients,
   telegramId: number,
   input: { category: string; text: string },
-): Promise<RequestThread> {
+): Promise<TicketThread> {
   return thread(
     await clients.sheets.tickets.create
       .mutate({ telegramId, ...input })
@@ -75,20 +75,20 @@ export async function createRequest(
 }
 
 /** Adds the owner's message to the thread and returns the thread as it is now. */
-export async function replyToRequest(
+export async function replyToTicket(
   clients: Clients,
   telegramId: number,
   ticketId: string,
   text: string,
-): Promise<RequestThread> {
+): Promise<TicketThread> {
   await clients.sheets.tickets.addMessage
     .mutate({ ticketId, telegramId, as: 'user', text })
     .catch((e: unknown) => fromServiceError(e, TICKET_REASONS));
-  return requestThread(clients, telegramId, ticketId);
+  return ticketThread(clients, telegramId, ticketId);
 }
 
 /** The owner closes the request (closing a closed one changes nothing). */
-export async function closeRequest(clients: Clients, telegramId: number, ticketId: string): Promise<RequestView> {
+export async function closeTicket(clients: Clients, telegramId: number, ticketId: string): Promise<TicketView> {
   const { ticket } = await clients.sheets.tickets.setStatus
     .mutate({ ticketId, telegramId, as: 'user', status: 'closed' })
     .catch((e: unknown) => fromServiceError(e, TICKET_REASONS));

@@ -2,17 +2,17 @@ import { type ConversationFlavor, conversations, createConversation } from '@gra
 import { Composer, type Context, InlineKeyboard, type Transformer } from 'grammy';
 import type { Message } from 'grammy/types';
 import { CB } from '../../tickets/format.ts';
-import type { RequestsDeps } from '../../tickets/index.ts';
-import { NEW_REQUEST, newRequestFlow, type RequestStart } from '../../tickets/new-request-flow.ts';
+import type { TicketsDeps } from '../../tickets/index.ts';
+import { NEW_TICKET, newTicketFlow, type TicketStart } from '../../tickets/new-ticket-flow.ts';
 import { attachmentsOf } from '../../tickets/staff-actions.ts';
 import type { BotContext } from '../context.ts';
 import { hearsMenu } from '../menu-labels.ts';
 
 type Ctx = ConversationFlavor<BotContext>;
 
-/** "New request": the entry points, `/cancel` at every step, and the dialogue itself (tickets/new-request-flow.ts). */
-export function newRequestFeature(
-  deps: RequestsDeps,
+/** "New request": the entry points, `/cancel` at every step, and the dialogue itself (tickets/new-ticket-flow.ts). */
+export function newTicketFeature(
+  deps: TicketsDeps,
   publicUrl: string,
   sheets: BotContext['deps']['sheets'],
   apiTransformers: Transformer[] = [],
@@ -35,8 +35,8 @@ export function newRequestFeature(
   );
 
   const cancel = async (ctx: Ctx) => {
-    const active = ctx.conversation.active(NEW_REQUEST) > 0;
-    if (active) await ctx.conversation.exit(NEW_REQUEST);
+    const active = ctx.conversation.active(NEW_TICKET) > 0;
+    if (active) await ctx.conversation.exit(NEW_TICKET);
     await ctx.reply(ctx.t(active ? 'request-cancelled' : 'request-nothing-to-cancel'));
   };
   pm.command('cancel', cancel);
@@ -49,15 +49,15 @@ export function newRequestFeature(
   // Only new messages and button presses speak to the dialogue: an edited message (or a reaction, a member update)
   // never advances or answers a step; it goes on down the chain like any other edit.
   pm.on(['message', 'callback_query']).use(
-    createConversation<Ctx, Context>(newRequestFlow({ sheets, desk: deps.desk, publicUrl }), {
-      id: NEW_REQUEST,
+    createConversation<Ctx, Context>(newTicketFlow({ sheets, desk: deps.desk, publicUrl }), {
+      id: NEW_TICKET,
       maxMillisecondsToWait: 24 * 3_600_000,
     }),
   );
 
-  const start = async (ctx: Ctx, with_: RequestStart = {}) => {
+  const start = async (ctx: Ctx, with_: TicketStart = {}) => {
     if (ctx.account?.status !== 'active') return ctx.reply(ctx.t('request-sign-in-first'));
-    await ctx.conversation.enter(NEW_REQUEST, ctx.account.language, with_);
+    await ctx.conversation.enter(NEW_TICKET, ctx.account.language, with_);
   };
   pm.command(['new', 'request'], (ctx) => start(ctx));
   pm.filter(hearsMenu('menu-new-request'), (ctx) => start(ctx));
@@ -71,14 +71,14 @@ export function newRequestFeature(
     await ctx.answerCallbackQuery();
     await ctx.editMessageReplyMarkup().catch(() => undefined);
     const source = ctx.callbackQuery.message?.reply_to_message;
-    await start(ctx, source ? requestStartOf(source) : {});
+    await start(ctx, source ? ticketStartOf(source) : {});
   });
   // The plugin's flavour only adds `ctx.conversation`, which nothing outside this Composer uses.
   return feature as unknown as Composer<BotContext>;
 }
 
 /** What a message sent outside a request brings to a new one: its file, or its place as a line of the text. */
-function requestStartOf(m: Message): RequestStart {
+function ticketStartOf(m: Message): TicketStart {
   const place = m.venue?.location ?? m.location;
   if (place) return { note: `📍 ${place.latitude}, ${place.longitude}${m.venue ? ` (${m.venue.title})` : ''}` };
   return { files: attachmentsOf(m) };

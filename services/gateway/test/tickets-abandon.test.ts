@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { client, dmButton, dmPhoto, dmText, useRequestsStack } from './requests-setup.ts';
+import { client, dmButton, dmPhoto, dmText, useTicketsStack } from './tickets-setup.ts';
 
-const env = useRequestsStack({ forum: true });
+const env = useTicketsStack({ forum: true });
 afterEach(async () => {
   await env.stack.send(dmText(client, '/cancel'));
 });

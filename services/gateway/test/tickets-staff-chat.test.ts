@@ -6,15 +6,15 @@ import {
   groupButton,
   groupReply,
   manager,
-  type RequestsStack,
   STAFF_CHAT,
   staffChatIs,
-  startRequestsStack,
+  startTicketsStack,
+  type TicketsStack,
   topicText,
-} from './requests-setup.ts';
+} from './tickets-setup.ts';
 
 let api: BotApiDouble;
-let stack: RequestsStack;
+let stack: TicketsStack;
 
 beforeAll(async () => {
   api = await new BotApiDouble().start();
@@ -30,7 +30,7 @@ afterEach(async () => {
 const staffCalls = (method: string) => api.callsTo(method).filter((c) => Number(c.payload['chat_id']) === STAFF_CHAT);
 const staffTexts = () => staffCalls('sendMessage').map((c) => String(c.payload['text']));
 /** A request created through sheets, as the Mini App or the assistant's hand-off would; the event feed brings it to staff. */
-const createRequest = (text: string, telegramId = client.id) =>
+const createTicket = (text: string, telegramId = client.id) =>
   stack.gateway.clients.sheets.tickets.create.mutate({ telegramId, category: 'Вопрос', text });
 const cardOf = (ticketId: string) =>
   staffCalls('sendMessage').find((c) => String(c.payload['text']).startsWith(`Обращение ${ticketId} ·`));
@@ -52,8 +52,8 @@ describe('the staff-chat queue', () => {
           }
         : undefined,
     );
-    stack = await startRequestsStack(api);
-    const ticket = await createRequest('Где мой заказ?');
+    stack = await startTicketsStack(api);
+    const ticket = await createTicket('Где мой заказ?');
     await api.waitFor(() => cardOf(ticket.id) !== undefined, 8000, 'the card after the retries');
     const attempts = staffCalls('createForumTopic');
     expect(attempts).toHaveLength(3);
@@ -69,8 +69,8 @@ describe('the staff-chat queue', () => {
 
   it('in a plain group posts one message per request; a reply to it answers the user, and /take works as a reply', async () => {
     staffChatIs(api, false);
-    stack = await startRequestsStack(api);
-    const ticket = await createRequest('Как вернуть товар?');
+    stack = await startTicketsStack(api);
+    const ticket = await createTicket('Как вернуть товар?');
     await api.waitFor(() => cardOf(ticket.id) !== undefined, 5000, 'the card');
     expect(staffCalls('createForumTopic')).toHaveLength(0);
     const cardId = await vi.waitFor(() => cardMessageId(ticket.id));
@@ -99,8 +99,8 @@ describe('the staff-chat queue', () => {
         ? { status: 403, body: { ok: false, error_code: 403, description: 'Forbidden: bot was blocked by the user' } }
         : undefined,
     );
-    stack = await startRequestsStack(api);
-    const ticket = await createRequest('Жду ответа');
+    stack = await startTicketsStack(api);
+    const ticket = await createTicket('Жду ответа');
     await api.waitFor(() => cardOf(ticket.id) !== undefined, 5000, 'the card');
     const threadId = Number(cardOf(ticket.id)!.payload['message_thread_id']);
     await stack.send(topicText(manager, threadId, 'Ответ, который не дойдёт'));
@@ -120,8 +120,8 @@ describe('the staff-chat queue', () => {
 
   it('lets another gateway replica answer a request another replica posted (the links live in sheets)', async () => {
     staffChatIs(api, true);
-    stack = await startRequestsStack(api);
-    const ticket = await createRequest('Вопрос для второй реплики');
+    stack = await startTicketsStack(api);
+    const ticket = await createTicket('Вопрос для второй реплики');
     await api.waitFor(() => cardOf(ticket.id) !== undefined, 5000, 'the card');
     const threadId = Number(cardOf(ticket.id)!.payload['message_thread_id']);
     const other = await stack.startReplica();
@@ -132,7 +132,7 @@ describe('the staff-chat queue', () => {
 
   it('posts the assistant transcript of a hand-off request into its topic after the card', async () => {
     staffChatIs(api, true);
-    stack = await startRequestsStack(api);
+    stack = await startTicketsStack(api);
     const ticket = await stack.gateway.clients.sheets.tickets.create.mutate({
       telegramId: client.id,
       category: 'Вопрос',
@@ -149,7 +149,7 @@ describe('the staff-chat queue', () => {
 
   it('ignores staff-chat talk that belongs to no request, and non-staff talk there too', async () => {
     staffChatIs(api, true);
-    stack = await startRequestsStack(api);
+    stack = await startTicketsStack(api);
     await stack.send(topicText(manager, 424_242, 'Коллеги, кто сегодня дежурит?'));
     await stack.send(topicText(bystander, 424_242, 'Я не менеджер'));
     await stack.send(groupButton(bystander, 'st:t:T-999999'));

@@ -4,8 +4,8 @@ import type { BotContext } from '../context.ts';
 import { hearsMenu } from '../menu-labels.ts';
 
 /** "My requests": the user's requests with status, newest first, five a page; a button opens one with its thread. */
-export const myRequestsFeature = new Composer<BotContext>();
-const pm = myRequestsFeature.chatType('private');
+export const myTicketsFeature = new Composer<BotContext>();
+const pm = myTicketsFeature.chatType('private');
 const PAGE = 5;
 
 async function showList(ctx: BotContext, page: number, edit: boolean) {
@@ -47,5 +47,5 @@ pm.callbackQuery(/^rq:o:(T-\d{1,9})$/, async (ctx) => {
   if (!ticket) return ctx.reply(ctx.t('request-not-found'));
   const m = await ctx.reply(userThread(ctx.t, ticket), { reply_markup: threadButtons(ctx.t, ticket) });
   // Replying to the thread adds a message to the request.
-  await ctx.deps.requests?.desk.links.link(ticket.id, ctx.chat.id, m.message_id);
+  await ctx.deps.tickets?.desk.links.link(ticket.id, ctx.chat.id, m.message_id);
 });

@@ -1,4 +1,4 @@
-import { errorText, type RequestThread } from '../api.ts';
+import { errorText, type TicketThread } from '../api.ts';
 import { fill, h, shortDate } from '../dom.ts';
 import { draftArea } from '../draft.ts';
 import { hasText, t } from '../i18n.ts';
@@ -12,7 +12,7 @@ const statusText = (status: string) => {
 };
 
 /** My requests; `id` opens a thread, `new` the form. Unsaved text asks Telegram to confirm closing. */
-export const requestsSection: Section = async (s, root, nav, params) => {
+export const ticketsSection: Section = async (s, root, nav, params) => {
   setMainButton(null);
   confirmClosing(false);
   const id = params.get('id');
@@ -20,7 +20,7 @@ export const requestsSection: Section = async (s, root, nav, params) => {
   if (id) return thread(s, root, nav, id);
   setBackButton(() => nav.home());
   try {
-    const { items } = await s.api.requests.list.query();
+    const { items } = await s.api.tickets.list.query();
     fill(
       root,
       h(
@@ -53,14 +53,14 @@ export const requestsSection: Section = async (s, root, nav, params) => {
 
 async function form(s: S, root: HTMLElement, nav: Nav, text: string): Promise<void> {
   setBackButton(() => nav.go('requests'));
-  const categories = await s.api.requests.categories.query().catch(() => [] as string[]);
+  const categories = await s.api.tickets.categories.query().catch(() => [] as string[]);
   const select = h('select', { id: 'request-category' }, ...categories.map((c) => h('option', { value: c }, c)));
   const error = h('p', { class: 'error', role: 'alert' });
   const area = draftArea(
     { id: 'request-text', placeholder: t('requests.text') },
     t('requests.send'),
     async (text) => {
-      const created = await s.api.requests.create.mutate({ category: select.value, text });
+      const created = await s.api.tickets.create.mutate({ category: select.value, text });
       nav.go('requests', { id: created.id });
     },
     (e) => (error.textContent = errorText(e)),
@@ -81,9 +81,9 @@ async function form(s: S, root: HTMLElement, nav: Nav, text: string): Promise<vo
 
 async function thread(s: S, root: HTMLElement, nav: Nav, id: string): Promise<void> {
   setBackButton(() => nav.go('requests'));
-  let r: RequestThread;
+  let r: TicketThread;
   try {
-    r = await s.api.requests.get.query({ id });
+    r = await s.api.tickets.get.query({ id });
   } catch (error) {
     fill(root, h('p', { class: 'error' }, errorText(error)));
     return;
@@ -93,14 +93,14 @@ async function thread(s: S, root: HTMLElement, nav: Nav, id: string): Promise<vo
     { id: 'reply-text', placeholder: t('requests.reply') },
     t('requests.reply'),
     async (text) => {
-      await s.api.requests.reply.mutate({ id, text });
+      await s.api.tickets.reply.mutate({ id, text });
       nav.go('requests', { id });
     },
     (e) => (error.textContent = errorText(e)),
   );
   const close = async () => {
     try {
-      await s.api.requests.close.mutate({ id });
+      await s.api.tickets.close.mutate({ id });
       haptic('success');
       nav.go('requests', { id });
     } catch (e) {

@@ -10,14 +10,14 @@ import type { TicketDesk } from './desk.ts';
 import { CB, clip } from './format.ts';
 import { attachmentsOf } from './staff-actions.ts';
 
-export const NEW_REQUEST = 'new-request';
+export const NEW_TICKET = 'new-request';
 const MAX_TEXT = 4000;
 const MAX_FILES = 10;
 const MENU_KEYS = ['menu-promotions', 'menu-my-requests', 'menu-new-request', 'menu-assistant', 'menu-webapp'];
 
 export type FlowDeps = { sheets: SheetsClient; desk: TicketDesk; publicUrl: string };
 /** What a request opened from a message outside the dialogue starts with: its file, or a place (a location's line). */
-export type RequestStart = { files?: TicketAttachment[]; note?: string };
+export type TicketStart = { files?: TicketAttachment[]; note?: string };
 
 /**
  * The "new request" dialogue: category → text → optional photos/files → confirm. Runs in the grammY conversations
@@ -25,12 +25,12 @@ export type RequestStart = { files?: TicketAttachment[]; note?: string };
  * and the number is shown only after sheets has committed the request. `/cancel` and the cancel button are
  * handled outside (they exit the conversation); a menu button or another command leaves it and does its own thing.
  */
-export function newRequestFlow(deps: FlowDeps) {
-  return async function newRequest(
+export function newTicketFlow(deps: FlowDeps) {
+  return async function newTicket(
     conversation: Conversation<Context, Context>,
     ctx: Context,
     language: string,
-    start: RequestStart = {},
+    start: TicketStart = {},
   ): Promise<void> {
     const t = deps.desk.userT(language);
     const leaves = new Set(MENU_KEYS.flatMap((k) => [...menuLabels(k)]));

@@ -1,8 +1,8 @@
 import type { RawRow } from '@mb/contracts';
 import { describe, expect, it } from 'vitest';
-import { client, STAFF_CHAT, useRequestsStack } from './requests-setup.ts';
+import { client, STAFF_CHAT, useTicketsStack } from './tickets-setup.ts';
 
-const env = useRequestsStack({ forum: true });
+const env = useTicketsStack({ forum: true });
 
 /** A manager's edit of the Tickets tab as the sheets sync applies it: the cells change (by 'sheet') and the event is emitted. */
 function editInSheet(ticketId: string, patch: Partial<RawRow<'Tickets'>>, emitTimes = 1) {

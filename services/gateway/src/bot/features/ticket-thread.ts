@@ -6,9 +6,9 @@ import { attachmentsOf } from '../../tickets/staff-actions.ts';
 import type { BotContext } from '../context.ts';
 
 /** A user's side of an open request: add a message (reply, or the button), close it, rate it once after closing. */
-export const requestThreadFeature = new Composer<BotContext>();
-const pm = requestThreadFeature.chatType('private');
-const desk = (ctx: BotContext) => ctx.deps.requests!.desk;
+export const ticketThreadFeature = new Composer<BotContext>();
+const pm = ticketThreadFeature.chatType('private');
+const desk = (ctx: BotContext) => ctx.deps.tickets!.desk;
 
 pm.callbackQuery(/^rq:a:(T-\d{1,9})$/, async (ctx) => {
   await ctx.answerCallbackQuery();

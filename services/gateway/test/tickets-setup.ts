@@ -33,7 +33,7 @@ export function staffChatIs(api: BotApiDouble, forum: boolean): void {
  * Sheets and the gateway on free ports with a fresh workbook (seeded), the gateway's Bot API at the double, and
  * the staff chat set; the gateway can be stopped and started again on the same files, as a restart would.
  */
-export async function startRequestsStack(api: BotApiDouble) {
+export async function startTicketsStack(api: BotApiDouble) {
   const dir = mkdtempSync(join(tmpdir(), 'mb-requests-'));
   const logger = createLogger('test', process.env['LOG_LEVEL'] ?? 'silent');
   const sheets = createSheetsApp({ dbPath: join(dir, 'workbook.sqlite'), internalToken: TEST_INTERNAL_TOKEN, logger });
@@ -145,16 +145,16 @@ export async function startRequestsStack(api: BotApiDouble) {
     close,
   };
 }
-export type RequestsStack = Awaited<ReturnType<typeof startRequestsStack>>;
+export type TicketsStack = Awaited<ReturnType<typeof startTicketsStack>>;
 
 /** One Bot API double and one stack for a test file (started before its tests, closed after); `script` runs first. */
-export function useRequestsStack(opts: { forum: boolean; script?: (api: BotApiDouble) => void }) {
-  const env = {} as { api: BotApiDouble; stack: RequestsStack };
+export function useTicketsStack(opts: { forum: boolean; script?: (api: BotApiDouble) => void }) {
+  const env = {} as { api: BotApiDouble; stack: TicketsStack };
   beforeAll(async () => {
     env.api = await new BotApiDouble().start();
     staffChatIs(env.api, opts.forum);
     opts.script?.(env.api);
-    env.stack = await startRequestsStack(env.api);
+    env.stack = await startTicketsStack(env.api);
   });
   afterAll(async () => {
     await env.stack.close();
