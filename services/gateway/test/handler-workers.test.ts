@@ -1,5 +1,6 @@
 import { BotApiDouble, type TestUser, textUpdate } from '@mb/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { answered, command, users, withOneRepeat } from './chat-order.ts';
 import { type Stack, startStack } from './stack.ts';
 
 let api: BotApiDouble;
@@ -17,12 +18,6 @@ afterAll(async () => {
   await stack.close();
   await api.close();
 });
-
-const users = (from: number, n: number): TestUser[] =>
-  Array.from({ length: n }, (_, i) => ({ id: from + i, first_name: `U${i}`, language_code: 'ru' }));
-/** The n-th update of a chat: /start and an unknown command in turn, so a reply shows which one it answered. */
-const command = (n: number) => (n % 2 === 0 ? '/start' : '/nosuchcommand');
-const answered = (text: string) => (text.includes('Здравствуйте') ? '/start' : '/nosuchcommand');
 
 /** Posts `perChat` updates to each chat, a round at a time (each chat's next after its previous was acknowledged). */
 async function stream(chats: TestUser[], perChat: number, onRound?: (round: number) => Promise<void> | void) {
@@ -77,10 +72,3 @@ describe('handler workers (GATEWAY_HANDLER_WORKERS): the main thread acknowledge
     expect(metrics).toMatch(/gateway_handler_workers\{[^}]*\} 2/);
   }, 60_000);
 });
-
-/** `got` is `expected`, or `expected` with one answer repeated right after itself. */
-function withOneRepeat(got: string[], expected: string[]): boolean {
-  const same = (a: string[]) => a.length === expected.length && a.every((t, j) => t === expected[j]);
-  if (same(got)) return true;
-  return got.some((t, i) => i > 0 && t === got[i - 1] && same(got.toSpliced(i, 1)));
-}

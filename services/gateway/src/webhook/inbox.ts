@@ -13,7 +13,10 @@ export interface UpdateInbox {
    */
   accept(update: Update, raw?: string): Promise<boolean> | boolean;
   done(updateId: number): Promise<void> | void;
-  /** Updates accepted but not handled (a crash between ack and handling), oldest first. */
+  /**
+   * Updates a previous run accepted and did not handle (a crash between ack and handling), oldest first. Never one
+   * this run accepted: the webhook already handed those on, and the process listens before it resumes.
+   */
   pending(): Promise<Update[]> | Update[];
   /** Accepted, not yet handled updates by id, in the order asked (the dispatcher's overflow comes back this way). */
   bodies(ids: number[]): Promise<Update[]> | Update[];
@@ -47,6 +50,8 @@ export class SqliteInbox implements UpdateInbox {
   private handled: number[] = [];
   private scheduled = false;
   private closed = false;
+  /** What the last run left unhandled, as found at open (handed on by `pending`, once). */
+  private leftover: number[];
 
   constructor(path: string) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -60,6 +65,11 @@ export class SqliteInbox implements UpdateInbox {
     // Handled updates keep their id (for 24 h of dedupe) but drop the body.
     this.markDone = this.db.prepare('UPDATE updates SET body = NULL WHERE update_id = ?');
     this.prune = this.db.prepare('DELETE FROM updates WHERE received_at < ? AND body IS NULL');
+    this.leftover = (
+      this.db.prepare('SELECT update_id FROM updates WHERE body IS NOT NULL ORDER BY update_id').all() as Array<{
+        update_id: number;
+      }>
+    ).map((r) => r.update_id);
   }
 
   accept(update: Update, raw?: string): Promise<boolean> {
@@ -77,11 +87,9 @@ export class SqliteInbox implements UpdateInbox {
   }
 
   pending(): Update[] {
-    this.flush();
-    const rows = this.db.prepare('SELECT body FROM updates WHERE body IS NOT NULL ORDER BY update_id').all() as Array<{
-      body: string;
-    }>;
-    return rows.map((r) => JSON.parse(r.body) as Update);
+    const ids = this.leftover;
+    this.leftover = [];
+    return this.bodies(ids);
   }
 
   bodies(ids: number[]): Update[] {
