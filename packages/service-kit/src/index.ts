@@ -9,4 +9,5 @@ export * from './logger.ts';
 export * from './metrics.ts';
 export * from './rate-limit.ts';
 export * from './shutdown.ts';
+export * from './sqlite.ts';
 export * from './trpc.ts';

@@ -4,6 +4,7 @@ import {
   createHttpServer,
   createRegistry,
   type Logger,
+  openSqlite,
   type ReadinessCheck,
   registerLogSecrets,
   runWithContext,
@@ -121,6 +122,9 @@ export function createGatewayApp(opts: GatewayAppOptions) {
   const botInfo = opts.botInfo ?? SANDBOX_BOT;
   // No log line of this process carries these, whatever object or message they hid in (service-kit logger).
   registerLogSecrets(botToken, webhookSecret, opts.internalToken);
+  // The gateway's own SQLite file, one connection: the update inbox, the staff-chat queue, the broadcast attempt
+  // journal and (one replica) conversations are tables in it, each store applying its own schema steps.
+  const db = openSqlite(opts.dbPath);
 
   const metrics = createRegistry('gateway');
   const { registry } = metrics;
@@ -155,7 +159,7 @@ export function createGatewayApp(opts: GatewayAppOptions) {
     ...opts.broadcast,
     shared,
     ...(opts.handlerThread ? { gate: opts.handlerThread.gate } : {}),
-    journalPath: opts.dbPath,
+    db,
     token: botToken,
     botUsername: botInfo.username,
     apiRoot: opts.apiRoot,
@@ -172,7 +176,7 @@ export function createGatewayApp(opts: GatewayAppOptions) {
   const desk = new TicketDesk({
     staffApi,
     sheets: clients.sheets,
-    store: new TicketStore(opts.dbPath),
+    store: new TicketStore(db),
     staffChat,
     i18n,
     logger: opts.logger,
@@ -182,7 +186,7 @@ export function createGatewayApp(opts: GatewayAppOptions) {
     desk,
     conversations: shared.redis
       ? shared.sessions<never>('conversations', 7 * 86_400)
-      : new SqliteStorage<never>(opts.dbPath, 'conversations'),
+      : new SqliteStorage<never>(db, 'conversations'),
   };
   const assistantChat = createAssistantChat({
     logger: opts.logger,
@@ -268,7 +272,7 @@ export function createGatewayApp(opts: GatewayAppOptions) {
     },
   });
   const handleUpdate = retrier.handle;
-  const inbox = shared.inbox ?? new SqliteInbox(opts.dbPath);
+  const inbox = shared.inbox ?? new SqliteInbox(db);
   // GATEWAY_HANDLER_WORKERS: the bot runs in worker threads; this thread acknowledges (src/handlers/).
   const workers =
     shared.redis || sandboxApi
@@ -439,8 +443,7 @@ export function createGatewayApp(opts: GatewayAppOptions) {
     await inbox.close();
     await broadcasting.quit();
     await shared.quit();
-    desk.store.close();
-    if (tickets.conversations instanceof SqliteStorage) tickets.conversations.close();
+    if (db.isOpen) db.close();
   };
   return {
     server,

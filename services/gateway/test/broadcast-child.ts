@@ -3,7 +3,7 @@
  * It prints `ready` once its previous run's claims are resolved and it is sending.
  */
 
-import { createLogger, createRegistry } from '@mb/service-kit';
+import { createLogger, createRegistry, openSqlite } from '@mb/service-kit';
 import { Api } from 'grammy';
 import { AttemptJournal } from '../src/broadcast/attempt-journal.ts';
 import { createBroadcastMetrics } from '../src/broadcast/metrics.ts';
@@ -30,7 +30,7 @@ const sender = new BroadcastSender({
   sheets,
   api: new Api(cfg.token, { apiRoot: cfg.apiRoot }),
   gate: new LocalRateGate({ limit: 30 }),
-  journal: new AttemptJournal(cfg.journalPath),
+  journal: new AttemptJournal(openSqlite(cfg.journalPath)),
   worker: cfg.worker,
   botUsername: 'test_bot',
   t: (_locale, key) => key,

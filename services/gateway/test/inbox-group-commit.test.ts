@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
+import { openSqlite } from '@mb/service-kit';
 import type { Update } from 'grammy/types';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { InboxClosedError, SqliteInbox } from '../src/webhook/inbox.ts';
@@ -14,15 +15,25 @@ const update = (id: number, text = `hello ${id}`) =>
 
 let dir: string;
 let path: string;
+const connections: DatabaseSync[] = [];
+/** An inbox on its own connection to the file, as each gateway start opens one. */
+const openInbox = () => {
+  const db = openSqlite(path);
+  connections.push(db);
+  return new SqliteInbox(db);
+};
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'mb-inbox-'));
   path = join(dir, 'gateway.sqlite');
 });
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
+afterEach(() => {
+  for (const db of connections.splice(0)) if (db.isOpen) db.close();
+  rmSync(dir, { recursive: true, force: true });
+});
 
 describe('SqliteInbox group commit', () => {
   it('accepts a burst in one transaction and still tells each repeat apart, within the burst too', async () => {
-    const inbox = new SqliteInbox(path);
+    const inbox = openInbox();
     const results = await Promise.all([
       inbox.accept(update(1)),
       inbox.accept(update(2)),
@@ -35,23 +46,23 @@ describe('SqliteInbox group commit', () => {
   });
 
   it('has the update on disk when accept resolves: another connection sees it as pending', async () => {
-    const inbox = new SqliteInbox(path);
+    const inbox = openInbox();
     const raw = JSON.stringify(update(10, 'как дела?'));
     expect(await inbox.accept(update(10, 'как дела?'), raw)).toBe(true);
-    const other = new SqliteInbox(path);
+    const other = openInbox();
     expect(other.pending()).toEqual([update(10, 'как дела?')]);
     other.close();
     inbox.close();
   });
 
   it('forgets the body of a handled update but remembers its id for dedupe', async () => {
-    const inbox = new SqliteInbox(path);
+    const inbox = openInbox();
     await Promise.all([inbox.accept(update(20)), inbox.accept(update(21))]);
     inbox.done(20);
     expect(inbox.bodies([20, 21]).map((u) => u.update_id)).toEqual([21]);
     expect(await inbox.accept(update(20))).toBe(false);
     inbox.close();
-    const reopened = new SqliteInbox(path);
+    const reopened = openInbox();
     expect(reopened.pending().map((u) => u.update_id)).toEqual([21]);
     reopened.close();
   });
@@ -69,7 +80,7 @@ describe('SqliteInbox group commit', () => {
   });
 
   it('rejects every update of a transaction that could not commit, so none of them is acknowledged', async () => {
-    const inbox = new SqliteInbox(path);
+    const inbox = openInbox();
     expect(await inbox.accept(update(30))).toBe(true);
     const saboteur = new DatabaseSync(path);
     saboteur.exec('DROP TABLE updates');
@@ -81,12 +92,12 @@ describe('SqliteInbox group commit', () => {
   });
 
   it('refuses updates once closed, after committing what was waiting', async () => {
-    const inbox = new SqliteInbox(path);
+    const inbox = openInbox();
     const waiting = inbox.accept(update(40));
     inbox.close();
     expect(await waiting).toBe(true);
     await expect(inbox.accept(update(41))).rejects.toBeInstanceOf(InboxClosedError);
-    const reopened = new SqliteInbox(path);
+    const reopened = openInbox();
     expect(reopened.pending().map((u) => u.update_id)).toEqual([40]);
     reopened.close();
   });

@@ -1,3 +1,4 @@
+import { openSqlite } from '@mb/service-kit';
 import { BotApiDouble, textUpdate } from '@mb/testing';
 import type { Update } from 'grammy/types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,7 +9,7 @@ import { type Stack, startStack } from './stack.ts';
 /** Regression: under overload the in-memory queue of acknowledged updates grew without bound. */
 describe('the dispatcher under overload', () => {
   it('holds at most maxQueued updates in memory, and handles every accepted update once, each chat in order', async () => {
-    const inbox = new SqliteInbox(':memory:');
+    const inbox = new SqliteInbox(openSqlite(':memory:'));
     const handled: Update[] = [];
     let peak = 0;
     const dispatcher: ChatDispatcher = new ChatDispatcher(

@@ -1,8 +1,7 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { DatabaseSync } from 'node:sqlite';
+import type { DatabaseSync } from 'node:sqlite';
+import { type Migration, openSqlite } from '@mb/service-kit';
 
-const MIGRATIONS: string[] = [
+const MIGRATIONS: Migration[] = [
   `
   -- The last turns of each user's conversation with the assistant (memory); only ever read by the same telegram_id.
   CREATE TABLE turns (
@@ -19,22 +18,7 @@ const MIGRATIONS: string[] = [
 
 /** Opens (creating if needed) the assistant's own SQLite database and brings its schema up to date. */
 export function openAssistantDb(path: string): DatabaseSync {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  const db = new DatabaseSync(path);
-  db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;');
-  const version = (db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version;
-  for (let v = version; v < MIGRATIONS.length; v++) {
-    db.exec('BEGIN IMMEDIATE');
-    try {
-      db.exec(MIGRATIONS[v]!);
-      db.exec(`PRAGMA user_version = ${v + 1}`);
-      db.exec('COMMIT');
-    } catch (error) {
-      db.exec('ROLLBACK');
-      throw error;
-    }
-  }
-  return db;
+  return openSqlite(path, { migrations: MIGRATIONS });
 }
 
 /** The UTC day of a moment, `YYYY-MM-DD`: quotas and budgets reset at 00:00 UTC. */

@@ -1,3 +1,4 @@
+import type { DatabaseSync } from 'node:sqlite';
 import type { Logger } from '@mb/service-kit';
 import { Api, type Transformer } from 'grammy';
 import type { Registry } from 'prom-client';
@@ -25,8 +26,8 @@ export type BroadcastOptions = {
 export type BroadcastingOptions = BroadcastOptions & {
   /** What the replicas share: with Redis the sending budget is shared too, and drafts follow the staff member. */
   shared: Pick<SharedState, 'redis' | 'prefix' | 'replica' | 'sessions'>;
-  /** The gateway's own SQLite file (GATEWAY_DB_PATH): the broadcast attempt journal is a table in it. */
-  journalPath: string;
+  /** The gateway's own SQLite connection (GATEWAY_DB_PATH): the broadcast attempt journal is a table in it. */
+  db: DatabaseSync;
   token: string;
   botUsername: string;
   apiRoot: string;
@@ -52,7 +53,7 @@ export function createBroadcasting(opts: BroadcastingOptions) {
     opts.gate ?? (redis ? new RedisRateGate({ redis, prefix, limit, replica }) : new LocalRateGate({ limit }));
   const metrics = createBroadcastMetrics(opts.registry);
 
-  const journal = new AttemptJournal(opts.journalPath);
+  const journal = new AttemptJournal(opts.db);
   const bulkApi = new Api(opts.token, { apiRoot: opts.apiRoot, timeoutSeconds: 30 });
   for (const t of opts.apiTransformers) bulkApi.config.use(t);
   const sender = new BroadcastSender({
@@ -97,9 +98,8 @@ export function createBroadcasting(opts: BroadcastingOptions) {
     async stop() {
       await sender.stop();
     },
-    /** Closes the journal and the gate, before the caller closes the shared Redis connection. */
+    /** Closes the gate, before the caller closes the shared Redis connection. */
     async quit() {
-      journal.close();
       await gate.close();
     },
   };

@@ -1,6 +1,5 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { DatabaseSync } from 'node:sqlite';
+import type { DatabaseSync } from 'node:sqlite';
+import { type Migration, migrate, transaction } from '@mb/service-kit';
 
 export type StaffJobKind = 'open' | 'send' | 'rename' | 'notice';
 export type StaffJob = {
@@ -12,6 +11,14 @@ export type StaffJob = {
   attempts: number;
 };
 
+/** The queue's schema steps in the gateway's file (the first is the schema from before versions: safe on it). */
+const MIGRATIONS: Migration[] = [
+  `CREATE TABLE IF NOT EXISTS staff_jobs (
+     id INTEGER PRIMARY KEY AUTOINCREMENT, key TEXT UNIQUE, kind TEXT NOT NULL, payload TEXT NOT NULL,
+     not_before INTEGER NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, state TEXT NOT NULL DEFAULT 'pending', last_error TEXT
+   );`,
+];
+
 /**
  * The staff-chat queue, in the gateway's own SQLite file beside the update inbox: each replica runs the jobs it queued.
  * (Where requests live in the staff chat, and which messages belong to them, is kept in sheets: tickets/links.ts.)
@@ -19,16 +26,9 @@ export type StaffJob = {
 export class TicketStore {
   readonly db: DatabaseSync;
 
-  constructor(path: string) {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    this.db = new DatabaseSync(path);
-    this.db.exec(`
-      PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;
-      CREATE TABLE IF NOT EXISTS staff_jobs (
-        id INTEGER PRIMARY KEY AUTOINCREMENT, key TEXT UNIQUE, kind TEXT NOT NULL, payload TEXT NOT NULL,
-        not_before INTEGER NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, state TEXT NOT NULL DEFAULT 'pending', last_error TEXT
-      );
-    `);
+  constructor(db: DatabaseSync) {
+    this.db = db;
+    migrate(db, MIGRATIONS, 'staff_jobs');
   }
 
   /** Queues a job; a job with the same `key` still pending is not queued twice (returns false). */
@@ -81,17 +81,6 @@ export class TicketStore {
   }
 
   transaction(fn: () => void): void {
-    this.db.exec('BEGIN IMMEDIATE');
-    try {
-      fn();
-      this.db.exec('COMMIT');
-    } catch (error) {
-      this.db.exec('ROLLBACK');
-      throw error;
-    }
-  }
-
-  close(): void {
-    if (this.db.isOpen) this.db.close();
+    transaction(this.db, fn);
   }
 }

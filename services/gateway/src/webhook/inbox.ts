@@ -1,6 +1,5 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { DatabaseSync, type StatementSync } from 'node:sqlite';
+import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import { type Migration, migrate } from '@mb/service-kit';
 import type { Update } from 'grammy/types';
 
 const DAY_MS = 86_400_000;
@@ -30,11 +29,18 @@ export class InboxClosedError extends Error {
   }
 }
 
+/** The inbox's schema steps in the gateway's file (the first is the schema from before versions: safe on it). */
+const MIGRATIONS: Migration[] = [
+  `CREATE TABLE IF NOT EXISTS updates (update_id INTEGER PRIMARY KEY, received_at INTEGER NOT NULL, body TEXT);
+   CREATE INDEX IF NOT EXISTS updates_received ON updates(received_at);`,
+];
+
 type Waiting = { updateId: number; body: string; resolve: (fresh: boolean) => void; reject: (error: unknown) => void };
 
 /**
- * The single-replica inbox: a small SQLite file of the gateway's own (operational state, not business data).
- * WAL with synchronous=NORMAL: a committed update survives a process crash.
+ * The single-replica inbox: a table in the gateway's own SQLite file (operational state, not business data), on the
+ * connection the app opened with service-kit's openSqlite (WAL, synchronous=NORMAL: a committed update survives a
+ * process crash).
  *
  * Group commit: the updates accepted in one turn of the event loop are inserted in one transaction (one WAL append
  * instead of one per update), and each `accept` resolves only after that transaction committed, so the webhook
@@ -53,14 +59,9 @@ export class SqliteInbox implements UpdateInbox {
   /** What the last run left unhandled, as found at open (handed on by `pending`, once). */
   private leftover: number[];
 
-  constructor(path: string) {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    this.db = new DatabaseSync(path);
-    this.db.exec(`
-      PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;
-      CREATE TABLE IF NOT EXISTS updates (update_id INTEGER PRIMARY KEY, received_at INTEGER NOT NULL, body TEXT);
-      CREATE INDEX IF NOT EXISTS updates_received ON updates(received_at);
-    `);
+  constructor(db: DatabaseSync) {
+    this.db = db;
+    migrate(db, MIGRATIONS, 'inbox');
     this.insert = this.db.prepare('INSERT OR IGNORE INTO updates(update_id, received_at, body) VALUES (?, ?, ?)');
     // Handled updates keep their id (for 24 h of dedupe) but drop the body.
     this.markDone = this.db.prepare('UPDATE updates SET body = NULL WHERE update_id = ?');
@@ -110,11 +111,11 @@ export class SqliteInbox implements UpdateInbox {
     });
   }
 
+  /** Commits what is waiting and refuses more; the connection stays open for its owner to close. */
   close(): void {
     if (this.closed) return;
     this.flush();
     this.closed = true;
-    this.db.close();
   }
 
   private schedule(): void {

@@ -1,10 +1,12 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { DatabaseSync } from 'node:sqlite';
+import type { DatabaseSync } from 'node:sqlite';
 import { TAB_NAMES, TABS } from '@mb/contracts';
+import { type Migration, openSqlite } from '@mb/service-kit';
+
+/** Runs `fn` in one transaction (nested calls join the outer one): service-kit's, re-exported for the store's users. */
+export { transaction } from '@mb/service-kit';
 
 /** Columns kept beside each tab's own: when the row last changed here, and by whom (`bot` or `sheet`). */
-const MIGRATIONS: Array<(db: DatabaseSync) => void> = [
+const MIGRATIONS: Migration[] = [
   (db) => {
     for (const tab of TAB_NAMES) {
       const { key, columns } = TABS[tab];
@@ -140,31 +142,5 @@ const MIGRATIONS: Array<(db: DatabaseSync) => void> = [
 
 /** Opens (creating if needed) the workbook and brings its schema up to date. */
 export function openDatabase(path: string): DatabaseSync {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  const db = new DatabaseSync(path);
-  db.exec(
-    'PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;',
-  );
-  const version = (db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version;
-  for (let v = version; v < MIGRATIONS.length; v++) {
-    transaction(db, () => {
-      MIGRATIONS[v]!(db);
-      db.exec(`PRAGMA user_version = ${v + 1}`);
-    });
-  }
-  return db;
-}
-
-/** Runs `fn` in one transaction (nested calls join the outer one). */
-export function transaction<T>(db: DatabaseSync, fn: () => T): T {
-  if (db.isTransaction) return fn();
-  db.exec('BEGIN IMMEDIATE');
-  try {
-    const result = fn();
-    db.exec('COMMIT');
-    return result;
-  } catch (error) {
-    db.exec('ROLLBACK');
-    throw error;
-  }
+  return openSqlite(path, { migrations: MIGRATIONS });
 }
