@@ -68,10 +68,10 @@ describe('SqliteInbox group commit', () => {
   });
 
   it('resumes only what the last run left: an update accepted since the start was handed on already', async () => {
-    const last = new SqliteInbox(path);
+    const last = openInbox();
     await last.accept(update(50));
     last.close();
-    const inbox = new SqliteInbox(path);
+    const inbox = openInbox();
     // The webhook listens before the start resumes: this one went to the handlers when it was acknowledged.
     expect(await inbox.accept(update(51))).toBe(true);
     expect(inbox.pending().map((u) => u.update_id)).toEqual([50]);
