@@ -1,8 +1,8 @@
 import { DatabaseSync } from 'node:sqlite';
 import { TABS } from '@mb/contracts';
 import { createRegistry } from '@mb/service-kit';
+import { SheetsDouble } from '@mb/testing/sheets-double';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SheetsDouble } from '../../../packages/testing/src/sheets-double.ts';
 import { openDatabase } from '../src/store/db.ts';
 import { createSheetsApi } from '../src/sync/google-client.ts';
 import { checkLayout, initLayout } from '../src/sync/layout-admin.ts';

@@ -2,8 +2,8 @@ import { generateKeyPairSync } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TAB_NAMES, TABS } from '@mb/contracts';
+import { SheetsDouble } from '@mb/testing/sheets-double';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SheetsDouble } from '../../../packages/testing/src/sheets-double.ts';
 import { removeDir, type SheetsUnderTest, startSheets, stopSheets, tempDir } from './sync-harness.ts';
 
 const EMAIL = 'marketingbot@project.iam.gserviceaccount.com';

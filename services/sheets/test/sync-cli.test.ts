@@ -1,8 +1,8 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { BroadcastStatus, Role, TABS, TicketStatus, UnansweredStatus, UserStatus } from '@mb/contracts';
+import { SheetsDouble } from '@mb/testing/sheets-double';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SheetsDouble } from '../../../packages/testing/src/sheets-double.ts';
 import { GOOGLE_TOKEN } from './sync-harness.ts';
 
 const CLI = fileURLToPath(new URL('../src/cli/sheets.ts', import.meta.url));

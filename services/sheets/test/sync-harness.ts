@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TAB_NAMES, TABS } from '@mb/contracts';
 import { createLogger, listen } from '@mb/service-kit';
-import { afterEach, beforeEach } from 'vitest';
 // Imported by path: @mb/testing depends on this service (its stack helper), so the reverse dependency would be a cycle.
-import { SheetsDouble } from '../../../packages/testing/src/sheets-double.ts';
+import { SheetsDouble } from '@mb/testing/sheets-double';
+import { afterEach, beforeEach } from 'vitest';
 import { createSheetsApp } from '../src/app.ts';
 import type { SyncOptions } from '../src/sync/index.ts';
 

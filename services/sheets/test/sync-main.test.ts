@@ -1,8 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { SheetsDouble } from '@mb/testing/sheets-double';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { SheetsDouble } from '../../../packages/testing/src/sheets-double.ts';
 import { GOOGLE_TOKEN, removeDir, startDouble, tempDir, until } from './sync-harness.ts';
 
 const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
