@@ -71,6 +71,7 @@ export class HandlerWorkerPool {
   private readonly opts: WorkerPoolOptions;
   private readonly slots: Slot[];
   private closing = false;
+  private readyWaiters: Array<() => void> = [];
   private readonly restarts: Counter<'reason'>;
 
   constructor(opts: WorkerPoolOptions) {
@@ -112,6 +113,12 @@ export class HandlerWorkerPool {
     return this.slots.map((s) => s.worker);
   }
 
+  /** Resolves when every worker has built its bot and takes updates (tests; updates given before simply wait). */
+  ready(): Promise<void> {
+    if (this.slots.every((s) => s.ready)) return Promise.resolve();
+    return new Promise((resolve) => this.readyWaiters.push(resolve));
+  }
+
   /** Resolves when the update was handled by a worker; rejects when it was not (it stays in the inbox). */
   handle = (update: Update): Promise<void> => {
     if (this.closing) return Promise.reject(new UpdateNotHandledError(update.update_id));
@@ -137,6 +144,7 @@ export class HandlerWorkerPool {
         case 'ready':
           slot.ready = true;
           slot.failedStarts = 0;
+          if (this.slots.every((s) => s.ready)) for (const resolve of this.readyWaiters.splice(0)) resolve();
           return;
         case 'done':
         case 'failed': {
