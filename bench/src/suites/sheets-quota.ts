@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { TAB_NAMES, TABS } from '@mb/contracts';
 import { createLogger } from '@mb/service-kit';
 import { createSheetsApp } from '@mb/sheets/app';
@@ -12,7 +13,6 @@ const READS = new Set(['spreadsheets.get', 'values.get', 'values.batchGet']);
 const USERS_IN_SHEET = 2_000;
 const BIG_USERS = 200_000;
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? 0;
 const userRow = (i: number) => [

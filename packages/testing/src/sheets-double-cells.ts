@@ -62,7 +62,6 @@ export function enter(v: unknown, mode: 'RAW' | 'USER_ENTERED'): SheetCell {
   if (/^[+-]?(\d+\.?\d*|\.\d+)$/.test(text.trim())) return String(Number(text));
   return text;
 }
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export function readBody(req: http.IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];

@@ -1,5 +1,6 @@
 import { createPublicKey, verify } from 'node:crypto';
 import http from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { listen } from '@mb/service-kit';
 import {
   cellData,
@@ -14,7 +15,6 @@ import {
   SheetsApiError,
   setAt,
   shown,
-  sleep,
   trimEnd,
 } from './sheets-double-cells.ts';
 

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '@mb/service-kit';
 import type { Api } from 'grammy';
 import { GrammyError } from 'grammy';
@@ -54,7 +55,7 @@ export async function startPolling(opts: {
         }
         failures++;
         opts.logger.warn({ err: error }, 'getUpdates failed; retrying');
-        await new Promise((r) => setTimeout(r, Math.min(30_000, 500 * 2 ** failures)));
+        await sleep(Math.min(30_000, 500 * 2 ** failures));
       }
     }
   };

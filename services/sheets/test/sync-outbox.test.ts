@@ -1,7 +1,7 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { startSheets, stopSheets, until, useSyncedSheets } from './sync-harness.ts';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 // Time compressed: a "minute" of quota is 200 ms, flushes every 10 ms, a call times out after 300 ms.
 const LOOPS = { pullIntervalMs: 150, flushIntervalMs: 10, timeoutMs: 300 };
 const t = useSyncedSheets({ start: false });

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 /**
  * The bot's shared sending budget. Telegram allows about `limit` messages in any one second overall and one a second
  * per chat. Every outgoing message takes a slot: interactive replies take theirs at once (they never wait), bulk
@@ -25,18 +26,6 @@ export interface RateGate {
 export const replyReserve = (limit: number) => Math.max(1, Math.floor(limit * 0.03));
 
 export type Slot = { release(opts?: { chatId?: number; used?: boolean }): Promise<void> };
-
-export const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    if (signal?.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener('abort', done, { once: true });
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-  });
 
 /** Longest a waiting bulk sender sleeps before looking again (a reply or release may free room sooner). */
 const MAX_POLL_MS = 50;
@@ -84,7 +73,7 @@ export class LocalRateGate implements RateGate {
       if (signal?.aborted) throw new Error('aborted');
       const wait = this.pausedUntil - now;
       if (wait > 0) {
-        await sleep(Math.min(wait, MAX_POLL_MS), signal);
+        await sleep(Math.min(wait, MAX_POLL_MS), undefined, { signal });
         continue;
       }
       if (this.occupied(now) < this.limit - replyReserve(this.limit)) {
@@ -94,7 +83,8 @@ export class LocalRateGate implements RateGate {
       const oldest = Math.min(...this.stamps);
       await sleep(
         Number.isFinite(oldest) ? Math.min(MAX_POLL_MS, Math.max(1, oldest + this.windowMs - now)) : 5,
-        signal,
+        undefined,
+        { signal },
       );
     }
   }

@@ -1,9 +1,10 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '@mb/service-kit';
 import { type Api, GrammyError, HttpError } from 'grammy';
 import type { SheetsClient } from '../clients/index.ts';
 import type { AttemptJournal } from './attempt-journal.ts';
 import type { BroadcastMetrics } from './metrics.ts';
-import { type RateGate, sleep } from './rate-gate.ts';
+import type { RateGate } from './rate-gate.ts';
 import { renderBroadcast, type Translate } from './render.ts';
 
 /** Shutting down while sheets cannot be reached: the outcome stays unrecorded, the journal keeps its note. */
@@ -108,7 +109,8 @@ export class BroadcastSender {
         this.o.logger.warn({ err: error }, 'broadcast sender: sheets unavailable, retrying');
       }
       if (this.stopping) break;
-      await sleep(this.o.pollMs, this.wakeUp.signal);
+      // Woken early (wake, stop): the aborted sleep is the wake-up, not an error.
+      await sleep(this.o.pollMs, undefined, { signal: this.wakeUp.signal }).catch(() => undefined);
       if (this.wakeUp.signal.aborted) this.wakeUp = new AbortController();
     }
   }

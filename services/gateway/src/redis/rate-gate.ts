@@ -1,5 +1,6 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
-import { type RateGate, replyReserve, type Slot, sleep } from '../broadcast/rate-gate.ts';
+import { type RateGate, replyReserve, type Slot } from '../broadcast/rate-gate.ts';
 
 /** A reservation a dead replica never released stops counting after this long. */
 const IN_FLIGHT_MS = 30_000;
@@ -116,7 +117,7 @@ export class RedisRateGate implements RateGate {
       if (signal?.aborted) throw new Error('aborted');
       const { wait, member } = await this.take(false);
       if (wait === 0) return this.slot(member);
-      await sleep(Math.min(wait, MAX_POLL_MS), signal);
+      await sleep(Math.min(wait, MAX_POLL_MS), undefined, { signal });
     }
   }
 

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '@mb/service-kit';
 import type { Update } from 'grammy/types';
 import type { Redis } from 'ioredis';
@@ -139,12 +140,12 @@ export class RedisUpdateConsumer {
     for (;;) {
       if (this.draining.size === 0 && this.waiting.length === 0 && (await this.redis.xlen(this.keys.stream)) === 0)
         return;
-      await new Promise((r) => setTimeout(r, 20));
+      await sleep(20);
     }
   }
 
   private async idleLocal(): Promise<void> {
-    while (this.draining.size > 0) await new Promise((r) => setTimeout(r, 20));
+    while (this.draining.size > 0) await sleep(20);
   }
 
   private async readLoop(): Promise<void> {
@@ -183,7 +184,7 @@ export class RedisUpdateConsumer {
       } catch (error) {
         if (!this.running) break;
         this.opts.logger.warn({ err: error, consumer: this.name }, 'update stream: read failed; retrying');
-        await new Promise((r) => setTimeout(r, 1000));
+        await sleep(1000);
       }
     }
   }
@@ -287,7 +288,7 @@ export class RedisUpdateConsumer {
           { err: error, updateId: update.update_id, retryInMs: pause },
           'update not handled; the chat waits and it is retried',
         );
-        await new Promise((r) => setTimeout(r, pause));
+        await sleep(pause);
         pause = Math.min(this.retry.max, pause * 2);
       }
     }

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { I18n } from '@grammyjs/i18n';
 import type { Ticket, TicketAttachment } from '@mb/contracts';
 import type { Logger } from '@mb/service-kit';
@@ -25,7 +26,6 @@ export type TicketDeskOptions = {
   groupPerMinute?: number;
 };
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const STAFF_LOCALE = 'ru';
 const isBlocked = (e: unknown) => e instanceof GrammyError && e.error_code === 403;
 

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { TAB_NAMES, TABS, type TabName } from '@mb/contracts';
 import type { Logger } from '@mb/service-kit';
 import type { BadRow } from '../store/mappers.ts';
@@ -50,8 +51,6 @@ export function nextArchiveAt(now: Date): Date {
   if (at.getTime() <= now.getTime()) at.setUTCDate(at.getUTCDate() + 1);
   return at;
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms).unref());
 
 /**
  * The two-way sync: pulls every tab in one batchGet each `pullIntervalMs` (or on demand), flushes the outbox every
@@ -152,7 +151,7 @@ export class SheetsSync {
         return api.batchGet(ranges, major);
       },
       format: async (requests) => {
-        while (!this.budget.take('write')) await sleep(this.budget.waitMs('write'));
+        while (!this.budget.take('write')) await sleep(this.budget.waitMs('write'), undefined, { ref: false });
         return api.format(requests);
       },
     };
@@ -245,7 +244,7 @@ export class SheetsSync {
   }
 
   private async read(): Promise<void> {
-    while (!this.budget.take('read')) await sleep(this.budget.waitMs('read'));
+    while (!this.budget.take('read')) await sleep(this.budget.waitMs('read'), undefined, { ref: false });
   }
 
   private async pull(): Promise<PullSummary> {
