@@ -1,5 +1,5 @@
 import { OpenAiDouble } from '@mb/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type Harness, startHarness, streamAnswer } from './harness.ts';
 
 describe('conversation memory', () => {
@@ -53,8 +53,13 @@ describe('conversation memory', () => {
       'Как вернуть товар?',
       'Ответ.',
     ]);
-    await new Promise((r) => setTimeout(r, 400));
-    expect(await h.client().transcript.query({ telegramId: 304 })).toEqual([]);
+    // 400 ms later by the clock (only Date is faked: the expiry is judged on reading, by Date.now()).
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + 400 });
+    try {
+      expect(await h.client().transcript.query({ telegramId: 304 })).toEqual([]);
+    } finally {
+      vi.useRealTimers();
+    }
     await h.restartAssistant();
   });
 });

@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
-import { BotApiDouble, TelegramLimits, type TestUser } from '@mb/testing';
+import { BotApiDouble, TelegramLimits, type TelegramLimitsOptions, type TestUser } from '@mb/testing';
 import type { GatewayAppOptions } from '../src/app.ts';
 import { type Stack, startStack } from './stack.ts';
 
@@ -92,12 +92,15 @@ export async function startRedis(): Promise<{ url: string; stop(): Promise<void>
 export const STAFF: TestUser = { id: 7_000_001, first_name: 'Мария', language_code: 'ru' };
 
 /**
- * The whole stack against a Bot API double that enforces Telegram's limits (30 msg/s, 1/s per chat), the broadcast
- * sender polling fast, and one manager (STAFF) in the Users tab.
+ * The whole stack against a Bot API double that enforces Telegram's limits (30 msg/s, 1/s per chat, unless `limits`
+ * says otherwise), the broadcast sender polling fast, and one manager (STAFF) in the Users tab.
  */
-export async function startLimitedStack(gateway: Partial<GatewayAppOptions> = {}) {
+export async function startLimitedStack(
+  gateway: Partial<GatewayAppOptions> = {},
+  limitOptions: TelegramLimitsOptions = {},
+) {
   const api = await new BotApiDouble().start();
-  const limits = new TelegramLimits({ perSecond: 30, perChatMs: 1000 }).install(api);
+  const limits = new TelegramLimits({ perSecond: 30, perChatMs: 1000, ...limitOptions }).install(api);
   const stack = await startStack({
     apiRoot: api.url,
     gateway: { broadcast: { pollMs: 100 }, events: { idleMs: 100 }, ...gateway },

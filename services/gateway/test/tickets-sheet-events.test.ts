@@ -1,5 +1,6 @@
 import type { RawRow } from '@mb/contracts';
 import { describe, expect, it } from 'vitest';
+import { eventsHandled } from './events-handled.ts';
 import { client, STAFF_CHAT, useTicketsStack } from './tickets-setup.ts';
 
 const env = useTicketsStack({ forum: true });
@@ -20,11 +21,7 @@ function editInSheet(ticketId: string, patch: Partial<RawRow<'Tickets'>>, emitTi
 }
 const noticesTo = (ticketId: string) =>
   env.api.textsTo(client.id).filter((t) => t.startsWith(`Обращение ${ticketId}:`));
-const settle = async () => {
-  // Two idle pulls of the event feed and an empty staff queue: whatever was to be sent, was.
-  await new Promise((r) => setTimeout(r, 300));
-  await env.stack.gateway.dispatcher.idle();
-};
+const settle = () => eventsHandled(env.stack);
 
 describe('a request changed in the Sheet', () => {
   it('reaches the user once, even when the change happened while the gateway was down and the event came twice', async () => {

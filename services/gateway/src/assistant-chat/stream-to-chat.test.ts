@@ -1,12 +1,12 @@
 import { BotApiDouble, TEST_TOKEN } from '@mb/testing';
 import { Api } from 'grammy';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { AskEvent } from './render.ts';
 import { streamToChat } from './stream-to-chat.ts';
 
 let double: BotApiDouble;
 let api: Api;
-/** When each call left the client (the pacing is the sender's; the double's receive times add network jitter). */
+/** When each call left the client, by the test's clock (Date is faked: the stream's pauses move it, nothing else). */
 const sent: Array<{ method: string; chatId: unknown; at: number }> = [];
 beforeAll(async () => {
   double = await new BotApiDouble().start();
@@ -17,10 +17,18 @@ beforeAll(async () => {
   });
 });
 afterAll(() => double.close());
+// Only Date is faked: the HTTP calls to the double run on real timers, and no real time is waited for.
+beforeEach(() => {
+  vi.useFakeTimers({ toFake: ['Date'] });
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
 
+/** `n` deltas, the clock moving `everyMs` before each (a model streaming at that pace), then the final answer. */
 async function* deltas(n: number, everyMs: number): AsyncGenerator<AskEvent> {
   for (let i = 0; i < n; i++) {
-    await new Promise((r) => setTimeout(r, everyMs));
+    vi.advanceTimersByTime(everyMs);
     yield { type: 'delta', text: `слово${i} ` };
   }
   yield {
@@ -31,6 +39,8 @@ async function* deltas(n: number, everyMs: number): AsyncGenerator<AskEvent> {
 
 const render = (r: { text: string }) => ({ text: r.text });
 const gaps = (ats: number[]) => ats.slice(1).map((at, i) => at - ats[i]!);
+/** The growing preview once deltas 0…k have arrived. */
+const preview = (k: number) => `${Array.from({ length: k + 1 }, (_, i) => `слово${i} `).join('')} …`;
 
 describe('streamToChat pacing', () => {
   it('sends drafts no closer than the draft interval, then the final message', async () => {
@@ -43,11 +53,13 @@ describe('streamToChat pacing', () => {
       pacing: { draftIntervalMs: 100, editIntervalMs: 1000 },
       drafts: { supported: true },
     });
+    // Deltas every 20 ms, a draft at most every 100 ms: the first delta, the sixth, the eleventh; then the answer.
     const drafts = sent.filter((c) => c.method === 'sendMessageDraft' && c.chatId === chatId);
-    expect(drafts.length).toBeGreaterThanOrEqual(2);
-    expect(drafts.length).toBeLessThan(12);
-    for (const gap of gaps(drafts.map((d) => d.at))) expect(gap).toBeGreaterThanOrEqual(95);
-    expect(double.textsTo(chatId).at(-1)).toBe('Готово.');
+    expect(gaps(drafts.map((d) => d.at))).toEqual([100, 100]);
+    const draftTexts = double.callsTo('sendMessageDraft').filter((c) => c.payload['chat_id'] === chatId);
+    expect(draftTexts.map((c) => c.payload['text'])).toEqual([preview(0), preview(5), preview(10)]);
+    const messages = double.callsTo('sendMessage').filter((c) => c.payload['chat_id'] === chatId);
+    expect(messages.map((c) => c.payload['text'])).toEqual(['Готово.']);
   });
 
   it('edits no closer than the edit interval when drafts are refused, and ends with one message', async () => {
@@ -67,11 +79,15 @@ describe('streamToChat pacing', () => {
       drafts,
     });
     expect(drafts.supported).toBe(false);
+    // One refused draft, then one message edited at most every 100 ms, the last edit the answer.
     const calls = double.calls.filter((c) => c.payload['chat_id'] === chatId && c.method !== 'sendMessageDraft');
-    expect(calls.filter((c) => c.method === 'sendMessage')).toHaveLength(1);
-    expect(calls.at(-1)).toMatchObject({ method: 'editMessageText', payload: { text: 'Готово.' } });
+    expect(calls.map((c) => [c.method, c.payload['text']])).toEqual([
+      ['sendMessage', preview(0)],
+      ['editMessageText', preview(5)],
+      ['editMessageText', preview(10)],
+      ['editMessageText', 'Готово.'],
+    ]);
     const updates = sent.filter((c) => c.chatId === chatId && c.method !== 'sendMessageDraft').slice(0, -1);
-    expect(updates.length).toBeGreaterThanOrEqual(2);
-    for (const gap of gaps(updates.map((c) => c.at))) expect(gap).toBeGreaterThanOrEqual(95);
+    expect(gaps(updates.map((c) => c.at))).toEqual([100, 100]);
   });
 });
