@@ -18,6 +18,8 @@ export type HttpServerOptions = {
   readinessTimeoutMs?: number;
   /** Bounds on slow or many clients; tests shorten them. Defaults: `HTTP_SERVER_LIMITS`. */
   limits?: Partial<HttpServerLimits>;
+  /** What /metrics answers, when more than `metrics.registry` (the gateway adds its worker threads' metrics). */
+  exposition?: () => Promise<string>;
 };
 
 export type HttpServerLimits = {
@@ -117,7 +119,7 @@ export function createHttpServer(opts: HttpServerOptions): http.Server {
       path: '/metrics',
       name: '/metrics',
       handler: async (_req, res) => {
-        const body = await metrics.registry.metrics();
+        const body = await (opts.exposition ?? (() => metrics.registry.metrics()))();
         res.writeHead(200, { 'content-type': metrics.registry.contentType });
         res.end(body);
       },

@@ -343,6 +343,7 @@ export function createGatewayApp(opts: GatewayAppOptions) {
   const server = createHttpServer({
     service: 'gateway',
     metrics,
+    ...(workers ? { exposition: () => workers.exposition() } : {}),
     logger: opts.logger,
     // A handler process serves only /healthz and /metrics: the webhook and the Mini App are the webhook role's.
     routes: serves

@@ -44,6 +44,10 @@ describe('handler workers (GATEWAY_HANDLER_WORKERS): the main thread acknowledge
     for (const u of chats) expect(api.textsTo(u.id).map(answered)).toEqual(posted.get(u.id)!.map((p) => p.text));
     const metrics = await (await fetch(`${stack.gatewayUrl}/metrics`)).text();
     expect(metrics).toMatch(/gateway_handler_workers\{[^}]*\} 2/);
+    // /metrics adds the workers' counters and histograms to the main thread's: every handling is counted once.
+    const handled = [...metrics.matchAll(/^gateway_update_handler_duration_seconds_count\{[^}]*\} (\d+)/gm)];
+    expect(handled.reduce((sum, m) => sum + Number(m[1]), 0)).toBe(chats.length * 6);
+    expect(metrics.match(/^process_cpu_seconds_total/gm)).toHaveLength(1);
   }, 30_000);
 
   it('replaces a worker terminated mid-stream: its unfinished updates are handled by the replacement, in order', async () => {

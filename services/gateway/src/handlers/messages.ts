@@ -1,4 +1,5 @@
 import type { Update } from 'grammy/types';
+import type { MetricObjectWithValues, MetricValue } from 'prom-client';
 
 /** What the main thread tells a handler worker. */
 export type ToWorker =
@@ -7,7 +8,9 @@ export type ToWorker =
   | { t: 'stop-retries' }
   /** Shutdown, last step: finish, close what the worker opened, and exit. */
   | { t: 'close' }
-  | { t: 'gate-answer'; id: number; error?: string; value?: number };
+  | { t: 'gate-answer'; id: number; error?: string; value?: number }
+  /** /metrics was asked: the worker's counters and histograms, to be added to the main thread's. */
+  | { t: 'metrics'; id: number };
 
 /** What a handler worker tells the main thread. */
 export type FromWorker =
@@ -21,7 +24,8 @@ export type FromWorker =
   /** A staff-chat job was queued in the shared SQLite file: the main thread's queue sends it. */
   | { t: 'staff-kick' }
   /** A broadcast was created: the main thread's sender looks for it now. */
-  | { t: 'broadcast-wake' };
+  | { t: 'broadcast-wake' }
+  | { t: 'metrics'; id: number; metrics: MetricObjectWithValues<MetricValue<string>>[] };
 
 /** A call of the sending budget from a worker (answered by `gate-answer`: a slot's id, or a number of ms). */
 export type GateCall =

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '@mb/service-kit';
 import type { Update } from 'grammy/types';
-import { Counter, Gauge, type Registry } from 'prom-client';
+import { AggregatorRegistry, Counter, Gauge, type Registry } from 'prom-client';
 import type { RateGate } from '../broadcast/rate-gate.ts';
 import { chatKeyOf } from '../webhook/dispatcher.ts';
 import type { FromWorker, ToWorker } from './messages.ts';
@@ -72,6 +72,8 @@ export class HandlerWorkerPool {
   private readonly slots: Slot[];
   private closing = false;
   private readyWaiters: Array<() => void> = [];
+  private nextAsk = 1;
+  private readonly asked = new Map<number, (metrics: object[]) => void>();
   private readonly restarts: Counter<'reason'>;
 
   constructor(opts: WorkerPoolOptions) {
@@ -154,6 +156,10 @@ export class HandlerWorkerPool {
           else p?.reject(new UpdateNotHandledError(message.updateId));
           return;
         }
+        case 'metrics':
+          this.asked.get(message.id)?.(message.metrics);
+          this.asked.delete(message.id);
+          return;
         case 'staff-kick':
           return this.opts.onStaffKick?.();
         case 'broadcast-wake':
@@ -188,6 +194,31 @@ export class HandlerWorkerPool {
         setTimeout(() => this.closing || this.spawn(slot), delay).unref();
       }),
     );
+  }
+
+  /**
+   * What /metrics answers: this thread's registry plus every worker's counters and histograms, summed (handling,
+   * tRPC and Bot API calls happen in the workers). A worker that does not answer within a second is left out.
+   */
+  async exposition(): Promise<string> {
+    const theirs = await Promise.all(
+      this.slots.map(
+        (slot) =>
+          new Promise<object[]>((resolve) => {
+            const id = this.nextAsk++;
+            const timer = setTimeout(() => {
+              this.asked.delete(id);
+              resolve([]);
+            }, 1000);
+            this.asked.set(id, (metrics) => {
+              clearTimeout(timer);
+              resolve(metrics);
+            });
+            slot.worker.postMessage({ t: 'metrics', id } satisfies ToWorker);
+          }),
+      ),
+    );
+    return AggregatorRegistry.aggregate([await this.opts.registry.getMetricsAsJSON(), ...theirs]).metrics();
   }
 
   /** Shutdown, first step: updates waiting for a retry give up (rejected, left in the inbox). */

@@ -30,6 +30,17 @@ port.on('message', (message: ToWorker) => {
   switch (message.t) {
     case 'gate-answer':
       return gate.answer(message);
+    case 'metrics':
+      // Only what this thread counts itself: counters and histograms, not the process's (CPU, memory: the main
+      // thread reports those) nor gauges (they read the same process or SQLite file as the main thread's).
+      void app.metrics.registry.getMetricsAsJSON().then((all) =>
+        post({
+          t: 'metrics',
+          id: message.id,
+          metrics: all.filter((m) => String(m.type) !== 'gauge' && !/^(process|nodejs)_/.test(m.name)),
+        }),
+      );
+      return;
     case 'update': {
       const { update_id: updateId } = message.update;
       const work = app.retrier.handle(message.update).then(
