@@ -14,7 +14,7 @@ type Step = (u: TestUser, f: UpdateFactory, keyboard: Button[][] | undefined) =>
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const labels = new Map<string, Map<string, string>>();
 /** A button label as the user sees it, read from the gateway's locale files so wording changes do not break the mix. */
-function label(lang: string, key: string): string {
+export function label(lang: string, key: string): string {
   let map = labels.get(lang);
   if (!map) {
     map = new Map();
@@ -162,33 +162,10 @@ export class MixDriver {
     this.latencies = [];
     this.recording = opts.record;
     const started = performance.now();
-    const post = (body: string) =>
-      new Promise<void>((done) => {
-        const req = http.request(
-          {
-            agent,
-            host: target.hostname,
-            port: target.port,
-            path: target.pathname,
-            method: 'POST',
-            headers: {
-              'content-type': 'application/json',
-              'content-length': Buffer.byteLength(body),
-              'x-telegram-bot-api-secret-token': opts.secret,
-            },
-          },
-          (res) => {
-            if (res.statusCode! < 200 || res.statusCode! >= 300) non2xx++;
-            res.resume();
-            res.on('end', done);
-          },
-        );
-        req.on('error', () => {
-          non2xx++;
-          done();
-        });
-        req.end(body);
-      });
+    const post = async (body: string) => {
+      const status = await postUpdate(agent, target, opts.secret, body);
+      if (status < 200 || status >= 300) non2xx++;
+    };
     const inflight = new Set<Promise<void>>();
     await new Promise<void>((finish) => {
       const timer = setInterval(() => {
@@ -258,4 +235,30 @@ export class MixDriver {
       scenarios: Object.keys(SCENARIOS),
     };
   }
+}
+
+/** POSTs one update body to the webhook at `target` with the secret header; resolves with the status, 0 on an error. */
+export function postUpdate(agent: http.Agent, target: URL, secret: string, body: string): Promise<number> {
+  return new Promise((resolve) => {
+    const req = http.request(
+      {
+        agent,
+        host: target.hostname,
+        port: target.port,
+        path: target.pathname,
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+          'x-telegram-bot-api-secret-token': secret,
+        },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
+    req.on('error', () => resolve(0));
+    req.end(body);
+  });
 }

@@ -14,6 +14,8 @@ export type ProcessStack = {
   webhookUrl: string;
   secret: string;
   token: string;
+  /** One more gateway process wired as `gateway` is, with `env` on top (e.g. GATEWAY_ROLE=handler); stopped by stop(). */
+  startGateway(env: Record<string, string>): Promise<ServiceProcess>;
   stop(): Promise<void>;
 };
 
@@ -47,7 +49,7 @@ export async function startProcessStack(opts: {
       ...opts.assistantEnv,
     });
     started.push(assistant);
-    const gateway = await startProcess('gateway', serviceEntry('gateway', true), {
+    const gatewayEnv = {
       ...common,
       GATEWAY_PORT: '0',
       TELEGRAM_BOT_TOKEN: BENCH_TOKEN,
@@ -58,11 +60,18 @@ export async function startProcessStack(opts: {
       ASSISTANT_URL: assistant.url,
       GATEWAY_DB_PATH: join(dir, 'gateway.sqlite'),
       ...opts.gatewayEnv,
-    });
+    };
+    const gateway = await startProcess('gateway', serviceEntry('gateway', true), gatewayEnv);
     started.push(gateway);
+    const more: ServiceProcess[] = [];
+    const startGateway = async (env: Record<string, string>) => {
+      const extra = await startProcess('gateway', serviceEntry('gateway', true), { ...gatewayEnv, ...env });
+      more.push(extra);
+      return extra;
+    };
     const stop = async () => {
-      // The gateway first: it drains its queue against sheets and assistant, which must still be up.
-      await gateway.stop(20_000);
+      // The gateways first: they drain their queues against sheets and assistant, which must still be up.
+      await Promise.all([gateway, ...more].map((g) => g.stop(20_000)));
       await Promise.all([assistant.stop(), sheets.stop()]);
       rmSync(dir, { recursive: true, force: true });
     };
@@ -75,6 +84,7 @@ export async function startProcessStack(opts: {
       webhookUrl: `${gateway.url}/telegram/webhook`,
       secret: BENCH_SECRET,
       token: BENCH_TOKEN,
+      startGateway,
       stop,
     };
   } catch (error) {
