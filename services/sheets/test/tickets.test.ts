@@ -215,8 +215,8 @@ describe('tickets over tRPC', () => {
 
   it('marks a user who blocked the bot once, and exposes requests by status as a gauge', async () => {
     const sheets = client();
-    expect(await sheets.tickets.recipientBlocked.mutate({ telegramId: OTHER })).toEqual({ marked: true });
-    expect(await sheets.tickets.recipientBlocked.mutate({ telegramId: OTHER })).toEqual({ marked: false });
+    expect(await sheets.users.setBlockedBot.mutate({ telegramId: OTHER, blocked: true })).toEqual({ changed: true });
+    expect(await sheets.users.setBlockedBot.mutate({ telegramId: OTHER, blocked: true })).toEqual({ changed: false });
     expect(app.wb.get('Users', 'U-5')?.blocked_bot).toBe('yes');
     const metrics = await (await fetch(`${base}/metrics`)).text();
     expect(metrics).toMatch(/sheets_tickets\{status="new"[^}]*\} [1-9]/);

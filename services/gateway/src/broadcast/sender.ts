@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '@mb/service-kit';
 import { type Api, GrammyError, HttpError } from 'grammy';
 import type { SheetsClient } from '../clients/index.ts';
+import { isBlockedByUser } from '../telegram/blocked.ts';
 import type { AttemptJournal } from './attempt-journal.ts';
 import type { BroadcastMetrics } from './metrics.ts';
 import type { RateGate } from './rate-gate.ts';
@@ -205,8 +206,9 @@ export class BroadcastSender {
           await this.o.gate.pause(seconds * 1000);
           return { outcome: 'retry', error: '429' };
         }
-        if (error.error_code === 403) return { outcome: 'blocked', error: error.description.slice(0, 200) };
-        if (error.error_code === 400) return { outcome: 'failed', error: error.description.slice(0, 200) };
+        if (isBlockedByUser(error, c.telegramId)) return { outcome: 'blocked', error: error.description.slice(0, 200) };
+        if (error.error_code === 400 || error.error_code === 403)
+          return { outcome: 'failed', error: error.description.slice(0, 200) };
       }
       // Refused before anything was sent: safe to send again. Anything else may have reached Telegram.
       const code =

@@ -6,6 +6,7 @@ import { type Api, GrammyError } from 'grammy';
 import type { ReplyParameters } from 'grammy/types';
 import { Histogram, type Registry } from 'prom-client';
 import type { SheetsClient } from '../clients/index.ts';
+import { isBlockedByUser } from '../telegram/blocked.ts';
 import { unlessNotModified } from '../telegram/not-modified.ts';
 import { clip, ratingButtons, staffButtons, staffCard, statusLabel, type T, topicName } from './format.ts';
 import { TicketLinks } from './links.ts';
@@ -27,7 +28,6 @@ export type TicketDeskOptions = {
 };
 
 const STAFF_LOCALE = 'ru';
-const isBlocked = (e: unknown) => e instanceof GrammyError && e.error_code === 403;
 
 type FileOptions = { caption?: string; message_thread_id?: number; reply_parameters?: ReplyParameters };
 /** Sends an attachment by file_id with the method of its kind (Telegram refuses a file_id of another kind). */
@@ -164,9 +164,12 @@ export class TicketDesk {
       await send();
       return true;
     } catch (error) {
-      if (!isBlocked(error)) throw error;
-      const { marked } = await this.opts.sheets.tickets.recipientBlocked.mutate({ telegramId: ticket.telegramId });
-      this.opts.logger.info({ ticketId: ticket.id, newlyMarked: marked }, 'user blocked the bot; staff told');
+      if (!(error instanceof GrammyError && isBlockedByUser(error, ticket.telegramId))) throw error;
+      const { changed } = await this.opts.sheets.users.setBlockedBot.mutate({
+        telegramId: ticket.telegramId,
+        blocked: true,
+      });
+      this.opts.logger.info({ ticketId: ticket.id, newlyMarked: changed }, 'user blocked the bot; staff told');
       this.notice(ticket.id, 'staff-user-blocked', { id: ticket.id, name: ticket.name });
       return false;
     }

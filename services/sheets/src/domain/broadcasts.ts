@@ -3,6 +3,7 @@ import { transaction } from '../store/db.ts';
 import { toPromotion } from '../store/mappers.ts';
 import type { Workbook } from '../store/workbook.ts';
 import { isLive } from './catalog.ts';
+import { setBlockedBot } from './users.ts';
 
 export type Broadcast = {
   id: string;
@@ -262,7 +263,7 @@ export function recordOutcome(
         worker,
       ).changes;
     if (Number(changed) === 0) return { recorded: false };
-    if (outcome === 'blocked') markBlockedBot(wb, telegramId);
+    if (outcome === 'blocked') setBlockedBot(wb, telegramId, true);
     writeProgress(wb, id, now, false);
     return { recorded: true };
   });
@@ -282,12 +283,6 @@ export function recordAndClaim(
       : false;
     return { recorded, next: claim ? claimNext(wb, id, worker) : null };
   });
-}
-
-function markBlockedBot(wb: Workbook, telegramId: number): void {
-  for (const user of wb.find('Users', { telegram_id: String(telegramId) })) {
-    if (yesNo.safeParse(user.blocked_bot).data !== true) wb.update('Users', user.id, { blocked_bot: 'yes' });
-  }
 }
 
 /**

@@ -390,16 +390,6 @@ export function rateTicket(wb: Workbook, input: { ticketId: string; telegramId: 
   });
 }
 
-/** Marks a user who blocked the bot (a 403 on delivery); `marked: false` when there is no row or it was marked already. */
-export function markBlockedBot(wb: Workbook, telegramId: number): { marked: boolean } {
-  return transaction(wb.db, () => {
-    const row = wb.find('Users', { telegram_id: String(telegramId) })[0];
-    if (!row || ['yes', 'да', 'true', '1'].includes(row.blocked_bot.trim().toLowerCase())) return { marked: false };
-    wb.update('Users', row.id, { blocked_bot: 'yes' });
-    return { marked: true };
-  });
-}
-
 /** Requests by status, for the gauge (every status present, zero when none). */
 export function ticketsByStatus(wb: Workbook): Record<TicketStatus, number> {
   const counts: Record<TicketStatus, number> = { new: 0, in_progress: 0, answered: 0, closed: 0 };

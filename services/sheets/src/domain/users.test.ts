@@ -106,12 +106,33 @@ describe('users', () => {
     ]);
   });
 
+  it('decides "already blocked" one way, whatever spelling a manager typed into blocked_bot', () => {
+    const wb = workbook();
+    const user = signIn(wb, allowlist, { telegramId: 6, phone: '+79035550106', name: 'f', language: 'ru' }).user;
+    const cell = () => wb.get('Users', user.id)?.blocked_bot;
+    for (const yes of ['да', ' TRUE ', '1', 'yes']) {
+      wb.update('Users', user.id, { blocked_bot: yes });
+      expect(setBlockedBot(wb, 6, true), yes).toBe(false);
+      expect(cell()).toBe(yes);
+    }
+    for (const no of ['нет', '', '0', 'false']) {
+      wb.update('Users', user.id, { blocked_bot: no });
+      expect(setBlockedBot(wb, 6, false), no).toBe(false);
+      expect(setBlockedBot(wb, 6, true), no).toBe(true);
+      expect(cell()).toBe('yes');
+    }
+    wb.update('Users', user.id, { blocked_bot: 'maybe' });
+    expect(setBlockedBot(wb, 6, true)).toBe(true);
+    expect(cell()).toBe('yes');
+  });
+
   it('keeps blocked_bot, last_seen_at and deep links cheap and exact', () => {
     const wb = workbook();
     signIn(wb, allowlist, { telegramId: 4, phone: '+79035550103', name: 'c', language: 'ru' });
     expect(setBlockedBot(wb, 4, true)).toBe(true);
     expect(setBlockedBot(wb, 4, true)).toBe(false);
     expect(setBlockedBot(wb, 4, false)).toBe(true);
+    expect(setBlockedBot(wb, 5, true)).toBe(false); // no row linked
     expect(markSeen(wb, 4)).toBe(false);
     expect(markSeen(wb, 4, new Date(Date.now() + 2 * 3_600_000))).toBe(true);
     recordStart(wb, 4, 'promo_a');

@@ -1,4 +1,4 @@
-import type { Language, Settings, User, UserStatus } from '@mb/contracts';
+import { type Language, type Settings, type User, type UserStatus, yesNo } from '@mb/contracts';
 import { transaction } from '../store/db.ts';
 import { toUser } from '../store/mappers.ts';
 import type { Workbook } from '../store/workbook.ts';
@@ -172,13 +172,22 @@ export function setStatusByStaff(
   });
 }
 
-/** Marks (or clears) `blocked_bot` for the account; false when nothing changed or no row is linked. */
+/**
+ * The one rule for "the user blocked the bot": marks (or clears) `blocked_bot` on every row of the account. A cell
+ * already saying so in any spelling the Sheet accepts (yes/да/true/1, no/нет/false/0, empty for no) is left as the
+ * manager wrote it; anything else is written as `yes`/`no`. Idempotent: false when nothing changed or no row is linked.
+ * Used by replies and notifications (users.setBlockedBot) and by broadcasts (recording a `blocked` outcome).
+ */
 export function setBlockedBot(wb: Workbook, telegramId: number, blocked: boolean): boolean {
-  const row = wb.find('Users', { telegram_id: String(telegramId) })[0];
-  const value = blocked ? 'yes' : 'no';
-  if (!row || row.blocked_bot === value || (!blocked && row.blocked_bot === '')) return false;
-  wb.update('Users', row.id, { blocked_bot: value });
-  return true;
+  return transaction(wb.db, () => {
+    let changed = false;
+    for (const row of wb.find('Users', { telegram_id: String(telegramId) })) {
+      if (yesNo.safeParse(row.blocked_bot).data === blocked) continue;
+      wb.update('Users', row.id, { blocked_bot: blocked ? 'yes' : 'no' });
+      changed = true;
+    }
+    return changed;
+  });
 }
 
 const SEEN_EVERY_MS = 3_600_000;

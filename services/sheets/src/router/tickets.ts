@@ -8,7 +8,6 @@ import {
   createTicket,
   editAnswer,
   getTicket,
-  markBlockedBot,
   rateTicket,
   setStatus,
   TicketError,
@@ -123,10 +122,6 @@ export const ticketsRouter = ({ wb, catalog }: SheetsDeps) =>
         }),
       )
       .mutation(({ input }) => boundary(() => rateTicket(wb, input))),
-    /** A delivery to this user got 403 (bot blocked): sets blocked_bot on their row. */
-    recipientBlocked: internalProcedure
-      .input(z.object({ telegramId: TelegramId }))
-      .mutation(({ input }) => markBlockedBot(wb, input.telegramId)),
     byStatus: internalProcedure.query(() => ticketsByStatus(wb)),
     /** The gateway's Telegram bookkeeping, shared by its replicas (docs/tickets.md). */
     place: internalProcedure.input(z.object({ ticketId })).query(({ input }) => placeOf(wb, input.ticketId)),

@@ -50,7 +50,11 @@ export const usersRouter = ({ wb, catalog }: SheetsDeps) =>
     pending: internalProcedure
       .input(z.object({ limit: z.number().int().min(1).max(100).default(20) }))
       .query(({ input }) => pendingUsers(wb, input.limit)),
-    /** `blocked: true` after a 403 "bot was blocked by the user"; false when the user writes again. */
+    /**
+     * The one procedure for "the user blocked the bot" (domain setBlockedBot): `blocked: true` when a reply or a
+     * notification could not reach them (gateway telegram/blocked.ts decides), false when they write again.
+     * Idempotent; `changed` says whether the row changed.
+     */
     setBlockedBot: internalProcedure
       .input(z.object({ telegramId: TelegramId, blocked: z.boolean() }))
       .mutation(({ input }) => ({ changed: setBlockedBot(wb, input.telegramId, input.blocked) })),
