@@ -34,7 +34,16 @@ const STEPS: Array<(f: UpdateFactory, u: TestUser) => { body: string; queryId?: 
 const BURST = 3;
 
 type Plan = { chat: number; step: number; body: string; queryId?: string };
-type Phase = { handlers: number; updates: number; seconds: number; cpu: number; webhookCpu: number; faults: string[] };
+type Phase = {
+  handlers: number;
+  updates: number;
+  seconds: number;
+  cpu: number;
+  webhookCpu: number;
+  faults: string[];
+  /** Redis commands run over the phase, by command, from INFO commandstats (what coordination costs Redis). */
+  redisCalls: Map<string, number>;
+};
 
 /** A Bot API call as seen from the chat it went to: its method and the start of its text, the user's name blanked. */
 function signature(call: BotApiCall, user: TestUser | undefined): string {
@@ -69,8 +78,19 @@ class ChatLog {
 }
 
 /** True when the Redis inbox holds no update and no handler is in the middle of one. */
+const redisCli = async (redisUrl: string, ...args: string[]) =>
+  (await run('redis-cli', ['-u', redisUrl, '--raw', ...args])).stdout.trim();
+
+/** Commands run since the last CONFIG RESETSTAT, by command (`cmdstat_xreadgroup:calls=12,…`). */
+async function redisCalls(redisUrl: string): Promise<Map<string, number>> {
+  const calls = new Map<string, number>();
+  for (const m of (await redisCli(redisUrl, 'INFO', 'commandstats')).matchAll(/^cmdstat_([\w|]+):calls=(\d+)/gm))
+    calls.set(m[1]!, Number(m[2]));
+  return calls;
+}
+
 async function drained(redisUrl: string, handlers: ServiceProcess[]): Promise<boolean> {
-  const cli = async (...args: string[]) => (await run('redis-cli', ['-u', redisUrl, '--raw', ...args])).stdout.trim();
+  const cli = (...args: string[]) => redisCli(redisUrl, ...args);
   for (const stream of (await cli('KEYS', 'mb:*:updates')).split('\n').filter(Boolean))
     if (Number(await cli('XLEN', stream)) > 0) return false;
   for (const h of handlers) if ((await scrape(h.url, 'gateway_updates_queued')) > 0) return false;
@@ -189,6 +209,7 @@ async function phase(
   rate: number,
 ): Promise<Phase & { resent: number }> {
   for (const p of plan) log.calls.delete(p.chat);
+  await redisCli(redisUrl, 'CONFIG', 'RESETSTAT');
   const cpu0 = handlers.map((h) => h.cpuSeconds());
   const webhook0 = stack.gateway.cpuSeconds();
   const started = performance.now();
@@ -197,6 +218,7 @@ async function phase(
   const seconds = (log.lastAt - started) / 1000;
   const cpu = handlers.reduce((sum, h, i) => sum + h.cpuSeconds() - cpu0[i]!, 0);
   const webhookCpu = stack.gateway.cpuSeconds() - webhook0;
+  const calls = await redisCalls(redisUrl);
   const expected = new Map<number, string[]>();
   for (const p of plan)
     expected.set(p.chat, [
@@ -212,8 +234,27 @@ async function phase(
           `${JSON.stringify(got[firstDiff(got, want)])} where ${JSON.stringify(want[firstDiff(got, want)])} was expected`,
       );
   }
-  return { handlers: handlers.length, updates: plan.length, seconds, cpu, webhookCpu, faults, resent };
+  return {
+    handlers: handlers.length,
+    updates: plan.length,
+    seconds,
+    cpu,
+    webhookCpu,
+    faults,
+    resent,
+    redisCalls: calls,
+  };
 }
+
+/** Redis commands per update over a phase, in all and of the busiest commands. */
+const redisPerUpdate = (p: Phase) => {
+  const all = [...p.redisCalls.values()].reduce((a, b) => a + b, 0);
+  const top = [...p.redisCalls]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 6)
+    .map(([name, n]) => `${name} ${(n / p.updates).toFixed(2)}`);
+  return `${(all / p.updates).toFixed(1)} (${top.join(', ')})`;
+};
 
 const firstDiff = (a: string[], b: string[]) => {
   let i = 0;
@@ -288,6 +329,7 @@ const suite: BenchSuite = {
             `resent ${p.resent}; chats not as expected: ${p.faults.length}`,
         );
         for (const f of p.faults.slice(0, 5)) ctx.log(`  ${f}`);
+        ctx.log(`  Redis commands per update: ${redisPerUpdate(p)}`);
       }
       // What a handler costs doing nothing (its blocking reads, lock renewals, pollers): paid once per process.
       const idle0 = handlers.map((h) => h.cpuSeconds());
@@ -313,7 +355,7 @@ const suite: BenchSuite = {
           unit: '/s',
           baseline: perCpu(one),
           goal: '≥ 90% of 1 handler',
-          note: `${two.cpu.toFixed(2)} CPU-s for ${two.updates} updates (both handlers); idle, each handler uses ${idleMs.join(' and ')} CPU-ms/s`,
+          note: `${two.cpu.toFixed(2)} CPU-s for ${two.updates} updates (both handlers); idle, each handler uses ${idleMs.join(' and ')} CPU-ms/s; Redis commands per update ${redisPerUpdate(one).split(' ')[0]} with one, ${redisPerUpdate(two).split(' ')[0]} with two`,
         },
         { suite: this.name, metric: 'updates handled/s, 1 handler', value: one.updates / one.seconds, unit: '/s' },
         {
