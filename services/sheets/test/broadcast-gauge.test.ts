@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { createLogger, listen } from '@mb/service-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSheetsApp } from '../src/app.ts';
-import { cancelBroadcast, claimNext, createBroadcast, recordOutcome } from '../src/domain/broadcasts.ts';
+import { cancelBroadcast, claimNext, createBroadcast, recordOutcome } from '../src/domain/broadcasts/index.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'mb-broadcast-gauge-'));
 const app = createSheetsApp({

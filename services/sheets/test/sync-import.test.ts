@@ -1,6 +1,6 @@
 import { TABS } from '@mb/contracts';
 import { describe, expect, it } from 'vitest';
-import { createBroadcast, recipientsFor, startBroadcast } from '../src/domain/broadcasts.ts';
+import { createBroadcast, recipientsFor, startBroadcast } from '../src/domain/broadcasts/index.ts';
 import { addMessage, getTicket, ticketsOf } from '../src/domain/tickets.ts';
 import { signIn, userByTelegramId } from '../src/domain/users.ts';
 import { startSheets, useSyncedSheets } from './sync-harness.ts';

@@ -24,14 +24,8 @@ export class OutcomeNotRecordedError extends Error {
 const CLAIM_LEASE_MS = 120_000;
 
 type Outcome = { outcome: 'sent' | 'failed' | 'blocked' | 'unknown' | 'retry'; error?: string };
-type Claimed = {
-  broadcastId: string;
-  telegramId: number;
-  language: string;
-  text: string;
-  imageUrl: string;
-  createdBy: string;
-};
+/** A recipient claimed for this worker, as sheets' broadcasts.next hands it out. */
+type Claimed = NonNullable<Awaited<ReturnType<SheetsClient['broadcasts']['next']['mutate']>>['next']>;
 
 export type BroadcastSenderOptions = {
   sheets: SheetsClient;

@@ -11,7 +11,7 @@ import {
   resolveStaleClaims,
   setMarketingOptOut,
   startDue,
-} from './broadcasts.ts';
+} from './broadcasts/index.ts';
 
 function workbook() {
   const wb = new Workbook(openDatabase(':memory:'));

@@ -20,7 +20,7 @@ import {
   setMarketingOptOut,
   startBroadcast,
   startDue,
-} from '../domain/broadcasts.ts';
+} from '../domain/broadcasts/index.ts';
 import { userByTelegramId } from '../domain/users.ts';
 import type { SheetsDeps } from './deps.ts';
 
