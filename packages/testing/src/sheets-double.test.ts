@@ -1,4 +1,4 @@
-import { sheets, type sheets_v4 } from 'googleapis/build/src/apis/sheets/index.js';
+import { sheets, type sheets_v4 } from '@googleapis/sheets';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SheetsDouble } from './sheets-double.ts';
 

@@ -1,4 +1,4 @@
-import { sheets } from 'googleapis/build/src/apis/sheets/index.js';
+import { sheets } from '@googleapis/sheets';
 import { describe, expect, it } from 'vitest';
 import { GOOGLE_TOKEN, removeDir, startSheets, stopSheets, tempDir, useSyncedSheets } from './sync-harness.ts';
 

@@ -1,5 +1,5 @@
+import type { sheets_v4 } from '@googleapis/sheets';
 import type { TabName } from '@mb/contracts';
-import type { sheets_v4 } from 'googleapis/build/src/apis/sheets/index.js';
 import { transaction } from '../store/db.ts';
 import type { Workbook } from '../store/workbook.ts';
 import { readColumns, readHeaders } from './column-read.ts';

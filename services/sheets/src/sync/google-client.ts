@@ -1,5 +1,5 @@
-import type { sheets_v4 } from 'googleapis/build/src/apis/sheets/index.js';
-import { auth as googleAuth, sheets } from 'googleapis/build/src/apis/sheets/index.js';
+import type { sheets_v4 } from '@googleapis/sheets';
+import { auth as googleAuth, sheets } from '@googleapis/sheets';
 import type { SyncMetrics } from './metrics.ts';
 
 export type GoogleConfig = {

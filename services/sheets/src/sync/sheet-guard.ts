@@ -1,3 +1,4 @@
+import type { sheets_v4 } from '@googleapis/sheets';
 import {
   BroadcastStatus,
   Cta,
@@ -10,7 +11,6 @@ import {
   UnansweredStatus,
   UserStatus,
 } from '@mb/contracts';
-import type { sheets_v4 } from 'googleapis/build/src/apis/sheets/index.js';
 import { readHeaders } from './column-read.ts';
 import type { SheetsApi } from './google-client.ts';
 
