@@ -1,16 +1,18 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createAssistantApp } from '@mb/assistant/app';
 import { createLogger, listen } from '@mb/service-kit';
+import { serviceEntry } from '@mb/service-kit/runtime-flags';
 import { createSheetsApp } from '@mb/sheets/app';
 import { BotApiDouble, TEST_INTERNAL_TOKEN, TEST_SECRET, TEST_TOKEN, type TestUser, textUpdate } from '@mb/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { answered, command, users, withOneRepeat } from './chat-order.ts';
 
-const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const MAIN = join(ROOT, 'services/gateway/src/main.ts');
 const logger = createLogger('test', 'silent');
 let dir: string;
 let api: BotApiDouble;
@@ -54,9 +56,16 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** Starts the gateway as `npm start` does (main.ts, its own process), on the test's files; resolves with its URL. */
-function startGateway(): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [MAIN], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+/** Starts the gateway in its own process (main.ts, or `args`), on the test's files; resolves with its URL. */
+function startGateway(
+  args = [MAIN],
+  extraEnv: Record<string, string> = {},
+): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, args, {
+    cwd: ROOT,
+    env: { ...env, ...extraEnv },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   children.push(child);
   return new Promise((resolve, reject) => {
     let buffered = '';
@@ -75,8 +84,8 @@ function startGateway(): Promise<{ child: ChildProcess; url: string }> {
   });
 }
 
-describe('the embedded gateway (webhook + handler workers) killed -9 mid-stream', () => {
-  it('after a restart on the same files, every acknowledged update is answered, in order per chat', async () => {
+describe('the embedded gateway (webhook + handler workers) as its own process', () => {
+  it('killed -9 mid-stream and restarted on the same files: every acknowledged update answered, in order per chat', async () => {
     let gateway = await startGateway();
     // Where a chat's next post goes; replaced by the restarted gateway's address once it listens.
     let up: Promise<string> = Promise.resolve(gateway.url);
@@ -146,6 +155,34 @@ describe('the embedded gateway (webhook + handler workers) killed -9 mid-stream'
       // answered before and again after the restart (at least once), so at most one answer per chat repeats, in place.
       const got = api.textsTo(u.id).map(answered);
       expect(withOneRepeat(got, expected), `chat ${u.id}: ${got.join(' ')}`).toBe(true);
+    }
+  }, 120_000);
+
+  it('runs its workers from the built JavaScript in production (no TypeScript loaded, in any thread)', async () => {
+    // What `npm run build` does for the gateway and the packages it loads (turbo builds them before the tests).
+    for (const w of ['packages/contracts', 'packages/service-kit', 'services/gateway'])
+      execFileSync(process.execPath, [join(ROOT, 'scripts/build-js.ts')], { cwd: join(ROOT, w), stdio: 'ignore' });
+    // With this flag any .ts module fails to load: the worker entry must be found as dist/handlers/worker.js.
+    const gateway = await startGateway(['--no-experimental-strip-types', ...serviceEntry('gateway', true)], {
+      GATEWAY_DB_PATH: join(dir, 'built.sqlite'),
+      GATEWAY_HANDLER_WORKERS: '1',
+    });
+    try {
+      const [user] = users(6_400_000, 1);
+      const res = await fetch(`${gateway.url}/telegram/webhook`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': TEST_SECRET },
+        body: JSON.stringify(textUpdate(user!, '/start')),
+      });
+      expect(res.status).toBe(200);
+      await api.waitFor(() => api.textsTo(user!.id).length === 1, 30_000, 'the reply from the worker');
+      const metrics = await (await fetch(`${gateway.url}/metrics`)).text();
+      expect(metrics).toMatch(/gateway_handler_workers\{[^}]*\} 1/);
+      expect(metrics).toMatch(/gateway_update_handler_duration_seconds_count\{[^}]*\} 1/);
+    } finally {
+      const stopped = new Promise((r) => gateway.child.once('exit', (code) => r(code)));
+      process.kill(gateway.child.pid!, 'SIGTERM');
+      expect(await stopped).toBe(0);
     }
   }, 120_000);
 });
