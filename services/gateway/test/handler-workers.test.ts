@@ -1,3 +1,4 @@
+import type { Worker } from 'node:worker_threads';
 import { BotApiDouble, type TestUser, textUpdate } from '@mb/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { answered, command, users, withOneRepeat } from './chat-order.ts';
@@ -50,29 +51,42 @@ describe('handler workers (GATEWAY_HANDLER_WORKERS): the main thread acknowledge
     expect(metrics.match(/^process_cpu_seconds_total/gm)).toHaveLength(1);
   }, 30_000);
 
-  it('replaces a worker terminated mid-stream: its unfinished updates are handled by the replacement, in order', async () => {
-    const chats = users(6_200_000, 40);
-    const ids = new Set(chats.map((u) => u.id));
-    const repliesSoFar = () => api.calls.filter((c) => ids.has(Number(c.payload['chat_id']))).length;
-    const victim = stack.gateway.workers!.workers[0]!;
-    const exited = new Promise((r) => victim.once('exit', r));
-    const posted = await stream(chats, 8, async (round) => {
-      if (round !== 4) return;
-      // The thread's kill -9, while its chats have updates given to it and not finished.
-      await api.waitFor(() => repliesSoFar() >= chats.length * 2, 20_000, 'handling under way');
-      await victim.terminate();
-    });
-    await exited;
-    await stack.gateway.dispatcher.idle();
-    for (const u of chats) {
-      const expected = posted.get(u.id)!.map((p) => p.text);
-      const got = api.textsTo(u.id).map(answered);
-      // Each update once and in order; the one a killed worker was in the middle of may have been answered before
-      // it died and again by the replacement (at least once), so at most one answer per chat repeats, in place.
-      expect(withOneRepeat(got, expected), `chat ${u.id}: ${got.join(' ')}`).toBe(true);
-    }
-    const metrics = await (await fetch(`${stack.gatewayUrl}/metrics`)).text();
-    expect(metrics).toMatch(/gateway_handler_worker_restarts_total\{[^}]*reason="exit"[^}]*\} 1/);
-    expect(metrics).toMatch(/gateway_handler_workers\{[^}]*\} 2/);
-  }, 60_000);
+  // The thread's kill -9 (terminate), and an error nothing caught: an update message without an update makes the
+  // worker's message listener throw, which ends the thread like any uncaught error in a handler would.
+  const deaths = {
+    exit: (w: Worker) => w.terminate(),
+    error: (w: Worker) => w.postMessage({ t: 'update', update: null }),
+  };
+  it.each([
+    ['exit', 6_200_000],
+    ['error', 6_500_000],
+  ] as const)(
+    'replaces a worker that died mid-stream (%s): the replacement handles its unfinished updates, in order',
+    async (reason, firstChat) => {
+      const chats = users(firstChat, 40);
+      const ids = new Set(chats.map((u) => u.id));
+      const repliesSoFar = () => api.calls.filter((c) => ids.has(Number(c.payload['chat_id']))).length;
+      const victim = stack.gateway.workers!.workers[0]!;
+      const exited = new Promise((r) => victim.once('exit', r));
+      const posted = await stream(chats, 8, async (round) => {
+        if (round !== 4) return;
+        // While its chats have updates given to it and not finished.
+        await api.waitFor(() => repliesSoFar() >= chats.length * 2, 20_000, 'handling under way');
+        await deaths[reason](victim);
+      });
+      await exited;
+      await stack.gateway.dispatcher.idle();
+      for (const u of chats) {
+        const expected = posted.get(u.id)!.map((p) => p.text);
+        const got = api.textsTo(u.id).map(answered);
+        // Each update once and in order; the one a killed worker was in the middle of may have been answered before
+        // it died and again by the replacement (at least once), so at most one answer per chat repeats, in place.
+        expect(withOneRepeat(got, expected), `chat ${u.id}: ${got.join(' ')}`).toBe(true);
+      }
+      const metrics = await (await fetch(`${stack.gatewayUrl}/metrics`)).text();
+      expect(metrics).toMatch(new RegExp(`gateway_handler_worker_restarts_total\\{[^}]*reason="${reason}"[^}]*\\} 1`));
+      expect(metrics).toMatch(/gateway_handler_workers\{[^}]*\} 2/);
+    },
+    60_000,
+  );
 });
