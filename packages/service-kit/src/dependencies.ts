@@ -1,6 +1,6 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { ReadinessCheck } from './http-server.ts';
 import type { Logger } from './logger.ts';
+import { retryWithBackoff } from './retry.ts';
 
 export type DependencyChecks = Record<string, () => Promise<unknown>>;
 
@@ -14,7 +14,7 @@ export type DependencyWait = {
 
 /**
  * Start order is not a failure: asks each dependency (a Redis ping, another service's ping) until it answers, with
- * exponential backoff and jitter (`minMs` doubling to `maxMs`), logging each failure once per attempt with the next
+ * exponential backoff and jitter (retryWithBackoff: `minMs` doubling to `maxMs`, each pause ×1–2), logging each failure once per attempt with the next
  * delay. The service listens meanwhile; /readyz says what it is waiting for, and the work that needs the
  * dependencies starts when `done` resolves.
  */
@@ -28,23 +28,22 @@ export function waitForDependencies(
   const waiting = new Map<string, { since: string; attempts: number; lastError: string }>();
   const since = new Date().toISOString();
   const one = async (name: string, check: () => Promise<unknown>) => {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await check();
-        if (attempt > 1) opts.logger.info({ dependency: name, attempts: attempt }, 'dependency answers: going on');
-        waiting.delete(name);
-        return;
-      } catch (error) {
+    await retryWithBackoff(check, {
+      minMs,
+      maxMs,
+      signal: controller.signal,
+      onRetry: ({ error, attempt, delayMs }) => {
         const lastError = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
         waiting.set(name, { since, attempts: attempt, lastError });
-        const delay = Math.min(maxMs, minMs * 2 ** (attempt - 1)) * (0.8 + Math.random() * 0.4);
         opts.logger.warn(
-          { dependency: name, attempt, error: lastError, retryInMs: Math.round(delay) },
+          { dependency: name, attempt, error: lastError, retryInMs: delayMs },
           'waiting for a dependency',
         );
-        await sleep(delay, undefined, { signal: controller.signal });
-      }
-    }
+      },
+    });
+    const attempts = (waiting.get(name)?.attempts ?? 0) + 1;
+    if (attempts > 1) opts.logger.info({ dependency: name, attempts }, 'dependency answers: going on');
+    waiting.delete(name);
   };
   for (const name of Object.keys(checks)) waiting.set(name, { since, attempts: 0, lastError: 'not asked yet' });
   const done = Promise.all(Object.entries(checks).map(([name, check]) => one(name, check))).then(() => undefined);

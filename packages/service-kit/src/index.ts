@@ -8,6 +8,7 @@ export * from './keep-alive-fetch.ts';
 export * from './logger.ts';
 export * from './metrics.ts';
 export * from './rate-limit.ts';
+export * from './retry.ts';
 export * from './shutdown.ts';
 export * from './sqlite.ts';
 export * from './trpc.ts';

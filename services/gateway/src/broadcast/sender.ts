@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Logger } from '@mb/service-kit';
+import { type Logger, retryWithBackoff } from '@mb/service-kit';
 import { type Api, GrammyError, HttpError } from 'grammy';
 import type { SheetsClient } from '../clients/index.ts';
 import { isBlockedByUser } from '../telegram/blocked.ts';
@@ -169,18 +169,25 @@ export class BroadcastSender {
     record: ({ telegramId: number } & Outcome) | { telegramId: number; outcome: 'release' } | undefined,
     claim: boolean,
   ): Promise<Claimed | null> {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return (await this.o.sheets.broadcasts.next.mutate({ id, worker, claim, ...(record ? { record } : {}) })).next;
-      } catch (error) {
-        // Without an outcome to record, a failed claim simply ends this lane until the next poll.
-        if (!record) throw error;
+    const call = async () =>
+      (await this.o.sheets.broadcasts.next.mutate({ id, worker, claim, ...(record ? { record } : {}) })).next;
+    // Without an outcome to record, a failed claim simply ends this lane until the next poll.
+    if (!record) return call();
+    try {
+      return await retryWithBackoff(call, {
+        minMs: 200,
+        maxMs: 5000,
+        jitter: false,
+        onRetry: ({ error, attempt }) => {
+          if (attempt === 1)
+            this.o.logger.warn({ err: error, broadcastId: id }, 'could not record a broadcast outcome; retrying');
+        },
         // Shutting down with sheets unreachable: the claim stays open and the journal note decides it at the next start.
-        if (this.stopping && attempt >= 2) throw new OutcomeNotRecordedError(id, record.telegramId);
-        if (attempt === 0)
-          this.o.logger.warn({ err: error, broadcastId: id }, 'could not record a broadcast outcome; retrying');
-        await sleep(Math.min(5000, 200 * 2 ** attempt));
-      }
+        shouldRetry: ({ attempt }) => !(this.stopping && attempt >= 3),
+      });
+    } catch (error) {
+      if (this.stopping) throw new OutcomeNotRecordedError(id, record.telegramId);
+      throw error;
     }
   }
 

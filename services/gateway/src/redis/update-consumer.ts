@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Logger } from '@mb/service-kit';
+import { type Logger, retryWithBackoff } from '@mb/service-kit';
 import type { Update } from 'grammy/types';
 import type { Redis } from 'ioredis';
 import { parseUpdate } from '../webhook/parse-update.ts';
@@ -277,20 +277,22 @@ export class RedisUpdateConsumer {
 
   /** `false`: stopped while the update waited for a retry (it stays at the head of its chat's list). */
   private async handleWithRetry(update: Update): Promise<boolean> {
-    let pause = this.retry.first;
-    for (;;) {
-      try {
-        await this.opts.handle(update);
-        return true;
-      } catch (error) {
-        if (!this.running) return false;
-        this.opts.logger.warn(
-          { err: error, updateId: update.update_id, retryInMs: pause },
-          'update not handled; the chat waits and it is retried',
-        );
-        await sleep(pause);
-        pause = Math.min(this.retry.max, pause * 2);
-      }
+    try {
+      await retryWithBackoff(() => this.opts.handle(update), {
+        minMs: this.retry.first,
+        maxMs: this.retry.max,
+        jitter: false,
+        shouldRetry: () => this.running,
+        onRetry: ({ error, delayMs }) =>
+          this.opts.logger.warn(
+            { err: error, updateId: update.update_id, retryInMs: delayMs },
+            'update not handled; the chat waits and it is retried',
+          ),
+      });
+      return true;
+    } catch (error) {
+      if (!this.running) return false;
+      throw error;
     }
   }
 
