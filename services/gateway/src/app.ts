@@ -274,15 +274,14 @@ export function createGatewayApp(opts: GatewayAppOptions) {
   const handleUpdate = retrier.handle;
   const inbox = shared.inbox ?? new SqliteInbox(db);
   // GATEWAY_HANDLER_WORKERS: the bot runs in worker threads; this thread acknowledges (src/handlers/).
-  const workers =
-    shared.redis || sandboxApi
-      ? undefined
-      : startHandlerWorkers(opts, {
-          gate: broadcasting.gate,
-          registry,
-          onStaffKick: () => desk.queue.kick(),
-          onBroadcastWake: () => broadcasting.botDeps.wake(),
-        });
+  const workers = startHandlerWorkers(opts, {
+    // With Redis, handler processes scale instead; the sandbox's emulated Bot API lives on this thread.
+    possible: !shared.redis && !sandboxApi,
+    gate: broadcasting.gate,
+    registry,
+    onStaffKick: () => desk.queue.kick(),
+    onBroadcastWake: () => broadcasting.botDeps.wake(),
+  });
   let dispatcher: UpdateHandling;
   let consumer: RedisUpdateConsumer | undefined;
   if (shared.redis) {

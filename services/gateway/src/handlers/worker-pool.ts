@@ -23,6 +23,8 @@ export type WorkerPoolOptions = {
   /** The one sending budget; workers take their slots from it through messages. */
   gate: RateGate;
   logger: Logger;
+  /** Where the pool's gauges and restarts are counted (registered whether or not there is a pool). */
+  metrics: HandlerWorkerMetrics;
   registry: Registry;
   /** A worker queued a staff-chat job / created a broadcast: wake the main thread's queue / sender. */
   onStaffKick?: () => void;
@@ -79,30 +81,8 @@ export class HandlerWorkerPool {
   constructor(opts: WorkerPoolOptions) {
     this.opts = opts;
     this.slots = Array.from({ length: opts.size }, (_, i) => new Slot(i));
-    const slots = this.slots;
-    new Gauge({
-      name: 'gateway_handler_workers',
-      help: 'Handler worker threads running (GATEWAY_HANDLER_WORKERS; ready to handle).',
-      registers: [opts.registry],
-      collect() {
-        this.set(slots.filter((s) => s.ready).length);
-      },
-    });
-    new Gauge({
-      name: 'gateway_handler_worker_updates',
-      help: 'Updates given to a handler worker and not yet handled, by worker index.',
-      labelNames: ['worker'],
-      registers: [opts.registry],
-      collect() {
-        for (const s of slots) this.set({ worker: String(s.index) }, s.pending.size);
-      },
-    });
-    this.restarts = new Counter({
-      name: 'gateway_handler_worker_restarts_total',
-      help: 'Handler workers replaced after they died, by reason (error: uncaught error; exit: ended otherwise).',
-      labelNames: ['reason'],
-      registers: [opts.registry],
-    });
+    this.restarts = opts.metrics.restarts;
+    opts.metrics.watch(this.slots);
     for (const slot of this.slots) this.spawn(slot);
   }
 
@@ -254,4 +234,41 @@ function hash(key: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
   return h >>> 0;
+}
+
+/** The handler workers' metrics: registered with or without a pool (0 workers when updates are handled on this thread). */
+export class HandlerWorkerMetrics {
+  readonly restarts: Counter<'reason'>;
+  private slots: ReadonlyArray<{ index: number; ready: boolean; pending: Map<number, unknown> }> = [];
+
+  constructor(registry: Registry) {
+    const self = this;
+    new Gauge({
+      name: 'gateway_handler_workers',
+      help: 'Handler worker threads running and ready (GATEWAY_HANDLER_WORKERS; 0: updates are handled on the main thread).',
+      registers: [registry],
+      collect() {
+        this.set(self.slots.filter((s) => s.ready).length);
+      },
+    });
+    new Gauge({
+      name: 'gateway_handler_worker_updates',
+      help: 'Updates given to a handler worker and not yet handled, by worker index.',
+      labelNames: ['worker'],
+      registers: [registry],
+      collect() {
+        for (const s of self.slots) this.set({ worker: String(s.index) }, s.pending.size);
+      },
+    });
+    this.restarts = new Counter({
+      name: 'gateway_handler_worker_restarts_total',
+      help: 'Handler workers replaced after they died, by reason (error: uncaught error; exit: ended otherwise).',
+      labelNames: ['reason'],
+      registers: [registry],
+    });
+  }
+
+  watch(slots: HandlerWorkerMetrics['slots']): void {
+    this.slots = slots;
+  }
 }
