@@ -4,26 +4,11 @@
  * Prints a pino-style JSON "listening" line with the port, and the number of updates seen on SIGTERM.
  */
 import http from 'node:http';
+import { testBotInfo } from '@mb/testing/credentials';
 import { Bot, webhookCallback } from 'grammy';
 
 const token = '123456789:AAbaseline-token-never-used-for-calls';
-const bot = new Bot(token, {
-  botInfo: {
-    id: 123456789,
-    is_bot: true,
-    first_name: 'Baseline',
-    username: 'baseline_bot',
-    can_join_groups: true,
-    can_read_all_group_messages: false,
-    supports_inline_queries: false,
-    can_connect_to_business: false,
-    has_main_web_app: false,
-    has_topics_enabled: false,
-    allows_users_to_create_topics: false,
-    can_manage_bots: false,
-    supports_join_request_queries: false,
-  },
-});
+const bot = new Bot(token, { botInfo: testBotInfo(token, { first_name: 'Baseline', username: 'baseline_bot' }) });
 let seen = 0;
 let lastUpdateId = 0;
 bot.use((ctx) => {

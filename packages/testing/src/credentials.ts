@@ -2,3 +2,28 @@
 export const TEST_TOKEN = '123456789:AAtest-token-for-the-bot-api-double_x';
 export const TEST_SECRET = 'test-webhook-secret-0123456789abcdef';
 export const TEST_INTERNAL_TOKEN = 'test-internal-token-0123456789';
+
+const botInfoFor = (token: string) => ({
+  id: Number(token.split(':')[0]),
+  is_bot: true as const,
+  first_name: 'Test',
+  username: 'test_bot',
+  can_join_groups: true,
+  can_read_all_group_messages: false,
+  supports_inline_queries: false,
+  can_connect_to_business: false,
+  has_main_web_app: false,
+  has_topics_enabled: false,
+  allows_users_to_create_topics: false,
+  can_manage_bots: false,
+  supports_join_request_queries: false,
+});
+export type TestBotInfo = ReturnType<typeof botInfoFor>;
+
+/**
+ * What getMe answers for a bot token (id from the token, username test_bot), for `new Bot(token, { botInfo })` so that
+ * nothing calls getMe; `overrides` changes single fields (a bot that reads all group messages, another name).
+ */
+export function testBotInfo(token: string = TEST_TOKEN, overrides: Partial<TestBotInfo> = {}): TestBotInfo {
+  return { ...botInfoFor(token), ...overrides };
+}

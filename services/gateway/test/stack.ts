@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { type AssistantAppOptions, createAssistantApp } from '@mb/assistant/app';
 import { createLogger, listen } from '@mb/service-kit';
 import { createSheetsApp } from '@mb/sheets/app';
-import { TEST_INTERNAL_TOKEN, TEST_SECRET, TEST_TOKEN } from '@mb/testing';
+import { TEST_INTERNAL_TOKEN, TEST_SECRET, TEST_TOKEN, testBotInfo } from '@mb/testing';
 import { createGatewayApp, type GatewayAppOptions } from '../src/app.ts';
 
 export type Stack = Awaited<ReturnType<typeof startStack>>;
@@ -34,21 +34,7 @@ export async function startStack(
     ...(token
       ? {
           botToken: token,
-          botInfo: {
-            id: Number(token.split(':')[0]),
-            is_bot: true,
-            first_name: 'Test',
-            username: 'test_bot',
-            can_join_groups: true,
-            can_read_all_group_messages: false,
-            supports_inline_queries: false,
-            can_connect_to_business: false,
-            has_main_web_app: false,
-            has_topics_enabled: false,
-            allows_users_to_create_topics: false,
-            can_manage_bots: false,
-            supports_join_request_queries: false,
-          },
+          botInfo: testBotInfo(token),
         }
       : {}),
     webhookSecret: TEST_SECRET,

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger, listen } from '@mb/service-kit';
 import { createSheetsApp } from '@mb/sheets/app';
-import { BotApiDouble, TEST_INTERNAL_TOKEN, TEST_SECRET, TEST_TOKEN, type TestUser } from '@mb/testing';
+import { BotApiDouble, TEST_INTERNAL_TOKEN, TEST_SECRET, TEST_TOKEN, type TestUser, testBotInfo } from '@mb/testing';
 import { afterAll, beforeAll } from 'vitest';
 import { createGatewayApp } from '../src/app.ts';
 
@@ -57,18 +57,7 @@ export async function startTicketsStack(api: BotApiDouble) {
       staffChatId: STAFF_CHAT,
       events: { idleMs: 50, enabled: events },
       flood: { limit: 1000, timeFrameMs: 1000 },
-      botInfo: {
-        ...BOT,
-        can_join_groups: true,
-        can_read_all_group_messages: true,
-        supports_inline_queries: false,
-        can_connect_to_business: false,
-        has_main_web_app: false,
-        has_topics_enabled: false,
-        allows_users_to_create_topics: false,
-        can_manage_bots: false,
-        supports_join_request_queries: false,
-      },
+      botInfo: testBotInfo(TEST_TOKEN, { can_read_all_group_messages: true }),
     });
   let gateway: ReturnType<typeof makeGateway> | null = null;
   let gatewayUrl = '';
