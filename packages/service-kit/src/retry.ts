@@ -1,7 +1,7 @@
 import pRetry from 'p-retry';
 
 export type RetryOptions = {
-  /** First pause (ms); doubled after each failure up to `maxMs`. */
+  /** First pause (ms, above 0); doubled after each failure up to `maxMs`. */
   minMs: number;
   maxMs: number;
   /** Retries after the first attempt (default: no limit; `signal` or `shouldRetry` ends it). */
@@ -14,8 +14,11 @@ export type RetryOptions = {
   unref?: boolean;
   /** After each failure that will be retried: log or count it. `attempt` is 1 for the first failure. */
   onRetry?: (failure: { error: unknown; attempt: number; delayMs: number }) => void | Promise<void>;
-  /** false: give up now with this error (not retryable, or no longer worth it). Default: retry every error. */
-  shouldRetry?: (failure: { error: unknown; attempt: number }) => boolean;
+  /**
+   * false: give up now with this error (not retryable, or no longer worth waiting `delayMs` more). Default: retry
+   * every error. Asked once per failure, before onRetry.
+   */
+  shouldRetry?: (failure: { error: unknown; attempt: number; delayMs: number }) => boolean;
 };
 
 /**
@@ -25,6 +28,8 @@ export type RetryOptions = {
  * and is never retried (p-retry's rule).
  */
 export function retryWithBackoff<T>(fn: (attempt: number) => Promise<T>, opts: RetryOptions): Promise<T> {
+  // Decided once per failure, where p-retry tells the pause (0: it will not retry: a bug, or retries used up).
+  let retrying = false;
   return pRetry(fn, {
     retries: opts.retries ?? Number.POSITIVE_INFINITY,
     factor: 2,
@@ -33,12 +38,10 @@ export function retryWithBackoff<T>(fn: (attempt: number) => Promise<T>, opts: R
     randomize: opts.jitter ?? true,
     ...(opts.signal ? { signal: opts.signal } : {}),
     ...(opts.unref ? { unref: true } : {}),
-    shouldRetry: ({ error, attemptNumber }) => opts.shouldRetry?.({ error, attempt: attemptNumber }) ?? true,
     onFailedAttempt: async ({ error, attemptNumber, retryDelay }) => {
-      // Called before shouldRetry: only report failures that will be retried.
-      if (retryDelay <= 0 && opts.retries !== undefined) return;
-      if (opts.shouldRetry && !opts.shouldRetry({ error, attempt: attemptNumber })) return;
-      await opts.onRetry?.({ error, attempt: attemptNumber, delayMs: retryDelay });
+      retrying = retryDelay > 0 && (opts.shouldRetry?.({ error, attempt: attemptNumber, delayMs: retryDelay }) ?? true);
+      if (retrying) await opts.onRetry?.({ error, attempt: attemptNumber, delayMs: retryDelay });
     },
+    shouldRetry: () => retrying,
   });
 }

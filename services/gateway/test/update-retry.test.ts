@@ -87,3 +87,26 @@ it('does not retry a handler bug, and a stop ends the waits leaving the update u
   await expect(waiting).rejects.toBeInstanceOf(RetryStoppedError);
   expect(h.handled).toEqual([]);
 });
+
+it('finishes an update whose attempt was running when the stop came: handled, not left for the next start', async () => {
+  const { promise: running, resolve: release } = Promise.withResolvers<void>();
+  const { promise: inHandler, resolve: started } = Promise.withResolvers<void>();
+  const handled: number[] = [];
+  const retrier = new UpdateRetrier({
+    handle: async (u) => {
+      started();
+      await running;
+      handled.push(u.update_id);
+    },
+    notify: async () => undefined,
+    onRetry: () => undefined,
+    onGiveUp: () => undefined,
+  });
+  const done = retrier.handle(msg(7, 100, 'plain'));
+  await inHandler;
+  retrier.stop();
+  release();
+  await expect(done).resolves.toBeUndefined();
+  expect(handled).toEqual([7]);
+  await expect(retrier.handle(msg(8, 100, 'plain'))).rejects.toBeInstanceOf(RetryStoppedError);
+});

@@ -1,4 +1,4 @@
-import { ServiceCallError } from '@mb/service-kit';
+import { retryWithBackoff, ServiceCallError } from '@mb/service-kit';
 import { TRPCClientError } from '@trpc/client';
 import { BotError } from 'grammy';
 import type { Update } from 'grammy/types';
@@ -82,8 +82,8 @@ export type UpdateRetrierOptions = {
 export class UpdateRetrier {
   private readonly opts: UpdateRetrierOptions;
   readonly policy: RetryPolicy;
-  private stopped = false;
-  private readonly wakers = new Set<() => void>();
+  private readonly stopping = new AbortController();
+  private paused = 0;
 
   constructor(opts: UpdateRetrierOptions) {
     this.opts = opts;
@@ -92,55 +92,60 @@ export class UpdateRetrier {
 
   /** Updates waiting for a retry now. */
   get waiting(): number {
-    return this.wakers.size;
+    return this.paused;
   }
 
   readonly handle = async (update: Update): Promise<void> => {
     const started = Date.now();
-    let pause = this.policy.firstMs;
     let noticed = false;
-    for (let attempt = 1; ; attempt++) {
-      if (this.stopped) throw new RetryStoppedError();
-      try {
-        await this.opts.handle(update);
-        return;
-      } catch (error) {
-        if (!isDependencyError(error)) throw error;
-        const root = rootError(error);
-        const waited = Date.now() - started;
-        if (waited + pause > this.policy.giveUpAfterMs) {
-          this.opts.onGiveUp(update, root, attempt);
-          await this.opts.notify(update, 'failed').catch(() => undefined);
-          return;
-        }
-        this.opts.onRetry(update, root, attempt, pause);
-        if (!noticed && waited + pause >= this.policy.noticeAfterMs) {
-          noticed = true;
-          await this.opts.notify(update, 'waiting').catch(() => undefined);
-        }
-        await this.sleep(pause);
-        pause = Math.min(this.policy.maxPauseMs, pause * 2);
-      }
+    let pausing = false;
+    let handled = false;
+    let gaveUp: { error: unknown; attempts: number } | undefined;
+    const setPausing = (on: boolean) => {
+      if (on !== pausing) this.paused += on ? 1 : -1;
+      pausing = on;
+    };
+    try {
+      await retryWithBackoff(
+        async () => {
+          setPausing(false);
+          await this.opts.handle(update);
+          handled = true;
+        },
+        {
+          minMs: this.policy.firstMs,
+          maxMs: this.policy.maxPauseMs,
+          jitter: false,
+          signal: this.stopping.signal,
+          shouldRetry: ({ error, attempt, delayMs }) => {
+            if (!isDependencyError(error)) return false;
+            if (Date.now() - started + delayMs <= this.policy.giveUpAfterMs) return true;
+            gaveUp = { error, attempts: attempt };
+            return false;
+          },
+          onRetry: async ({ error, attempt, delayMs }) => {
+            this.opts.onRetry(update, rootError(error), attempt, delayMs);
+            if (!noticed && Date.now() - started + delayMs >= this.policy.noticeAfterMs) {
+              noticed = true;
+              await this.opts.notify(update, 'waiting').catch(() => undefined);
+            }
+            setPausing(true);
+          },
+        },
+      );
+    } catch (error) {
+      setPausing(false);
+      // Handled while a stop came: it is done (p-retry reports the stop even after a success).
+      if (handled) return;
+      if (!gaveUp || error instanceof RetryStoppedError) throw error;
+      this.opts.onGiveUp(update, rootError(gaveUp.error), gaveUp.attempts);
+      await this.opts.notify(update, 'failed').catch(() => undefined);
     }
   };
 
   /** Ends every wait now (and refuses new attempts): the updates stay in the inbox for the next start. */
   stop(): void {
-    this.stopped = true;
-    for (const wake of this.wakers) wake();
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const wake = () => {
-        clearTimeout(timer);
-        this.wakers.delete(wake);
-        if (this.stopped) reject(new RetryStoppedError());
-        else resolve();
-      };
-      const timer = setTimeout(wake, ms);
-      this.wakers.add(wake);
-    });
+    this.stopping.abort(new RetryStoppedError());
   }
 }
 
