@@ -177,7 +177,7 @@ describe('docker-compose.yml', () => {
     expect(a).toEqual({
       GATEWAY_REPLICA_ID: '3f9c2a1b7d4e',
       GATEWAY_DB_PATH: '/data/gateway-3f9c2a1b7d4e.sqlite',
-      ARGS: 'services/gateway/src/main.ts',
+      ARGS: '--conditions=built services/gateway/dist/main.js',
     });
     expect(b['GATEWAY_DB_PATH']).not.toBe(a['GATEWAY_DB_PATH']);
     // The gateway's env.ts accepts a container id as the replica name.
@@ -306,7 +306,10 @@ describe('docker-compose.yml', () => {
   it('backs up every service volume nightly with the sheets image, which carries the backup script', () => {
     const backup = compose.services['backup']!;
     expect(backup.image).toBe(compose.services['sheets']!.image);
-    expect(stages().get('sheets')!.join('\n')).toContain('COPY scripts/backup.ts scripts/backup.ts');
+    expect(stages().get('sheets')!.join('\n')).toContain(
+      'COPY --from=build /build/scripts/backup/dist/backup.js scripts/backup.js',
+    );
+    expect(backup.command).toEqual(['sh', '-c', expect.stringContaining('node scripts/backup.js backup /backups')]);
     for (const service of APP) {
       const mount = backup.volumes!.find((v) => v.startsWith(`${service}-data:`))!;
       const dir = mount.split(':')[1]!;
@@ -362,7 +365,7 @@ describe('Dockerfile', () => {
     }
   });
 
-  it('runs every service as the unprivileged node user, its own entry point, with only production dependencies', () => {
+  it('runs every service as the unprivileged node user, its built JavaScript, with only production dependencies', () => {
     const all = stages();
     for (const service of APP) {
       const lines = all.get(service)!;
@@ -370,31 +373,39 @@ describe('Dockerfile', () => {
       const cmd = lines.findIndex((l) => l.startsWith('CMD '));
       expect(user, `${service} USER node`).toBeGreaterThan(-1);
       expect(cmd, `${service} CMD after USER`).toBeGreaterThan(user);
-      expect(lines[cmd]).toContain(`services/${service}/src/main.ts`);
-      expect(lines.join('\n')).toContain(`--from=deps-${service} `);
-      // Only that service's production dependencies (npm itself ignores --workspace when choosing what to install).
-      expect(all.get(`deps-${service}`)!.join('\n')).toMatch(
-        new RegExp(`npm-install @mb/${service} --omit=dev --omit=peer`),
-      );
-      expect(all.get(`deps-${service}`)!.join('\n')).toContain('COPY --from=manifests /out/' + service + '/ ./');
+      // As serviceEntry(service, true) in runtime-flags.ts: what `npm start` in production and the bench run.
+      expect(lines[cmd]).toBe(`CMD ["node", "--conditions=built", "services/${service}/dist/main.js"]`);
+      expect(lines).toContain(`COPY --from=deps /deps/${service}/ ./`);
+      expect(lines).toContain(`COPY --from=build /build/services/${service}/dist services/${service}/dist`);
     }
+    // Only each service's production dependencies (npm itself ignores --workspace when choosing what to install).
+    const deps = all.get('deps')!.join('\n');
+    expect(deps).toContain('for service in sheets assistant gateway; do');
+    expect(deps).toContain('npm-install "@mb/$service" --omit=dev --omit=peer');
     // Nothing after the last USER switches back to root.
     expect(dockerfile.split('\n').filter((l) => /^USER\s+(root|0)\b/.test(l))).toEqual([]);
   });
 
-  it('builds offline but for npm: no `# syntax` frontend image; the CA only as a BuildKit secret, never in a layer', () => {
-    expect(dockerfile).not.toMatch(/^#\s*syntax=/im);
-    const installs = dockerfile.split('\n').filter((l) => /^\s*npm-install /.test(l));
-    expect(installs.length).toBe(4); // three services and the Mini App's build
-    const runs = dockerfile.split(/^RUN /m).filter((r) => /\bnpm-install @mb\//.test(r));
-    for (const r of runs) expect(r).toContain('--mount=type=secret,id=ca');
-    expect(dockerfile).not.toMatch(/^(COPY|ADD|ENV|ARG)\b.*(ca-certificates|NODE_EXTRA_CA_CERTS)/m);
-    expect(readFileSync(`${ROOT_DIR}scripts/docker/npm-install.sh`, 'utf8')).toContain(
-      'NODE_EXTRA_CA_CERTS=/run/secrets/ca',
-    );
-    // Every runtime image checks its health with the script, not inline code.
-    for (const service of APP)
-      expect(stages().get(service)!.join('\n')).toMatch(/^HEALTHCHECK .* CMD healthcheck \/readyz$/m);
+  it('puts no TypeScript in a runtime image: its JavaScript comes from the build stage, TypeScript stays there', () => {
+    const all = stages();
+    for (const stage of ['runtime', ...APP]) {
+      const copies = all.get(stage)!.filter((l) => l.startsWith('COPY '));
+      for (const copy of copies) {
+        const from = /--from=(\S+)/.exec(copy)?.[1];
+        const source = copy.split(/\s+/).filter((w) => !w.startsWith('--'))[1]!;
+        if (from === 'build') expect(source, copy).toMatch(/\/dist(\/[\w-]+\.js)?$/);
+        else if (from === 'deps') expect(source, copy).toMatch(/^\/deps\/\w+\/$/);
+        else if (from === 'webapp') expect(source, copy).toBe('/app/webapp/dist');
+        else {
+          expect(from, copy).toBeUndefined();
+          expect(source, copy).toMatch(/^(scripts\/docker\/healthcheck\.mjs|services\/gateway\/locales)$/);
+        }
+      }
+    }
+    const build = all.get('build')!.join('\n');
+    expect(build).toContain('COPY --from=manifests /out/typescript/ ./');
+    expect(build).toContain('node /build/scripts/build-js.ts');
+    expect(all.get('manifests')!.join('\n')).toContain('tool:typescript');
   });
 
   it('is given a context without node_modules, databases, .git or .env', () => {
