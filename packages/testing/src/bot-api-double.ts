@@ -5,6 +5,31 @@ export type BotApiCall = { token: string; method: string; payload: Record<string
 /** A scripted answer: return one to override the default for a call, or undefined to answer normally. */
 export type Script = (call: BotApiCall) => { status: number; body: unknown } | undefined;
 
+/** Telegram's answer to a call over its limits, as a script returns it: 429 with `retry_after` seconds. */
+export function tooManyRequests(retryAfter: number): { status: number; body: unknown } {
+  return {
+    status: 429,
+    body: {
+      ok: false,
+      error_code: 429,
+      description: `Too Many Requests: retry after ${retryAfter}`,
+      parameters: { retry_after: retryAfter },
+    },
+  };
+}
+
+/**
+ * The answer to a sendMessage in a private chat with a message id of the test's choosing, so the test can reply to
+ * that message as the user would (`reply_to_message`).
+ */
+export function sentMessage(call: BotApiCall, messageId: number): { status: number; body: unknown } {
+  const chat = { id: Number(call.payload['chat_id']), type: 'private' };
+  return {
+    status: 200,
+    body: { ok: true, result: { message_id: messageId, date: 1, chat, text: call.payload['text'] } },
+  };
+}
+
 /**
  * A Bot API double on real HTTP: grammY reaches it through `client.apiRoot` (TELEGRAM_API_ROOT). Answers every
  * method with Telegram's response shape ({ ok, result } or { ok: false, error_code, description, parameters }),

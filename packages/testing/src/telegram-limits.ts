@@ -1,4 +1,4 @@
-import type { BotApiCall, BotApiDouble } from './bot-api-double.ts';
+import { type BotApiCall, type BotApiDouble, tooManyRequests } from './bot-api-double.ts';
 
 /** Methods that put a message into a chat (what Telegram's limits count). */
 const SENDS = new Set([
@@ -88,15 +88,7 @@ export class TelegramLimits {
       this.tooManyRequests++;
       this.tooManyBy[cause]++;
       this.onRejected?.(call, cause);
-      return {
-        status: 429,
-        body: {
-          ok: false,
-          error_code: 429,
-          description: 'Too Many Requests: retry after 1',
-          parameters: { retry_after: 1 },
-        },
-      };
+      return tooManyRequests(1);
     }
     this.window.push(now);
     this.lastByChat.set(chat, now);

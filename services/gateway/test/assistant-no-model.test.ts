@@ -1,34 +1,23 @@
-import { BotApiDouble, type TestUser, textUpdate } from '@mb/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Stack, startStack } from './stack.ts';
+import { type TestUser, textUpdate } from '@mb/testing';
+import { describe, expect, it } from 'vitest';
+import { useStack } from './use-stack.ts';
 
 const petr: TestUser = { id: 7_200_001, first_name: 'Пётр', language_code: 'ru' };
 
-let api: BotApiDouble;
-let stack: Stack;
-
-beforeAll(async () => {
-  api = await new BotApiDouble().start();
-  // No model configured: the assistant answers from the knowledge base alone.
-  stack = await startStack({
-    apiRoot: api.url,
-    gateway: { assistantPacing: { draftIntervalMs: 0, editIntervalMs: 0 }, events: { enabled: false } },
-  });
-  stack.sheets.wb.update('Users', 'U-4', { telegram_id: String(petr.id) });
-});
-afterAll(async () => {
-  await stack.close();
-  await api.close();
-});
+// No model configured: the assistant answers from the knowledge base alone.
+const env = useStack(
+  { assistantPacing: { draftIntervalMs: 0, editIntervalMs: 0 }, events: { enabled: false } },
+  { signedIn: [petr] },
+);
 
 const sent = (part: string) =>
-  api
+  env.api
     .callsTo('sendMessage')
     .filter((c) => Number(c.payload['chat_id']) === petr.id)
     .find((c) => String(c.payload['text']).includes(part));
 const answerTo = async (question: string, part: string) => {
-  await stack.post(textUpdate(petr, `/ask ${question}`));
-  await api.waitFor(() => sent(part) !== undefined, 8000, `"${part}" after "${question}"`);
+  await env.stack.post(textUpdate(petr, `/ask ${question}`));
+  await env.api.waitFor(() => sent(part) !== undefined, 8000, `"${part}" after "${question}"`);
   return sent(part)!;
 };
 
@@ -43,10 +32,10 @@ describe('the assistant without a model', () => {
   it.each(['номер лицензии ЦБ?', 'в офис с собакой?'])(
     'says "I don\'t know" to "%s" and offers the hand-off, rather than the entry sharing a word',
     async (question) => {
-      const before = api.callsTo('sendMessage').length;
-      await stack.post(textUpdate(petr, `/ask ${question}`));
-      await api.waitFor(() => api.callsTo('sendMessage').length > before, 8000, `an answer to "${question}"`);
-      const answer = api.callsTo('sendMessage').slice(before).at(-1)!;
+      const before = env.api.callsTo('sendMessage').length;
+      await env.stack.post(textUpdate(petr, `/ask ${question}`));
+      await env.api.waitFor(() => env.api.callsTo('sendMessage').length > before, 8000, `an answer to "${question}"`);
+      const answer = env.api.callsTo('sendMessage').slice(before).at(-1)!;
       expect(String(answer.payload['text'])).toContain('Не знаю ответа');
       expect(JSON.stringify(answer.payload['reply_markup'])).toContain('Создать обращение');
     },

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { anonymousTopicText, edited, GROUP_ANONYMOUS_BOT } from './fixtures/client-messages.ts';
-import { client, manager, STAFF_CHAT, topicText, useTicketsStack } from './tickets-setup.ts';
+import { client, manager, STAFF_CHAT, ticketReads, topicText, useTicketsStack } from './tickets-setup.ts';
 
 /**
  * Issue 20 point 3: an admin answering anonymously in a request's topic (as the staff group, from GroupAnonymousBot)
@@ -9,24 +9,8 @@ import { client, manager, STAFF_CHAT, topicText, useTicketsStack } from './ticke
 const env = useTicketsStack({ forum: true });
 const group = { id: STAFF_CHAT, type: 'supergroup', title: 'Поддержка', is_forum: true };
 const clientTexts = () => env.api.textsTo(client.id);
-const staffSends = () => env.api.callsTo('sendMessage').filter((c) => Number(c.payload['chat_id']) === STAFF_CHAT);
-/** A request made through sheets (as the Mini App would), brought to its staff topic; returns its id and topic. */
-async function openTicket(text: string) {
-  const ticket = await env.stack.gateway.clients.sheets.tickets.create.mutate({
-    telegramId: client.id,
-    category: 'Вопрос',
-    text,
-  });
-  await env.api.waitFor(
-    () => staffSends().some((c) => String(c.payload['text']).startsWith(`Обращение ${ticket.id} ·`)),
-    5000,
-    'the card',
-  );
-  const card = staffSends().find((c) => String(c.payload['text']).startsWith(`Обращение ${ticket.id} ·`))!;
-  return { id: ticket.id, threadId: Number(card.payload['message_thread_id']) };
-}
-const staffMessages = (ticketId: string) =>
-  env.stack.sheets.wb.find('TicketMessages', { ticket_id: ticketId, author: 'staff' });
+const { openTicket, staffMessages, staffCalls } = ticketReads(env);
+const staffSends = () => staffCalls('sendMessage');
 
 describe('an admin answering anonymously, as the staff group', () => {
   it('is staff: the answer reaches the client, stored signed with the admin title', async () => {

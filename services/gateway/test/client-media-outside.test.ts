@@ -1,6 +1,7 @@
+import { sentMessage } from '@mb/testing';
 import { describe, expect, it } from 'vitest';
 import { dmButtonUnder, dmMedia, media } from './fixtures/client-messages.ts';
-import { buttonsOf, client, dmButton, dmText, STAFF_CHAT, useTicketsStack } from './tickets-setup.ts';
+import { buttonsOf, client, dmButton, dmText, ticketReads, useTicketsStack } from './tickets-setup.ts';
 
 /**
  * Issue 20 point 3: photos, files, audio, video, voice notes and places a signed-in user sends outside a request get an
@@ -13,27 +14,11 @@ const env = useTicketsStack({
   script: (api) =>
     api.script((call) =>
       call.method === 'sendMessage' && JSON.stringify(call.payload['reply_markup'] ?? '').includes('force_reply')
-        ? {
-            status: 200,
-            body: {
-              ok: true,
-              result: {
-                message_id: PROMPT_ID,
-                date: 1,
-                chat: { id: client.id, type: 'private' },
-                text: call.payload['text'],
-              },
-            },
-          }
+        ? sentMessage(call, PROMPT_ID)
         : undefined,
     ),
 });
-const lastText = () => env.api.textsTo(client.id).at(-1) ?? '';
-const created = () => /Обращение (T-\d+) принято/.exec(lastText())?.[1] ?? '';
-const firstMessage = async (ticketId: string) =>
-  (await env.stack.gateway.clients.sheets.tickets.get.query({ ticketId })).messages[0]!;
-const staffFiles = (method: string) =>
-  env.api.callsTo(method).filter((c) => Number(c.payload['chat_id']) === STAFF_CHAT);
+const { lastText, created, firstMessage, staffCalls: staffFiles } = ticketReads(env);
 
 describe('media from a signed-in user outside a request', () => {
   const kinds = [

@@ -1,15 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { dmAlbum, dmMedia, media } from './fixtures/client-messages.ts';
-import { client, dmButton, dmText, STAFF_CHAT, useTicketsStack } from './tickets-setup.ts';
+import { client, dmButton, dmText, ticketReads, useTicketsStack } from './tickets-setup.ts';
 
 /** Issue 20 point 3: a photo or file with a caption, and an album, as clients send them in the new-request dialogue. */
 const env = useTicketsStack({ forum: true });
-const lastText = () => env.api.textsTo(client.id).at(-1) ?? '';
-const created = () => /Обращение (T-\d+) принято/.exec(lastText())?.[1] ?? '';
-const firstMessage = async (ticketId: string) =>
-  (await env.stack.gateway.clients.sheets.tickets.get.query({ ticketId })).messages[0]!;
-const staffFiles = (method: string) =>
-  env.api.callsTo(method).filter((c) => Number(c.payload['chat_id']) === STAFF_CHAT);
+const { lastText, created, firstMessage, staffCalls: staffFiles } = ticketReads(env);
 
 describe('a photo, file or album in the new-request dialogue', () => {
   it('takes a photo with a caption as the text and attaches the photo', async () => {

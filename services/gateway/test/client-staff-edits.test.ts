@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { edited } from './fixtures/client-messages.ts';
-import { client, manager, STAFF_CHAT, topicText, useTicketsStack } from './tickets-setup.ts';
+import { client, manager, ticketReads, topicText, useTicketsStack } from './tickets-setup.ts';
 
 /**
  * Issue 20 point 3: a manager editing an answer already delivered (edited_message in the request's topic) sends the
@@ -8,26 +8,8 @@ import { client, manager, STAFF_CHAT, topicText, useTicketsStack } from './ticke
  * chat allows 20 sends a minute.)
  */
 const env = useTicketsStack({ forum: true });
-const _group = { id: STAFF_CHAT, type: 'supergroup', title: 'Поддержка', is_forum: true };
 const clientTexts = () => env.api.textsTo(client.id);
-const staffSends = () => env.api.callsTo('sendMessage').filter((c) => Number(c.payload['chat_id']) === STAFF_CHAT);
-/** A request made through sheets (as the Mini App would), brought to its staff topic; returns its id and topic. */
-async function openTicket(text: string) {
-  const ticket = await env.stack.gateway.clients.sheets.tickets.create.mutate({
-    telegramId: client.id,
-    category: 'Вопрос',
-    text,
-  });
-  await env.api.waitFor(
-    () => staffSends().some((c) => String(c.payload['text']).startsWith(`Обращение ${ticket.id} ·`)),
-    5000,
-    'the card',
-  );
-  const card = staffSends().find((c) => String(c.payload['text']).startsWith(`Обращение ${ticket.id} ·`))!;
-  return { id: ticket.id, threadId: Number(card.payload['message_thread_id']) };
-}
-const staffMessages = (ticketId: string) =>
-  env.stack.sheets.wb.find('TicketMessages', { ticket_id: ticketId, author: 'staff' });
+const { openTicket, staffMessages } = ticketReads(env);
 
 describe('a manager editing an answer already delivered', () => {
   it('sends the client the corrected answer, marked so, and corrects the stored answer', async () => {

@@ -1,4 +1,4 @@
-import { BotApiDouble, callbackUpdate, ruUser, textUpdate } from '@mb/testing';
+import { BotApiDouble, callbackUpdate, ruUser, textUpdate, tooManyRequests } from '@mb/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Stack, startStack } from './stack.ts';
 
@@ -24,15 +24,7 @@ describe('a 429 inside the new-request dialogue', () => {
     api.script((call) => {
       if (call.method === 'sendMessage' && String(call.payload['text']).startsWith('Опишите') && refused === 0) {
         refused++;
-        return {
-          status: 429,
-          body: {
-            ok: false,
-            error_code: 429,
-            description: 'Too Many Requests: retry after 1',
-            parameters: { retry_after: 1 },
-          },
-        };
+        return tooManyRequests(1);
       }
       return undefined;
     });

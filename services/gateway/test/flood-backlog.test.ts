@@ -1,37 +1,28 @@
-import { BotApiDouble, callbackUpdate, textUpdate } from '@mb/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { callbackUpdate, textUpdate } from '@mb/testing';
+import { describe, expect, it } from 'vitest';
 import { person } from './signin-helpers.ts';
-import { type Stack, startStack } from './stack.ts';
+import { useStack } from './use-stack.ts';
 
 /**
  * Issue 20 point 3: after downtime Telegram redelivers what it kept, all at once. Those updates were written before
  * the burst began (their `date` is old): a backlog, handled in full. A flood of fresh updates beyond the limit is
  * dropped, counted, and the user is told once.
  */
-let api: BotApiDouble;
-let stack: Stack;
 const FLOOD = { limit: 5, timeFrameMs: 60_000 };
 
-beforeAll(async () => {
-  api = await new BotApiDouble().start();
-  stack = await startStack({ apiRoot: api.url, gateway: { flood: FLOOD, events: { idleMs: 20 } } });
-});
-afterAll(async () => {
-  await stack.close();
-  await api.close();
-});
+const env = useStack({ flood: FLOOD, events: { idleMs: 20 } });
 
-const textsTo = (chatId: number) => api.textsTo(chatId);
+const textsTo = (chatId: number) => env.api.textsTo(chatId);
 async function metric(name: string): Promise<number> {
-  const text = await (await fetch(`${stack.gatewayUrl}/metrics`)).text();
+  const text = await (await fetch(`${env.stack.gatewayUrl}/metrics`)).text();
   const line = text.split('\n').find((l) => l.startsWith(`${name} `) || l.startsWith(`${name}{`));
   return line ? Number(line.split(' ').at(-1)) : 0;
 }
 /** Posts all updates at once, as Telegram does with several connections, and waits until every one is handled. */
 async function postAtOnce(updates: unknown[]) {
-  const answers = await Promise.all(updates.map((u) => stack.post(u)));
+  const answers = await Promise.all(updates.map((u) => env.stack.post(u)));
   expect(answers.every((r) => r.status === 200)).toBe(true);
-  await stack.gateway.dispatcher.idle();
+  await env.stack.gateway.dispatcher.idle();
 }
 
 describe('flood control and a redelivered backlog', () => {
@@ -63,7 +54,7 @@ describe('flood control and a redelivered backlog', () => {
     expect(notices).toHaveLength(1);
     expect(replies.filter((t) => t.includes('поделитесь номером'))).toHaveLength(FLOOD.limit);
     expect(await metric('gateway_flood_dropped_total')).toBe(droppedBefore + 20 - FLOOD.limit + presses.length);
-    const answered = api.callsTo('answerCallbackQuery').map((c) => c.payload['callback_query_id']);
+    const answered = env.api.callsTo('answerCallbackQuery').map((c) => c.payload['callback_query_id']);
     for (const p of presses) expect(answered).toContain(p.callback_query.id);
   });
 });

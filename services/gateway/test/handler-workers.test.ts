@@ -1,24 +1,11 @@
 import type { Worker } from 'node:worker_threads';
-import { BotApiDouble, type TestUser, textUpdate } from '@mb/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type TestUser, textUpdate } from '@mb/testing';
+import { describe, expect, it } from 'vitest';
 import { answered, command, users, withOneRepeat } from './chat-order.ts';
-import { type Stack, startStack } from './stack.ts';
+import { useStack } from './use-stack.ts';
 
-let api: BotApiDouble;
-let stack: Stack;
-
-beforeAll(async () => {
-  api = await new BotApiDouble().start();
-  stack = await startStack({
-    apiRoot: api.url,
-    // Many updates per chat in a few seconds are this test's load, not a flood.
-    gateway: { handlerWorkers: 2, flood: { limit: 10_000, timeFrameMs: 10_000 } },
-  });
-});
-afterAll(async () => {
-  await stack.close();
-  await api.close();
-});
+// Many updates per chat in a few seconds are this test's load, not a flood.
+const env = useStack({ handlerWorkers: 2, flood: { limit: 10_000, timeFrameMs: 10_000 } });
 
 /** Posts `perChat` updates to each chat, a round at a time (each chat's next after its previous was acknowledged). */
 async function stream(chats: TestUser[], perChat: number, onRound?: (round: number) => Promise<void> | void) {
@@ -29,7 +16,7 @@ async function stream(chats: TestUser[], perChat: number, onRound?: (round: numb
       chats.map(async (u) => {
         const update = textUpdate(u, command(n));
         posted.set(u.id, [...(posted.get(u.id) ?? []), { id: update.update_id, text: command(n) }]);
-        expect((await stack.post(update)).status).toBe(200);
+        expect((await env.stack.post(update)).status).toBe(200);
       }),
     );
   }
@@ -38,12 +25,12 @@ async function stream(chats: TestUser[], perChat: number, onRound?: (round: numb
 
 describe('handler workers (GATEWAY_HANDLER_WORKERS): the main thread acknowledges, workers handle', () => {
   it('answers every update once, in each chat in order, from worker threads', async () => {
-    expect(stack.gateway.workers?.size).toBe(2);
+    expect(env.stack.gateway.workers?.size).toBe(2);
     const chats = users(6_100_000, 24);
     const posted = await stream(chats, 6);
-    await stack.gateway.dispatcher.idle();
-    for (const u of chats) expect(api.textsTo(u.id).map(answered)).toEqual(posted.get(u.id)!.map((p) => p.text));
-    const metrics = await (await fetch(`${stack.gatewayUrl}/metrics`)).text();
+    await env.stack.gateway.dispatcher.idle();
+    for (const u of chats) expect(env.api.textsTo(u.id).map(answered)).toEqual(posted.get(u.id)!.map((p) => p.text));
+    const metrics = await (await fetch(`${env.stack.gatewayUrl}/metrics`)).text();
     expect(metrics).toMatch(/gateway_handler_workers\{[^}]*\} 2/);
     // /metrics adds the workers' counters and histograms to the main thread's: every handling is counted once.
     const handled = [...metrics.matchAll(/^gateway_update_handler_duration_seconds_count\{[^}]*\} (\d+)/gm)];
@@ -65,25 +52,25 @@ describe('handler workers (GATEWAY_HANDLER_WORKERS): the main thread acknowledge
     async (reason, firstChat) => {
       const chats = users(firstChat, 40);
       const ids = new Set(chats.map((u) => u.id));
-      const repliesSoFar = () => api.calls.filter((c) => ids.has(Number(c.payload['chat_id']))).length;
-      const victim = stack.gateway.workers!.workers[0]!;
+      const repliesSoFar = () => env.api.calls.filter((c) => ids.has(Number(c.payload['chat_id']))).length;
+      const victim = env.stack.gateway.workers!.workers[0]!;
       const exited = new Promise((r) => victim.once('exit', r));
       const posted = await stream(chats, 8, async (round) => {
         if (round !== 4) return;
         // While its chats have updates given to it and not finished.
-        await api.waitFor(() => repliesSoFar() >= chats.length * 2, 20_000, 'handling under way');
+        await env.api.waitFor(() => repliesSoFar() >= chats.length * 2, 20_000, 'handling under way');
         await deaths[reason](victim);
       });
       await exited;
-      await stack.gateway.dispatcher.idle();
+      await env.stack.gateway.dispatcher.idle();
       for (const u of chats) {
         const expected = posted.get(u.id)!.map((p) => p.text);
-        const got = api.textsTo(u.id).map(answered);
+        const got = env.api.textsTo(u.id).map(answered);
         // Each update once and in order; the one a killed worker was in the middle of may have been answered before
         // it died and again by the replacement (at least once), so at most one answer per chat repeats, in place.
         expect(withOneRepeat(got, expected), `chat ${u.id}: ${got.join(' ')}`).toBe(true);
       }
-      const metrics = await (await fetch(`${stack.gatewayUrl}/metrics`)).text();
+      const metrics = await (await fetch(`${env.stack.gatewayUrl}/metrics`)).text();
       expect(metrics).toMatch(new RegExp(`gateway_handler_worker_restarts_total\\{[^}]*reason="${reason}"[^}]*\\} 1`));
       expect(metrics).toMatch(/gateway_handler_workers\{[^}]*\} 2/);
     },

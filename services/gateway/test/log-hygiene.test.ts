@@ -1,7 +1,6 @@
-import { Writable } from 'node:stream';
-import { createLogger } from '@mb/service-kit';
 import {
   BotApiDouble,
+  captureLogs,
   contactUpdate,
   TEST_INTERNAL_TOKEN,
   TEST_SECRET,
@@ -16,17 +15,7 @@ import { stallableProxy } from './stall-proxy.ts';
 // Issue 20 point 2: failures injected everywhere an update can fail (sheets stalled, the assistant stalled, the Bot API
 // answering 400/403/429/500), and every line the gateway logged is scanned for secrets, phones and message texts.
 const PHONE = '+79035550142';
-const lines: string[] = [];
-const logger = createLogger(
-  'gateway',
-  'trace',
-  new Writable({
-    write(chunk, _enc, cb) {
-      lines.push(String(chunk));
-      cb();
-    },
-  }),
-);
+const { lines, logger } = captureLogs('gateway', 'trace');
 const person = (i: number, lang = 'ru'): TestUser => ({ id: 7_500_001 + i, first_name: `L${i}`, language_code: lang });
 const newcomer = person(0);
 const member = person(1);

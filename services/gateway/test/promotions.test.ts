@@ -1,26 +1,12 @@
-import { BotApiDouble, callbackUpdate, contactUpdate, type TestUser, textUpdate } from '@mb/testing';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { person, STAFF_CHAT, sentTo } from './signin-helpers.ts';
-import { type Stack, startStack } from './stack.ts';
+import { callbackUpdate, contactUpdate, type TestUser, textUpdate } from '@mb/testing';
+import { describe, expect, it } from 'vitest';
+import { person, STAFF_CHAT, sentTo, staffChatStack } from './signin-helpers.ts';
 
-let api: BotApiDouble;
-let stack: Stack;
-
-beforeAll(async () => {
-  api = await new BotApiDouble().start();
-  stack = await startStack({ apiRoot: api.url, gateway: { staffChatId: STAFF_CHAT, events: { idleMs: 20 } } });
-});
-afterAll(async () => {
-  await stack.close();
-  await api.close();
-});
-afterEach(async () => {
-  await stack.gateway.dispatcher.idle();
-});
+const env = staffChatStack();
 
 async function signIn(user: TestUser, phone: string) {
-  await stack.post(contactUpdate(user, phone));
-  await sentTo(api, user.id, user.language_code === 'en' ? 'signed in' : 'вы вошли');
+  await env.stack.post(contactUpdate(user, phone));
+  await sentTo(env.api, user.id, user.language_code === 'en' ? 'signed in' : 'вы вошли');
 }
 const buttons = (payload: Record<string, unknown>) =>
   (
@@ -32,25 +18,26 @@ const buttons = (payload: Record<string, unknown>) =>
   ).flat();
 const titleOf = (text: unknown) => String(text).split('\n')[2] ?? '';
 const participations = (telegramId: number) =>
-  stack.sheets.wb.find('Participations', { telegram_id: String(telegramId) });
+  env.stack.sheets.wb.find('Participations', { telegram_id: String(telegramId) });
 
 describe('promotions', () => {
   it("lists the live promotions of the user's segment, one page each, and pages through them in place", async () => {
     const retail = person(6_200_001, 'Пётр');
     await signIn(retail, '+79035550103');
-    await stack.post(textUpdate(retail, '🎁 Акции'));
-    const first = await sentTo(api, retail.id, 'Акции (1 из 5)');
+    await env.stack.post(textUpdate(retail, '🎁 Акции'));
+    const first = await sentTo(env.api, retail.id, 'Акции (1 из 5)');
     const titles = [titleOf(first['text'])];
     for (let page = 1; page < 5; page++) {
       expect(buttons(first).every((b) => Buffer.byteLength(b.callback_data ?? '') <= 64)).toBe(true);
-      await stack.post(callbackUpdate(retail, `pr:p:${page}`));
-      await api.waitFor(() =>
-        api.callsTo('editMessageText').some((c) => String(c.payload['text']).includes(`Акции (${page + 1} из 5)`)),
+      await env.stack.post(callbackUpdate(retail, `pr:p:${page}`));
+      await env.api.waitFor(() =>
+        env.api.callsTo('editMessageText').some((c) => String(c.payload['text']).includes(`Акции (${page + 1} из 5)`)),
       );
       titles.push(
         titleOf(
-          api.callsTo('editMessageText').find((c) => String(c.payload['text']).includes(`Акции (${page + 1} из 5)`))!
-            .payload['text'],
+          env.api
+            .callsTo('editMessageText')
+            .find((c) => String(c.payload['text']).includes(`Акции (${page + 1} из 5)`))!.payload['text'],
         ),
       );
     }
@@ -66,18 +53,18 @@ describe('promotions', () => {
   it('shows partners their own promotions and a link CTA as a URL button', async () => {
     const partner = person(6_200_002, 'Партнёр');
     await signIn(partner, '+7-903-555-01-05');
-    await stack.post(textUpdate(partner, '/promotions'));
-    await sentTo(api, partner.id, 'Акции (1 из 5)');
+    await env.stack.post(textUpdate(partner, '/promotions'));
+    await sentTo(env.api, partner.id, 'Акции (1 из 5)');
     const seen: string[] = [];
     for (let page = 0; page < 5; page++) {
-      await stack.post(callbackUpdate(partner, `pr:p:${page}`));
-      await stack.gateway.dispatcher.idle();
+      await env.stack.post(callbackUpdate(partner, `pr:p:${page}`));
+      await env.stack.gateway.dispatcher.idle();
     }
-    for (const c of api.callsTo('editMessageText').filter((c) => Number(c.payload['chat_id']) === partner.id))
+    for (const c of env.api.callsTo('editMessageText').filter((c) => Number(c.payload['chat_id']) === partner.id))
       seen.push(titleOf(c.payload['text']));
     expect(seen).toContain('<b>Новый каталог для партнёров</b>');
     expect(seen).not.toContain('<b>Приведи друга</b>');
-    const catalog = api
+    const catalog = env.api
       .callsTo('editMessageText')
       .find((c) => Number(c.payload['chat_id']) === partner.id && String(c.payload['text']).includes('Новый каталог'))!;
     expect(buttons(catalog.payload)).toContainEqual(expect.objectContaining({ url: 'https://example.com/catalog' }));
@@ -87,22 +74,22 @@ describe('promotions', () => {
     const buyer = person(6_200_003, 'Ольга');
     await signIn(buyer, '79035550104');
     let storedAtConfirmation: boolean | undefined;
-    api.script((call) => {
+    env.api.script((call) => {
       if (call.method === 'sendMessage' && String(call.payload['text']).includes('Вы участвуете'))
         storedAtConfirmation = participations(buyer.id).length === 1;
       return undefined;
     });
-    await stack.post(callbackUpdate(buyer, 'pr:j:spring-sale'));
-    await sentTo(api, buyer.id, 'Вы участвуете в акции «Большая распродажа −20%»');
+    await env.stack.post(callbackUpdate(buyer, 'pr:j:spring-sale'));
+    await sentTo(env.api, buyer.id, 'Вы участвуете в акции «Большая распродажа −20%»');
     expect(storedAtConfirmation).toBe(true);
     expect(participations(buyer.id)).toEqual([
       expect.objectContaining({ promotion_id: 'spring-sale', name: 'Ольга Покупаева', phone: '79035550104' }),
     ]);
-    await sentTo(api, STAFF_CHAT, 'Участие в акции «Большая распродажа −20%»: Ольга Покупаева');
+    await sentTo(env.api, STAFF_CHAT, 'Участие в акции «Большая распродажа −20%»: Ольга Покупаева');
 
-    await stack.post(callbackUpdate(buyer, 'pr:j:spring-sale'));
-    await api.waitFor(() =>
-      api.callsTo('answerCallbackQuery').some((c) => String(c.payload['text']).includes('уже участвуете')),
+    await env.stack.post(callbackUpdate(buyer, 'pr:j:spring-sale'));
+    await env.api.waitFor(() =>
+      env.api.callsTo('answerCallbackQuery').some((c) => String(c.payload['text']).includes('уже участвуете')),
     );
     expect(participations(buyer.id)).toHaveLength(1);
   });
@@ -110,24 +97,24 @@ describe('promotions', () => {
   it('answers a stale button (archived, ended, or never visible) and writes nothing', async () => {
     const late = person(6_200_004, 'Опоздавший');
     await signIn(late, '+7 903 555-01-02');
-    stack.sheets.wb.update('Promotions', 'cashback-10', { status: 'archived' }, { by: 'sheet' });
+    env.stack.sheets.wb.update('Promotions', 'cashback-10', { status: 'archived' }, { by: 'sheet' });
     try {
       for (const id of ['cashback-10', 'summer-camp', 'partner-webinar', 'no-such-promo'])
-        await stack.post(callbackUpdate(late, `pr:j:${id}`));
-      await stack.gateway.dispatcher.idle();
-      const alerts = api
+        await env.stack.post(callbackUpdate(late, `pr:j:${id}`));
+      await env.stack.gateway.dispatcher.idle();
+      const alerts = env.api
         .callsTo('answerCallbackQuery')
         .filter((c) => String(c.payload['text']).includes('закончилась или недоступна'));
       expect(alerts.length).toBeGreaterThanOrEqual(4);
       expect(participations(late.id)).toHaveLength(0);
     } finally {
-      stack.sheets.wb.update('Promotions', 'cashback-10', { status: 'active' }, { by: 'sheet' });
+      env.stack.sheets.wb.update('Promotions', 'cashback-10', { status: 'active' }, { by: 'sheet' });
     }
   });
 
   it('keeps callback_data within 64 bytes for a long promotion id, and the button still works', async () => {
     const longId = `летняя-акция-для-всех-клиентов-${'x'.repeat(30)}`;
-    stack.sheets.wb.insert(
+    env.stack.sheets.wb.insert(
       'Promotions',
       {
         id: longId,
@@ -147,27 +134,27 @@ describe('promotions', () => {
     try {
       const fan = person(6_200_005, 'Фанат');
       await signIn(fan, '+79000000001');
-      await stack.post(textUpdate(fan, '/promotions'));
-      await sentTo(api, fan.id, 'Акции (1 из 3)');
+      await env.stack.post(textUpdate(fan, '/promotions'));
+      await sentTo(env.api, fan.id, 'Акции (1 из 3)');
       // It ends last, so it is the last page: a text card turns into a photo card.
-      await stack.post(callbackUpdate(fan, 'pr:p:2'));
-      await api.waitFor(() => api.callsTo('sendPhoto').some((c) => Number(c.payload['chat_id']) === fan.id));
-      const photo = api.callsTo('sendPhoto').find((c) => Number(c.payload['chat_id']) === fan.id)!;
+      await env.stack.post(callbackUpdate(fan, 'pr:p:2'));
+      await env.api.waitFor(() => env.api.callsTo('sendPhoto').some((c) => Number(c.payload['chat_id']) === fan.id));
+      const photo = env.api.callsTo('sendPhoto').find((c) => Number(c.payload['chat_id']) === fan.id)!;
       expect(photo.payload['caption']).toContain('Длинная акция');
       const join = buttons(photo.payload).find((b) => b.callback_data?.startsWith('pr:'))!;
       expect(Buffer.byteLength(join.callback_data!)).toBeLessThanOrEqual(64);
       expect(join.callback_data).toMatch(/^pr:h:/);
-      await stack.post(callbackUpdate(fan, join.callback_data!));
-      await sentTo(api, fan.id, 'Вы участвуете в акции «Длинная акция»');
+      await env.stack.post(callbackUpdate(fan, join.callback_data!));
+      await sentTo(env.api, fan.id, 'Вы участвуете в акции «Длинная акция»');
       expect(participations(fan.id)[0]!.promotion_id).toBe(longId);
     } finally {
-      stack.sheets.db.prepare('DELETE FROM "Promotions" WHERE id = ?').run(longId);
+      env.stack.sheets.db.prepare('DELETE FROM "Promotions" WHERE id = ?').run(longId);
     }
   });
 
   it('opens a deep-linked promotion at once for a signed-in user, and speaks English to an English user', async () => {
     const jane = person(6_200_006, 'Jane', 'en');
-    stack.sheets.wb.insert(
+    env.stack.sheets.wb.insert(
       'Users',
       {
         id: 'U-900',
@@ -181,8 +168,8 @@ describe('promotions', () => {
       { outbox: false },
     );
     await signIn(jane, '447911123456');
-    await stack.post(textUpdate(jane, '/start promo_birthday-gift'));
-    const card = await sentTo(api, jane.id, 'Подарок ко дню рождения');
+    await env.stack.post(textUpdate(jane, '/start promo_birthday-gift'));
+    const card = await sentTo(env.api, jane.id, 'Подарок ко дню рождения');
     expect(card['text']).toMatch(/^Promotions \(\d of 5\)/);
     expect(buttons(card).map((b) => b.text)).toContain('🎯 Take part');
   });

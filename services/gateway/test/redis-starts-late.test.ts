@@ -1,10 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TEST_INTERNAL_TOKEN, TEST_SECRET, TEST_TOKEN } from '@mb/testing';
 import { BotApiDouble } from '@mb/testing/bot-api-double';
+import { freePort } from '@mb/testing/ports';
 import { ruUser, textUpdate } from '@mb/testing/updates';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type Stack, startStack } from './stack.ts';
@@ -12,17 +12,6 @@ import { type Stack, startStack } from './stack.ts';
 // Start order is not a failure: the gateway used to exit with MaxRetriesPerRequestError when Redis refused
 // connections at start. Now it listens, says in /readyz what it waits for, and serves once Redis answers.
 const GATEWAY_MAIN = new URL('../src/main.ts', import.meta.url).pathname;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 function startRedisOn(port: number): Promise<ChildProcess> {
   const child = spawn(

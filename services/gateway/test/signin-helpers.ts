@@ -1,6 +1,6 @@
-import { BotApiDouble, type TestUser } from '@mb/testing';
-import { afterAll, afterEach, beforeAll } from 'vitest';
-import { type Stack, startStack } from './stack.ts';
+import type { BotApiDouble, TestUser } from '@mb/testing';
+import type { Stack } from './stack.ts';
+import { useStack } from './use-stack.ts';
 
 /** Update builders for what packages/testing does not build: group callbacks, bot blocks, deep links. */
 let nextId = 9_000_000;
@@ -66,20 +66,5 @@ export async function sentTo(api: BotApiDouble, chatId: number, part: string, ti
  * each test ends when the dispatcher is idle. Read `env.api` / `env.stack` inside tests.
  */
 export function staffChatStack(): { api: BotApiDouble; stack: Stack } {
-  const env = {} as { api: BotApiDouble; stack: Stack };
-  beforeAll(async () => {
-    env.api = await new BotApiDouble().start();
-    env.stack = await startStack({
-      apiRoot: env.api.url,
-      gateway: { staffChatId: STAFF_CHAT, events: { idleMs: 20 } },
-    });
-  });
-  afterAll(async () => {
-    await env.stack.close();
-    await env.api.close();
-  });
-  afterEach(async () => {
-    await env.stack.gateway.dispatcher.idle();
-  });
-  return env;
+  return useStack({ staffChatId: STAFF_CHAT, events: { idleMs: 20 } }, { idleAfterEach: true });
 }

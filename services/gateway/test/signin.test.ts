@@ -1,32 +1,18 @@
-import { BotApiDouble, contactUpdate, textUpdate } from '@mb/testing';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { groupCallback, myChatMember, person, STAFF_CHAT, sentTo } from './signin-helpers.ts';
-import { type Stack, startStack } from './stack.ts';
+import { contactUpdate, textUpdate } from '@mb/testing';
+import { describe, expect, it } from 'vitest';
+import { groupCallback, myChatMember, person, STAFF_CHAT, sentTo, staffChatStack } from './signin-helpers.ts';
 
-let api: BotApiDouble;
-let stack: Stack;
+const env = staffChatStack();
 
-beforeAll(async () => {
-  api = await new BotApiDouble().start();
-  stack = await startStack({ apiRoot: api.url, gateway: { staffChatId: STAFF_CHAT, events: { idleMs: 20 } } });
-});
-afterAll(async () => {
-  await stack.close();
-  await api.close();
-});
-afterEach(async () => {
-  await stack.gateway.dispatcher.idle();
-});
-
-const row = (id: string) => stack.sheets.wb.get('Users', id)!;
-const rowOf = (telegramId: number) => stack.sheets.wb.find('Users', { telegram_id: String(telegramId) })[0];
+const row = (id: string) => env.stack.sheets.wb.get('Users', id)!;
+const rowOf = (telegramId: number) => env.stack.sheets.wb.find('Users', { telegram_id: String(telegramId) })[0];
 const setPolicy = (value: 'open' | 'allowlist') =>
-  stack.sheets.wb.update('Settings', 'access_policy', { value }, { by: 'sheet' });
+  env.stack.sheets.wb.update('Settings', 'access_policy', { value }, { by: 'sheet' });
 /** What the Sheet sync does when a manager edits a user's status in the Sheet. */
 function sheetSetsStatus(userId: string, to: 'active' | 'blocked') {
   const before = row(userId);
-  stack.sheets.wb.update('Users', userId, { status: to }, { by: 'sheet' });
-  stack.sheets.wb.emit('user.status_changed', {
+  env.stack.sheets.wb.update('Users', userId, { status: to }, { by: 'sheet' });
+  env.stack.sheets.wb.emit('user.status_changed', {
     userId,
     telegramId: Number(before.telegram_id),
     from: before.status,
@@ -38,12 +24,12 @@ function sheetSetsStatus(userId: string, to: 'active' | 'blocked') {
 describe('sign-in by phone', () => {
   it('signs in with the own contact, matching a phone typed as "8 (903) 555-01-01", and gives a manager the staff commands', async () => {
     const maria = person(6_100_001, 'Мария');
-    await stack.post(textUpdate(maria, '/start'));
-    const ask = await sentTo(api, maria.id, 'поделитесь номером');
+    await env.stack.post(textUpdate(maria, '/start'));
+    const ask = await sentTo(env.api, maria.id, 'поделитесь номером');
     expect(JSON.stringify(ask['reply_markup'])).toContain('"request_contact":true');
 
-    await stack.post(contactUpdate(maria, '79035550101'));
-    const welcome = await sentTo(api, maria.id, 'вы вошли');
+    await env.stack.post(contactUpdate(maria, '79035550101'));
+    const welcome = await sentTo(env.api, maria.id, 'вы вошли');
     expect(welcome['text']).toContain('Мария Менеджерова');
     expect(JSON.stringify(welcome['reply_markup'])).toContain('/app/');
     const stored = row('U-2');
@@ -51,7 +37,7 @@ describe('sign-in by phone', () => {
     expect(stored.phone).toBe('8 (903) 555-01-01');
     expect(stored.language).toBe('ru');
     expect(stored.last_seen_at).not.toBe('');
-    const outbox = stack.sheets.db
+    const outbox = env.stack.sheets.db
       .prepare("SELECT columns FROM outbox WHERE tab = 'Users' AND row_id = 'U-2'")
       .all() as Array<{ columns: string }>;
     expect(
@@ -59,10 +45,10 @@ describe('sign-in by phone', () => {
         .map((o) => JSON.parse(o.columns) as Record<string, string>)
         .some((c) => c['telegram_id'] === String(maria.id)),
     ).toBe(true);
-    await api.waitFor(() =>
-      api.callsTo('setMyCommands').some((c) => JSON.stringify(c.payload['scope']).includes(String(maria.id))),
+    await env.api.waitFor(() =>
+      env.api.callsTo('setMyCommands').some((c) => JSON.stringify(c.payload['scope']).includes(String(maria.id))),
     );
-    const staffCommands = api
+    const staffCommands = env.api
       .callsTo('setMyCommands')
       .find((c) => JSON.stringify(c.payload['scope']).includes(String(maria.id)))!;
     expect(JSON.stringify(staffCommands.payload['commands'])).toContain('pending');
@@ -70,8 +56,8 @@ describe('sign-in by phone', () => {
 
   it("refuses someone else's contact and links nothing", async () => {
     const eve = person(6_100_002, 'Ева');
-    await stack.post(contactUpdate(eve, '+79035550103', 6_999_999));
-    expect((await sentTo(api, eve.id, 'чужой контакт'))['reply_markup']).toBeDefined();
+    await env.stack.post(contactUpdate(eve, '+79035550103', 6_999_999));
+    expect((await sentTo(env.api, eve.id, 'чужой контакт'))['reply_markup']).toBeDefined();
     expect(rowOf(eve.id)).toBeUndefined();
     expect(row('U-4').telegram_id).toBe('');
   });
@@ -80,8 +66,8 @@ describe('sign-in by phone', () => {
     setPolicy('open');
     try {
       const newcomer = person(6_100_003, 'Новичок');
-      await stack.post(contactUpdate(newcomer, '+7 912 000-00-03'));
-      await sentTo(api, newcomer.id, 'вы вошли');
+      await env.stack.post(contactUpdate(newcomer, '+7 912 000-00-03'));
+      await sentTo(env.api, newcomer.id, 'вы вошли');
       expect(rowOf(newcomer.id)).toMatchObject({
         phone: '+79120000003',
         role: 'client',
@@ -95,89 +81,91 @@ describe('sign-in by phone', () => {
 
   it('under allowlist writes a pending row, asks the staff chat, and only a manager may approve; the user is told', async () => {
     const stranger = person(6_100_004, 'Незнакомец');
-    await stack.post(contactUpdate(stranger, '+79120000004'));
-    await sentTo(api, stranger.id, 'заявка на доступ отправлена');
+    await env.stack.post(contactUpdate(stranger, '+79120000004'));
+    await sentTo(env.api, stranger.id, 'заявка на доступ отправлена');
     const pending = rowOf(stranger.id)!;
     expect(pending.status).toBe('pending');
 
-    const notice = await sentTo(api, STAFF_CHAT, 'Заявка на доступ');
+    const notice = await sentTo(env.api, STAFF_CHAT, 'Заявка на доступ');
     expect(notice['text']).toContain('+79120000004');
     expect(JSON.stringify(notice['reply_markup'])).toContain(`ua:a:${pending.id}`);
     // The gate: a pending user gets no menu.
-    await stack.post(textUpdate(stranger, '/promotions'));
-    await api.waitFor(
-      () => api.textsTo(stranger.id).filter((t) => t.includes('заявка на доступ отправлена')).length === 2,
+    await env.stack.post(textUpdate(stranger, '/promotions'));
+    await env.api.waitFor(
+      () => env.api.textsTo(stranger.id).filter((t) => t.includes('заявка на доступ отправлена')).length === 2,
     );
 
     const client = person(6_100_005, 'Пётр');
-    await stack.post(contactUpdate(client, '+79035550103'));
-    await sentTo(api, client.id, 'вы вошли');
-    await stack.post(groupCallback(client, `ua:a:${pending.id}`, notice['text'] as string));
-    await api.waitFor(() =>
-      api.callsTo('answerCallbackQuery').some((c) => String(c.payload['text']).includes('только менеджеры')),
+    await env.stack.post(contactUpdate(client, '+79035550103'));
+    await sentTo(env.api, client.id, 'вы вошли');
+    await env.stack.post(groupCallback(client, `ua:a:${pending.id}`, notice['text'] as string));
+    await env.api.waitFor(() =>
+      env.api.callsTo('answerCallbackQuery').some((c) => String(c.payload['text']).includes('только менеджеры')),
     );
     expect(row(pending.id).status).toBe('pending');
 
     const boss = person(6_100_006, 'Анна');
-    await stack.post(contactUpdate(boss, '+79000000001'));
-    await sentTo(api, boss.id, 'вы вошли');
-    await stack.post(groupCallback(boss, `ua:a:${pending.id}`, notice['text'] as string));
-    await sentTo(api, stranger.id, 'доступ открыт');
+    await env.stack.post(contactUpdate(boss, '+79000000001'));
+    await sentTo(env.api, boss.id, 'вы вошли');
+    await env.stack.post(groupCallback(boss, `ua:a:${pending.id}`, notice['text'] as string));
+    await sentTo(env.api, stranger.id, 'доступ открыт');
     expect(row(pending.id).status).toBe('active');
-    const edited = api.callsTo('editMessageText').find((c) => Number(c.payload['chat_id']) === STAFF_CHAT)!;
+    const edited = env.api.callsTo('editMessageText').find((c) => Number(c.payload['chat_id']) === STAFF_CHAT)!;
     expect(edited.payload['text']).toContain('Одобрено: Анна Админова');
     // A second press changes nothing and says so.
-    await stack.post(groupCallback(boss, `ua:a:${pending.id}`, notice['text'] as string));
-    await api.waitFor(() =>
-      api.callsTo('answerCallbackQuery').some((c) => String(c.payload['text']).includes('уже принято')),
+    await env.stack.post(groupCallback(boss, `ua:a:${pending.id}`, notice['text'] as string));
+    await env.api.waitFor(() =>
+      env.api.callsTo('answerCallbackQuery').some((c) => String(c.payload['text']).includes('уже принято')),
     );
   });
 
   it('tells a pending user when a manager approves them in the Sheet (a user.status_changed event), and opens their deep link', async () => {
     const waiting = person(6_100_007, 'Сергей');
-    await stack.post(textUpdate(waiting, '/start promo_spring-sale'));
-    await stack.post(contactUpdate(waiting, '+79035550106'));
-    await sentTo(api, waiting.id, 'заявка на доступ отправлена');
+    await env.stack.post(textUpdate(waiting, '/start promo_spring-sale'));
+    await env.stack.post(contactUpdate(waiting, '+79035550106'));
+    await sentTo(env.api, waiting.id, 'заявка на доступ отправлена');
     expect(row('U-7').telegram_id).toBe(String(waiting.id));
     sheetSetsStatus('U-7', 'active');
-    await sentTo(api, waiting.id, 'доступ открыт');
-    await sentTo(api, waiting.id, 'Большая распродажа');
-    await stack.post(textUpdate(waiting, '/promotions'));
-    await sentTo(api, waiting.id, 'Акции (1 из');
+    await sentTo(env.api, waiting.id, 'доступ открыт');
+    await sentTo(env.api, waiting.id, 'Большая распродажа');
+    await env.stack.post(textUpdate(waiting, '/promotions'));
+    await sentTo(env.api, waiting.id, 'Акции (1 из');
   });
 
   it('applies a block made in the Sheet to the very next update, and refuses politely', async () => {
     const olga = person(6_100_008, 'Ольга');
-    await stack.post(contactUpdate(olga, '79035550104'));
-    await sentTo(api, olga.id, 'вы вошли');
+    await env.stack.post(contactUpdate(olga, '79035550104'));
+    await sentTo(env.api, olga.id, 'вы вошли');
     sheetSetsStatus('U-5', 'blocked');
-    await stack.post(textUpdate(olga, '/promotions'));
-    await api.waitFor(() => api.textsTo(olga.id).filter((t) => t.includes('доступ к боту для вас закрыт')).length >= 1);
-    expect(api.textsTo(olga.id).some((t) => t.startsWith('Акции ('))).toBe(false);
+    await env.stack.post(textUpdate(olga, '/promotions'));
+    await env.api.waitFor(
+      () => env.api.textsTo(olga.id).filter((t) => t.includes('доступ к боту для вас закрыт')).length >= 1,
+    );
+    expect(env.api.textsTo(olga.id).some((t) => t.startsWith('Акции ('))).toBe(false);
   });
 
   it('refuses a blocked row at sign-in', async () => {
     const blocked = person(6_100_009, 'Заблок');
-    await stack.post(contactUpdate(blocked, '+79035550107'));
-    await sentTo(api, blocked.id, 'доступ к боту для вас закрыт');
+    await env.stack.post(contactUpdate(blocked, '+79035550107'));
+    await sentTo(env.api, blocked.id, 'доступ к боту для вас закрыт');
   });
 
   it('records a /start promo_<id> deep link and opens the promotion right after sign-in', async () => {
     const visitor = person(6_100_010, 'Гость');
-    await stack.post(textUpdate(visitor, '/start promo_friend-bonus'));
-    await sentTo(api, visitor.id, 'поделитесь номером');
-    const attribution = stack.sheets.db
+    await env.stack.post(textUpdate(visitor, '/start promo_friend-bonus'));
+    await sentTo(env.api, visitor.id, 'поделитесь номером');
+    const attribution = env.stack.sheets.db
       .prepare('SELECT payload FROM start_payloads WHERE telegram_id = ?')
       .all(visitor.id) as Array<{ payload: string }>;
     expect(attribution.map((a) => a.payload)).toEqual(['promo_friend-bonus']);
-    await stack.post(contactUpdate(visitor, '+7 (903) 555-01-03'));
-    await sentTo(api, visitor.id, 'вы вошли');
-    await sentTo(api, visitor.id, 'Приведи друга');
+    await env.stack.post(contactUpdate(visitor, '+7 (903) 555-01-03'));
+    await sentTo(env.api, visitor.id, 'вы вошли');
+    await sentTo(env.api, visitor.id, 'Приведи друга');
     // Opened once: the next sign-in-free /start does not open it again.
-    await stack.post(textUpdate(visitor, '/start'));
-    await stack.gateway.dispatcher.idle();
+    await env.stack.post(textUpdate(visitor, '/start'));
+    await env.stack.gateway.dispatcher.idle();
     expect(
-      api.calls.filter(
+      env.api.calls.filter(
         (c) => Number(c.payload['chat_id']) === visitor.id && String(c.payload['text']).includes('Приведи друга'),
       ),
     ).toHaveLength(1);
@@ -185,47 +173,52 @@ describe('sign-in by phone', () => {
 
   it('speaks English to an English-speaking user, from the greeting to the sign-in', async () => {
     const john = person(6_100_011, 'John', 'en');
-    await stack.post(textUpdate(john, '/start'));
-    await sentTo(api, john.id, 'share your phone number');
-    await stack.post(contactUpdate(john, '+1 212 555 0143'));
-    await sentTo(api, john.id, 'Your access request has gone to a manager');
+    await env.stack.post(textUpdate(john, '/start'));
+    await sentTo(env.api, john.id, 'share your phone number');
+    await env.stack.post(contactUpdate(john, '+1 212 555 0143'));
+    await sentTo(env.api, john.id, 'Your access request has gone to a manager');
     expect(rowOf(john.id)!.language).toBe('en');
   });
 
   it('marks blocked_bot when the user blocks the bot and clears it when they come back', async () => {
     const leaver = person(6_100_012, 'Уходящий');
-    await stack.post(contactUpdate(leaver, '+79035550105'));
-    await sentTo(api, leaver.id, 'вы вошли');
-    await stack.post(myChatMember(leaver, 'kicked'));
-    await stack.gateway.dispatcher.idle();
+    await env.stack.post(contactUpdate(leaver, '+79035550105'));
+    await sentTo(env.api, leaver.id, 'вы вошли');
+    await env.stack.post(myChatMember(leaver, 'kicked'));
+    await env.stack.gateway.dispatcher.idle();
     expect(rowOf(leaver.id)!.blocked_bot).toBe('yes');
-    await stack.post(myChatMember(leaver, 'member'));
-    await stack.gateway.dispatcher.idle();
+    await env.stack.post(myChatMember(leaver, 'member'));
+    await env.stack.gateway.dispatcher.idle();
     expect(rowOf(leaver.id)!.blocked_bot).toBe('no');
   });
 
   it('follows a role change made in the Sheet: the commands shrink at once and staff-only commands are refused', async () => {
     const ivan = person(6_100_013, 'Иван');
-    await stack.post(contactUpdate(ivan, '+7 903 555-01-02'));
-    await sentTo(api, ivan.id, 'вы вошли');
-    await stack.post(textUpdate(ivan, '/pending'));
-    await sentTo(api, ivan.id, 'Заявка на доступ');
-    stack.sheets.wb.update('Users', 'U-3', { role: 'client' }, { by: 'sheet' });
-    stack.sheets.wb.emit('user.role_changed', { userId: 'U-3', telegramId: ivan.id, from: 'manager', to: 'client' });
-    await api.waitFor(() =>
-      api.callsTo('deleteMyCommands').some((c) => JSON.stringify(c.payload['scope']).includes(String(ivan.id))),
+    await env.stack.post(contactUpdate(ivan, '+7 903 555-01-02'));
+    await sentTo(env.api, ivan.id, 'вы вошли');
+    await env.stack.post(textUpdate(ivan, '/pending'));
+    await sentTo(env.api, ivan.id, 'Заявка на доступ');
+    env.stack.sheets.wb.update('Users', 'U-3', { role: 'client' }, { by: 'sheet' });
+    env.stack.sheets.wb.emit('user.role_changed', {
+      userId: 'U-3',
+      telegramId: ivan.id,
+      from: 'manager',
+      to: 'client',
+    });
+    await env.api.waitFor(() =>
+      env.api.callsTo('deleteMyCommands').some((c) => JSON.stringify(c.payload['scope']).includes(String(ivan.id))),
     );
-    await stack.post(textUpdate(ivan, '/pending'));
-    await sentTo(api, ivan.id, 'только менеджеры');
+    await env.stack.post(textUpdate(ivan, '/pending'));
+    await sentTo(env.api, ivan.id, 'только менеджеры');
   });
 
   it('sets the default commands in both languages and the menu button that opens the Mini App at start-up', async () => {
-    await stack.gateway.setup();
-    const commands = api.callsTo('setMyCommands').filter((c) => c.payload['scope'] === undefined);
+    await env.stack.gateway.setup();
+    const commands = env.api.callsTo('setMyCommands').filter((c) => c.payload['scope'] === undefined);
     expect(commands.map((c) => c.payload['language_code'] ?? 'default')).toEqual(['default', 'en']);
     expect(JSON.stringify(commands[0]!.payload['commands'])).toContain('"description":"Акции"');
     expect(JSON.stringify(commands[1]!.payload['commands'])).toContain('"description":"Promotions"');
-    expect(api.callsTo('setChatMenuButton')[0]!.payload['menu_button']).toMatchObject({
+    expect(env.api.callsTo('setChatMenuButton')[0]!.payload['menu_button']).toMatchObject({
       type: 'web_app',
       web_app: { url: 'https://bot.example.com/app/' },
     });

@@ -1,7 +1,7 @@
-import { BotApiDouble, type TestUser, textUpdate } from '@mb/testing';
+import { type BotApiDouble, type TestUser, textUpdate } from '@mb/testing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { type Stack, startStack } from './stack.ts';
-import { stallableProxy } from './stall-proxy.ts';
+import type { Stack } from './stack.ts';
+import { type stallableProxy, startStackBehindProxy } from './stall-proxy.ts';
 
 // Issue 20 point 1: the assistant stalls (as under SIGSTOP) while users ask; each question is asked again with backoff,
 // the user told "one moment" once, and after the assistant returns each question has its answer exactly once.
@@ -10,27 +10,12 @@ let api: BotApiDouble;
 let stack: Stack;
 let proxy: Awaited<ReturnType<typeof stallableProxy>>;
 
+let close: () => Promise<void>;
+
 beforeAll(async () => {
-  api = await new BotApiDouble().start();
-  proxy = await stallableProxy();
-  stack = await startStack({
-    apiRoot: api.url,
-    gateway: {
-      events: { enabled: false },
-      assistantUrl: proxy.url,
-      assistantPacing: { draftIntervalMs: 0, editIntervalMs: 0 },
-      serviceTimeouts: { assistantMs: 800 },
-      retry: { firstMs: 200, maxPauseMs: 800, noticeAfterMs: 1000, giveUpAfterMs: 60_000 },
-    },
-  });
-  proxy.retarget(stack.assistantUrl);
-  users.forEach((u, i) => stack.sheets.wb.update('Users', `U-${4 + i}`, { telegram_id: String(u.id) }));
+  ({ api, proxy, stack, close } = await startStackBehindProxy('assistant', users));
 });
-afterAll(async () => {
-  await stack.close();
-  await proxy.close();
-  await api.close();
-});
+afterAll(() => close());
 
 it('asks every stalled question again and answers each exactly once after the assistant returns', async () => {
   proxy.stall();

@@ -1,4 +1,6 @@
 import { createServer, Socket } from 'node:net';
+import { BotApiDouble, type TestUser } from '@mb/testing';
+import { startStack } from './stack.ts';
 
 /**
  * A TCP proxy in front of a service that can stall it as SIGSTOP would: while paused, connections are accepted and
@@ -55,4 +57,36 @@ export async function stallableProxy(target = 'http://127.0.0.1:9') {
         server.close(() => r());
       }),
   };
+}
+
+/**
+ * The whole stack with the gateway reaching `dependency` only through a stallable proxy: calls to it bounded at 800 ms,
+ * an update that failed on it retried after 200 ms … 800 ms, the user told "one moment" after 1 s; no change-event
+ * consumer. `users` are linked to the seeded client rows U-4, U-5, … (signed in).
+ */
+export async function startStackBehindProxy(dependency: 'sheets' | 'assistant', users: TestUser[]) {
+  const api = await new BotApiDouble().start();
+  const proxy = await stallableProxy();
+  const stack = await startStack({
+    apiRoot: api.url,
+    gateway: {
+      events: { enabled: false },
+      retry: { firstMs: 200, maxPauseMs: 800, noticeAfterMs: 1000, giveUpAfterMs: 60_000 },
+      ...(dependency === 'sheets'
+        ? { sheetsUrl: proxy.url, serviceTimeouts: { sheetsMs: 800 } }
+        : {
+            assistantUrl: proxy.url,
+            serviceTimeouts: { assistantMs: 800 },
+            assistantPacing: { draftIntervalMs: 0, editIntervalMs: 0 },
+          }),
+    },
+  });
+  proxy.retarget(dependency === 'sheets' ? stack.sheetsUrl : stack.assistantUrl);
+  users.forEach((u, i) => stack.sheets.wb.update('Users', `U-${4 + i}`, { telegram_id: String(u.id) }));
+  const close = async () => {
+    await stack.close();
+    await proxy.close();
+    await api.close();
+  };
+  return { api, proxy, stack, close };
 }

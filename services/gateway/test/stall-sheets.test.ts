@@ -1,7 +1,7 @@
-import { BotApiDouble, type TestUser, textUpdate } from '@mb/testing';
+import { type BotApiDouble, type TestUser, textUpdate } from '@mb/testing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { type Stack, startStack } from './stack.ts';
-import { stallableProxy } from './stall-proxy.ts';
+import type { Stack } from './stack.ts';
+import { type stallableProxy, startStackBehindProxy } from './stall-proxy.ts';
 
 // Issue 20 point 1: sheets stalls (as under SIGSTOP: connections accepted, nothing answered) while users press /start
 // and /menu. Every acknowledged update is kept and retried; after sheets returns each one has its answer exactly once,
@@ -12,27 +12,12 @@ let api: BotApiDouble;
 let stack: Stack;
 let proxy: Awaited<ReturnType<typeof stallableProxy>>;
 
+let close: () => Promise<void>;
+
 beforeAll(async () => {
-  api = await new BotApiDouble().start();
-  // The gateway talks to sheets only through the proxy (pointed at sheets once the stack has started it).
-  proxy = await stallableProxy();
-  stack = await startStack({
-    apiRoot: api.url,
-    gateway: {
-      events: { enabled: false },
-      sheetsUrl: proxy.url,
-      serviceTimeouts: { sheetsMs: 800 },
-      retry: { firstMs: 200, maxPauseMs: 800, noticeAfterMs: 1000, giveUpAfterMs: 60_000 },
-    },
-  });
-  proxy.retarget(stack.sheetsUrl);
-  users.forEach((u, i) => stack.sheets.wb.update('Users', `U-${4 + i}`, { telegram_id: String(u.id) }));
+  ({ api, proxy, stack, close } = await startStackBehindProxy('sheets', users));
 });
-afterAll(async () => {
-  await stack.close();
-  await proxy.close();
-  await api.close();
-});
+afterAll(() => close());
 
 const metric = async (name: string) => {
   const text = await stack.gateway.metrics.registry.metrics();
@@ -71,4 +56,4 @@ it('keeps every update while sheets stalls and answers each exactly once, in ord
   expect(api.textsTo(stranger.id).filter((t) => t.includes('номер'))).not.toHaveLength(0);
   expect(await metric('gateway_handler_errors_total')).toBe(0);
   expect(await metric('gateway_update_errors_total')).toBe(0);
-});
+}, 15_000); // a stall, retries with backoff and the catch-up: 5 s was short under load

@@ -1,3 +1,4 @@
+import { sentMessage } from '@mb/testing';
 import { describe, expect, it } from 'vitest';
 import {
   buttonsOf,
@@ -24,18 +25,7 @@ const env = useTicketsStack({
       call.method === 'sendMessage' &&
       Number(call.payload['chat_id']) === client.id &&
       String(call.payload['text']).startsWith('💬 Ответ')
-        ? {
-            status: 200,
-            body: {
-              ok: true,
-              result: {
-                message_id: ANSWER_MESSAGE_ID,
-                date: 1,
-                chat: { id: client.id, type: 'private' },
-                text: call.payload['text'],
-              },
-            },
-          }
+        ? sentMessage(call, ANSWER_MESSAGE_ID)
         : undefined,
     );
   },

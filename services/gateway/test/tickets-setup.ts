@@ -152,6 +152,38 @@ export function useTicketsStack(opts: { forum: boolean; script?: (api: BotApiDou
   return env;
 }
 
+/**
+ * What the tests of a tickets stack read, for the client of these tests and the staff chat. Read inside tests: the
+ * env is filled before them.
+ */
+export function ticketReads(env: { api: BotApiDouble; stack: TicketsStack }) {
+  const staffCalls = (method: string) =>
+    env.api.callsTo(method).filter((c) => Number(c.payload['chat_id']) === STAFF_CHAT);
+  const cardOf = (ticketId: string) =>
+    staffCalls('sendMessage').find((c) => String(c.payload['text']).startsWith(`Обращение ${ticketId} ·`));
+  const lastText = () => env.api.textsTo(client.id).at(-1) ?? '';
+  return {
+    staffCalls,
+    lastText,
+    /** The number of the request the client was last told was taken ('' if none). */
+    created: () => /Обращение (T-\d+) принято/.exec(lastText())?.[1] ?? '',
+    firstMessage: async (ticketId: string) =>
+      (await env.stack.gateway.clients.sheets.tickets.get.query({ ticketId })).messages[0]!,
+    staffMessages: (ticketId: string) =>
+      env.stack.sheets.wb.find('TicketMessages', { ticket_id: ticketId, author: 'staff' }),
+    /** A request made through sheets (as the Mini App would), brought to its staff topic; its id and topic. */
+    async openTicket(text: string): Promise<{ id: string; threadId: number }> {
+      const ticket = await env.stack.gateway.clients.sheets.tickets.create.mutate({
+        telegramId: client.id,
+        category: 'Вопрос',
+        text,
+      });
+      await env.api.waitFor(() => cardOf(ticket.id) !== undefined, 5000, 'the card');
+      return { id: ticket.id, threadId: Number(cardOf(ticket.id)!.payload['message_thread_id']) };
+    },
+  };
+}
+
 let nextUpdate = 900_000;
 let nextMessage = 50_000;
 const date = () => Math.floor(Date.now() / 1000);

@@ -1,4 +1,4 @@
-import { BotApiDouble } from '@mb/testing';
+import { BotApiDouble, tooManyRequests } from '@mb/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   bystander,
@@ -39,19 +39,7 @@ describe('the staff-chat queue', () => {
   it('keeps a topic creation answered with 429 queued and retries it after retry_after, creating one topic', async () => {
     staffChatIs(api, true);
     let refusals = 2;
-    api.script((call) =>
-      call.method === 'createForumTopic' && refusals-- > 0
-        ? {
-            status: 429,
-            body: {
-              ok: false,
-              error_code: 429,
-              description: 'Too Many Requests: retry after 1',
-              parameters: { retry_after: 1 },
-            },
-          }
-        : undefined,
-    );
+    api.script((call) => (call.method === 'createForumTopic' && refusals-- > 0 ? tooManyRequests(1) : undefined));
     stack = await startTicketsStack(api);
     const ticket = await createTicket('Где мой заказ?');
     await api.waitFor(() => cardOf(ticket.id) !== undefined, 8000, 'the card after the retries');
@@ -65,7 +53,7 @@ describe('the staff-chat queue', () => {
       expect(await stack.metrics()).toMatch(/gateway_staff_queue_jobs\{state="pending"[^}]*\} 0\n/),
     );
     expect(await stack.metrics()).toMatch(/gateway_staff_queue_retries_total\{reason="429"[^}]*\} 2\n/);
-  });
+  }, 15_000); // the stack starts inside the test, then two retry_after waits of 1 s
 
   it('in a plain group posts one message per request; a reply to it answers the user, and /take works as a reply', async () => {
     staffChatIs(api, false);

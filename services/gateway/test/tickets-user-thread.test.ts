@@ -1,3 +1,4 @@
+import { sentMessage } from '@mb/testing';
 import { describe, expect, it } from 'vitest';
 import { buttonsOf, client, dmButton, dmPhoto, dmText, STAFF_CHAT, useTicketsStack } from './tickets-setup.ts';
 
@@ -8,18 +9,7 @@ const env = useTicketsStack({
     // The "write your message" prompt gets a known id, so the test can reply to it as the user would.
     a.script((call) =>
       call.method === 'sendMessage' && String(call.payload['text']).startsWith('Напишите сообщение к обращению')
-        ? {
-            status: 200,
-            body: {
-              ok: true,
-              result: {
-                message_id: PROMPT_ID,
-                date: 1,
-                chat: { id: client.id, type: 'private' },
-                text: call.payload['text'],
-              },
-            },
-          }
+        ? sentMessage(call, PROMPT_ID)
         : undefined,
     );
   },

@@ -1,22 +1,10 @@
 import { connect } from 'node:net';
-import { Writable } from 'node:stream';
-import { createLogger } from '@mb/service-kit';
-import { BotApiDouble, TEST_SECRET } from '@mb/testing';
+import { BotApiDouble, captureLogs, TEST_SECRET } from '@mb/testing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type Stack, startStack } from './stack.ts';
 
 // Issue 20 point 3: a client that aborts its request mid-body is logged at info, not error.
-const lines: string[] = [];
-const logger = createLogger(
-  'gateway',
-  'info',
-  new Writable({
-    write(chunk, _enc, cb) {
-      lines.push(String(chunk));
-      cb();
-    },
-  }),
-);
+const { lines, logger } = captureLogs('gateway', 'info');
 let api: BotApiDouble;
 let stack: Stack;
 

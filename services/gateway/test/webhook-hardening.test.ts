@@ -3,48 +3,37 @@ import { createLogger } from '@mb/service-kit';
 import {
   BotApiDouble,
   callbackUpdate,
+  captureLogs,
   contactUpdate,
   TEST_SECRET,
   TEST_TOKEN,
   type TestUser,
   textUpdate,
+  tooManyRequests,
 } from '@mb/testing';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runWebhookCli } from '../src/cli/webhook.ts';
 import { startPolling, WebhookIsSetError } from '../src/polling.ts';
 import { person, sentTo } from './signin-helpers.ts';
-import { type Stack, startStack } from './stack.ts';
+import { startStack } from './stack.ts';
+import { useStack } from './use-stack.ts';
 
-let api: BotApiDouble;
-let stack: Stack;
 const FLOOD = { limit: 6, timeFrameMs: 60_000 };
 /** The gateway's pino lines (JSON), to check what the logs carry and what they must never carry. */
-const logs: Array<Record<string, unknown>> = [];
-const logger = createLogger('gateway', 'debug', {
-  write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>),
-});
+const { logger, records } = captureLogs('gateway', 'debug');
 
-beforeAll(async () => {
-  api = await new BotApiDouble().start();
-  stack = await startStack({ apiRoot: api.url, gateway: { flood: FLOOD, events: { idleMs: 20 }, logger } });
-});
-afterAll(async () => {
-  await stack.close();
-  await api.close();
-});
-afterEach(async () => {
-  await stack.gateway.dispatcher.idle();
-});
+const env = useStack({ flood: FLOOD, events: { idleMs: 20 }, logger }, { idleAfterEach: true });
 
 async function signIn(user: TestUser, phone: string) {
-  await stack.post(contactUpdate(user, phone));
-  await sentTo(api, user.id, 'вы вошли');
-  await stack.gateway.dispatcher.idle();
+  await env.stack.post(contactUpdate(user, phone));
+  await sentTo(env.api, user.id, 'вы вошли');
+  await env.stack.gateway.dispatcher.idle();
 }
-const sendsTo = (chatId: number) => api.callsTo('sendMessage').filter((c) => Number(c.payload['chat_id']) === chatId);
+const sendsTo = (chatId: number) =>
+  env.api.callsTo('sendMessage').filter((c) => Number(c.payload['chat_id']) === chatId);
 /** The value of one series on /metrics (labels given as `name="value"` pairs, in any order); 0 when absent. */
 async function metric(name: string, ...labels: string[]): Promise<number> {
-  const text = await (await fetch(`${stack.gatewayUrl}/metrics`)).text();
+  const text = await (await fetch(`${env.stack.gatewayUrl}/metrics`)).text();
   const line = text.split('\n').find((l) => l.startsWith(`${name}{`) && labels.every((label) => l.includes(label)));
   return line ? Number(line.split(' ').at(-1)) : 0;
 }
@@ -53,20 +42,20 @@ describe('webhook input', () => {
   it('refuses a wrong secret (a prefix, a longer one, none) with 401 and handles nothing', async () => {
     const user = person(6_300_001, 'Тест');
     for (const secret of [TEST_SECRET.slice(0, -1), `${TEST_SECRET}x`, ''])
-      expect((await stack.post(textUpdate(user, '/start'), secret)).status).toBe(401);
-    await stack.gateway.dispatcher.idle();
+      expect((await env.stack.post(textUpdate(user, '/start'), secret)).status).toBe(401);
+    await env.stack.gateway.dispatcher.idle();
     expect(sendsTo(user.id)).toHaveLength(0);
   });
 
   it('answers malformed bodies with 400 (413 when huge) and keeps serving', async () => {
     for (const body of ['not json', '{"update_id": "7"}', 'null', '{"update_id": 1.5}'])
-      expect((await stack.post(body)).status).toBe(400);
-    expect((await stack.post(`{"update_id": 1, "pad": "${'x'.repeat(1_100_000)}"}`)).status).toBe(413);
-    expect((await fetch(`${stack.gatewayUrl}/healthz`)).status).toBe(200);
+      expect((await env.stack.post(body)).status).toBe(400);
+    expect((await env.stack.post(`{"update_id": 1, "pad": "${'x'.repeat(1_100_000)}"}`)).status).toBe(413);
+    expect((await fetch(`${env.stack.gatewayUrl}/healthz`)).status).toBe(200);
   });
 
   it('refuses a declared 200 MB body with 413 before a byte of it is sent', async () => {
-    const { port } = new URL(stack.gatewayUrl);
+    const { port } = new URL(env.stack.gatewayUrl);
     const answer = await new Promise<string>((resolve, reject) => {
       const socket = connect(Number(port), '127.0.0.1', () => {
         // Headers only: the body is never sent, so only a refusal made from Content-Length can answer.
@@ -93,16 +82,16 @@ describe('webhook input', () => {
     const buyer = person(6_300_002, 'Пётр');
     await signIn(buyer, '+79035550103');
     const tap = callbackUpdate(buyer, 'pr:j:spring-sale');
-    expect((await stack.post(tap)).status).toBe(200);
-    expect((await stack.post(tap)).status).toBe(200);
+    expect((await env.stack.post(tap)).status).toBe(200);
+    expect((await env.stack.post(tap)).status).toBe(200);
     const again = callbackUpdate(buyer, 'pr:j:cashback-10');
-    const answers = await Promise.all(Array.from({ length: 5 }, () => stack.post(again)));
+    const answers = await Promise.all(Array.from({ length: 5 }, () => env.stack.post(again)));
     expect(answers.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
-    await stack.gateway.dispatcher.idle();
-    expect(stack.sheets.wb.find('Participations', { telegram_id: String(buyer.id) })).toHaveLength(2);
+    await env.stack.gateway.dispatcher.idle();
+    expect(env.stack.sheets.wb.find('Participations', { telegram_id: String(buyer.id) })).toHaveLength(2);
     expect(sendsTo(buyer.id).filter((c) => String(c.payload['text']).includes('Вы участвуете'))).toHaveLength(2);
     expect(
-      api.callsTo('answerCallbackQuery').filter((c) => String(c.payload['text']).includes('уже участвуете')),
+      env.api.callsTo('answerCallbackQuery').filter((c) => String(c.payload['text']).includes('уже участвуете')),
     ).toHaveLength(0);
     expect(await metric('gateway_updates_duplicate_total')).toBeGreaterThanOrEqual(5);
   });
@@ -110,19 +99,21 @@ describe('webhook input', () => {
   it('ignores unknown update types, edited messages and group chatter; answers a sticker and a huge text once', async () => {
     const user = person(6_300_003, 'Ольга');
     await signIn(user, '79035550104');
-    const before = api.calls.length;
-    await stack.post({ update_id: 9_100_001, some_future_update: { from: { id: user.id } } });
-    await stack.post({
+    const before = env.api.calls.length;
+    await env.stack.post({ update_id: 9_100_001, some_future_update: { from: { id: user.id } } });
+    await env.stack.post({
       ...textUpdate(user, 'исправлено'),
       message: undefined,
       edited_message: { ...textUpdate(user, 'исправлено').message, edit_date: 2 },
     });
-    await stack.post(textUpdate(user, '/promotions', { chat: { id: -100777, type: 'supergroup', title: 'Группа' } }));
-    await stack.post(textUpdate(user, 'привет', { chat: { id: -100777, type: 'supergroup', title: 'Группа' } }));
-    await stack.gateway.dispatcher.idle();
-    expect(api.calls.slice(before).map((c) => [c.method, c.payload['text']])).toEqual([]);
+    await env.stack.post(
+      textUpdate(user, '/promotions', { chat: { id: -100777, type: 'supergroup', title: 'Группа' } }),
+    );
+    await env.stack.post(textUpdate(user, 'привет', { chat: { id: -100777, type: 'supergroup', title: 'Группа' } }));
+    await env.stack.gateway.dispatcher.idle();
+    expect(env.api.calls.slice(before).map((c) => [c.method, c.payload['text']])).toEqual([]);
 
-    await stack.post({
+    await env.stack.post({
       ...textUpdate(user, ''),
       message: {
         ...textUpdate(user, '').message,
@@ -138,9 +129,9 @@ describe('webhook input', () => {
         },
       },
     });
-    await stack.post(textUpdate(user, 'я'.repeat(5000)));
-    await stack.gateway.dispatcher.idle();
-    const replies = api.calls.slice(before).map((c) => String(c.payload['text']));
+    await env.stack.post(textUpdate(user, 'я'.repeat(5000)));
+    await env.stack.gateway.dispatcher.idle();
+    const replies = env.api.calls.slice(before).map((c) => String(c.payload['text']));
     expect(replies).toHaveLength(2);
     expect(replies[0]).toContain('Я понимаю текст и кнопки меню');
     expect(replies[1]).toContain('слишком длинное');
@@ -148,15 +139,15 @@ describe('webhook input', () => {
 
   it('drops a flood from one user after the limit, without affecting others', async () => {
     const spammer = person(6_300_004, 'Спамер');
-    for (let i = 0; i < 15; i++) await stack.post(textUpdate(spammer, '/start'));
-    await stack.gateway.dispatcher.idle();
+    for (let i = 0; i < 15; i++) await env.stack.post(textUpdate(spammer, '/start'));
+    await env.stack.gateway.dispatcher.idle();
     // The limit's answers, then one notice that some messages were skipped (once per window, not per drop).
     expect(sendsTo(spammer.id)).toHaveLength(FLOOD.limit + 1);
     expect(String(sendsTo(spammer.id).at(-1)?.payload['text'])).toContain('слишком часто');
     expect(await metric('gateway_flood_dropped_total')).toBe(9);
     const calm = person(6_300_005, 'Спокойный');
-    await stack.post(textUpdate(calm, '/start'));
-    await sentTo(api, calm.id, 'поделитесь номером');
+    await env.stack.post(textUpdate(calm, '/start'));
+    await sentTo(env.api, calm.id, 'поделитесь номером');
   });
 });
 
@@ -164,21 +155,13 @@ describe('outgoing calls', () => {
   it("obeys a 429's retry_after and sends once the wait is over", async () => {
     const user = person(6_300_006, 'Терпеливый');
     let refused = 0;
-    api.script((call) => {
+    env.api.script((call) => {
       if (call.method !== 'sendMessage' || Number(call.payload['chat_id']) !== user.id || refused++ > 0)
         return undefined;
-      return {
-        status: 429,
-        body: {
-          ok: false,
-          error_code: 429,
-          description: 'Too Many Requests: retry after 1',
-          parameters: { retry_after: 1 },
-        },
-      };
+      return tooManyRequests(1);
     });
-    await stack.post(textUpdate(user, '/start'));
-    await api.waitFor(() => sendsTo(user.id).length === 2, 8000);
+    await env.stack.post(textUpdate(user, '/start'));
+    await env.api.waitFor(() => sendsTo(user.id).length === 2, 8000);
     const [first, second] = sendsTo(user.id);
     expect(second!.at - first!.at).toBeGreaterThanOrEqual(950);
     expect(
@@ -189,23 +172,17 @@ describe('outgoing calls', () => {
   it('gives up on a 429 longer than the 30 s bound instead of hanging, and apologises', async () => {
     const user = person(6_300_007, 'Долгий');
     let refused = 0;
-    api.script((call) => {
+    env.api.script((call) => {
       if (call.method !== 'sendMessage' || Number(call.payload['chat_id']) !== user.id || refused++ > 0)
         return undefined;
-      return {
-        status: 429,
-        body: {
-          ok: false,
-          error_code: 429,
-          description: 'Too Many Requests: retry after 600',
-          parameters: { retry_after: 600 },
-        },
-      };
+      return tooManyRequests(600);
     });
     const update = textUpdate(user, '/start');
-    await stack.post(update);
-    await stack.gateway.dispatcher.idle();
-    expect(logs).toContainEqual(expect.objectContaining({ msg: 'update handler failed', updateId: update.update_id }));
+    await env.stack.post(update);
+    await env.stack.gateway.dispatcher.idle();
+    expect(records()).toContainEqual(
+      expect.objectContaining({ msg: 'update handler failed', updateId: update.update_id }),
+    );
     const texts = sendsTo(user.id).map((c) => String(c.payload['text']));
     expect(texts).toHaveLength(2);
     expect(texts[1]).toContain('Извините, что-то пошло не так');
@@ -215,14 +192,14 @@ describe('outgoing calls', () => {
   it('marks blocked_bot when Telegram answers 403 "bot was blocked by the user"', async () => {
     const gone = person(6_300_008, 'Ушедший');
     await signIn(gone, '+7 903 555-01-02');
-    api.script((call) =>
+    env.api.script((call) =>
       Number(call.payload['chat_id']) === gone.id
         ? { status: 403, body: { ok: false, error_code: 403, description: 'Forbidden: bot was blocked by the user' } }
         : undefined,
     );
-    await stack.post(textUpdate(gone, '/menu'));
-    await stack.gateway.dispatcher.idle();
-    expect(stack.sheets.wb.find('Users', { telegram_id: String(gone.id) })[0]!.blocked_bot).toBe('yes');
+    await env.stack.post(textUpdate(gone, '/menu'));
+    await env.stack.gateway.dispatcher.idle();
+    expect(env.stack.sheets.wb.find('Users', { telegram_id: String(gone.id) })[0]!.blocked_bot).toBe('yes');
     expect(
       await metric('gateway_telegram_api_calls_total', 'method="sendMessage"', 'result="403"'),
     ).toBeGreaterThanOrEqual(1);
@@ -231,8 +208,8 @@ describe('outgoing calls', () => {
 
 describe('logs', () => {
   it('never carry the bot token, phones or message texts', () => {
-    const all = JSON.stringify(logs);
-    expect(logs.length).toBeGreaterThan(0);
+    const all = JSON.stringify(records());
+    expect(records().length).toBeGreaterThan(0);
     for (const secret of [TEST_TOKEN, TEST_SECRET, '79035550103', '9035550104', 'я'.repeat(50), 'привет'])
       expect(all).not.toContain(secret);
   });

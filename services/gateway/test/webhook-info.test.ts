@@ -1,6 +1,4 @@
-import { Writable } from 'node:stream';
-import { createLogger } from '@mb/service-kit';
-import { BotApiDouble, TEST_TOKEN } from '@mb/testing';
+import { BotApiDouble, captureLogs, TEST_TOKEN } from '@mb/testing';
 import { Api } from 'grammy';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,17 +14,7 @@ afterAll(async () => {
 });
 
 function setup() {
-  const lines: string[] = [];
-  const logger = createLogger(
-    'gateway',
-    'info',
-    new Writable({
-      write(chunk, _e, cb) {
-        lines.push(String(chunk));
-        cb();
-      },
-    }),
-  );
+  const { lines, logger } = captureLogs('gateway', 'info');
   const registry = new Registry();
   const poller = createWebhookInfoPoller({ api: new Api(TEST_TOKEN, { apiRoot: api.url }), registry, logger });
   const value = async (name: string) => (await registry.getSingleMetric(name)!.get()).values[0]?.value;
