@@ -28,6 +28,18 @@ export const SERVICE_NODE_FLAGS: Readonly<Record<ServiceName, readonly string[]>
   assistant: ['--max-semi-space-size=2', '--max-old-space-size=80', '--v8-pool-size=1'],
 };
 
+/**
+ * V8 heap bounds of each gateway handler worker thread (GATEWAY_HANDLER_WORKERS; `new Worker(…, { resourceLimits })`).
+ * A worker is an isolate of its own: the process's flags above do not size its young generation, which V8 otherwise
+ * grows to 16–32 MB per semi-space under the handlers' allocation rate. A worker that outgrows the old-generation
+ * bound dies with ERR_WORKER_OUT_OF_MEMORY and is replaced (its unfinished updates handed to the replacement), so the
+ * bound is set well above what a worker keeps live (docs/memory.md).
+ */
+export const HANDLER_WORKER_LIMITS: Readonly<{ maxYoungGenerationSizeMb: number; maxOldGenerationSizeMb: number }> = {
+  maxYoungGenerationSizeMb: 12,
+  maxOldGenerationSizeMb: 128,
+};
+
 /** Environment every service process is started with (on top of its own configuration). */
 export const SERVICE_PROCESS_ENV: Readonly<Record<string, string>> = {
   MALLOC_ARENA_MAX: '2',

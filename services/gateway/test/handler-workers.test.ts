@@ -1,4 +1,5 @@
 import type { Worker } from 'node:worker_threads';
+import { HANDLER_WORKER_LIMITS } from '@mb/service-kit/runtime-flags';
 import { type TestUser, textUpdate } from '@mb/testing';
 import { describe, expect, it } from 'vitest';
 import { answered, command, users, withOneRepeat } from './chat-order.ts';
@@ -26,6 +27,8 @@ async function stream(chats: TestUser[], perChat: number, onRound?: (round: numb
 describe('handler workers (GATEWAY_HANDLER_WORKERS): the main thread acknowledges, workers handle', () => {
   it('answers every update once, in each chat in order, from worker threads', async () => {
     expect(env.stack.gateway.workers?.size).toBe(2);
+    // Each worker's heap is bounded by the one setting (runtime-flags.ts), not left to V8's defaults for an isolate.
+    for (const w of env.stack.gateway.workers!.workers) expect(w.resourceLimits).toMatchObject(HANDLER_WORKER_LIMITS);
     const chats = users(6_100_000, 24);
     const posted = await stream(chats, 6);
     await env.stack.gateway.dispatcher.idle();

@@ -3,6 +3,7 @@ import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '@mb/service-kit';
+import { HANDLER_WORKER_LIMITS } from '@mb/service-kit/runtime-flags';
 import type { Update } from 'grammy/types';
 import { AggregatorRegistry, Counter, Gauge, type Registry } from 'prom-client';
 import type { RateGate } from '../broadcast/rate-gate.ts';
@@ -112,7 +113,11 @@ export class HandlerWorkerPool {
   };
 
   private spawn(slot: Slot): void {
-    const worker = new Worker(WORKER_URL, { workerData: this.opts.workerData, name: `handler-${slot.index}` });
+    const worker = new Worker(WORKER_URL, {
+      workerData: this.opts.workerData,
+      name: `handler-${slot.index}`,
+      resourceLimits: { ...HANDLER_WORKER_LIMITS },
+    });
     slot.worker = worker;
     slot.ready = false;
     const gate = new GateServer(this.opts.gate, (m) => worker.postMessage(m));
