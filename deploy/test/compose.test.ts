@@ -63,10 +63,20 @@ function replicaEnv(hostname: string): Record<string, string> {
 /** The balancer's nginx site, without comments. */
 const nginxConf = readFileSync(`${DEPLOY_DIR}nginx/gateway.conf`, 'utf8').replace(/#.*$/gm, '');
 
-/** The variables a service's env.ts reads: the keys of its zod schema. */
+/** The keys of service-kit's `serviceEnv` (NODE_ENV, INTERNAL_TOKEN, LOG_LEVEL), which a schema spreads in. */
+const SERVICE_ENV_KEYS = [
+  ...(
+    /export const serviceEnv = \{([^}]*)\}/.exec(
+      readFileSync(`${ROOT_DIR}packages/service-kit/src/env.ts`, 'utf8'),
+    )?.[1] ?? ''
+  ).matchAll(/([A-Z][A-Z0-9_]+):/g),
+].map((m) => m[1]!);
+
+/** The variables a service's env.ts reads: the keys of its zod schema, with `...serviceEnv`'s. */
 function envKeys(service: string): string[] {
   const source = readFileSync(`${ROOT_DIR}services/${service}/src/env.ts`, 'utf8');
-  return [...new Set([...source.matchAll(/^\s+([A-Z][A-Z0-9_]+):/gm)].map((m) => m[1]!))];
+  const own = [...source.matchAll(/^\s+([A-Z][A-Z0-9_]+):/gm)].map((m) => m[1]!);
+  return [...new Set([...own, ...(source.includes('...serviceEnv') ? SERVICE_ENV_KEYS : [])])];
 }
 
 /** Dockerfile stages: name → the lines of the stage. */

@@ -62,3 +62,17 @@ export function refuseWeakInternalToken(env: { INTERNAL_TOKEN: string }, ctx: z.
         : null;
   if (message) ctx.addIssue({ code: 'custom', path: ['INTERNAL_TOKEN'], message });
 }
+
+/**
+ * The variables every service reads the same way, spread into its schema: NODE_ENV, INTERNAL_TOKEN (a development
+ * value by default) and LOG_LEVEL. Pair it with `refuseWeakInternalTokenInProduction` in the schema's refinement.
+ */
+export const serviceEnv = { NODE_ENV: nodeEnv, INTERNAL_TOKEN: internalToken, LOG_LEVEL: logLevel };
+
+/** In production (`isProduction`: NODE_ENV=production or an https PUBLIC_URL) a missing or short INTERNAL_TOKEN is refused. */
+export function refuseWeakInternalTokenInProduction(
+  env: { NODE_ENV?: string; PUBLIC_URL?: string; INTERNAL_TOKEN: string },
+  ctx: z.RefinementCtx,
+): void {
+  if (isProduction(env)) refuseWeakInternalToken(env, ctx);
+}

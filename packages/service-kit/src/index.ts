@@ -4,6 +4,7 @@ export * from './context.ts';
 export * from './dependencies.ts';
 export * from './env.ts';
 export * from './http-server.ts';
+export * from './internal-server.ts';
 export * from './keep-alive-fetch.ts';
 export * from './logger.ts';
 export * from './metrics.ts';

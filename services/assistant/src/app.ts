@@ -1,9 +1,7 @@
 import {
-  createHttpServer,
+  createInternalServer,
   createRegistry,
   createServiceClient,
-  createTrpcHandler,
-  internalContextFactory,
   type Logger,
   registerLogSecrets,
 } from '@mb/service-kit';
@@ -102,20 +100,12 @@ export function createAssistantApp(opts: AssistantAppOptions) {
     deadlineMs: opts.deadlineMs ?? 25_000,
   });
   const router = createAssistantRouter({ asker, memory });
-  const trpc = createTrpcHandler({
-    router,
-    basePath: '/trpc/',
-    createContext: internalContextFactory({ token: opts.internalToken, log: opts.logger, metrics }),
-    onError: ({ error, path }) => {
-      if (error.code === 'INTERNAL_SERVER_ERROR')
-        opts.logger.error({ err: error, procedure: path }, 'procedure failed');
-    },
-  });
-  const server = createHttpServer({
+  const server = createInternalServer({
     service: 'assistant',
+    router,
+    internalToken: opts.internalToken,
     metrics,
     logger: opts.logger,
-    routes: [{ path: '/trpc/', prefix: true, name: '/trpc', handler: trpc }],
     readiness: {
       sheets: async () => ({ ok: (await sheets.ping.query()).ok }),
       ...(redis ? { redis: async () => ({ ok: (await redis.ping()) === 'PONG' }) } : {}),

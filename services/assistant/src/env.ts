@@ -1,14 +1,4 @@
-import {
-  bindHost,
-  internalToken,
-  isProduction,
-  logLevel,
-  nodeEnv,
-  parseEnv,
-  port,
-  refuseWeakInternalToken,
-  url,
-} from '@mb/service-kit';
+import { bindHost, parseEnv, port, refuseWeakInternalTokenInProduction, serviceEnv, url } from '@mb/service-kit';
 import { z } from 'zod';
 
 const ms = (fallback: number, min: number, max: number) => z.coerce.number().int().min(min).max(max).default(fallback);
@@ -17,10 +7,8 @@ const schema = z
   .object({
     ASSISTANT_PORT: port(8082),
     BIND_HOST: bindHost,
-    NODE_ENV: nodeEnv,
+    ...serviceEnv,
     SHEETS_URL: url('http://127.0.0.1:8081'),
-    INTERNAL_TOKEN: internalToken,
-    LOG_LEVEL: logLevel,
     ASSISTANT_DB_PATH: z.string().default('./data/assistant.sqlite'),
     /** Memory and quotas in Redis, shared by several assistant replicas (a redis:// URL or a Unix socket path). */
     REDIS_URL: z.string().optional(),
@@ -42,9 +30,7 @@ const schema = z
     ASSISTANT_MEMORY_IDLE_MINUTES: z.coerce.number().int().min(1).max(10_080).default(60),
     ASSISTANT_MAX_QUESTION_CHARS: z.coerce.number().int().min(50).max(4000).default(1000),
   })
-  .superRefine((env, ctx) => {
-    if (isProduction(env)) refuseWeakInternalToken(env, ctx);
-  });
+  .superRefine(refuseWeakInternalTokenInProduction);
 
 export type AssistantEnv = z.infer<typeof schema>;
 export const readEnv = (source: Record<string, string | undefined>): AssistantEnv =>

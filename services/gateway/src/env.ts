@@ -1,19 +1,10 @@
-import {
-  internalToken,
-  isProduction,
-  logLevel,
-  nodeEnv,
-  parseEnv,
-  port,
-  refuseWeakInternalToken,
-  url,
-} from '@mb/service-kit';
+import { isProduction, parseEnv, port, refuseWeakInternalTokenInProduction, serviceEnv, url } from '@mb/service-kit';
 import { z } from 'zod';
 
 const schema = z
   .object({
     GATEWAY_PORT: port(8080),
-    NODE_ENV: nodeEnv,
+    ...serviceEnv,
     /** `on`: run the sandbox (no TELEGRAM_BOT_TOKEN) even where production would refuse it. */
     SANDBOX: z.enum(['on', 'off']).default('off'),
     TELEGRAM_BOT_TOKEN: z
@@ -28,7 +19,6 @@ const schema = z
     PUBLIC_URL: url('http://localhost:8080'),
     SHEETS_URL: url('http://127.0.0.1:8081'),
     ASSISTANT_URL: url('http://127.0.0.1:8082'),
-    INTERNAL_TOKEN: internalToken,
     GATEWAY_DB_PATH: z.string().default('./data/gateway.sqlite'),
     STAFF_CHAT_ID: z.coerce.number().int().optional(),
     REDIS_URL: z.url().optional(),
@@ -43,7 +33,6 @@ const schema = z
       .string()
       .regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'A-Z a-z 0-9 _ . : - only, 1–64 characters')
       .optional(),
-    LOG_LEVEL: logLevel,
     WEBAPP_DIST: z.string().optional(),
     GATEWAY_MODE: z.enum(['webhook', 'polling']).default('webhook'),
     GATEWAY_EVENT_CONSUMER: z.enum(['on', 'off']).default('on'),
@@ -105,6 +94,7 @@ const serving = schema.superRefine((env, ctx) => {
       path: ['SANDBOX'],
       message: 'SANDBOX=on runs without a bot token: unset one of SANDBOX and TELEGRAM_BOT_TOKEN',
     });
+  refuseWeakInternalTokenInProduction(env, ctx);
   if (!isProduction(env)) return;
   if (!env.TELEGRAM_BOT_TOKEN && env.SANDBOX !== 'on')
     ctx.addIssue({
@@ -114,7 +104,6 @@ const serving = schema.superRefine((env, ctx) => {
         'required in production (https PUBLIC_URL or NODE_ENV=production): without it the open sandbox would start; ' +
         'SANDBOX=on starts it anyway, never on the internet',
     });
-  refuseWeakInternalToken(env, ctx);
 });
 
 export type GatewayEnv = z.infer<typeof schema>;

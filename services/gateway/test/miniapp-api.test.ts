@@ -1,15 +1,15 @@
 import { hashInitDataFields, PUBLISHED_VECTOR, signInitData, TEST_TOKEN } from '@mb/testing';
-import { createTRPCClient, httpBatchStreamLink, httpLink, TRPCClientError } from '@trpc/client';
+import { createTRPCClient, httpBatchStreamLink, TRPCClientError } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authenticate, InitDataError } from '../src/miniapp-api/auth.ts';
 import type { MiniAppRouter } from '../src/miniapp-api/router-type.ts';
+import { miniAppClient, type Person } from './miniapp-client.ts';
 import { type Stack, startStack } from './stack.ts';
 
 const CLIENT = { id: 777, first_name: 'Пётр' };
 const OTHER_CLIENT = { id: 779, first_name: 'Ольга' };
 const MANAGER = { id: 888, first_name: 'Мария' };
 const GUEST = { id: 42, first_name: 'Guest' };
-type Person = { id: number; first_name: string };
 
 let stack: Stack;
 beforeAll(async () => {
@@ -20,15 +20,7 @@ beforeAll(async () => {
 });
 afterAll(() => stack.close());
 
-const api = (person: Person, authDate = new Date()) =>
-  createTRPCClient<MiniAppRouter>({
-    links: [
-      httpLink({
-        url: `${stack.gatewayUrl}/api/trpc`,
-        headers: { authorization: `tma ${signInitData(TEST_TOKEN, person, authDate)}` },
-      }),
-    ],
-  });
+const api = (person: Person, authDate = new Date()) => miniAppClient(stack.gatewayUrl, person, authDate);
 const get = (path: string, authorization?: string) =>
   fetch(`${stack.gatewayUrl}/api/trpc/${path}`, { headers: authorization ? { authorization } : {} });
 

@@ -1,12 +1,10 @@
-import { signInitData, TEST_TOKEN } from '@mb/testing';
-import { createTRPCClient, httpLink, TRPCClientError } from '@trpc/client';
+import { TRPCClientError } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MiniAppRouter } from '../src/miniapp-api/router-type.ts';
+import { miniAppClient, type Person } from './miniapp-client.ts';
 import { type Stack, startStack } from './stack.ts';
 
 const CLIENT = { id: 7101, first_name: 'Пётр' };
 const GUEST = { id: 7103, first_name: 'Guest' };
-type Person = { id: number; first_name: string };
 
 let stack: Stack;
 beforeAll(async () => {
@@ -15,15 +13,7 @@ beforeAll(async () => {
 });
 afterAll(() => stack.close());
 
-const api = (person: Person, authDate = new Date()) =>
-  createTRPCClient<MiniAppRouter>({
-    links: [
-      httpLink({
-        url: `${stack.gatewayUrl}/api/trpc`,
-        headers: { authorization: `tma ${signInitData(TEST_TOKEN, person, authDate)}` },
-      }),
-    ],
-  });
+const api = (person: Person, authDate = new Date()) => miniAppClient(stack.gatewayUrl, person, authDate);
 
 async function refusal(call: Promise<unknown>): Promise<{ status: number | undefined; reason: string | null }> {
   try {

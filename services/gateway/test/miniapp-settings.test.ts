@@ -1,15 +1,14 @@
 import { createServiceClient } from '@mb/service-kit';
 import type { SheetsRouter } from '@mb/sheets/router-type';
 import { signInitData, TEST_INTERNAL_TOKEN, TEST_TOKEN } from '@mb/testing';
-import { createTRPCClient, httpLink, TRPCClientError } from '@trpc/client';
+import { TRPCClientError } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MiniAppRouter } from '../src/miniapp-api/router-type.ts';
+import { miniAppClient, type Person } from './miniapp-client.ts';
 import { type Stack, startStack } from './stack.ts';
 
 const CLIENT = { id: 7001, first_name: 'Пётр' };
 const MANAGER = { id: 7002, first_name: 'Мария' };
 const GUEST = { id: 7003, first_name: 'Guest' };
-type Person = { id: number; first_name: string };
 
 let stack: Stack;
 let sheets: ReturnType<typeof createServiceClient<SheetsRouter>>;
@@ -21,15 +20,7 @@ beforeAll(async () => {
 });
 afterAll(() => stack.close());
 
-const api = (person: Person, authDate = new Date()) =>
-  createTRPCClient<MiniAppRouter>({
-    links: [
-      httpLink({
-        url: `${stack.gatewayUrl}/api/trpc`,
-        headers: { authorization: `tma ${signInitData(TEST_TOKEN, person, authDate)}` },
-      }),
-    ],
-  });
+const api = (person: Person, authDate = new Date()) => miniAppClient(stack.gatewayUrl, person, authDate);
 
 async function refusal(
   call: Promise<unknown>,

@@ -1,7 +1,5 @@
-import { signInitData, TEST_TOKEN } from '@mb/testing';
-import { createTRPCClient, httpLink } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MiniAppRouter } from '../src/miniapp-api/router-type.ts';
+import { miniAppClient } from './miniapp-client.ts';
 import { type Stack, startStack } from './stack.ts';
 
 // Issue 18 finding 6: the Mini App used a promotion's link_url from the Sheet without checking it is http(s).
@@ -13,15 +11,7 @@ beforeAll(async () => {
 });
 afterAll(() => stack.close());
 
-const api = () =>
-  createTRPCClient<MiniAppRouter>({
-    links: [
-      httpLink({
-        url: `${stack.gatewayUrl}/api/trpc`,
-        headers: { authorization: `tma ${signInitData(TEST_TOKEN, CLIENT)}` },
-      }),
-    ],
-  });
+const api = () => miniAppClient(stack.gatewayUrl, CLIENT);
 
 describe('promotion links in the Mini App API', () => {
   it('pass an http(s) link and drop anything else a manager typed', async () => {

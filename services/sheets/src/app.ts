@@ -1,11 +1,4 @@
-import {
-  createHttpServer,
-  createRegistry,
-  createTrpcHandler,
-  internalContextFactory,
-  type Logger,
-  registerLogSecrets,
-} from '@mb/service-kit';
+import { createInternalServer, createRegistry, type Logger, registerLogSecrets } from '@mb/service-kit';
 import { Gauge } from 'prom-client';
 import { registerBroadcastGauge } from './domain/broadcast-gauge.ts';
 import { BadRowRegistry, Catalog } from './domain/catalog.ts';
@@ -51,20 +44,12 @@ export function createSheetsApp(opts: SheetsAppOptions) {
   registerBroadcastGauge(metrics.registry, wb);
   const sheetsSync = createSheetsSync({ wb, registry: metrics.registry, logger: opts.logger, badRows }, opts.sync);
   const router = createSheetsRouter({ wb, catalog, badRows, sync: sheetsSync.sync });
-  const trpc = createTrpcHandler({
-    router,
-    basePath: '/trpc/',
-    createContext: internalContextFactory({ token: opts.internalToken, log: opts.logger, metrics }),
-    onError: ({ error, path }) => {
-      if (error.code === 'INTERNAL_SERVER_ERROR')
-        opts.logger.error({ err: error, procedure: path }, 'procedure failed');
-    },
-  });
-  const server = createHttpServer({
+  const server = createInternalServer({
     service: 'sheets',
+    router,
+    internalToken: opts.internalToken,
     metrics,
     logger: opts.logger,
-    routes: [{ path: '/trpc/', prefix: true, name: '/trpc', handler: trpc }],
     readiness: {
       database: async () => {
         db.prepare('SELECT 1').get();

@@ -1,23 +1,12 @@
-import {
-  bindHost,
-  internalToken,
-  isProduction,
-  logLevel,
-  nodeEnv,
-  parseEnv,
-  port,
-  refuseWeakInternalToken,
-} from '@mb/service-kit';
+import { bindHost, parseEnv, port, refuseWeakInternalTokenInProduction, serviceEnv } from '@mb/service-kit';
 import { z } from 'zod';
 
 const schema = z
   .object({
     SHEETS_PORT: port(8081),
     BIND_HOST: bindHost,
-    NODE_ENV: nodeEnv,
+    ...serviceEnv,
     SHEETS_DB_PATH: z.string().default('./data/workbook.sqlite'),
-    INTERNAL_TOKEN: internalToken,
-    LOG_LEVEL: logLevel,
     GOOGLE_SHEETS_SPREADSHEET_ID: z
       .string()
       .regex(/^[A-Za-z0-9_-]{10,}$/, 'expected a spreadsheet id')
@@ -35,7 +24,7 @@ const schema = z
       .optional(),
   })
   .superRefine((env, ctx) => {
-    if (isProduction(env)) refuseWeakInternalToken(env, ctx);
+    refuseWeakInternalTokenInProduction(env, ctx);
     if (env.GOOGLE_SHEETS_SPREADSHEET_ID && !env.GOOGLE_APPLICATION_CREDENTIALS && !env.GOOGLE_SHEETS_ACCESS_TOKEN) {
       ctx.addIssue({
         code: 'custom',
