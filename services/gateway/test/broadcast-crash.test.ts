@@ -8,7 +8,7 @@ import { createSheetsApp } from '@mb/sheets/app';
 import { BotApiDouble, TEST_INTERNAL_TOKEN, TEST_TOKEN, TelegramLimits } from '@mb/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClients } from '../src/clients/index.ts';
-import { STAFF, seedRecipients, waitUntil } from './broadcast-fixtures.ts';
+import { addStaff, STAFF, seedRecipients, waitUntil } from './broadcast-fixtures.ts';
 
 const CHILD = fileURLToPath(new URL('./broadcast-child.ts', import.meta.url));
 let dir: string;
@@ -28,19 +28,7 @@ beforeAll(async () => {
   sheetsUrl = `http://127.0.0.1:${await listen(sheets.server, 0, '127.0.0.1')}`;
   api = await new BotApiDouble().start();
   limits = new TelegramLimits({ perSecond: 30, perChatMs: 1000 }).install(api);
-  sheets.wb.insert(
-    'Users',
-    {
-      id: 'U-staff',
-      telegram_id: String(STAFF.id),
-      name: 'Мария',
-      role: 'manager',
-      segment: 'all',
-      status: 'active',
-      language: 'ru',
-    },
-    { outbox: false },
-  );
+  addStaff(sheets.wb);
 });
 afterAll(async () => {
   for (const c of children) if (c.exitCode === null && c.signalCode === null) process.kill(c.pid!, 'SIGKILL');
@@ -75,20 +63,22 @@ const exited = (child: ChildProcess) =>
     child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve()),
   );
 
+/** A broadcast to `count` new recipients in `segment`, created by STAFF through the sheets client; with their ids. */
+async function broadcastTo(segment: string, from: number, count: number, text: string) {
+  const ids = seedRecipients(sheets.wb, { from, count, segment });
+  const client = createClients({
+    sheetsUrl,
+    assistantUrl: sheetsUrl,
+    token: TEST_INTERNAL_TOKEN,
+    metrics: createRegistry('gateway'),
+  }).sheets;
+  const b = await client.broadcasts.create.mutate({ staffTelegramId: STAFF.id, text, segment });
+  return { ids, b };
+}
+
 describe('a broadcast across kill -9 of the sending process', () => {
   it('completes after a restart with no recipient twice and none missed, even when killed while Telegram had the message', async () => {
-    const ids = seedRecipients(sheets.wb, { from: 30_000_000, count: 300, segment: 'crash' });
-    const client = createClients({
-      sheetsUrl,
-      assistantUrl: sheetsUrl,
-      token: TEST_INTERNAL_TOKEN,
-      metrics: createRegistry('gateway'),
-    }).sheets;
-    const b = await client.broadcasts.create.mutate({
-      staffTelegramId: STAFF.id,
-      text: 'Переживёт kill -9',
-      segment: 'crash',
-    });
+    const { ids, b } = await broadcastTo('crash', 30_000_000, 300, 'Переживёт kill -9');
 
     const first = await startSender();
     // The worst moment: Telegram has accepted message 100, the sender has not seen the answer (nor recorded it).
@@ -126,18 +116,7 @@ describe('a broadcast across kill -9 of the sending process', () => {
   }, 90_000);
 
   it('rides out a restart of the sheets service midway: outcomes are recorded once it is back, nobody twice or missed', async () => {
-    const ids = seedRecipients(sheets.wb, { from: 31_000_000, count: 150, segment: 'sheets-restart' });
-    const client = createClients({
-      sheetsUrl,
-      assistantUrl: sheetsUrl,
-      token: TEST_INTERNAL_TOKEN,
-      metrics: createRegistry('gateway'),
-    }).sheets;
-    const b = await client.broadcasts.create.mutate({
-      staffTelegramId: STAFF.id,
-      text: 'Переживёт рестарт sheets',
-      segment: 'sheets-restart',
-    });
+    const { ids, b } = await broadcastTo('sheets-restart', 31_000_000, 150, 'Переживёт рестарт sheets');
     const sender = await startSender();
     const delivered = () => ids.filter((id) => limits.delivered.has(id)).length;
     await waitUntil(() => delivered() >= 40, 20_000, '40 messages out');

@@ -52,6 +52,23 @@ export { startRedis } from '@mb/testing/redis-server';
 
 export const STAFF: TestUser = { id: 7_000_001, first_name: 'Мария', language_code: 'ru' };
 
+/** Adds STAFF to the Users tab as an active manager (who may start and control broadcasts). */
+export function addStaff(wb: Workbook): void {
+  wb.insert(
+    'Users',
+    {
+      id: 'U-staff',
+      telegram_id: String(STAFF.id),
+      name: 'Мария',
+      role: 'manager',
+      segment: 'all',
+      status: 'active',
+      language: 'ru',
+    },
+    { outbox: false },
+  );
+}
+
 /**
  * The whole stack against a Bot API double that enforces Telegram's limits (30 msg/s, 1/s per chat, unless `limits`
  * says otherwise), the broadcast sender polling fast, and one manager (STAFF) in the Users tab.
@@ -66,19 +83,7 @@ export async function startLimitedStack(
     apiRoot: api.url,
     gateway: { broadcast: { pollMs: 100 }, events: { idleMs: 100 }, ...gateway },
   });
-  stack.sheets.wb.insert(
-    'Users',
-    {
-      id: 'U-staff',
-      telegram_id: String(STAFF.id),
-      name: 'Мария',
-      role: 'manager',
-      segment: 'all',
-      status: 'active',
-      language: 'ru',
-    },
-    { outbox: false },
-  );
+  addStaff(stack.sheets.wb);
   const close = async () => {
     await stack.close();
     await api.close();

@@ -1,12 +1,11 @@
 import http from 'node:http';
-import { join } from 'node:path';
-import { createLogger, listen } from '@mb/service-kit';
-import { signInitData, TEST_INTERNAL_TOKEN, TEST_SECRET, TEST_TOKEN } from '@mb/testing';
+import { listen } from '@mb/service-kit';
+import { signInitData, TEST_TOKEN } from '@mb/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGatewayApp } from '../src/app.ts';
+import type { createGatewayApp } from '../src/app.ts';
 import { MINIAPP_LIMITS } from '../src/miniapp-api/limits.ts';
 import { startRedis } from './broadcast-fixtures.ts';
-import { type Stack, startStack } from './stack.ts';
+import { createReplica, type Stack, startStack } from './stack.ts';
 
 // Regression tests of issue 18, finding 1 and 2: one POST batching 100 requests.create made 100 requests, a GET batch
 // of 500 `me` made 510 calls to sheets, and a 200 MB body was read in full before validation.
@@ -26,19 +25,9 @@ beforeAll(async () => {
   stack = await startStack({ gateway: { redisUrl: redis.url, replicaId: 'gw-a', miniAppLimits } });
   stack.sheets.wb.update('Users', 'U-4', { telegram_id: String(CLIENT.id) });
   stack.sheets.wb.update('Users', 'U-5', { telegram_id: String(OTHER.id) });
-  replicaB = createGatewayApp({
-    logger: createLogger('test', 'silent'),
-    botToken: TEST_TOKEN,
-    botInfo: stack.gateway.bot.botInfo,
-    webhookSecret: TEST_SECRET,
+  replicaB = createReplica(stack, 'gw-b', {
     apiRoot: 'http://127.0.0.1:9',
-    publicUrl: 'https://bot.example.com',
-    sheetsUrl: stack.sheetsUrl,
-    assistantUrl: stack.assistantUrl,
-    internalToken: TEST_INTERNAL_TOKEN,
-    dbPath: join(stack.dir, 'gateway-b.sqlite'),
     redisUrl: redis.url,
-    replicaId: 'gw-b',
     miniAppLimits,
     events: { enabled: false },
   });

@@ -1,23 +1,20 @@
-import { join } from 'node:path';
-import { createLogger, listen } from '@mb/service-kit';
+import { listen } from '@mb/service-kit';
 import {
   type BotApiDouble,
   callbackUpdate,
-  TEST_INTERNAL_TOKEN,
   TEST_SECRET,
-  TEST_TOKEN,
   type TelegramLimits,
   type TestUser,
   textUpdate,
 } from '@mb/testing';
 import type { Update } from 'grammy/types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGatewayApp } from '../src/app.ts';
+import type { createGatewayApp } from '../src/app.ts';
 import { createRedis, keyPrefix } from '../src/redis/connection.ts';
 import { HANDLER_GROUP, RedisInbox, streamKeys } from '../src/redis/inbox.ts';
 import { STAFF, seedRecipients, startLimitedStack, startRedis, waitUntil } from './broadcast-fixtures.ts';
 import { eventsHandled } from './events-handled.ts';
-import type { Stack } from './stack.ts';
+import { createReplica, type Stack } from './stack.ts';
 
 let redis: Awaited<ReturnType<typeof startRedis>>;
 let api: BotApiDouble;
@@ -42,19 +39,9 @@ beforeAll(async () => {
   redisClient = createRedis(redis.url);
   urlA = stack.gatewayUrl;
   // A second gateway replica: its own inbox file, the same sheets, assistant and Redis, the same bot.
-  replicaB = createGatewayApp({
-    logger: createLogger('test', 'silent'),
-    botToken: TEST_TOKEN,
-    botInfo: stack.gateway.bot.botInfo,
-    webhookSecret: TEST_SECRET,
+  replicaB = createReplica(stack, 'gw-b', {
     apiRoot: api.url,
-    publicUrl: 'https://bot.example.com',
-    sheetsUrl: stack.sheetsUrl,
-    assistantUrl: stack.assistantUrl,
-    internalToken: TEST_INTERNAL_TOKEN,
-    dbPath: join(stack.dir, 'gateway-b.sqlite'),
     redisUrl: redis.url,
-    replicaId: 'gw-b',
     broadcast: { pollMs: 100 },
     events: { idleMs: 100 },
   });
@@ -183,21 +170,7 @@ describe('several gateway replicas on Redis', () => {
     const update = textUpdate(user, '/start') as unknown as Update;
     const inbox = new RedisInbox({ redis: redisClient, prefix: keyPrefix(stack.gateway.bot.botInfo.id) });
     // A third process with GATEWAY_ROLE=webhook: it acknowledges into the stream and handles nothing itself.
-    const webhookOnly = createGatewayApp({
-      logger: createLogger('test', 'silent'),
-      botToken: TEST_TOKEN,
-      botInfo: stack.gateway.bot.botInfo,
-      webhookSecret: TEST_SECRET,
-      apiRoot: api.url,
-      publicUrl: 'https://bot.example.com',
-      sheetsUrl: stack.sheetsUrl,
-      assistantUrl: stack.assistantUrl,
-      internalToken: TEST_INTERNAL_TOKEN,
-      dbPath: join(stack.dir, 'gateway-c.sqlite'),
-      redisUrl: redis.url,
-      replicaId: 'gw-c',
-      role: 'webhook',
-    });
+    const webhookOnly = createReplica(stack, 'gw-c', { apiRoot: api.url, redisUrl: redis.url, role: 'webhook' });
     const urlC = `http://127.0.0.1:${await listen(webhookOnly.server, 0, '127.0.0.1')}`;
     try {
       expect((await post(urlC, update)).status).toBe(200);

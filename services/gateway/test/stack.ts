@@ -68,3 +68,27 @@ export async function startStack(
   };
   return { dir, sheets, assistant, gateway, sheetsUrl, assistantUrl, gatewayUrl, post, close };
 }
+
+/**
+ * Another gateway of the same stack, as a second replica or process runs one: the same bot, secret, sheets and
+ * assistant, its own SQLite file in the stack's folder, named by `replicaId`. Built, not listening.
+ */
+export function createReplica(
+  stack: Stack,
+  replicaId: string,
+  opts: Partial<GatewayAppOptions> & { apiRoot: string },
+): ReturnType<typeof createGatewayApp> {
+  return createGatewayApp({
+    logger: createLogger('test', 'silent'),
+    botToken: TEST_TOKEN,
+    botInfo: stack.gateway.bot.botInfo,
+    webhookSecret: TEST_SECRET,
+    publicUrl: 'https://bot.example.com',
+    sheetsUrl: stack.sheetsUrl,
+    assistantUrl: stack.assistantUrl,
+    internalToken: TEST_INTERNAL_TOKEN,
+    dbPath: join(stack.dir, `${replicaId}.sqlite`),
+    replicaId,
+    ...opts,
+  });
+}
