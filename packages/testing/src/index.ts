@@ -6,3 +6,4 @@ export * from './openai-double.ts';
 export * from './sheets-double.ts';
 export * from './telegram-limits.ts';
 export * from './updates.ts';
+export * from './waits.ts';

@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { recordWaits } from '@mb/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, startHarness, streamAnswer } from './harness.ts';
 
 /** Whatever the model does, the user gets an answer: the retrieval answer, marked as such, within the deadline. */
@@ -31,21 +32,12 @@ describe.each(['responses', 'chat'] as const)('model failures through the %s API
       { kind: 'text', text: 'Доставка стоит 390 ₽ [faq-3].' },
     );
     // The waits scheduled in this process, each with how many model requests had arrived by then.
-    const waits: Array<{ ms: number; requests: number }> = [];
-    const schedule = globalThis.setTimeout;
-    const spy = vi.spyOn(globalThis, 'setTimeout').mockImplementation(((
-      fn: (...args: unknown[]) => void,
-      ms?: number,
-      ...args: unknown[]
-    ) => {
-      waits.push({ ms: ms ?? 0, requests: h.model.requests.length - before });
-      return schedule(fn, ms, ...args);
-    }) as typeof setTimeout);
-    const { result } = await ask().finally(() => spy.mockRestore());
+    const { waits, stop } = recordWaits(() => h.model.requests.length - before);
+    const { result } = await ask().finally(stop);
     expect(result).toMatchObject({ outcome: 'llm', answered: true, sources: [{ id: 'faq-3' }] });
     expect(h.model.requests.length - before).toBe(2);
     // Between the 429 and the retry the client waited the 1 s the answer asked for.
-    expect(waits).toContainEqual({ ms: 1000, requests: 1 });
+    expect(waits).toContainEqual({ ms: 1000, state: 1 });
   });
 
   it.each([
