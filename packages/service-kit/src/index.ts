@@ -10,6 +10,7 @@ export * from './logger.ts';
 export * from './metrics.ts';
 export * from './rate-limit.ts';
 export * from './retry.ts';
+export * from './service-main.ts';
 export * from './shutdown.ts';
 export * from './sqlite.ts';
 export * from './trpc.ts';
