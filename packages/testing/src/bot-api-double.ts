@@ -19,6 +19,29 @@ export function tooManyRequests(retryAfter: number): { status: number; body: unk
 }
 
 /**
+ * A script: getWebhookInfo reports the webhook at bot.example.com with `pending` updates waiting and a 502 delivery
+ * error at `errorDate` (Unix seconds), as Telegram does when the webhook fails.
+ */
+export const webhookInfoWithError =
+  (pending: number, errorDate: number): Script =>
+  (call) =>
+    call.method === 'getWebhookInfo'
+      ? {
+          status: 200,
+          body: {
+            ok: true,
+            result: {
+              url: 'https://bot.example.com/telegram/webhook',
+              has_custom_certificate: false,
+              pending_update_count: pending,
+              last_error_date: errorDate,
+              last_error_message: 'Wrong response from the webhook: 502 Bad Gateway',
+            },
+          },
+        }
+      : undefined;
+
+/**
  * The answer to a sendMessage in a private chat with a message id of the test's choosing, so the test can reply to
  * that message as the user would (`reply_to_message`).
  */

@@ -11,6 +11,7 @@ import {
   type TestUser,
   textUpdate,
   tooManyRequests,
+  webhookInfoWithError,
 } from '@mb/testing';
 import { describe, expect, it } from 'vitest';
 import { runWebhookCli } from '../src/cli/webhook.ts';
@@ -245,23 +246,7 @@ describe('npm run webhook and the polling dev mode', () => {
         max_connections: 80,
         allowed_updates: ['message', 'edited_message', 'callback_query', 'my_chat_member'],
       });
-      cli.script((call) =>
-        call.method === 'getWebhookInfo'
-          ? {
-              status: 200,
-              body: {
-                ok: true,
-                result: {
-                  url: 'https://bot.example.com/telegram/webhook',
-                  has_custom_certificate: false,
-                  pending_update_count: 42,
-                  last_error_date: 1_790_000_000,
-                  last_error_message: 'Wrong response from the webhook: 502 Bad Gateway',
-                },
-              },
-            }
-          : undefined,
-      );
+      cli.script(webhookInfoWithError(42, 1_790_000_000));
       out.length = 0;
       await runWebhookCli(['info'], { ...env, TELEGRAM_API_ROOT: cli.url }, (l) => out.push(l));
       expect(out.join('\n')).toMatch(/pending updates:\s+42/);

@@ -1,4 +1,4 @@
-import { BotApiDouble, captureLogs, TEST_TOKEN } from '@mb/testing';
+import { BotApiDouble, captureLogs, TEST_TOKEN, webhookInfoWithError } from '@mb/testing';
 import { Api } from 'grammy';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -24,23 +24,7 @@ function setup() {
 describe('getWebhookInfo polling', () => {
   it('exports pending updates and the time of the last delivery error, and logs a new error once', async () => {
     const errorDate = Math.floor(Date.now() / 1000) - 5;
-    api.script((call) =>
-      call.method === 'getWebhookInfo'
-        ? {
-            status: 200,
-            body: {
-              ok: true,
-              result: {
-                url: 'https://bot.example.com/telegram/webhook',
-                has_custom_certificate: false,
-                pending_update_count: 37,
-                last_error_date: errorDate,
-                last_error_message: 'Wrong response from the webhook: 502 Bad Gateway',
-              },
-            },
-          }
-        : undefined,
-    );
+    api.script(webhookInfoWithError(37, errorDate));
     const { lines, poller, value } = setup();
     await poller.poll();
     await poller.poll();
