@@ -1,5 +1,6 @@
 import http from 'node:http';
 import { listen } from '@mb/service-kit';
+import { closeServer } from './close-server.ts';
 
 export type BotApiCall = { token: string; method: string; payload: Record<string, unknown>; at: number };
 /** A scripted answer: return one to override the default for a call, or undefined to answer normally. */
@@ -76,12 +77,8 @@ export class BotApiDouble {
     return this;
   }
 
-  async close(): Promise<void> {
-    await new Promise<void>((resolve) => {
-      if (!this.server) return resolve();
-      this.server.close(() => resolve());
-      this.server.closeAllConnections();
-    });
+  close(): Promise<void> {
+    return closeServer(this.server);
   }
 
   /** Adds a scripted behaviour (checked newest first). */

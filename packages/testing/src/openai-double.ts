@@ -1,5 +1,6 @@
 import http from 'node:http';
 import { listen } from '@mb/service-kit';
+import { closeServer } from './close-server.ts';
 
 export type OpenAiApi = 'responses' | 'chat' | 'embeddings';
 export type OpenAiRequest = {
@@ -63,11 +64,7 @@ export class OpenAiDouble {
 
   async close(): Promise<void> {
     for (const res of this.hanging) res.destroy();
-    await new Promise<void>((resolve) => {
-      if (!this.server) return resolve();
-      this.server.close(() => resolve());
-      this.server.closeAllConnections();
-    });
+    await closeServer(this.server);
   }
 
   /** Queues behaviours for the next requests, in order. */

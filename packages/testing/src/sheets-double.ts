@@ -2,6 +2,7 @@ import { createPublicKey, verify } from 'node:crypto';
 import http from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { listen } from '@mb/service-kit';
+import { closeServer } from './close-server.ts';
 import {
   cellData,
   columnIndex,
@@ -114,12 +115,8 @@ export class SheetsDouble {
     return this;
   }
 
-  async close(): Promise<void> {
-    await new Promise<void>((resolve) => {
-      if (!this.server) return resolve();
-      this.server.close(() => resolve());
-      this.server.closeAllConnections();
-    });
+  close(): Promise<void> {
+    return closeServer(this.server);
   }
 
   /** Calls answered, optionally only one method (e.g. `values.append`) and/or one status. */
