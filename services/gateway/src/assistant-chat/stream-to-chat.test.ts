@@ -2,7 +2,7 @@ import { BotApiDouble, TEST_TOKEN } from '@mb/testing';
 import { Api } from 'grammy';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { AskEvent } from './render.ts';
-import { streamToChat } from './stream-to-chat.ts';
+import { type DraftSupport, type StreamPacing, streamToChat } from './stream-to-chat.ts';
 
 let double: BotApiDouble;
 let api: Api;
@@ -42,17 +42,14 @@ const gaps = (ats: number[]) => ats.slice(1).map((at, i) => at - ats[i]!);
 /** The growing preview once deltas 0…k have arrived. */
 const preview = (k: number) => `${Array.from({ length: k + 1 }, (_, i) => `слово${i} `).join('')} …`;
 
+/** Twelve deltas 20 ms apart, then the final answer, shown in `chatId` with `pacing`. */
+const streamTwelveDeltas = (chatId: number, pacing: StreamPacing, drafts: DraftSupport) =>
+  streamToChat({ api, chatId, events: deltas(12, 20), render, pacing, drafts });
+
 describe('streamToChat pacing', () => {
   it('sends drafts no closer than the draft interval, then the final message', async () => {
     const chatId = 9_000_001;
-    await streamToChat({
-      api,
-      chatId,
-      events: deltas(12, 20),
-      render,
-      pacing: { draftIntervalMs: 100, editIntervalMs: 1000 },
-      drafts: { supported: true },
-    });
+    await streamTwelveDeltas(chatId, { draftIntervalMs: 100, editIntervalMs: 1000 }, { supported: true });
     // Deltas every 20 ms, a draft at most every 100 ms: the first delta, the sixth, the eleventh; then the answer.
     const drafts = sent.filter((c) => c.method === 'sendMessageDraft' && c.chatId === chatId);
     expect(gaps(drafts.map((d) => d.at))).toEqual([100, 100]);
@@ -70,14 +67,7 @@ describe('streamToChat pacing', () => {
         : undefined,
     );
     const drafts = { supported: true };
-    await streamToChat({
-      api,
-      chatId,
-      events: deltas(12, 20),
-      render,
-      pacing: { draftIntervalMs: 0, editIntervalMs: 100 },
-      drafts,
-    });
+    await streamTwelveDeltas(chatId, { draftIntervalMs: 0, editIntervalMs: 100 }, drafts);
     expect(drafts.supported).toBe(false);
     // One refused draft, then one message edited at most every 100 ms, the last edit the answer.
     const calls = double.calls.filter((c) => c.payload['chat_id'] === chatId && c.method !== 'sendMessageDraft');
