@@ -99,7 +99,7 @@ const suite: BenchSuite = {
           metric: 'update → reply p99',
           value: r.p99Ms,
           unit: 'ms',
-          goal: '≤ 250',
+          goal: '≤ 200',
           note: `max ${r.maxMs.toFixed(0)} ms`,
         },
         {
@@ -137,7 +137,7 @@ const atHalfCapacity = async (
       metric: `update → reply p99 at ${half}/s (half the rate answered)`,
       value: h.p99Ms,
       unit: 'ms',
-      goal: '≤ 250',
+      goal: '≤ 200',
       note: `p50 ${h.p50Ms.toFixed(0)} ms; ${h.answered} answered, ${h.lost + h.non2xx + h.shed} unanswered/shed`,
     },
   ];
