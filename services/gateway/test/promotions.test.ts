@@ -1,13 +1,9 @@
-import { callbackUpdate, contactUpdate, type TestUser, textUpdate } from '@mb/testing';
+import { callbackUpdate } from '@mb/testing';
 import { describe, expect, it } from 'vitest';
-import { person, STAFF_CHAT, sentTo, staffChatStack } from './signin-helpers.ts';
+import { ask, person, STAFF_CHAT, sentTo, signIn, staffChatStack } from './signin-helpers.ts';
 
 const env = staffChatStack();
 
-async function signIn(user: TestUser, phone: string) {
-  await env.stack.post(contactUpdate(user, phone));
-  await sentTo(env.api, user.id, user.language_code === 'en' ? 'signed in' : 'вы вошли');
-}
 const buttons = (payload: Record<string, unknown>) =>
   (
     (
@@ -23,9 +19,8 @@ const participations = (telegramId: number) =>
 describe('promotions', () => {
   it("lists the live promotions of the user's segment, one page each, and pages through them in place", async () => {
     const retail = person(6_200_001, 'Пётр');
-    await signIn(retail, '+79035550103');
-    await env.stack.post(textUpdate(retail, '🎁 Акции'));
-    const first = await sentTo(env.api, retail.id, 'Акции (1 из 5)');
+    await signIn(env, retail, '+79035550103');
+    const first = await ask(env, retail, '🎁 Акции', 'Акции (1 из 5)');
     const titles = [titleOf(first['text'])];
     for (let page = 1; page < 5; page++) {
       expect(buttons(first).every((b) => Buffer.byteLength(b.callback_data ?? '') <= 64)).toBe(true);
@@ -52,9 +47,8 @@ describe('promotions', () => {
 
   it('shows partners their own promotions and a link CTA as a URL button', async () => {
     const partner = person(6_200_002, 'Партнёр');
-    await signIn(partner, '+7-903-555-01-05');
-    await env.stack.post(textUpdate(partner, '/promotions'));
-    await sentTo(env.api, partner.id, 'Акции (1 из 5)');
+    await signIn(env, partner, '+7-903-555-01-05');
+    await ask(env, partner, '/promotions', 'Акции (1 из 5)');
     const seen: string[] = [];
     for (let page = 0; page < 5; page++) {
       await env.stack.post(callbackUpdate(partner, `pr:p:${page}`));
@@ -72,7 +66,7 @@ describe('promotions', () => {
 
   it('takes part once: confirms only after the row is stored, tells the staff chat, and a second tap says already', async () => {
     const buyer = person(6_200_003, 'Ольга');
-    await signIn(buyer, '79035550104');
+    await signIn(env, buyer, '79035550104');
     let storedAtConfirmation: boolean | undefined;
     env.api.script((call) => {
       if (call.method === 'sendMessage' && String(call.payload['text']).includes('Вы участвуете'))
@@ -96,7 +90,7 @@ describe('promotions', () => {
 
   it('answers a stale button (archived, ended, or never visible) and writes nothing', async () => {
     const late = person(6_200_004, 'Опоздавший');
-    await signIn(late, '+7 903 555-01-02');
+    await signIn(env, late, '+7 903 555-01-02');
     env.stack.sheets.wb.update('Promotions', 'cashback-10', { status: 'archived' }, { by: 'sheet' });
     try {
       for (const id of ['cashback-10', 'summer-camp', 'partner-webinar', 'no-such-promo'])
@@ -133,9 +127,8 @@ describe('promotions', () => {
     );
     try {
       const fan = person(6_200_005, 'Фанат');
-      await signIn(fan, '+79000000001');
-      await env.stack.post(textUpdate(fan, '/promotions'));
-      await sentTo(env.api, fan.id, 'Акции (1 из 3)');
+      await signIn(env, fan, '+79000000001');
+      await ask(env, fan, '/promotions', 'Акции (1 из 3)');
       // It ends last, so it is the last page: a text card turns into a photo card.
       await env.stack.post(callbackUpdate(fan, 'pr:p:2'));
       await env.api.waitFor(() => env.api.callsTo('sendPhoto').some((c) => Number(c.payload['chat_id']) === fan.id));
@@ -167,9 +160,8 @@ describe('promotions', () => {
       },
       { outbox: false },
     );
-    await signIn(jane, '447911123456');
-    await env.stack.post(textUpdate(jane, '/start promo_birthday-gift'));
-    const card = await sentTo(env.api, jane.id, 'Подарок ко дню рождения');
+    await signIn(env, jane, '447911123456');
+    const card = await ask(env, jane, '/start promo_birthday-gift', 'Подарок ко дню рождения');
     expect(card['text']).toMatch(/^Promotions \(\d of 5\)/);
     expect(buttons(card).map((b) => b.text)).toContain('🎯 Take part');
   });

@@ -1,4 +1,4 @@
-import type { BotApiDouble, TestUser } from '@mb/testing';
+import { type BotApiDouble, contactUpdate, type TestUser, textUpdate } from '@mb/testing';
 import type { Stack } from './stack.ts';
 import { useStack } from './use-stack.ts';
 
@@ -61,10 +61,24 @@ export async function sentTo(api: BotApiDouble, chatId: number, part: string, ti
   return find()!.payload;
 }
 
+type Env = { api: BotApiDouble; stack: Stack };
+
+/** `user` shares their own contact; waits for the welcome (in their language) and returns its payload. */
+export async function signIn(env: Env, user: TestUser, phone: string) {
+  await env.stack.post(contactUpdate(user, phone));
+  return sentTo(env.api, user.id, user.language_code === 'en' ? 'signed in' : 'вы вошли');
+}
+
+/** `user` sends `text`; waits until a message containing `part` was sent to them and returns its payload. */
+export async function ask(env: Env, user: TestUser, text: string, part: string) {
+  await env.stack.post(textUpdate(user, text));
+  return sentTo(env.api, user.id, part);
+}
+
 /**
  * The whole stack on a Bot API double with the staff chat set, started once for a file's tests (events every 20 ms);
  * each test ends when the dispatcher is idle. Read `env.api` / `env.stack` inside tests.
  */
-export function staffChatStack(): { api: BotApiDouble; stack: Stack } {
+export function staffChatStack(): Env {
   return useStack({ staffChatId: STAFF_CHAT, events: { idleMs: 20 } }, { idleAfterEach: true });
 }

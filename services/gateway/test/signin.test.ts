@@ -1,6 +1,15 @@
 import { contactUpdate, textUpdate } from '@mb/testing';
 import { describe, expect, it } from 'vitest';
-import { groupCallback, myChatMember, person, STAFF_CHAT, sentTo, staffChatStack } from './signin-helpers.ts';
+import {
+  ask,
+  groupCallback,
+  myChatMember,
+  person,
+  STAFF_CHAT,
+  sentTo,
+  signIn,
+  staffChatStack,
+} from './signin-helpers.ts';
 
 const env = staffChatStack();
 
@@ -24,12 +33,10 @@ function sheetSetsStatus(userId: string, to: 'active' | 'blocked') {
 describe('sign-in by phone', () => {
   it('signs in with the own contact, matching a phone typed as "8 (903) 555-01-01", and gives a manager the staff commands', async () => {
     const maria = person(6_100_001, 'Мария');
-    await env.stack.post(textUpdate(maria, '/start'));
-    const ask = await sentTo(env.api, maria.id, 'поделитесь номером');
-    expect(JSON.stringify(ask['reply_markup'])).toContain('"request_contact":true');
+    const prompt = await ask(env, maria, '/start', 'поделитесь номером');
+    expect(JSON.stringify(prompt['reply_markup'])).toContain('"request_contact":true');
 
-    await env.stack.post(contactUpdate(maria, '79035550101'));
-    const welcome = await sentTo(env.api, maria.id, 'вы вошли');
+    const welcome = await signIn(env, maria, '79035550101');
     expect(welcome['text']).toContain('Мария Менеджерова');
     expect(JSON.stringify(welcome['reply_markup'])).toContain('/app/');
     const stored = row('U-2');
@@ -66,8 +73,7 @@ describe('sign-in by phone', () => {
     setPolicy('open');
     try {
       const newcomer = person(6_100_003, 'Новичок');
-      await env.stack.post(contactUpdate(newcomer, '+7 912 000-00-03'));
-      await sentTo(env.api, newcomer.id, 'вы вошли');
+      await signIn(env, newcomer, '+7 912 000-00-03');
       expect(rowOf(newcomer.id)).toMatchObject({
         phone: '+79120000003',
         role: 'client',
@@ -96,8 +102,7 @@ describe('sign-in by phone', () => {
     );
 
     const client = person(6_100_005, 'Пётр');
-    await env.stack.post(contactUpdate(client, '+79035550103'));
-    await sentTo(env.api, client.id, 'вы вошли');
+    await signIn(env, client, '+79035550103');
     await env.stack.post(groupCallback(client, `ua:a:${pending.id}`, notice['text'] as string));
     await env.api.waitFor(() =>
       env.api.callsTo('answerCallbackQuery').some((c) => String(c.payload['text']).includes('только менеджеры')),
@@ -105,8 +110,7 @@ describe('sign-in by phone', () => {
     expect(row(pending.id).status).toBe('pending');
 
     const boss = person(6_100_006, 'Анна');
-    await env.stack.post(contactUpdate(boss, '+79000000001'));
-    await sentTo(env.api, boss.id, 'вы вошли');
+    await signIn(env, boss, '+79000000001');
     await env.stack.post(groupCallback(boss, `ua:a:${pending.id}`, notice['text'] as string));
     await sentTo(env.api, stranger.id, 'доступ открыт');
     expect(row(pending.id).status).toBe('active');
@@ -128,14 +132,12 @@ describe('sign-in by phone', () => {
     sheetSetsStatus('U-7', 'active');
     await sentTo(env.api, waiting.id, 'доступ открыт');
     await sentTo(env.api, waiting.id, 'Большая распродажа');
-    await env.stack.post(textUpdate(waiting, '/promotions'));
-    await sentTo(env.api, waiting.id, 'Акции (1 из');
+    await ask(env, waiting, '/promotions', 'Акции (1 из');
   });
 
   it('applies a block made in the Sheet to the very next update, and refuses politely', async () => {
     const olga = person(6_100_008, 'Ольга');
-    await env.stack.post(contactUpdate(olga, '79035550104'));
-    await sentTo(env.api, olga.id, 'вы вошли');
+    await signIn(env, olga, '79035550104');
     sheetSetsStatus('U-5', 'blocked');
     await env.stack.post(textUpdate(olga, '/promotions'));
     await env.api.waitFor(
@@ -152,14 +154,12 @@ describe('sign-in by phone', () => {
 
   it('records a /start promo_<id> deep link and opens the promotion right after sign-in', async () => {
     const visitor = person(6_100_010, 'Гость');
-    await env.stack.post(textUpdate(visitor, '/start promo_friend-bonus'));
-    await sentTo(env.api, visitor.id, 'поделитесь номером');
+    await ask(env, visitor, '/start promo_friend-bonus', 'поделитесь номером');
     const attribution = env.stack.sheets.db
       .prepare('SELECT payload FROM start_payloads WHERE telegram_id = ?')
       .all(visitor.id) as Array<{ payload: string }>;
     expect(attribution.map((a) => a.payload)).toEqual(['promo_friend-bonus']);
-    await env.stack.post(contactUpdate(visitor, '+7 (903) 555-01-03'));
-    await sentTo(env.api, visitor.id, 'вы вошли');
+    await signIn(env, visitor, '+7 (903) 555-01-03');
     await sentTo(env.api, visitor.id, 'Приведи друга');
     // Opened once: the next sign-in-free /start does not open it again.
     await env.stack.post(textUpdate(visitor, '/start'));
@@ -173,8 +173,7 @@ describe('sign-in by phone', () => {
 
   it('speaks English to an English-speaking user, from the greeting to the sign-in', async () => {
     const john = person(6_100_011, 'John', 'en');
-    await env.stack.post(textUpdate(john, '/start'));
-    await sentTo(env.api, john.id, 'share your phone number');
+    await ask(env, john, '/start', 'share your phone number');
     await env.stack.post(contactUpdate(john, '+1 212 555 0143'));
     await sentTo(env.api, john.id, 'Your access request has gone to a manager');
     expect(rowOf(john.id)!.language).toBe('en');
@@ -182,8 +181,7 @@ describe('sign-in by phone', () => {
 
   it('marks blocked_bot when the user blocks the bot and clears it when they come back', async () => {
     const leaver = person(6_100_012, 'Уходящий');
-    await env.stack.post(contactUpdate(leaver, '+79035550105'));
-    await sentTo(env.api, leaver.id, 'вы вошли');
+    await signIn(env, leaver, '+79035550105');
     await env.stack.post(myChatMember(leaver, 'kicked'));
     await env.stack.gateway.dispatcher.idle();
     expect(rowOf(leaver.id)!.blocked_bot).toBe('yes');
@@ -194,10 +192,8 @@ describe('sign-in by phone', () => {
 
   it('follows a role change made in the Sheet: the commands shrink at once and staff-only commands are refused', async () => {
     const ivan = person(6_100_013, 'Иван');
-    await env.stack.post(contactUpdate(ivan, '+7 903 555-01-02'));
-    await sentTo(env.api, ivan.id, 'вы вошли');
-    await env.stack.post(textUpdate(ivan, '/pending'));
-    await sentTo(env.api, ivan.id, 'Заявка на доступ');
+    await signIn(env, ivan, '+7 903 555-01-02');
+    await ask(env, ivan, '/pending', 'Заявка на доступ');
     env.stack.sheets.wb.update('Users', 'U-3', { role: 'client' }, { by: 'sheet' });
     env.stack.sheets.wb.emit('user.role_changed', {
       userId: 'U-3',
@@ -208,8 +204,7 @@ describe('sign-in by phone', () => {
     await env.api.waitFor(() =>
       env.api.callsTo('deleteMyCommands').some((c) => JSON.stringify(c.payload['scope']).includes(String(ivan.id))),
     );
-    await env.stack.post(textUpdate(ivan, '/pending'));
-    await sentTo(env.api, ivan.id, 'только менеджеры');
+    await ask(env, ivan, '/pending', 'только менеджеры');
   });
 
   it('sets the default commands in both languages and the menu button that opens the Mini App at start-up', async () => {

@@ -1,6 +1,6 @@
 import { callbackUpdate, contactUpdate, textUpdate } from '@mb/testing';
 import { describe, expect, it, vi } from 'vitest';
-import { person, STAFF_CHAT, sentTo, staffChatStack } from './signin-helpers.ts';
+import { ask, person, STAFF_CHAT, sentTo, signIn, staffChatStack } from './signin-helpers.ts';
 
 const env = staffChatStack();
 
@@ -19,17 +19,12 @@ function tap(user: ReturnType<typeof person>, data: string, messageId: number, k
   };
 }
 const notices = () => env.api.callsTo('answerCallbackQuery').map((c) => String(c.payload['text'] ?? ''));
-async function signIn(user: ReturnType<typeof person>, phone: string) {
-  await env.stack.post(contactUpdate(user, phone));
-  await sentTo(env.api, user.id, 'вы вошли');
-}
 
 describe('no stale buttons', () => {
   it('a promotion card says "✅ Вы участвуете" after taking part, and so does the card shown later', async () => {
     const olga = person(6_600_001, 'Ольга');
-    await signIn(olga, '79035550104');
-    await env.stack.post(textUpdate(olga, '/promotions'));
-    const card = await sentTo(env.api, olga.id, 'Акции (1 из');
+    await signIn(env, olga, '79035550104');
+    const card = await ask(env, olga, '/promotions', 'Акции (1 из');
     const keyboard = (card['reply_markup'] as { inline_keyboard: Button[][] }).inline_keyboard;
     const join = buttonsOf(card['reply_markup']).find((b) => b.callback_data?.startsWith('pr:j:'))!;
     expect(join.text).toBe('🎯 Участвовать');
@@ -107,7 +102,7 @@ describe('no stale buttons', () => {
 
   it("a closed request's card loses «Закрыть»; a second tap says it is closed already", async () => {
     const petr = person(6_600_003, 'Пётр');
-    await signIn(petr, '+79035550103');
+    await signIn(env, petr, '+79035550103');
     const ticket = await env.stack.gateway.clients.sheets.tickets.create.mutate({
       telegramId: petr.id,
       category: 'Вопрос',
@@ -136,23 +131,18 @@ describe('no stale buttons', () => {
 describe('demo content a user reads', () => {
   it('/help lists the staff commands for staff only, and a broadcast status is worded, not "done"', async () => {
     const maria = person(6_600_010, 'Мария');
-    await env.stack.post(contactUpdate(maria, '79035550101'));
-    await sentTo(env.api, maria.id, 'вы вошли');
-    await env.stack.post(textUpdate(maria, '/help'));
-    const help = String((await sentTo(env.api, maria.id, 'Я бот компании'))['text']);
+    await signIn(env, maria, '79035550101');
+    const help = String((await ask(env, maria, '/help', 'Я бот компании'))['text']);
     for (const c of ['/pending', '/broadcast', '/broadcast_status', '/broadcast_cancel', '/take', '/close', '/mydata'])
       expect(help).toContain(c);
     const client = person(6_600_011, 'Пётр');
-    await env.stack.post(contactUpdate(client, '+79035550103'));
-    await sentTo(env.api, client.id, 'вы вошли');
-    await env.stack.post(textUpdate(client, '/help'));
-    const clientHelp = String((await sentTo(env.api, client.id, 'Я бот компании'))['text']);
+    await signIn(env, client, '+79035550103');
+    const clientHelp = String((await ask(env, client, '/help', 'Я бот компании'))['text']);
     expect(clientHelp).not.toContain('/broadcast');
     expect(clientHelp).toContain('/forget');
 
     env.stack.sheets.wb.insert('Broadcasts', { id: 'B-77', text: 'Привет', segment: 'all', status: 'done' });
-    await env.stack.post(textUpdate(maria, '/broadcast_status B-77'));
-    const status = String((await sentTo(env.api, maria.id, 'Рассылка B-77:'))['text']);
+    const status = String((await ask(env, maria, '/broadcast_status B-77', 'Рассылка B-77:'))['text']);
     expect(status).toMatch(/^Рассылка B-77: завершена\./);
   });
 

@@ -4,7 +4,6 @@ import {
   BotApiDouble,
   callbackUpdate,
   captureLogs,
-  contactUpdate,
   recordWaits,
   TEST_SECRET,
   TEST_TOKEN,
@@ -16,7 +15,7 @@ import {
 import { describe, expect, it } from 'vitest';
 import { runWebhookCli } from '../src/cli/webhook.ts';
 import { startPolling, WebhookIsSetError } from '../src/polling.ts';
-import { person, sentTo } from './signin-helpers.ts';
+import { person, sentTo, signIn } from './signin-helpers.ts';
 import { startStack } from './stack.ts';
 import { useStack } from './use-stack.ts';
 
@@ -26,9 +25,8 @@ const { logger, records } = captureLogs('gateway', 'debug');
 
 const env = useStack({ flood: FLOOD, events: { idleMs: 20 }, logger }, { idleAfterEach: true });
 
-async function signIn(user: TestUser, phone: string) {
-  await env.stack.post(contactUpdate(user, phone));
-  await sentTo(env.api, user.id, 'вы вошли');
+async function signedIn(user: TestUser, phone: string) {
+  await signIn(env, user, phone);
   await env.stack.gateway.dispatcher.idle();
 }
 const sendsTo = (chatId: number) =>
@@ -38,6 +36,13 @@ async function metric(name: string, ...labels: string[]): Promise<number> {
   const text = await (await fetch(`${env.stack.gatewayUrl}/metrics`)).text();
   const line = text.split('\n').find((l) => l.startsWith(`${name}{`) && labels.every((label) => l.includes(label)));
   return line ? Number(line.split(' ').at(-1)) : 0;
+}
+/** Telegram refuses the bot's first sendMessage to `chatId` with `answer`; the ones after it go through. */
+function refuseFirstSendTo(chatId: number, answer: ReturnType<typeof tooManyRequests>) {
+  let refused = 0;
+  env.api.script((call) =>
+    call.method === 'sendMessage' && Number(call.payload['chat_id']) === chatId && refused++ === 0 ? answer : undefined,
+  );
 }
 
 describe('webhook input', () => {
@@ -82,7 +87,7 @@ describe('webhook input', () => {
 
   it('has exactly one effect for the same update posted twice in a row and five times at once', async () => {
     const buyer = person(6_300_002, 'Пётр');
-    await signIn(buyer, '+79035550103');
+    await signedIn(buyer, '+79035550103');
     const tap = callbackUpdate(buyer, 'pr:j:spring-sale');
     expect((await env.stack.post(tap)).status).toBe(200);
     expect((await env.stack.post(tap)).status).toBe(200);
@@ -100,7 +105,7 @@ describe('webhook input', () => {
 
   it('ignores unknown update types, edited messages and group chatter; answers a sticker and a huge text once', async () => {
     const user = person(6_300_003, 'Ольга');
-    await signIn(user, '79035550104');
+    await signedIn(user, '79035550104');
     const before = env.api.calls.length;
     await env.stack.post({ update_id: 9_100_001, some_future_update: { from: { id: user.id } } });
     await env.stack.post({
@@ -156,12 +161,7 @@ describe('webhook input', () => {
 describe('outgoing calls', () => {
   it("obeys a 429's retry_after and sends once the wait is over", async () => {
     const user = person(6_300_006, 'Терпеливый');
-    let refused = 0;
-    env.api.script((call) => {
-      if (call.method !== 'sendMessage' || Number(call.payload['chat_id']) !== user.id || refused++ > 0)
-        return undefined;
-      return tooManyRequests(1);
-    });
+    refuseFirstSendTo(user.id, tooManyRequests(1));
     // The waits scheduled meanwhile, each with how many sends to the user had reached Telegram by then.
     const { waits, stop } = recordWaits(() => sendsTo(user.id).length);
     try {
@@ -179,12 +179,7 @@ describe('outgoing calls', () => {
 
   it('gives up on a 429 longer than the 30 s bound instead of hanging, and apologises', async () => {
     const user = person(6_300_007, 'Долгий');
-    let refused = 0;
-    env.api.script((call) => {
-      if (call.method !== 'sendMessage' || Number(call.payload['chat_id']) !== user.id || refused++ > 0)
-        return undefined;
-      return tooManyRequests(600);
-    });
+    refuseFirstSendTo(user.id, tooManyRequests(600));
     const update = textUpdate(user, '/start');
     await env.stack.post(update);
     await env.stack.gateway.dispatcher.idle();
@@ -199,7 +194,7 @@ describe('outgoing calls', () => {
 
   it('marks blocked_bot when Telegram answers 403 "bot was blocked by the user"', async () => {
     const gone = person(6_300_008, 'Ушедший');
-    await signIn(gone, '+7 903 555-01-02');
+    await signedIn(gone, '+7 903 555-01-02');
     env.api.script((call) =>
       Number(call.payload['chat_id']) === gone.id
         ? { status: 403, body: { ok: false, error_code: 403, description: 'Forbidden: bot was blocked by the user' } }
