@@ -1,23 +1,14 @@
-import { type BotApiDouble, type TestUser, textUpdate } from '@mb/testing';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Stack } from './stack.ts';
-import { type stallableProxy, startStackBehindProxy } from './stall-proxy.ts';
+import { type TestUser, textUpdate } from '@mb/testing';
+import { expect, it } from 'vitest';
+import { useStackBehindProxy } from './stall-proxy.ts';
 
 // Issue 20 point 1: the assistant stalls (as under SIGSTOP) while users ask; each question is asked again with backoff,
 // the user told "one moment" once, and after the assistant returns each question has its answer exactly once.
 const users: TestUser[] = [0, 1].map((i) => ({ id: 7_400_001 + i, first_name: `A${i}`, language_code: 'ru' }));
-let api: BotApiDouble;
-let stack: Stack;
-let proxy: Awaited<ReturnType<typeof stallableProxy>>;
-
-let close: () => Promise<void>;
-
-beforeAll(async () => {
-  ({ api, proxy, stack, close } = await startStackBehindProxy('assistant', users));
-});
-afterAll(() => close());
+const env = useStackBehindProxy('assistant', users);
 
 it('asks every stalled question again and answers each exactly once after the assistant returns', async () => {
+  const { api, proxy, stack } = env;
   proxy.stall();
   for (const u of users) expect((await stack.post(textUpdate(u, 'Какие часы работы поддержки?'))).status).toBe(200);
   await api.waitFor(

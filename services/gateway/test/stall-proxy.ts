@@ -1,6 +1,7 @@
 import { createServer, Socket } from 'node:net';
 import { BotApiDouble, type TestUser } from '@mb/testing';
-import { startStack } from './stack.ts';
+import { afterAll, beforeAll } from 'vitest';
+import { type Stack, startStack } from './stack.ts';
 
 /**
  * A TCP proxy in front of a service that can stall it as SIGSTOP would: while paused, connections are accepted and
@@ -62,9 +63,22 @@ export async function stallableProxy(target = 'http://127.0.0.1:9') {
 /**
  * The whole stack with the gateway reaching `dependency` only through a stallable proxy: calls to it bounded at 800 ms,
  * an update that failed on it retried after 200 ms … 800 ms, the user told "one moment" after 1 s; no change-event
- * consumer. `users` are linked to the seeded client rows U-4, U-5, … (signed in).
+ * consumer. `users` are linked to the seeded client rows U-4, U-5, … (signed in). Started once for a test file (before
+ * its tests, closed after): read `env.api` / `env.proxy` / `env.stack` inside tests.
  */
-export async function startStackBehindProxy(dependency: 'sheets' | 'assistant', users: TestUser[]) {
+export function useStackBehindProxy(
+  dependency: 'sheets' | 'assistant',
+  users: TestUser[],
+): { api: BotApiDouble; proxy: Awaited<ReturnType<typeof stallableProxy>>; stack: Stack } {
+  const env = {} as Awaited<ReturnType<typeof startStackBehindProxy>>;
+  beforeAll(async () => {
+    Object.assign(env, await startStackBehindProxy(dependency, users));
+  });
+  afterAll(() => env.close?.());
+  return env;
+}
+
+async function startStackBehindProxy(dependency: 'sheets' | 'assistant', users: TestUser[]) {
   const api = await new BotApiDouble().start();
   const proxy = await stallableProxy();
   const stack = await startStack({

@@ -1,26 +1,16 @@
-import { type BotApiDouble, type TestUser, textUpdate } from '@mb/testing';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Stack } from './stack.ts';
-import { type stallableProxy, startStackBehindProxy } from './stall-proxy.ts';
+import { type TestUser, textUpdate } from '@mb/testing';
+import { expect, it } from 'vitest';
+import { useStackBehindProxy } from './stall-proxy.ts';
 
 // Issue 20 point 1: sheets stalls (as under SIGSTOP: connections accepted, nothing answered) while users press /start
 // and /menu. Every acknowledged update is kept and retried; after sheets returns each one has its answer exactly once,
 // a chat's updates in order, and the user was told "one moment" once.
 const users: TestUser[] = [0, 1, 2].map((i) => ({ id: 7_300_001 + i, first_name: `U${i}`, language_code: 'ru' }));
 const stranger: TestUser = { id: 7_300_099, first_name: 'Гость', language_code: 'ru' };
-let api: BotApiDouble;
-let stack: Stack;
-let proxy: Awaited<ReturnType<typeof stallableProxy>>;
-
-let close: () => Promise<void>;
-
-beforeAll(async () => {
-  ({ api, proxy, stack, close } = await startStackBehindProxy('sheets', users));
-});
-afterAll(() => close());
+const env = useStackBehindProxy('sheets', users);
 
 const metric = async (name: string) => {
-  const text = await stack.gateway.metrics.registry.metrics();
+  const text = await env.stack.gateway.metrics.registry.metrics();
   return text
     .split('\n')
     .filter((l) => l.startsWith(name))
@@ -28,6 +18,7 @@ const metric = async (name: string) => {
 };
 
 it('keeps every update while sheets stalls and answers each exactly once, in order, after it returns', async () => {
+  const { api, proxy, stack } = env;
   proxy.stall();
   for (const u of users) {
     expect((await stack.post(textUpdate(u, '/menu'))).status).toBe(200);
