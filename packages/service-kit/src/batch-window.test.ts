@@ -27,7 +27,7 @@ afterEach(async () => {
   server = undefined;
 });
 
-/** A peer service; counts the HTTP requests that reach its tRPC route. */
+/** A peer service; counts the HTTP requests that reach its tRPC route. `client()` batches `echo`, as callers do. */
 async function startPeer() {
   const metrics = createRegistry('peer');
   const logger = createLogger('peer', 'silent', new Writable({ write: (_c, _e, cb) => cb() }));
@@ -54,18 +54,16 @@ async function startPeer() {
     ],
   });
   const port = await listen(server, 0, '127.0.0.1');
-  return { url: `http://127.0.0.1:${port}`, requests };
+  const url = `http://127.0.0.1:${port}`;
+  const client = (opts: { url?: string; token?: string; retries?: number } = {}) =>
+    createServiceClient<PeerRouter>({ target: 'peer', url, token: TOKEN, batch: { paths: ['echo'] }, ...opts });
+  return { requests, client };
 }
 
 describe('batched reads between services', () => {
   it('sends queries made together in few HTTP requests, each caller getting its own answer or its own error', async () => {
     const peer = await startPeer();
-    const client = createServiceClient<PeerRouter>({
-      target: 'peer',
-      url: peer.url,
-      token: TOKEN,
-      batch: { paths: ['echo'] },
-    });
+    const client = peer.client();
     const ns = Array.from({ length: 40 }, (_, i) => (i === 7 ? -7 : i));
     const results = await Promise.allSettled(ns.map((n) => client.echo.query({ n })));
     results.forEach((r, i) => {
@@ -78,12 +76,7 @@ describe('batched reads between services', () => {
 
   it('carries the request id when every call of a batch shares it, and none when they come from different work', async () => {
     const peer = await startPeer();
-    const client = createServiceClient<PeerRouter>({
-      target: 'peer',
-      url: peer.url,
-      token: TOKEN,
-      batch: { paths: ['echo'] },
-    });
+    const client = peer.client();
     const same = await runWithContext({ requestId: 'update-1' }, () =>
       Promise.all([1, 2, 3].map((n) => client.echo.query({ n }))),
     );
@@ -101,12 +94,7 @@ describe('batched reads between services', () => {
 
   it('leaves procedures outside the list, and mutations, one request each', async () => {
     const peer = await startPeer();
-    const client = createServiceClient<PeerRouter>({
-      target: 'peer',
-      url: peer.url,
-      token: TOKEN,
-      batch: { paths: ['echo'] },
-    });
+    const client = peer.client();
     await Promise.all([1, 2, 3].map((n) => client.single.query({ n })));
     expect(peer.requests).toHaveLength(3);
     expect(peer.requests.some((u) => u.includes('batch=1'))).toBe(false);
@@ -114,24 +102,13 @@ describe('batched reads between services', () => {
 
   it('fails every waiting call as unavailable when the peer is down, and a wrong token as unauthorized', async () => {
     const peer = await startPeer();
-    const wrong = createServiceClient<PeerRouter>({
-      target: 'peer',
-      url: peer.url,
-      token: 'wrong-token',
-      batch: { paths: ['echo'] },
-    });
+    const wrong = peer.client({ token: 'wrong-token' });
     const denied = await Promise.allSettled([1, 2].map((n) => wrong.echo.query({ n })));
     expect(denied.map((r) => r.status === 'rejected' && callErrorCode(r.reason))).toEqual([
       'UNAUTHORIZED',
       'UNAUTHORIZED',
     ]);
-    const down = createServiceClient<PeerRouter>({
-      target: 'peer',
-      url: 'http://127.0.0.1:1',
-      token: TOKEN,
-      retries: 0,
-      batch: { paths: ['echo'] },
-    });
+    const down = peer.client({ url: 'http://127.0.0.1:1', retries: 0 });
     const failed = await Promise.allSettled([1, 2, 3].map((n) => down.echo.query({ n })));
     expect(failed.map((r) => r.status === 'rejected' && callErrorCode(r.reason))).toEqual([
       'UNAVAILABLE',
