@@ -1,3 +1,18 @@
+/** The Promotions columns managers write: all but `announced_at`, which the bot fills when it announces one. */
+const PROMOTION_MANAGED = [
+  'id',
+  'title',
+  'description',
+  'image_url',
+  'starts_at',
+  'ends_at',
+  'segment',
+  'status',
+  'cta',
+  'link_url',
+  'notify',
+] as const;
+
 /**
  * The workbook's layout: one tab per entity, the first row is the header, every row has a stable `id`
  * (Settings is keyed by `key`). This is the single source for the SQLite schema, the Sheets sync and the CLI.
@@ -24,33 +39,8 @@ export const TABS = {
   },
   Promotions: {
     key: 'id',
-    columns: [
-      'id',
-      'title',
-      'description',
-      'image_url',
-      'starts_at',
-      'ends_at',
-      'segment',
-      'status',
-      'cta',
-      'link_url',
-      'notify',
-      'announced_at',
-    ],
-    managed: [
-      'id',
-      'title',
-      'description',
-      'image_url',
-      'starts_at',
-      'ends_at',
-      'segment',
-      'status',
-      'cta',
-      'link_url',
-      'notify',
-    ],
+    columns: [...PROMOTION_MANAGED, 'announced_at'],
+    managed: PROMOTION_MANAGED,
   },
   Participations: {
     key: 'id',
