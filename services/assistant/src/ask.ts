@@ -60,34 +60,21 @@ const CONTEXT_SIZE = 6;
 export function createAsker(deps: AskerDeps) {
   const minContextScore = deps.minContextScore ?? 0.5;
 
+  /** A question not answered at all (too long, or over the daily quota): counted, no text, no hand-off offered. */
+  function turnedAway(why: Pick<AskResult, 'refusal' | 'limit'> & { outcome: 'refused' | 'quota' }): AskEvent {
+    deps.metrics.requests.inc({ outcome: why.outcome });
+    return final({ mode: 'retrieval', answered: false, text: '', sources: [], handoff: false, ...why });
+  }
+
   async function* ask(input: AskInput, signal?: AbortSignal): AsyncGenerator<AskEvent> {
     const question = input.question.trim();
     if (question.length > deps.maxQuestionChars) {
-      deps.metrics.requests.inc({ outcome: 'refused' });
-      yield final({
-        outcome: 'refused',
-        mode: 'retrieval',
-        answered: false,
-        text: '',
-        sources: [],
-        handoff: false,
-        refusal: 'too_long',
-        limit: deps.maxQuestionChars,
-      });
+      yield turnedAway({ outcome: 'refused', refusal: 'too_long', limit: deps.maxQuestionChars });
       return;
     }
     const settings = await deps.knowledge.settings();
     if (!(await deps.usage.tryTakeMessage(input.telegramId, settings.assistantDailyQuota))) {
-      deps.metrics.requests.inc({ outcome: 'quota' });
-      yield final({
-        outcome: 'quota',
-        mode: 'retrieval',
-        answered: false,
-        text: '',
-        sources: [],
-        handoff: false,
-        limit: settings.assistantDailyQuota,
-      });
+      yield turnedAway({ outcome: 'quota', limit: settings.assistantDailyQuota });
       return;
     }
     const history = await deps.memory.recent(input.telegramId);
