@@ -23,26 +23,17 @@ import {
 } from '../domain/broadcasts/index.ts';
 import { userByTelegramId } from '../domain/users.ts';
 import type { SheetsDeps } from './deps.ts';
+import { domainBoundary } from './domain-errors.ts';
 
 const id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'expected a broadcast id like B-12');
 const worker = z.string().regex(/^[A-Za-z0-9_.:/-]{1,100}$/);
 const segment = z.string().trim().min(1).max(200);
 
-/** Maps the domain's typed error to tRPC codes at the boundary. */
-function guard<T>(fn: () => T): T {
-  try {
-    return fn();
-  } catch (error) {
-    if (error instanceof BroadcastError) {
-      throw new TRPCError({
-        code: error.reason === 'not_found' ? 'NOT_FOUND' : 'PRECONDITION_FAILED',
-        message: error.message,
-        cause: error,
-      });
-    }
-    throw error;
-  }
-}
+const boundary = domainBoundary(BroadcastError, {
+  not_found: 'NOT_FOUND',
+  not_startable: 'PRECONDITION_FAILED',
+  finished: 'PRECONDITION_FAILED',
+});
 
 export const broadcastsRouter = ({ wb }: SheetsDeps) =>
   router({
@@ -74,7 +65,9 @@ export const broadcastsRouter = ({ wb }: SheetsDeps) =>
     recipientCount: internalProcedure
       .input(z.object({ segment }))
       .query(({ input }) => ({ count: recipientsFor(wb, input.segment).length })),
-    start: internalProcedure.input(z.object({ id })).mutation(({ input }) => guard(() => startBroadcast(wb, input.id))),
+    start: internalProcedure
+      .input(z.object({ id }))
+      .mutation(({ input }) => boundary(() => startBroadcast(wb, input.id))),
     startDue: internalProcedure.mutation(() => ({ started: startDue(wb) })),
     sending: internalProcedure.query(() => ({ ids: sendingBroadcasts(wb) })),
     /** Records the last outcome and claims the next recipient in one call (`claim: false` when stopping). */
@@ -109,7 +102,7 @@ export const broadcastsRouter = ({ wb }: SheetsDeps) =>
       .mutation(({ input }) => resolveStaleClaims(wb, input)),
     cancel: internalProcedure
       .input(z.object({ id }))
-      .mutation(({ input }) => guard(() => cancelBroadcast(wb, input.id))),
+      .mutation(({ input }) => boundary(() => cancelBroadcast(wb, input.id))),
     announceDue: internalProcedure.mutation(() => ({ started: announceDue(wb) })),
     announcePromotion: internalProcedure
       .input(z.object({ promotionId: z.string().min(1).max(100) }))

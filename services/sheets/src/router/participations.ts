@@ -5,6 +5,18 @@ import { z } from 'zod';
 import { PromotionUnavailableError, participate, participationsOf } from '../domain/participations.ts';
 import { userByTelegramId } from '../domain/users.ts';
 import type { SheetsDeps } from './deps.ts';
+import { domainBoundary } from './domain-errors.ts';
+
+const boundary = domainBoundary(
+  PromotionUnavailableError,
+  {
+    not_found: 'NOT_FOUND',
+    not_live: 'PRECONDITION_FAILED',
+    not_visible: 'PRECONDITION_FAILED',
+    link_only: 'PRECONDITION_FAILED',
+  },
+  { message: 'reason' },
+);
 
 export const participationsRouter = ({ wb, catalog }: SheetsDeps) =>
   router({
@@ -14,18 +26,7 @@ export const participationsRouter = ({ wb, catalog }: SheetsDeps) =>
       .mutation(({ input }) => {
         const user = userByTelegramId(wb, input.telegramId);
         if (user?.status !== 'active') throw new TRPCError({ code: 'FORBIDDEN', message: 'user is not signed in' });
-        try {
-          return participate(wb, catalog, user, input.promotionId);
-        } catch (error) {
-          if (error instanceof PromotionUnavailableError) {
-            throw new TRPCError({
-              code: error.reason === 'not_found' ? 'NOT_FOUND' : 'PRECONDITION_FAILED',
-              message: error.reason,
-              cause: error,
-            });
-          }
-          throw error;
-        }
+        return boundary(() => participate(wb, catalog, user, input.promotionId));
       }),
     mine: internalProcedure
       .input(z.object({ telegramId: TelegramId }))

@@ -1,6 +1,5 @@
 import { TelegramId, TicketAttachment } from '@mb/contracts';
 import { internalProcedure, router } from '@mb/service-kit';
-import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { lastNotice, linkMessages, placeOf, recordNotice, savePlace, ticketOfMessage } from '../domain/ticket-links.ts';
 import {
@@ -11,38 +10,32 @@ import {
   rateTicket,
   setStatus,
   TicketError,
-  type TicketErrorReason,
   ticketsByStatus,
   ticketsOf,
 } from '../domain/tickets.ts';
 import type { SheetsDeps } from './deps.ts';
+import { domainBoundary } from './domain-errors.ts';
 
 const ticketId = z.string().regex(/^T-\d{1,9}$/, 'expected a request id like T-1001');
 const text = z.string().max(4000, 'at most 4000 characters');
 const attachments = z.array(TicketAttachment).max(10, 'at most 10 attachments').default([]);
 const messageId = z.number().int().positive();
 
-const CODES: Record<TicketErrorReason, TRPCError['code']> = {
-  not_found: 'NOT_FOUND',
-  not_signed_in: 'FORBIDDEN',
-  not_staff: 'FORBIDDEN',
-  closed: 'PRECONDITION_FAILED',
-  not_closed: 'PRECONDITION_FAILED',
-  already_rated: 'CONFLICT',
-  unknown_category: 'BAD_REQUEST',
-  empty: 'BAD_REQUEST',
-};
-
 /** Runs a domain call, turning a TicketError into a TRPCError whose message is the reason (callers branch on it). */
-function boundary<T>(fn: () => T): T {
-  try {
-    return fn();
-  } catch (error) {
-    if (error instanceof TicketError)
-      throw new TRPCError({ code: CODES[error.reason], message: error.reason, cause: error });
-    throw error;
-  }
-}
+const boundary = domainBoundary(
+  TicketError,
+  {
+    not_found: 'NOT_FOUND',
+    not_signed_in: 'FORBIDDEN',
+    not_staff: 'FORBIDDEN',
+    closed: 'PRECONDITION_FAILED',
+    not_closed: 'PRECONDITION_FAILED',
+    already_rated: 'CONFLICT',
+    unknown_category: 'BAD_REQUEST',
+    empty: 'BAD_REQUEST',
+  },
+  { message: 'reason' },
+);
 
 export const ticketsRouter = ({ wb, catalog }: SheetsDeps) =>
   router({

@@ -1,33 +1,23 @@
 import { internalProcedure, router } from '@mb/service-kit';
-import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { addAsManager, editAsManager, ManagerEditError, tabView } from '../domain/manager-edits.ts';
 import type { SheetsDeps } from './deps.ts';
+import { domainBoundary } from './domain-errors.ts';
 
-const CODES = {
+const boundary = domainBoundary(ManagerEditError, {
   unknown_tab: 'BAD_REQUEST',
   not_managed: 'FORBIDDEN',
   not_found: 'NOT_FOUND',
   duplicate_id: 'CONFLICT',
   missing_id: 'BAD_REQUEST',
-} as const;
-
-function mapped<T>(fn: () => T): T {
-  try {
-    return fn();
-  } catch (error) {
-    if (error instanceof ManagerEditError)
-      throw new TRPCError({ code: CODES[error.reason], message: error.message, cause: error });
-    throw error;
-  }
-}
+});
 
 /** The workbook as managers see it, for installs without a Google Sheet and for the sandbox's "Sheet" view. */
 export const workbookRouter = ({ wb }: SheetsDeps) =>
   router({
     tab: internalProcedure
       .input(z.object({ tab: z.string().max(40) }))
-      .query(({ input }) => mapped(() => tabView(wb, input.tab))),
+      .query(({ input }) => boundary(() => tabView(wb, input.tab))),
     edit: internalProcedure
       .input(
         z.object({
@@ -37,8 +27,8 @@ export const workbookRouter = ({ wb }: SheetsDeps) =>
           value: z.string().max(50_000),
         }),
       )
-      .mutation(({ input }) => mapped(() => editAsManager(wb, input))),
+      .mutation(({ input }) => boundary(() => editAsManager(wb, input))),
     add: internalProcedure
       .input(z.object({ tab: z.string().max(40), values: z.record(z.string().max(40), z.string().max(50_000)) }))
-      .mutation(({ input }) => mapped(() => addAsManager(wb, input))),
+      .mutation(({ input }) => boundary(() => addAsManager(wb, input))),
   });
