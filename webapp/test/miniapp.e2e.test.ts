@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ASSISTANT_TRANSCRIPT_AUTHOR } from '@mb/contracts';
 import { type Stack, startStack } from '@mb/gateway/stack';
-import { BotApiDouble, OpenAiDouble, signInitData, TEST_TOKEN } from '@mb/testing';
+import { BotApiDouble, llmOnDouble, OpenAiDouble, signInitData, TEST_TOKEN } from '@mb/testing';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -54,15 +54,7 @@ beforeAll(async () => {
     apiRoot: telegram.url,
     gateway: { webappDist: webapp.dist },
     assistant: {
-      llm: {
-        apiKey: 'sk-test',
-        baseURL: model.url,
-        model: 'gpt-test',
-        api: 'responses',
-        timeoutMs: 5000,
-        maxRetries: 0,
-        idleMs: 5000,
-      },
+      llm: llmOnDouble(model, { timeoutMs: 5000, idleMs: 5000 }),
       deadlineMs: 20_000,
     },
   });

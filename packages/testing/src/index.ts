@@ -1,6 +1,7 @@
 export * from './bot-api-double.ts';
 export * from './credentials.ts';
 export * from './init-data.ts';
+export * from './llm-options.ts';
 export * from './log-capture.ts';
 export * from './openai-double.ts';
 export * from './sheets-double.ts';

@@ -3,6 +3,7 @@ import type { SheetsRouter } from '@mb/sheets/router-type';
 import {
   BotApiDouble,
   callbackUpdate,
+  llmOnDouble,
   OpenAiDouble,
   TEST_INTERNAL_TOKEN,
   type TestUser,
@@ -26,15 +27,7 @@ beforeAll(async () => {
     apiRoot: api.url,
     gateway: { assistantPacing: { draftIntervalMs: 0, editIntervalMs: 0 }, events: { enabled: false } },
     assistant: {
-      llm: {
-        apiKey: 'sk-test',
-        baseURL: model.url,
-        model: 'gpt-test',
-        api: 'responses',
-        timeoutMs: 1000,
-        maxRetries: 0,
-        idleMs: 800,
-      },
+      llm: llmOnDouble(model, { timeoutMs: 1000, idleMs: 800 }),
       deadlineMs: 3000,
       knowledgeTtlMs: 0,
     },
@@ -59,15 +52,15 @@ const finalMessage = (chatId: number, part: string) =>
   );
 const waitForFinal = (chatId: number, part: string) =>
   api.waitFor(() => finalMessage(chatId, part) !== undefined, 8000, `"${part}" to ${chatId}`);
+/** Waits until a `method` call to the chat (a draft, an edit) carries `part` in its text. */
+const waitForCall = (chatId: number, method: string, part: string, timeoutMs: number, what: string) =>
+  api.waitFor(() => callsTo(chatId, method).some((c) => String(c.payload['text']).includes(part)), timeoutMs, what);
+/** The model's next answer: `text`, streamed in `chunks` deltas `delayMs` apart. */
+const streams = (text: string, chunks: number, delayMs: number) => model.next({ kind: 'text', text, chunks, delayMs });
 
 describe('the assistant in a private chat', () => {
   it('streams the answer as drafts, then one final message with sources and the hand-off button', async () => {
-    model.next({
-      kind: 'text',
-      text: 'Доставка по России стоит 390 ₽, а от 3000 ₽ во время акции — бесплатно [faq-3].',
-      chunks: 6,
-      delayMs: 30,
-    });
+    streams('Доставка по России стоит 390 ₽, а от 3000 ₽ во время акции — бесплатно [faq-3].', 6, 30);
     const response = await stack.post(textUpdate(petr, 'Сколько стоит доставка?'));
     expect(response.status).toBe(200);
     await waitForFinal(petr.id, '390 ₽');
@@ -88,18 +81,9 @@ describe('the assistant in a private chat', () => {
   });
 
   it('does not hold the chat: a command sent while the model is still writing is answered first', async () => {
-    model.next({
-      kind: 'text',
-      text: 'Гарантия производителя действует от 12 месяцев, талон лежит в коробке [faq-16].',
-      chunks: 8,
-      delayMs: 150,
-    });
+    streams('Гарантия производителя действует от 12 месяцев, талон лежит в коробке [faq-16].', 8, 150);
     await stack.post(textUpdate(petr, 'Есть ли гарантия на товары?'));
-    await api.waitFor(
-      () => callsTo(petr.id, 'sendMessageDraft').some((d) => String(d.payload['text']).includes('Гарантия')),
-      5000,
-      'first draft',
-    );
+    await waitForCall(petr.id, 'sendMessageDraft', 'Гарантия', 5000, 'first draft');
     await stack.post(textUpdate(petr, '/reset'));
     await waitForFinal(petr.id, 'Начинаем разговор заново');
     await waitForFinal(petr.id, '12 месяцев');
@@ -112,18 +96,9 @@ describe('the assistant in a private chat', () => {
         ? { status: 400, body: { ok: false, error_code: 400, description: 'Bad Request: method is not available' } }
         : undefined,
     );
-    model.next({
-      kind: 'text',
-      text: 'Returns are accepted within 14 days: create a request with the category Problem [faq-5].',
-      chunks: 5,
-      delayMs: 20,
-    });
+    streams('Returns are accepted within 14 days: create a request with the category Problem [faq-5].', 5, 20);
     await stack.post(textUpdate(olga, 'How can I return an item?'));
-    await api.waitFor(
-      () => callsTo(olga.id, 'editMessageText').some((c) => String(c.payload['text']).includes('Sources:')),
-      8000,
-      'final edit',
-    );
+    await waitForCall(olga.id, 'editMessageText', 'Sources:', 8000, 'final edit');
     const sent = callsTo(olga.id, 'sendMessage');
     expect(sent).toHaveLength(1);
     const edits = callsTo(olga.id, 'editMessageText');
