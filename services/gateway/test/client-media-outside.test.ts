@@ -1,7 +1,7 @@
-import { sentMessage } from '@mb/testing';
 import { describe, expect, it } from 'vitest';
 import { dmButtonUnder, dmMedia, media } from './fixtures/client-messages.ts';
-import { buttonsOf, client, dmButton, dmText, ticketReads, useTicketsStack } from './tickets-setup.ts';
+import { fileRequest, knownMessageId } from './fixtures/client-requests.ts';
+import { botMessage, buttonsOf, client, dmButton, dmText, ticketReads, useTicketsStack } from './tickets-setup.ts';
 
 /**
  * Issue 20 point 3: photos, files, audio, video, voice notes and places a signed-in user sends outside a request get an
@@ -11,12 +11,7 @@ const PROMPT_ID = 99_500;
 const env = useTicketsStack({
   forum: true,
   // The "reply to this" prompt of "✍️ Дописать" gets a known id, so the user can reply to it.
-  script: (api) =>
-    api.script((call) =>
-      call.method === 'sendMessage' && JSON.stringify(call.payload['reply_markup'] ?? '').includes('force_reply')
-        ? sentMessage(call, PROMPT_ID)
-        : undefined,
-    ),
+  script: knownMessageId(PROMPT_ID, (payload) => JSON.stringify(payload['reply_markup'] ?? '').includes('force_reply')),
 });
 const { lastText, created, firstMessage, staffCalls: staffFiles } = ticketReads(env);
 
@@ -70,22 +65,11 @@ describe('media from a signed-in user outside a request', () => {
   });
 
   it('a voice note replying to a request is added to it, not offered as a new one', async () => {
-    await env.stack.send(dmText(client, '/new'));
-    await env.stack.send(dmButton(client, 'rq:c:0'));
-    await env.stack.send(dmText(client, 'Перезвоните мне'));
-    await env.stack.send(dmButton(client, 'rq:done'));
-    await env.stack.send(dmButton(client, 'rq:send'));
-    const id = created();
+    const id = await fileRequest(env, client, 'Перезвоните мне');
     await env.stack.send(dmButton(client, `rq:a:${id}`));
     await env.stack.send(
       dmMedia(client, media.voice('AwAD-reply-voice'), undefined, {
-        reply_to_message: {
-          message_id: PROMPT_ID,
-          from: { id: 1, is_bot: true, first_name: 'Test' },
-          chat: { id: client.id, type: 'private' },
-          date: 1,
-          text: '…',
-        },
+        reply_to_message: botMessage({ id: client.id, type: 'private' }, PROMPT_ID),
       }),
     );
     expect(lastText()).toContain(id);

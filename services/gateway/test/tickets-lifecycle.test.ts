@@ -1,5 +1,5 @@
-import { sentMessage } from '@mb/testing';
 import { describe, expect, it } from 'vitest';
+import { fileRequest, knownMessageId } from './fixtures/client-requests.ts';
 import {
   buttonsOf,
   bystander,
@@ -19,16 +19,11 @@ import {
 const ANSWER_MESSAGE_ID = 777_001;
 const env = useTicketsStack({
   forum: true,
-  script: (a) => {
-    // The staff answer reaches the user as a message with a known id, so the user can reply to it.
-    a.script((call) =>
-      call.method === 'sendMessage' &&
-      Number(call.payload['chat_id']) === client.id &&
-      String(call.payload['text']).startsWith('💬 Ответ')
-        ? sentMessage(call, ANSWER_MESSAGE_ID)
-        : undefined,
-    );
-  },
+  // The staff answer reaches the user as a message with a known id, so the user can reply to it.
+  script: knownMessageId(
+    ANSWER_MESSAGE_ID,
+    (payload) => Number(payload['chat_id']) === client.id && String(payload['text']).startsWith('💬 Ответ'),
+  ),
 });
 
 const lastText = (chatId: number) => env.api.textsTo(chatId).at(-1) ?? '';
@@ -183,12 +178,7 @@ describe('a request from the user to the staff chat and back', () => {
 
 describe('the staff chat and people who are not staff', () => {
   it('tells a member without the manager or admin role that only staff may act, and changes nothing', async () => {
-    await env.stack.send(dmText(client, '/new'));
-    await env.stack.send(dmButton(client, 'rq:c:0'));
-    await env.stack.send(dmText(client, 'Как стать партнёром?'));
-    await env.stack.send(dmButton(client, 'rq:done'));
-    await env.stack.send(dmButton(client, 'rq:send'));
-    const ticketId = /Обращение (T-\d+) принято/.exec(env.api.textsTo(client.id).at(-1)!)![1]!;
+    const ticketId = await fileRequest(env, client, 'Как стать партнёром?');
     await env.api.waitFor(() => env.api.callsTo('createForumTopic').length === 2, 5000, 'the second topic');
     await env.api.waitFor(
       () => staffCalls('sendMessage').some((c) => String(c.payload['text']).includes(`Обращение ${ticketId}`)),

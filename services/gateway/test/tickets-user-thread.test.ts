@@ -1,18 +1,21 @@
-import { sentMessage } from '@mb/testing';
 import { describe, expect, it } from 'vitest';
-import { buttonsOf, client, dmButton, dmPhoto, dmText, STAFF_CHAT, useTicketsStack } from './tickets-setup.ts';
+import { knownMessageId } from './fixtures/client-requests.ts';
+import {
+  botMessage,
+  buttonsOf,
+  client,
+  dmButton,
+  dmPhoto,
+  dmText,
+  STAFF_CHAT,
+  useTicketsStack,
+} from './tickets-setup.ts';
 
 const PROMPT_ID = 888_001;
 const env = useTicketsStack({
   forum: true,
-  script: (a) => {
-    // The "write your message" prompt gets a known id, so the test can reply to it as the user would.
-    a.script((call) =>
-      call.method === 'sendMessage' && String(call.payload['text']).startsWith('Напишите сообщение к обращению')
-        ? sentMessage(call, PROMPT_ID)
-        : undefined,
-    );
-  },
+  // The "write your message" prompt gets a known id, so the test can reply to it as the user would.
+  script: knownMessageId(PROMPT_ID, (payload) => String(payload['text']).startsWith('Напишите сообщение к обращению')),
 });
 
 const lastText = () => env.api.textsTo(client.id).at(-1) ?? '';
@@ -67,13 +70,7 @@ describe('"My requests" and a request\'s thread', () => {
     expect(prompt.payload['reply_markup']).toMatchObject({ force_reply: true });
     await env.stack.send(
       dmPhoto(client, 'AgAD-receipt', 'Вот чек', {
-        reply_to_message: {
-          message_id: PROMPT_ID,
-          from: { id: 1, is_bot: true, first_name: 'Bot' },
-          chat: { id: client.id, type: 'private' },
-          date: 1,
-          text: '…',
-        },
+        reply_to_message: botMessage({ id: client.id, type: 'private' }, PROMPT_ID),
       }),
     );
     expect(lastText()).toBe(`Добавлено к обращению ${ticket.id}.`);
