@@ -30,6 +30,11 @@ const statesOf = (id: string) =>
 const deliveredTo = (ids: number[]) => ids.reduce((n, id) => n + (limits.delivered.get(id) ?? 0), 0);
 /** One whole poll of the broadcast sender (due, announcements, every running broadcast), awaited to its end. */
 const senderPoll = () => stack.gateway.broadcasting.sender.tick();
+/** `user` sends `text` and is answered with a message containing `part` (`what` it is, should it not come). */
+async function ask(user: TestUser, text: string, part: string, what: string) {
+  await stack.post(textUpdate(user, text));
+  await waitUntil(() => api.textsTo(user.id).some((t) => t.includes(part)), 10_000, what);
+}
 
 describe('broadcast sources and control', () => {
   it('cancels midway from the staff chat: nobody pending gets it, and the counts match what was delivered', async () => {
@@ -40,12 +45,7 @@ describe('broadcast sources and control', () => {
       segment: 'cancel',
     });
     await waitUntil(() => deliveredTo(ids) >= 30, 20_000, '30 messages out');
-    await stack.post(textUpdate(STAFF, `/broadcast_cancel ${b.id}`));
-    await waitUntil(
-      () => api.textsTo(STAFF.id).some((t) => t.includes(`Рассылка ${b.id} остановлена`)),
-      10_000,
-      'the cancel confirmation',
-    );
+    await ask(STAFF, `/broadcast_cancel ${b.id}`, `Рассылка ${b.id} остановлена`, 'the cancel confirmation');
     await waitUntil(() => !statesOf(b.id)['sending'], 5000, 'messages in flight to be recorded');
     const delivered = deliveredTo(ids);
     await senderPoll();
@@ -136,12 +136,7 @@ describe('broadcast sources and control', () => {
   it('skips users who sent /stop, who still get replies, and includes them again after /start_news', async () => {
     const ids = seedRecipients(wb(), { from: 23_000_000, count: 3, segment: 'news' });
     const quitter: TestUser = { id: ids[0]!, first_name: 'User', language_code: 'ru' };
-    await stack.post(textUpdate(quitter, '/stop'));
-    await waitUntil(
-      () => api.textsTo(quitter.id).some((t) => t.includes('отписались')),
-      10_000,
-      'the opt-out confirmation',
-    );
+    await ask(quitter, '/stop', 'отписались', 'the opt-out confirmation');
     expect((await stack.gateway.clients.sheets.broadcasts.recipientCount.query({ segment: 'news' })).count).toBe(2);
     const b = await stack.gateway.clients.sheets.broadcasts.create.mutate({
       staffTelegramId: STAFF.id,
@@ -151,12 +146,7 @@ describe('broadcast sources and control', () => {
     await waitUntil(() => row(b.id).status === 'done', 15_000, 'the broadcast');
     expect(api.textsTo(quitter.id)).not.toContain('Новости');
     expect(api.textsTo(ids[1]!)).toContain('Новости');
-    await stack.post(textUpdate(quitter, '/start_news'));
-    await waitUntil(
-      () => api.textsTo(quitter.id).some((t) => t.includes('снова включены')),
-      10_000,
-      'the opt-in confirmation',
-    );
+    await ask(quitter, '/start_news', 'снова включены', 'the opt-in confirmation');
     expect((await stack.gateway.clients.sheets.broadcasts.recipientCount.query({ segment: 'news' })).count).toBe(3);
   }, 40_000);
 
@@ -166,16 +156,9 @@ describe('broadcast sources and control', () => {
       first_name: 'C',
       language_code: 'ru',
     };
-    await stack.post(textUpdate(client, '/broadcast'));
-    await waitUntil(() => api.textsTo(client.id).some((t) => t.includes('только менеджерам')), 10_000, 'the refusal');
-    await stack.post(textUpdate(STAFF, '/broadcast_status nonsense'));
-    await waitUntil(
-      () => api.textsTo(STAFF.id).some((t) => t.includes('Укажите номер рассылки')),
-      10_000,
-      'the usage hint',
-    );
-    await stack.post(textUpdate(STAFF, '/broadcast_status B-424242'));
-    await waitUntil(() => api.textsTo(STAFF.id).some((t) => t.includes('B-424242 не найдена')), 10_000, 'not found');
+    await ask(client, '/broadcast', 'только менеджерам', 'the refusal');
+    await ask(STAFF, '/broadcast_status nonsense', 'Укажите номер рассылки', 'the usage hint');
+    await ask(STAFF, '/broadcast_status B-424242', 'B-424242 не найдена', 'not found');
     await expect(
       stack.gateway.clients.sheets.broadcasts.create.mutate({ staffTelegramId: client.id, text: 'x', segment: 'all' }),
     ).rejects.toThrow(/only managers/);
