@@ -1,5 +1,6 @@
 import { TelegramId, TicketAttachment } from '@mb/contracts';
 import { internalProcedure, router } from '@mb/service-kit';
+import type { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { lastNotice, linkMessages, placeOf, recordNotice, savePlace, ticketOfMessage } from '../domain/ticket-links.ts';
 import {
@@ -10,6 +11,7 @@ import {
   rateTicket,
   setStatus,
   TicketError,
+  type TicketErrorReason,
   ticketsByStatus,
   ticketsOf,
 } from '../domain/tickets.ts';
@@ -21,21 +23,19 @@ const text = z.string().max(4000, 'at most 4000 characters');
 const attachments = z.array(TicketAttachment).max(10, 'at most 10 attachments').default([]);
 const messageId = z.number().int().positive();
 
+const CODES: Record<TicketErrorReason, TRPCError['code']> = {
+  not_found: 'NOT_FOUND',
+  not_signed_in: 'FORBIDDEN',
+  not_staff: 'FORBIDDEN',
+  closed: 'PRECONDITION_FAILED',
+  not_closed: 'PRECONDITION_FAILED',
+  already_rated: 'CONFLICT',
+  unknown_category: 'BAD_REQUEST',
+  empty: 'BAD_REQUEST',
+};
+
 /** Runs a domain call, turning a TicketError into a TRPCError whose message is the reason (callers branch on it). */
-const boundary = domainBoundary(
-  TicketError,
-  {
-    not_found: 'NOT_FOUND',
-    not_signed_in: 'FORBIDDEN',
-    not_staff: 'FORBIDDEN',
-    closed: 'PRECONDITION_FAILED',
-    not_closed: 'PRECONDITION_FAILED',
-    already_rated: 'CONFLICT',
-    unknown_category: 'BAD_REQUEST',
-    empty: 'BAD_REQUEST',
-  },
-  { message: 'reason' },
-);
+const boundary = domainBoundary(TicketError, CODES, { message: 'reason' });
 
 export const ticketsRouter = ({ wb, catalog }: SheetsDeps) =>
   router({

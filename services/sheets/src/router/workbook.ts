@@ -4,13 +4,15 @@ import { addAsManager, editAsManager, ManagerEditError, tabView } from '../domai
 import type { SheetsDeps } from './deps.ts';
 import { domainBoundary } from './domain-errors.ts';
 
-const boundary = domainBoundary(ManagerEditError, {
+const CODES = {
   unknown_tab: 'BAD_REQUEST',
   not_managed: 'FORBIDDEN',
   not_found: 'NOT_FOUND',
   duplicate_id: 'CONFLICT',
   missing_id: 'BAD_REQUEST',
-});
+} as const;
+
+const boundary = domainBoundary(ManagerEditError, CODES);
 
 /** The workbook as managers see it, for installs without a Google Sheet and for the sandbox's "Sheet" view. */
 export const workbookRouter = ({ wb }: SheetsDeps) =>
