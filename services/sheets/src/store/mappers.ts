@@ -1,4 +1,5 @@
 import {
+  type ColumnOf,
   Cta,
   FaqEntry,
   isoDate,
@@ -9,6 +10,8 @@ import {
   type RawRow,
   Role,
   type Settings,
+  TABS,
+  type TabName,
   type User,
   UserStatus,
   yesNo,
@@ -17,6 +20,19 @@ import { z } from 'zod';
 
 /** A row that could not be read: which tab and id, and what is wrong with it, for logs, metrics and /readyz. */
 export type BadRow = { tab: string; id: string; problem: string };
+
+type CamelCase<S extends string> = S extends `${infer Head}_${infer Tail}`
+  ? `${Head}${Capitalize<CamelCase<Tail>>}`
+  : S;
+
+/** A row's cells of the tab's columns under the domain's names: the Sheet's `telegram_id` is the field `telegramId`. */
+const fieldsOf = <T extends TabName, R extends Record<ColumnOf<T>, unknown>>(tab: T, row: R) =>
+  Object.fromEntries(
+    TABS[tab].columns.map((column: ColumnOf<T>) => [
+      column.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()),
+      row[column],
+    ]),
+  ) as { [K in ColumnOf<T> as CamelCase<K>]: R[K] };
 
 const telegramIdCell = z
   .string()
@@ -48,23 +64,7 @@ const UserRow = z.object({
   consent_at: z.string().trim(),
 });
 
-export function toUser(row: RawRow<'Users'>): User {
-  const r = UserRow.parse(row);
-  return {
-    id: r.id,
-    telegramId: r.telegram_id,
-    phone: r.phone,
-    name: r.name,
-    role: r.role,
-    segment: r.segment,
-    status: r.status,
-    language: r.language,
-    registeredAt: r.registered_at,
-    lastSeenAt: r.last_seen_at,
-    blockedBot: r.blocked_bot,
-    consentAt: r.consent_at,
-  };
-}
+export const toUser = (row: RawRow<'Users'>): User => fieldsOf('Users', UserRow.parse(row));
 
 const PromotionRow = z.object({
   id: z.string().trim().min(1),
@@ -84,23 +84,7 @@ const PromotionRow = z.object({
   announced_at: z.string(),
 });
 
-export function toPromotion(row: RawRow<'Promotions'>): Promotion {
-  const r = PromotionRow.parse(row);
-  return {
-    id: r.id,
-    title: r.title,
-    description: r.description,
-    imageUrl: r.image_url,
-    startsAt: r.starts_at,
-    endsAt: r.ends_at,
-    segment: r.segment,
-    status: r.status,
-    cta: r.cta,
-    linkUrl: r.link_url,
-    notify: r.notify,
-    announcedAt: r.announced_at,
-  };
-}
+export const toPromotion = (row: RawRow<'Promotions'>): Promotion => fieldsOf('Promotions', PromotionRow.parse(row));
 
 export function toFaq(row: RawRow<'FAQ'>): FaqEntry {
   return FaqEntry.parse({
@@ -115,17 +99,10 @@ export function toFaq(row: RawRow<'FAQ'>): FaqEntry {
   });
 }
 
-export function toParticipation(row: RawRow<'Participations'>): Participation {
-  return {
-    id: row.id,
-    promotionId: row.promotion_id,
-    telegramId: Number(row.telegram_id),
-    name: row.name,
-    phone: row.phone,
-    createdAt: row.created_at,
-    status: row.status,
-  };
-}
+export const toParticipation = (row: RawRow<'Participations'>): Participation => ({
+  ...fieldsOf('Participations', row),
+  telegramId: Number(row.telegram_id),
+});
 
 /** Parses rows, skipping (and reporting) the ones that are not readable. */
 export function parseRows<R extends { id?: string; key?: string }, T>(
