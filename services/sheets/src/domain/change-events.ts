@@ -1,4 +1,11 @@
-import type { ChangeEventPayload, ChangeEventType, RawRow, TabName } from '@mb/contracts';
+import {
+  type ChangeEventPayload,
+  type ChangeEventType,
+  type RawRow,
+  Role,
+  type TabName,
+  TicketStatus,
+} from '@mb/contracts';
 import { toPromotion } from '../store/mappers.ts';
 import { isLive } from './catalog.ts';
 
@@ -27,47 +34,28 @@ export function eventsForManagerChange(
 ): PendingEvent[] {
   const events: PendingEvent[] = [];
   const changed = (column: string) => (before?.[column] ?? '').trim() !== (after[column] ?? '').trim();
+  /** The column changed to one of `values` (any case): to which, and from which ('' when it was none of them). */
+  const changedTo = <V extends string>(column: string, values: readonly V[]) => {
+    const isValue = (v: string): v is V => (values as readonly string[]).includes(v);
+    const to = after[column]?.trim().toLowerCase() ?? '';
+    const from = before?.[column]?.trim().toLowerCase() ?? '';
+    return changed(column) && isValue(to) ? { from: isValue(from) ? from : ('' as const), to } : undefined;
+  };
   switch (tab) {
     case 'Users': {
-      const to = after['status']?.trim().toLowerCase();
-      if (changed('status') && (to === 'active' || to === 'pending' || to === 'blocked')) {
-        const from = before?.['status']?.trim().toLowerCase() ?? '';
-        events.push({
-          type: 'user.status_changed',
-          payload: {
-            userId: after['id']!,
-            telegramId: telegramId(after['telegram_id']),
-            from: from === 'active' || from === 'pending' || from === 'blocked' ? from : '',
-            to,
-            by: 'sheet',
-          },
-        });
-      }
-      const role = after['role']?.trim().toLowerCase();
-      if (before && changed('role') && (role === 'client' || role === 'manager' || role === 'admin')) {
-        const from = before['role']?.trim().toLowerCase() ?? '';
-        events.push({
-          type: 'user.role_changed',
-          payload: {
-            userId: after['id']!,
-            telegramId: telegramId(after['telegram_id']),
-            from: from === 'client' || from === 'manager' || from === 'admin' ? from : '',
-            to: role,
-          },
-        });
-      }
+      const user = { userId: after['id']!, telegramId: telegramId(after['telegram_id']) };
+      const status = changedTo('status', ['active', 'pending', 'blocked'] as const);
+      if (status) events.push({ type: 'user.status_changed', payload: { ...user, ...status, by: 'sheet' } });
+      const role = before && changedTo('role', Role.options);
+      if (role) events.push({ type: 'user.role_changed', payload: { ...user, ...role } });
       break;
     }
     case 'Tickets': {
       const id = telegramId(after['telegram_id']);
       if (!before || id === null || (!changed('status') && !changed('answer'))) break;
-      const status = after['status']?.trim().toLowerCase();
       const payload: ChangeEventPayload<'ticket.changed'> = { ticketId: after['id']!, telegramId: id, by: 'sheet' };
-      if (
-        changed('status') &&
-        (status === 'new' || status === 'in_progress' || status === 'answered' || status === 'closed')
-      )
-        payload.status = status;
+      const status = changedTo('status', TicketStatus.options);
+      if (status) payload.status = status.to;
       if (changed('answer') && after['answer']?.trim()) payload.answer = after['answer'].trim();
       if (payload.status || payload.answer) events.push({ type: 'ticket.changed', payload });
       break;
