@@ -6,5 +6,6 @@ export * from './log-capture.ts';
 export * from './openai-double.ts';
 export * from './sheets-double.ts';
 export * from './telegram-limits.ts';
+export * from './telegram-webhook.ts';
 export * from './updates.ts';
 export * from './waits.ts';

@@ -7,7 +7,15 @@ import { createAssistantApp } from '@mb/assistant/app';
 import { createLogger, listen } from '@mb/service-kit';
 import { serviceEntry } from '@mb/service-kit/runtime-flags';
 import { createSheetsApp } from '@mb/sheets/app';
-import { BotApiDouble, TEST_INTERNAL_TOKEN, TEST_SECRET, TEST_TOKEN, type TestUser, textUpdate } from '@mb/testing';
+import {
+  BotApiDouble,
+  postUpdate,
+  TEST_INTERNAL_TOKEN,
+  TEST_SECRET,
+  TEST_TOKEN,
+  type TestUser,
+  textUpdate,
+} from '@mb/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { answered, command, users, withOneRepeat } from './chat-order.ts';
 
@@ -101,12 +109,7 @@ describe('the embedded gateway (webhook + handler workers) as its own process', 
       for (let n = 0; n < perChat; n++) {
         const update = textUpdate(u, command(n));
         for (;;) {
-          const url = await up;
-          const status = await fetch(`${url}/telegram/webhook`, {
-            method: 'POST',
-            headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': TEST_SECRET },
-            body: JSON.stringify(update),
-          }).then(
+          const status = await postUpdate(await up, update).then(
             (r) => r.status,
             () => 0,
           );
@@ -169,11 +172,7 @@ describe('the embedded gateway (webhook + handler workers) as its own process', 
     });
     try {
       const [user] = users(6_400_000, 1);
-      const res = await fetch(`${gateway.url}/telegram/webhook`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': TEST_SECRET },
-        body: JSON.stringify(textUpdate(user!, '/start')),
-      });
+      const res = await postUpdate(gateway.url, textUpdate(user!, '/start'));
       expect(res.status).toBe(200);
       await api.waitFor(() => api.textsTo(user!.id).length === 1, 30_000, 'the reply from the worker');
       const metrics = await (await fetch(`${gateway.url}/metrics`)).text();

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { TEST_INTERNAL_TOKEN, TEST_SECRET, TEST_TOKEN } from '@mb/testing';
+import { postUpdate, TEST_INTERNAL_TOKEN, TEST_SECRET, TEST_TOKEN } from '@mb/testing';
 import { BotApiDouble } from '@mb/testing/bot-api-double';
 import { freePort } from '@mb/testing/ports';
 import { textUpdate } from '@mb/testing/updates';
@@ -87,7 +87,7 @@ describe('the webhook process killed -9 mid-stream (Redis inbox, a handler proce
     const port = await freePort();
     await startGateway('handler', 0);
     let webhook = await startGateway('webhook', port);
-    const url = `http://127.0.0.1:${port}/telegram/webhook`;
+    const url = `http://127.0.0.1:${port}`;
 
     // Per chat, its updates in turn; each chat's list is what it must be answered, in this order.
     const plan = new Map(
@@ -114,11 +114,7 @@ describe('the webhook process killed -9 mid-stream (Redis inbox, a handler proce
     // As Telegram: a chat's next update only once the last was answered 200; one that was not is sent again.
     const deliver = async (update: unknown) => {
       for (;;) {
-        let status = await fetch(url, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': TEST_SECRET },
-          body: JSON.stringify(update),
-        }).then(
+        let status = await postUpdate(url, update).then(
           (r) => r.status,
           () => 0,
         );
