@@ -1,15 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { type Stack, startStack } from '@mb/gateway/stack';
-import {
-  BotApiDouble,
-  captureLogs,
-  contactUpdate,
-  ruUser,
-  TEST_INTERNAL_TOKEN,
-  TEST_SECRET,
-  TEST_TOKEN,
-  textUpdate,
-} from '@mb/testing';
+import { BotApiDouble, captureLogs, contactUpdate, ruUser, TEST_CREDENTIALS, textUpdate } from '@mb/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 // The gateway logs to a buffer at debug level; the sheets server is watched for the request id it adopts.
@@ -79,10 +70,7 @@ describe('logs across services', () => {
     expect(sent.length).toBeGreaterThan(0);
     for (const text of sent) expect(all, 'logs contain a message text the bot sent').not.toContain(text.slice(0, 30));
     for (const secret of [
-      TEST_TOKEN,
-      TEST_TOKEN.split(':')[1]!,
-      TEST_SECRET,
-      TEST_INTERNAL_TOKEN,
+      ...TEST_CREDENTIALS,
       phrase,
       phrase.replaceAll(' ', '_'),
       phone,

@@ -2,6 +2,13 @@
 export const TEST_TOKEN = '123456789:AAtest-token-for-the-bot-api-double_x';
 export const TEST_SECRET = 'test-webhook-secret-0123456789abcdef';
 export const TEST_INTERNAL_TOKEN = 'test-internal-token-0123456789';
+/** The credentials above as a leak would show them (the bot token's secret half alone too), for tests of what is logged. */
+export const TEST_CREDENTIALS: readonly string[] = [
+  TEST_TOKEN,
+  TEST_TOKEN.split(':')[1]!,
+  TEST_SECRET,
+  TEST_INTERNAL_TOKEN,
+];
 
 const botInfoFor = (token: string) => ({
   id: Number(token.split(':')[0]),
