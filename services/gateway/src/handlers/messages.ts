@@ -20,6 +20,8 @@ export type FromWorker =
   /** Not handled (stopped while it waited for a retry): it stays in the inbox. */
   | { t: 'failed'; updateId: number }
   | ({ t: 'gate'; id: number } & GateCall)
+  /** An interactive reply took slot `slot` (the worker's number; never waits, so nothing is answered). */
+  | { t: 'gate-take'; slot: number; chatId: number }
   | { t: 'gate-release'; slot: number; chatId?: number; used?: boolean }
   /** A staff-chat job was queued in the shared SQLite file: the main thread's queue sends it. */
   | { t: 'staff-kick' }
@@ -27,8 +29,8 @@ export type FromWorker =
   | { t: 'broadcast-wake' }
   | { t: 'metrics'; id: number; metrics: MetricObjectWithValues<MetricValue<string>>[] };
 
-/** A call of the sending budget from a worker (answered by `gate-answer`: a slot's id, or a number of ms). */
+/** A call of the sending budget from a worker that waits (answered by `gate-answer`: a slot's id, or ms). */
 export type GateCall =
-  | { op: 'takeInteractive' | 'holdChat'; chatId: number }
+  | { op: 'holdChat'; chatId: number }
   | { op: 'acquireBulk' }
   | { op: 'pause'; ms: number };

@@ -7,7 +7,10 @@ type Port = Pick<MessagePort, 'postMessage'>;
 /**
  * A handler worker's view of the main thread's sending budget: every call is a message to the main thread, which
  * owns the one gate (the sliding window of `BROADCAST_RATE_PER_SECOND`), so replies of every worker and the broadcast
- * sender count in the same window. A reply waits for one round trip between threads (microseconds), never for room.
+ * sender count in the same window. An interactive reply never waits for room, so it does not wait for an answer
+ * either: it numbers its own slot, tells the main thread it took it and sends at once; the main thread reads a
+ * port's messages in order, so the take is counted before its release. Bulk sends, chat holds and pauses wait for
+ * the answer.
  */
 export class ThreadRateGate implements RateGate {
   private readonly port: Port;
@@ -50,7 +53,9 @@ export class ThreadRateGate implements RateGate {
   }
 
   async takeInteractive(chatId: number): Promise<Slot> {
-    return this.slot(await this.call({ op: 'takeInteractive', chatId }), chatId);
+    const slot = this.next++;
+    this.port.postMessage({ t: 'gate-take', slot, chatId } satisfies FromWorker);
+    return this.slot(slot, chatId);
   }
 
   async acquireBulk(): Promise<Slot> {
@@ -78,42 +83,43 @@ export class ThreadRateGate implements RateGate {
 export class GateServer {
   private readonly gate: RateGate;
   private readonly post: (message: ToWorker) => void;
-  private readonly slots = new Map<number, Slot>();
-  private next = 1;
+  /** Slots the worker holds, by the number it knows them by (its call's id, or its own for an interactive take). */
+  private readonly slots = new Map<number, Promise<Slot | undefined>>();
 
   constructor(gate: RateGate, post: (message: ToWorker) => void) {
     this.gate = gate;
     this.post = post;
   }
 
-  /** Handles a `gate` or `gate-release` message; false for any other message. */
+  /** Handles a `gate`, `gate-take` or `gate-release` message; false for any other message. */
   handle(message: FromWorker): boolean {
     if (message.t === 'gate-release') {
       const slot = this.slots.get(message.slot);
       this.slots.delete(message.slot);
-      void slot
-        ?.release({
-          ...(message.chatId !== undefined ? { chatId: message.chatId } : {}),
-          ...(message.used !== undefined ? { used: message.used } : {}),
-        })
-        .catch(() => undefined);
+      const opts = {
+        ...(message.chatId !== undefined ? { chatId: message.chatId } : {}),
+        ...(message.used !== undefined ? { used: message.used } : {}),
+      };
+      void slot?.then((s) => s?.release(opts)).catch(() => undefined);
+      return true;
+    }
+    if (message.t === 'gate-take') {
+      // As on one thread (broadcast/priority.ts): a gate that cannot be reached does not hold the reply back.
+      this.slots.set(message.slot, this.gate.takeInteractive(message.chatId).catch(() => undefined));
       return true;
     }
     if (message.t !== 'gate') return false;
     const { id } = message;
     const keep = (slot: Slot) => {
-      const n = this.next++;
-      this.slots.set(n, slot);
-      return n;
+      this.slots.set(id, Promise.resolve(slot));
+      return id;
     };
     const work =
       message.op === 'pause'
         ? this.gate.pause(message.ms).then(() => 0)
         : message.op === 'holdChat'
           ? this.gate.holdChat(message.chatId)
-          : message.op === 'takeInteractive'
-            ? this.gate.takeInteractive(message.chatId).then(keep)
-            : this.gate.acquireBulk().then(keep);
+          : this.gate.acquireBulk().then(keep);
     work.then(
       (value) => this.post({ t: 'gate-answer', id, value }),
       (error: unknown) => this.post({ t: 'gate-answer', id, error: String(error) }),
@@ -123,7 +129,7 @@ export class GateServer {
 
   /** The worker is gone: what it held counts as sent now (the request may have reached Telegram). */
   releaseAll(): void {
-    for (const slot of this.slots.values()) void slot.release().catch(() => undefined);
+    for (const slot of this.slots.values()) void slot.then((s) => s?.release()).catch(() => undefined);
     this.slots.clear();
   }
 }
