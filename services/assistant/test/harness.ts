@@ -5,6 +5,7 @@ import { createLogger, createServiceClient, listen } from '@mb/service-kit';
 import { createSheetsApp } from '@mb/sheets/app';
 import type { SheetsRouter } from '@mb/sheets/router-type';
 import { OpenAiDouble, TEST_INTERNAL_TOKEN } from '@mb/testing';
+import { afterAll, beforeAll } from 'vitest';
 import { type AssistantAppOptions, createAssistantApp } from '../src/app.ts';
 import type { AssistantRouter } from '../src/router-type.ts';
 
@@ -92,6 +93,21 @@ export async function startHarness(
       rmSync(dir, { recursive: true, force: true });
     },
   };
+  return h;
+}
+
+/**
+ * The harness for the tests of a file or `describe` block: started before them, closed after them. The object is
+ * filled in by the `beforeAll` (its getters and methods copied over), so read it inside tests and hooks.
+ */
+export function useHarness(opts: Parameters<typeof startHarness>[0] = {}): Harness {
+  const h = {} as Harness;
+  beforeAll(async () => {
+    Object.defineProperties(h, Object.getOwnPropertyDescriptors(await startHarness(opts)));
+  });
+  afterAll(async () => {
+    if ('close' in h) await h.close();
+  });
   return h;
 }
 

@@ -1,13 +1,9 @@
 import { OpenAiDouble } from '@mb/testing';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type Harness, startHarness, streamAnswer } from './harness.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { streamAnswer, useHarness } from './harness.ts';
 
 describe.each(['responses', 'chat'] as const)('grounded answers through the %s API', (api) => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness({ api });
-  });
-  afterAll(() => h.close());
+  const h = useHarness({ api });
   beforeEach(() => {
     h.model.requests.length = 0;
   });

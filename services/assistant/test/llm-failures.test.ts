@@ -1,15 +1,11 @@
 import { recordWaits } from '@mb/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, startHarness, streamAnswer } from './harness.ts';
+import { describe, expect, it } from 'vitest';
+import { streamAnswer, useHarness } from './harness.ts';
 
 /** Whatever the model does, the user gets an answer: the retrieval answer, marked as such, within the deadline. */
 describe.each(['responses', 'chat'] as const)('model failures through the %s API', (api) => {
-  let h: Harness;
-  beforeAll(async () => {
-    // Per attempt 1.5 s, one retry, 1 s of stream silence, 4 s for the whole answer.
-    h = await startHarness({ api });
-  });
-  afterAll(() => h.close());
+  // Per attempt 1.5 s, one retry, 1 s of stream silence, 4 s for the whole answer.
+  const h = useHarness({ api });
   let nextUser = 200;
   const ask = () => streamAnswer(h.client(), { telegramId: nextUser++, question: 'Сколько стоит доставка?' });
 
@@ -93,11 +89,7 @@ describe.each(['responses', 'chat'] as const)('model failures through the %s API
 });
 
 describe('no API key', () => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness({ llm: false });
-  });
-  afterAll(() => h.close());
+  const h = useHarness({ llm: false });
 
   it('answers from retrieval, marked as such, and never calls a model', async () => {
     const { result, deltas } = await streamAnswer(h.client(), {

@@ -1,13 +1,9 @@
 import { OpenAiDouble } from '@mb/testing';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { type Harness, startHarness, streamAnswer } from './harness.ts';
+import { describe, expect, it, vi } from 'vitest';
+import { streamAnswer, useHarness } from './harness.ts';
 
 describe('conversation memory', () => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness();
-  });
-  afterAll(() => h.close());
+  const h = useHarness();
 
   it("gives the model the user's earlier turns, across a restart, and never another user's", async () => {
     h.model.next({ kind: 'text', text: 'Доставка стоит 390 ₽ [faq-3].' });
@@ -65,11 +61,7 @@ describe('conversation memory', () => {
 });
 
 describe('quotas', () => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness();
-  });
-  afterAll(() => h.close());
+  const h = useHarness();
 
   const setSetting = (key: string, value: string) => h.sheets.wb.update('Settings', key, { value }, { outbox: false });
 

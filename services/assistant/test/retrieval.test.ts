@@ -1,12 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, startHarness } from './harness.ts';
+import { describe, expect, it } from 'vitest';
+import { useHarness } from './harness.ts';
 
 // Sheets and the assistant without a model: the answers come from retrieval alone.
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness({ llm: false });
-});
-afterAll(() => h.close());
+const h = useHarness({ llm: false });
 
 const client = () => h.client();
 

@@ -1,17 +1,15 @@
 import { OpenAiDouble } from '@mb/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, startHarness, streamAnswer } from './harness.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { streamAnswer, useHarness } from './harness.ts';
 
 /** Embeddings as the double gives them: one direction for anything about paying, another for the rest. */
 const conceptEmbedding = (text: string) => (/криптовалют|оплатить заказ/i.test(text) ? [1, 0, 0] : [0, 1, 0.2]);
 
 describe('embedding search, when the provider offers it', () => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness({ assistant: { embeddingModel: 'emb-test' } });
+  const h = useHarness({ assistant: { embeddingModel: 'emb-test' } });
+  beforeAll(() => {
     h.model.embed(conceptEmbedding);
   });
-  afterAll(() => h.close());
   const embeddingCalls = () => h.model.requests.filter((r) => r.api === 'embeddings');
 
   it("brings a document no word of the question matches into the model's context", async () => {

@@ -1,13 +1,9 @@
 import { callErrorCode } from '@mb/service-kit';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, startHarness, streamAnswer } from './harness.ts';
+import { describe, expect, it } from 'vitest';
+import { streamAnswer, useHarness } from './harness.ts';
 
 describe('sheets down', () => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness({ llm: false });
-  });
-  afterAll(() => h.close());
+  const h = useHarness({ llm: false });
 
   it('keeps answering from the last FAQ, promotions and Settings it read; the unanswered count is given up quietly', async () => {
     expect(
