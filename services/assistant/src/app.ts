@@ -54,8 +54,8 @@ export function createAssistantApp(opts: AssistantAppOptions) {
   });
   const knowledge = new Knowledge(sheets, opts.knowledgeTtlMs);
   const db = openAssistantDb(opts.dbPath ?? ':memory:');
-  const memoryOpts = { turns: opts.memoryTurns ?? 6, idleMs: opts.memoryIdleMs ?? 3_600_000 };
-  const sqliteMemory = new ConversationMemory(db, memoryOpts);
+  const memoryLimits = { turns: opts.memoryTurns ?? 6, idleMs: opts.memoryIdleMs ?? 3_600_000 };
+  const sqliteMemory = new ConversationMemory(db, memoryLimits);
   const sqliteUsage = new UsageLedger(db);
   // Bounded: a Redis that is down costs a command two seconds at most, then answers go on without memory or quota.
   const redis = opts.redisUrl
@@ -68,7 +68,7 @@ export function createAssistantApp(opts: AssistantAppOptions) {
     : undefined;
   redis?.on('error', (error: Error) => opts.logger.warn({ err: error }, 'redis error'));
   const { memory, usage }: { memory: MemoryStore; usage: UsageStore } = redis
-    ? failOpen(new RedisMemory(redis, memoryOpts), new RedisUsage(redis), opts.logger, () => redis.status === 'ready')
+    ? failOpen(new RedisMemory(redis, memoryLimits), new RedisUsage(redis), opts.logger, () => redis.status === 'ready')
     : { memory: sqliteMemory, usage: sqliteUsage };
   const semantic =
     opts.llm && opts.embeddingModel

@@ -1,5 +1,5 @@
 import type { DatabaseSync } from 'node:sqlite';
-import type { MemoryStore } from './stores.ts';
+import { BoundedMemory, type MemoryLimits, type MemoryStore } from './stores.ts';
 
 export type Turn = { role: 'user' | 'assistant'; text: string; at: number };
 
@@ -7,15 +7,12 @@ export type Turn = { role: 'user' | 'assistant'; text: string; at: number };
  * Conversation memory: the last `turns` turns per user, kept in the assistant's SQLite so they survive restarts.
  * A conversation idle for longer than `idleMs` is forgotten (deleted on the next read), `/reset` forgets at once.
  */
-export class ConversationMemory implements MemoryStore {
+export class ConversationMemory extends BoundedMemory implements MemoryStore {
   private readonly db: DatabaseSync;
-  private readonly turns: number;
-  private readonly idleMs: number;
 
-  constructor(db: DatabaseSync, opts: { turns: number; idleMs: number }) {
+  constructor(db: DatabaseSync, limits: MemoryLimits) {
+    super(limits);
     this.db = db;
-    this.turns = opts.turns;
-    this.idleMs = opts.idleMs;
   }
 
   /** The user's recent turns, oldest first; empty when the conversation expired. */
@@ -24,14 +21,14 @@ export class ConversationMemory implements MemoryStore {
       at: number | null;
     };
     if (last.at === null) return [];
-    if (now - last.at > this.idleMs) {
+    if (now - last.at > this.limits.idleMs) {
       this.reset(telegramId);
       return [];
     }
-    if (this.turns === 0) return [];
+    if (this.limits.turns === 0) return [];
     const rows = this.db
       .prepare('SELECT role, text, at FROM turns WHERE telegram_id = ? ORDER BY seq DESC LIMIT ?')
-      .all(telegramId, this.turns) as Turn[];
+      .all(telegramId, this.limits.turns) as Turn[];
     return rows.reverse();
   }
 
@@ -46,7 +43,7 @@ export class ConversationMemory implements MemoryStore {
         .prepare(
           'DELETE FROM turns WHERE telegram_id = ? AND seq NOT IN (SELECT seq FROM turns WHERE telegram_id = ? ORDER BY seq DESC LIMIT ?)',
         )
-        .run(telegramId, telegramId, Math.max(this.turns, 2));
+        .run(telegramId, telegramId, this.kept);
       this.db.exec('COMMIT');
     } catch (error) {
       this.db.exec('ROLLBACK');
@@ -65,7 +62,7 @@ export class ConversationMemory implements MemoryStore {
         .prepare(
           'DELETE FROM turns WHERE telegram_id IN (SELECT telegram_id FROM turns GROUP BY telegram_id HAVING max(at) < ?)',
         )
-        .run(now - this.idleMs).changes,
+        .run(now - this.limits.idleMs).changes,
     );
   }
 }

@@ -2,27 +2,24 @@ import type { Logger } from '@mb/service-kit';
 import type { Redis } from 'ioredis';
 import { utcDay } from './db.ts';
 import type { Turn } from './memory.ts';
-import type { MemoryStore, UsageStore } from './stores.ts';
+import { BoundedMemory, type MemoryLimits, type MemoryStore, type UsageStore } from './stores.ts';
 
 /**
  * Memory in Redis: one list per user, trimmed to the last `turns` turns, whose key expires after `idleMs` without a
  * new turn (Redis does the expiry). Shared by every assistant replica using the same Redis.
  */
-export class RedisMemory implements MemoryStore {
+export class RedisMemory extends BoundedMemory implements MemoryStore {
   private readonly redis: Redis;
-  private readonly turns: number;
-  private readonly idleMs: number;
-  constructor(redis: Redis, opts: { turns: number; idleMs: number }) {
+  constructor(redis: Redis, limits: MemoryLimits) {
+    super(limits);
     this.redis = redis;
-    this.turns = opts.turns;
-    this.idleMs = opts.idleMs;
   }
 
   private key = (telegramId: number) => `assistant:turns:${telegramId}`;
 
   async recent(telegramId: number): Promise<Turn[]> {
-    if (this.turns === 0) return [];
-    const raw = await this.redis.lrange(this.key(telegramId), -this.turns, -1);
+    if (this.limits.turns === 0) return [];
+    const raw = await this.redis.lrange(this.key(telegramId), -this.limits.turns, -1);
     return raw.map((r) => JSON.parse(r) as Turn);
   }
 
@@ -36,8 +33,8 @@ export class RedisMemory implements MemoryStore {
         JSON.stringify({ role: 'user', text: question, at }),
         JSON.stringify({ role: 'assistant', text: answer, at }),
       )
-      .ltrim(key, -Math.max(this.turns, 2), -1)
-      .pexpire(key, this.idleMs)
+      .ltrim(key, -this.kept, -1)
+      .pexpire(key, this.limits.idleMs)
       .exec();
   }
 
