@@ -18,29 +18,26 @@ export function createRegistry(service: string): ServiceMetrics {
   registry.setDefaultLabels({ service });
   collectDefaultMetrics({ register: registry });
   const prefix = service;
+  /** A latency histogram: buckets at the objectives, on this registry. */
+  const latency = <L extends string>(config: { name: string; help: string; labelNames: readonly L[] }) =>
+    new Histogram<L>({ ...config, buckets: LATENCY_BUCKETS, registers: [registry] });
   return {
     registry,
     prefix,
-    httpDuration: new Histogram({
+    httpDuration: latency({
       name: `${prefix}_http_request_duration_seconds`,
       help: 'HTTP requests served, by route (never the raw URL), method and status code.',
       labelNames: ['route', 'method', 'status'],
-      buckets: LATENCY_BUCKETS,
-      registers: [registry],
     }),
-    trpcServerDuration: new Histogram({
+    trpcServerDuration: latency({
       name: `${prefix}_trpc_server_duration_seconds`,
       help: 'tRPC procedures served, by procedure path, type and result (ok or the error code).',
       labelNames: ['procedure', 'type', 'result'],
-      buckets: LATENCY_BUCKETS,
-      registers: [registry],
     }),
-    trpcClientDuration: new Histogram({
+    trpcClientDuration: latency({
       name: `${prefix}_trpc_client_duration_seconds`,
       help: 'tRPC calls made to other services, by target service, procedure and result.',
       labelNames: ['target', 'procedure', 'result'],
-      buckets: LATENCY_BUCKETS,
-      registers: [registry],
     }),
     trpcClientRetries: new Counter({
       name: `${prefix}_trpc_client_retries_total`,
