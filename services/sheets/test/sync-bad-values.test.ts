@@ -1,28 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { getTicket } from '../src/domain/tickets.ts';
-import { useSyncedSheets } from './sync-harness.ts';
+import { openingMessage, ticketRow, useSyncedSheets } from './sync-harness.ts';
 
 const t = useSyncedSheets();
 
 /** A request the bot created and the Sheet already holds (flushed, then pulled). */
 async function openTicket() {
-  t.app.wb.insert('Tickets', {
-    id: 'T-1001',
-    telegram_id: '7001',
-    name: 'Анна',
-    category: 'Вопрос',
-    text: 'Когда доставка?',
-    status: 'new',
-    created_at: '2026-12-01T10:00:00Z',
-  });
-  t.app.wb.insert('TicketMessages', {
-    id: 'M-100',
-    ticket_id: 'T-1001',
-    author: 'user',
-    author_name: 'Анна',
-    text: 'Когда доставка?',
-    created_at: '2026-12-01T10:00:00Z',
-  });
+  const ticket = ticketRow();
+  t.app.wb.insert('Tickets', ticket);
+  t.app.wb.insert('TicketMessages', openingMessage(ticket, 'M-100'));
   await t.app.sync.flushNow();
   await t.app.sync.pullNow();
 }

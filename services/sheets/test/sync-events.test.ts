@@ -1,7 +1,7 @@
 import { createServiceClient } from '@mb/service-kit';
 import { describe, expect, it } from 'vitest';
 import type { SheetsRouter } from '../src/router-type.ts';
-import { INTERNAL, startSheets, stopSheets, useSyncedSheets } from './sync-harness.ts';
+import { INTERNAL, startSheets, stopSheets, ticketRow, useSyncedSheets } from './sync-harness.ts';
 
 const today = new Date().toISOString().slice(0, 10);
 const later = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
@@ -17,15 +17,7 @@ async function consume(url: string): Promise<Array<{ type: string; payload: Reco
 
 describe('manager edits in the Sheet become change events, exactly once', () => {
   it('turns ticket, promotion, user and broadcast edits into events once, across restarts of the service and of its consumer', async () => {
-    t.app.wb.insert('Tickets', {
-      id: 'T-1001',
-      telegram_id: '7001',
-      name: 'Anna',
-      category: 'Вопрос',
-      text: 'Где заказ?',
-      status: 'new',
-      created_at: today,
-    });
+    t.app.wb.insert('Tickets', ticketRow({ name: 'Anna', text: 'Где заказ?', created_at: today }));
     t.app.wb.insert('Users', {
       id: 'U-1',
       telegram_id: '7001',

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TAB_NAMES, TABS } from '@mb/contracts';
+import { type RawRow, TAB_NAMES, TABS } from '@mb/contracts';
 import { createLogger, listen } from '@mb/service-kit';
 // Imported by path: @mb/testing depends on this service (its stack helper), so the reverse dependency would be a cycle.
 import { SheetsDouble } from '@mb/testing/sheets-double';
@@ -60,6 +60,31 @@ export async function stopSheets(app: SheetsUnderTest): Promise<void> {
   await new Promise<void>((r) => app.server.close(() => r()));
   await app.close();
 }
+
+/** A request row as the bot writes it: T-1001 from user 7001, new; `cells` replace the ones a test cares about. */
+export const ticketRow = (cells: Partial<RawRow<'Tickets'>> = {}) => ({
+  id: 'T-1001',
+  telegram_id: '7001',
+  name: 'Анна',
+  category: 'Вопрос',
+  text: 'Когда доставка?',
+  status: 'new',
+  created_at: '2026-12-01T10:00:00Z',
+  ...cells,
+});
+
+/** The request's first message, written with it: the user's own text. */
+export const openingMessage = (
+  ticket: ReturnType<typeof ticketRow>,
+  id: string,
+): Partial<RawRow<'TicketMessages'>> => ({
+  id,
+  ticket_id: ticket.id,
+  author: 'user',
+  author_name: ticket.name,
+  text: ticket.text,
+  created_at: ticket.created_at,
+});
 
 export const tempDir = () => mkdtempSync(join(tmpdir(), 'sheets-sync-'));
 export const removeDir = (dir: string) => rmSync(dir, { recursive: true, force: true });
