@@ -1,4 +1,4 @@
-import type { TestUser } from '@mb/testing/updates';
+import { privateChat, type TestUser, telegramUser } from '@mb/testing/updates';
 
 const FIRST_NAMES = [
   'Анна',
@@ -43,7 +43,7 @@ export function makeUsers(count: number, firstId = FIRST_USER_ID): TestUser[] {
 
 /**
  * Update JSON as Telegram sends it, built as strings (a load generator makes thousands a second), each with the next
- * update_id. Shapes follow packages/testing's builders: private chat, `from`, `date`, entities for commands.
+ * update_id. Shapes follow packages/testing's builders (its `from` and private chat): `date`, entities for commands.
  */
 export class UpdateFactory {
   nextUpdateId: number;
@@ -57,22 +57,7 @@ export class UpdateFactory {
   private parts(user: TestUser) {
     let p = this.fromJson.get(user.id);
     if (!p) {
-      const from = JSON.stringify({
-        id: user.id,
-        is_bot: false,
-        first_name: user.first_name,
-        ...(user.last_name ? { last_name: user.last_name } : {}),
-        ...(user.username ? { username: user.username } : {}),
-        language_code: user.language_code,
-      });
-      const chat = JSON.stringify({
-        id: user.id,
-        type: 'private',
-        first_name: user.first_name,
-        ...(user.last_name ? { last_name: user.last_name } : {}),
-        ...(user.username ? { username: user.username } : {}),
-      });
-      p = { from, chat };
+      p = { from: JSON.stringify(telegramUser(user)), chat: JSON.stringify(privateChat(user)) };
       this.fromJson.set(user.id, p);
     }
     return p;

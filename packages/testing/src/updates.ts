@@ -26,44 +26,40 @@ export const enUser: TestUser = {
 };
 
 const date = () => Math.floor(Date.now() / 1000);
-const privateChat = (u: TestUser) => ({
+/** The private chat with a user, as an update carries it. */
+export const privateChat = (u: TestUser) => ({
   id: u.id,
   type: 'private',
   first_name: u.first_name,
   ...(u.last_name ? { last_name: u.last_name } : {}),
   ...(u.username ? { username: u.username } : {}),
 });
-const from = (u: TestUser) => ({ is_bot: false, ...u });
+/** The user as an update's `from` carries it. */
+export const telegramUser = (u: TestUser) => ({ is_bot: false, ...u });
+
+/** A message the user sends the bot in private: the next ids, the user, the chat and now, then `content`. */
+function messageUpdate<C extends object>(user: TestUser, content: C) {
+  return {
+    update_id: nextUpdateId++,
+    message: {
+      message_id: nextMessageId++,
+      from: telegramUser(user),
+      chat: privateChat(user),
+      date: date(),
+      ...content,
+    },
+  };
+}
 
 export function textUpdate(user: TestUser, text: string, extra: Record<string, unknown> = {}) {
   const entities = text.startsWith('/')
     ? [{ offset: 0, length: text.split(' ')[0]!.length, type: 'bot_command' }]
     : undefined;
-  return {
-    update_id: nextUpdateId++,
-    message: {
-      message_id: nextMessageId++,
-      from: from(user),
-      chat: privateChat(user),
-      date: date(),
-      text,
-      ...(entities ? { entities } : {}),
-      ...extra,
-    },
-  };
+  return messageUpdate(user, { text, ...(entities ? { entities } : {}), ...extra });
 }
 
 export function contactUpdate(user: TestUser, phone: string, ownerId: number = user.id) {
-  return {
-    update_id: nextUpdateId++,
-    message: {
-      message_id: nextMessageId++,
-      from: from(user),
-      chat: privateChat(user),
-      date: date(),
-      contact: { phone_number: phone, first_name: user.first_name, user_id: ownerId },
-    },
-  };
+  return messageUpdate(user, { contact: { phone_number: phone, first_name: user.first_name, user_id: ownerId } });
 }
 
 export function callbackUpdate(user: TestUser, data: string, messageId = 1) {
@@ -71,7 +67,7 @@ export function callbackUpdate(user: TestUser, data: string, messageId = 1) {
     update_id: nextUpdateId++,
     callback_query: {
       id: String(nextUpdateId),
-      from: from(user),
+      from: telegramUser(user),
       chat_instance: '-1234567890',
       data,
       message: {
