@@ -182,6 +182,17 @@ export class SandboxTelegram {
       : { id: chat.id, type: 'supergroup', title: chat.title, ...(chat.isForum ? { is_forum: true } : {}) };
   }
 
+  /** The `message` of an update for what `user` just wrote (`stored`) in `chat`: its ids and date, then `content`. */
+  private userMessage(stored: SandboxMessage, chat: SandboxChat, user: SandboxUser, content: Record<string, unknown>) {
+    return {
+      message_id: stored.messageId,
+      from: this.from(user),
+      chat: this.chatJson(chat, user),
+      date: stored.date,
+      ...content,
+    };
+  }
+
   private requireUser(userId: number): SandboxUser {
     const user = this.users.get(userId);
     if (!user) throw new SandboxApiError(400, 'Bad Request: unknown sandbox user');
@@ -219,16 +230,12 @@ export class SandboxTelegram {
       ? this.messages.find((m) => m.chatId === chatId && m.messageId === opts.replyTo)
       : undefined;
     await this.deliver({
-      message: {
-        message_id: message.messageId,
-        from: this.from(user),
-        chat: this.chatJson(chat, user),
-        date: message.date,
+      message: this.userMessage(message, chat, user, {
         text,
         ...(command ? { entities: [{ type: 'bot_command', offset: 0, length: command[0].length }] } : {}),
         ...(opts.threadId ? { message_thread_id: opts.threadId, is_topic_message: true } : {}),
         ...(replied ? { reply_to_message: this.messageJson(replied, chat, user) } : {}),
-      },
+      }),
     });
     return message;
   }
@@ -245,13 +252,9 @@ export class SandboxTelegram {
       date: now(),
     });
     await this.deliver({
-      message: {
-        message_id: message.messageId,
-        from: this.from(user),
-        chat: this.chatJson(chat, user),
-        date: message.date,
+      message: this.userMessage(message, chat, user, {
         contact: { phone_number: user.phone.replace(/^\+/, ''), first_name: user.firstName, user_id: user.id },
-      },
+      }),
     });
   }
 
