@@ -2,6 +2,7 @@ import { Composer, InlineKeyboard } from 'grammy';
 import { CB, statusLabel, threadButtons, userThread } from '../../tickets/format.ts';
 import type { BotContext } from '../context.ts';
 import { hearsMenu } from '../menu-labels.ts';
+import { ownTicketOnPress } from '../own-ticket.ts';
 
 /** "My requests": the user's requests with status, newest first, five a page; a button opens one with its thread. */
 export const myTicketsFeature = new Composer<BotContext>();
@@ -40,11 +41,8 @@ pm.callbackQuery(/^rq:l:(\d{1,4})$/, async (ctx) => {
 });
 
 pm.callbackQuery(/^rq:o:(T-\d{1,9})$/, async (ctx) => {
-  await ctx.answerCallbackQuery();
-  const ticket = await ctx.deps.sheets.tickets.get
-    .query({ ticketId: ctx.match[1]!, telegramId: ctx.from.id })
-    .catch(() => null);
-  if (!ticket) return ctx.reply(ctx.t('request-not-found'));
+  const ticket = await ownTicketOnPress(ctx, ctx.match[1]!);
+  if (!ticket) return;
   const m = await ctx.reply(userThread(ctx.t, ticket), { reply_markup: threadButtons(ctx.t, ticket) });
   // Replying to the thread adds a message to the request.
   await ctx.deps.tickets?.desk.links.link(ticket.id, ctx.chat.id, m.message_id);

@@ -4,6 +4,7 @@ import { unlessNotModified } from '../../telegram/not-modified.ts';
 import { ratingButtons, threadButtons } from '../../tickets/format.ts';
 import { attachmentsOf } from '../../tickets/staff-actions.ts';
 import type { BotContext } from '../context.ts';
+import { ownTicketOnPress } from '../own-ticket.ts';
 
 /** A user's side of an open request: add a message (reply, or the button), close it, rate it once after closing. */
 export const ticketThreadFeature = new Composer<BotContext>();
@@ -11,11 +12,8 @@ const pm = ticketThreadFeature.chatType('private');
 const desk = (ctx: BotContext) => ctx.deps.tickets!.desk;
 
 pm.callbackQuery(/^rq:a:(T-\d{1,9})$/, async (ctx) => {
-  await ctx.answerCallbackQuery();
-  const ticket = await ctx.deps.sheets.tickets.get
-    .query({ ticketId: ctx.match[1]!, telegramId: ctx.from.id })
-    .catch(() => null);
-  if (!ticket) return ctx.reply(ctx.t('request-not-found'));
+  const ticket = await ownTicketOnPress(ctx, ctx.match[1]!);
+  if (!ticket) return;
   if (ticket.status === 'closed') return ctx.reply(ctx.t('request-closed-already', { id: ticket.id }));
   const m = await ctx.reply(ctx.t('request-reply-prompt', { id: ctx.match[1]! }), {
     reply_markup: { force_reply: true, input_field_placeholder: ctx.match[1]! },
