@@ -18,21 +18,19 @@ export type WebhookInfoPollerOptions = {
  */
 export function createWebhookInfoPoller(opts: WebhookInfoPollerOptions) {
   const registers = [opts.registry];
-  const pending = new Gauge({
-    name: 'gateway_telegram_pending_updates',
-    help: 'Updates Telegram holds for the webhook, from getWebhookInfo.',
-    registers,
-  });
-  const lastError = new Gauge({
-    name: 'gateway_telegram_last_error_timestamp_seconds',
-    help: 'Unix time of the last webhook delivery error Telegram reports (0 = none), from getWebhookInfo.',
-    registers,
-  });
-  const lastSuccess = new Gauge({
-    name: 'gateway_telegram_webhook_info_last_success_timestamp_seconds',
-    help: 'Unix time of the last successful getWebhookInfo poll (0 = never).',
-    registers,
-  });
+  const gauge = (name: string, help: string) => new Gauge({ name, help, registers });
+  const pending = gauge(
+    'gateway_telegram_pending_updates',
+    'Updates Telegram holds for the webhook, from getWebhookInfo.',
+  );
+  const lastError = gauge(
+    'gateway_telegram_last_error_timestamp_seconds',
+    'Unix time of the last webhook delivery error Telegram reports (0 = none), from getWebhookInfo.',
+  );
+  const lastSuccess = gauge(
+    'gateway_telegram_webhook_info_last_success_timestamp_seconds',
+    'Unix time of the last successful getWebhookInfo poll (0 = never).',
+  );
   const failures = new Counter({
     name: 'gateway_telegram_webhook_info_errors_total',
     help: 'getWebhookInfo polls that failed.',
