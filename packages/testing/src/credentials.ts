@@ -1,3 +1,5 @@
+import { BOT_CAPABILITIES } from '@mb/contracts/telegram';
+
 /** Credentials the tests share: plain data, so that a double and the stack that checks it agree. */
 export const TEST_TOKEN = '123456789:AAtest-token-for-the-bot-api-double_x';
 export const TEST_SECRET = 'test-webhook-secret-0123456789abcdef';
@@ -15,15 +17,7 @@ const botInfoFor = (token: string) => ({
   is_bot: true as const,
   first_name: 'Test',
   username: 'test_bot',
-  can_join_groups: true,
-  can_read_all_group_messages: false,
-  supports_inline_queries: false,
-  can_connect_to_business: false,
-  has_main_web_app: false,
-  has_topics_enabled: false,
-  allows_users_to_create_topics: false,
-  can_manage_bots: false,
-  supports_join_request_queries: false,
+  ...BOT_CAPABILITIES,
 });
 export type TestBotInfo = ReturnType<typeof botInfoFor>;
 

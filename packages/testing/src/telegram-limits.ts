@@ -1,16 +1,5 @@
+import { MESSAGE_SENDING_METHODS } from '@mb/contracts/telegram';
 import { type BotApiCall, type BotApiDouble, tooManyRequests } from './bot-api-double.ts';
-
-/** Methods that put a message into a chat (what Telegram's limits count). */
-const SENDS = new Set([
-  'sendMessage',
-  'sendPhoto',
-  'sendDocument',
-  'sendVideo',
-  'sendAnimation',
-  'sendMediaGroup',
-  'copyMessage',
-  'forwardMessage',
-]);
 
 export type TelegramLimitsOptions = {
   /** Messages accepted in any one second overall (Telegram: about 30). */
@@ -71,7 +60,7 @@ export class TelegramLimits {
   }
 
   private check(call: BotApiCall): { status: number; body: unknown } | undefined {
-    if (!SENDS.has(call.method)) return undefined;
+    if (!MESSAGE_SENDING_METHODS.has(call.method)) return undefined;
     const chat = Number(call.payload['chat_id']);
     const now = Date.now();
     if (this.blocked.has(chat)) {
