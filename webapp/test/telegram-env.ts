@@ -1,21 +1,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { LIGHT_THEME } from '@mb/gateway/sandbox-themes';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { build } from 'vite';
+import { CHROMIUM_OPTIONS } from './chromium.ts';
 
 export const WEBAPP_DIR = resolve(import.meta.dirname, '..');
 export const ARTIFACTS = resolve(WEBAPP_DIR, '..', 'test-artifacts', 'miniapp');
 
-export const LIGHT = {
-  bg_color: '#ffffff',
-  text_color: '#000000',
-  hint_color: '#707579',
-  link_color: '#3390ec',
-  button_color: '#3390ec',
-  button_text_color: '#ffffff',
-  secondary_bg_color: '#f4f4f5',
-};
 export const DARK = {
   bg_color: '#17212b',
   text_color: '#f5f5f5',
@@ -38,22 +31,11 @@ export async function buildWebapp(): Promise<{ dist: string; remove: () => void 
   return { dist, remove: () => rmSync(dist, { recursive: true, force: true }) };
 }
 
-/** Debian's Chromium, headless, with a fresh profile; close() removes the profile. */
+/** Chromium as every browser test starts it, with a fresh profile and a phone's screen; close() removes the profile. */
 export async function launchChromium(): Promise<{ context: BrowserContext; close: () => Promise<void> }> {
   const profile = mkdtempSync(join(tmpdir(), 'mb-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
-    executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
-    headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-quic',
-    ],
+    ...CHROMIUM_OPTIONS,
     viewport: { width: 360, height: 740 },
     deviceScaleFactor: 2,
   });
@@ -67,7 +49,7 @@ export async function launchChromium(): Promise<{ context: BrowserContext; close
 }
 
 /** The URL Telegram opens: launch parameters in the hash. */
-export function launchUrl(base: string, initData: string, theme: Record<string, string> = LIGHT): string {
+export function launchUrl(base: string, initData: string, theme: Record<string, string> = LIGHT_THEME): string {
   const params = new URLSearchParams({
     tgWebAppData: initData,
     tgWebAppVersion: '8.0',
@@ -83,7 +65,10 @@ export type TelegramEvent = { name: string; payload?: Record<string, unknown> };
  * A new tab that behaves like Telegram's Android WebView: `window.TelegramWebviewProxy.postEvent` records what the
  * app asks of Telegram and answers the requests Telegram answers (theme, viewport, safe areas).
  */
-export async function telegramPage(context: BrowserContext, theme: Record<string, string> = LIGHT): Promise<Page> {
+export async function telegramPage(
+  context: BrowserContext,
+  theme: Record<string, string> = LIGHT_THEME,
+): Promise<Page> {
   const page = await context.newPage();
   await page.addInitScript((themeParams) => {
     const w = window as unknown as {

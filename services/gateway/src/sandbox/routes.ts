@@ -4,6 +4,7 @@ import { callErrorCode, type Route, sendJson } from '@mb/service-kit';
 import { sign } from '@telegram-apps/init-data-node';
 import { z } from 'zod';
 import { SANDBOX_STAFF_CHAT_ID, SandboxApiError, type SandboxTelegram } from './emulator.ts';
+import { DARK_THEME, LIGHT_THEME } from './themes.ts';
 import type { SandboxWorkbook } from './workbook.ts';
 
 const PAGE = readFileSync(new URL('./page.html', import.meta.url), 'utf8');
@@ -72,25 +73,6 @@ export function sandboxRefusal(
     return { status: 403, error: 'sandbox writes come from its own page only' };
   return null;
 }
-
-const THEME = {
-  bg_color: '#ffffff',
-  text_color: '#000000',
-  hint_color: '#707579',
-  link_color: '#3390ec',
-  button_color: '#3390ec',
-  button_text_color: '#ffffff',
-  secondary_bg_color: '#f4f4f5',
-};
-const DARK = {
-  bg_color: '#212121',
-  text_color: '#ffffff',
-  hint_color: '#aaaaaa',
-  link_color: '#8774e1',
-  button_color: '#8774e1',
-  button_text_color: '#ffffff',
-  secondary_bg_color: '#181818',
-};
 
 /**
  * The /sandbox page and its API. Registered only in sandbox mode (no TELEGRAM_BOT_TOKEN), so none of it exists when a
@@ -217,7 +199,7 @@ export function sandboxRoutes(opts: {
         tgWebAppData: initData,
         tgWebAppVersion: '9.0',
         tgWebAppPlatform: 'web',
-        tgWebAppThemeParams: JSON.stringify(dark ? DARK : THEME),
+        tgWebAppThemeParams: JSON.stringify(dark ? DARK_THEME : LIGHT_THEME),
       });
       const target = new URL(input.url, 'http://localhost');
       return { url: `${target.pathname}${target.search}#${hash.toString()}` };
