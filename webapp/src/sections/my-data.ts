@@ -1,7 +1,8 @@
-import { errorText, type MyData } from '../api.ts';
+import { errorText } from '../api.ts';
 import { fill, h, shortDate } from '../dom.ts';
 import { hasText, type TextKey, t } from '../i18n.ts';
 import { confirmClosing, haptic, setBackButton, setMainButton } from '../telegram.ts';
+import { loadOrShowError } from './load.ts';
 import type { Section } from './nav.ts';
 
 /** "My data": what the bot stores about the user, and deleting it after a confirmation (the same as /mydata, /forget). */
@@ -9,13 +10,8 @@ export const myDataSection: Section = async (s, root, nav) => {
   setBackButton(() => nav.home());
   setMainButton(null);
   confirmClosing(false);
-  let data: MyData;
-  try {
-    data = await s.api.privacy.myData.query();
-  } catch (error) {
-    fill(root, h('p', { class: 'error' }, errorText(error)));
-    return;
-  }
+  const data = await loadOrShowError(root, () => s.api.privacy.myData.query());
+  if (data === undefined) return;
   const date = (iso: string) => (iso ? shortDate(iso, s.lang) : '—');
   const word = (prefix: string, value: string) => {
     const key = `${prefix}.${value}`;

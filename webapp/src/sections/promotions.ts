@@ -3,6 +3,7 @@ import { errorText, type PromotionView } from '../api.ts';
 import { fill, h, shortDate } from '../dom.ts';
 import { t } from '../i18n.ts';
 import { mainButtonAction, openBot, setBackButton, setMainButton } from '../telegram.ts';
+import { loadOrShowError, showLoadError } from './load.ts';
 import type { Section } from './nav.ts';
 
 const dates = (p: PromotionView, lang: string) =>
@@ -33,7 +34,7 @@ export const promotionsSection: Section = async (s, root, nav, params) => {
         ),
     );
   } catch (error) {
-    fill(root, h('p', { class: 'error' }, errorText(error)));
+    showLoadError(root, error);
   }
 };
 
@@ -61,13 +62,8 @@ async function detail(
   id: string,
 ): Promise<void> {
   setBackButton(() => nav.go('promotions'));
-  let p: PromotionView;
-  try {
-    p = await s.api.promotions.get.query({ id });
-  } catch (error) {
-    fill(root, h('p', { class: 'error' }, errorText(error)));
-    return;
-  }
+  const p = await loadOrShowError(root, () => s.api.promotions.get.query({ id }));
+  if (p === undefined) return;
   const status = h(
     'p',
     { id: 'participation-state', class: p.joined ? 'ok' : 'hint' },

@@ -2,6 +2,7 @@ import { errorText } from '../api.ts';
 import { fill, h } from '../dom.ts';
 import { t } from '../i18n.ts';
 import { confirmClosing, haptic, mainButtonAction, setBackButton, setMainButton } from '../telegram.ts';
+import { showLoadError } from './load.ts';
 import type { Section } from './nav.ts';
 
 type S = Parameters<Section>[0];
@@ -28,7 +29,7 @@ export const staffSection: Section = async (s, root, nav) => {
       broadcastForm(s),
     );
   } catch (error) {
-    fill(root, h('p', { class: 'error' }, errorText(error)));
+    showLoadError(root, error);
   }
 };
 

@@ -1,8 +1,9 @@
-import { errorText, type TicketThread } from '../api.ts';
+import { errorText } from '../api.ts';
 import { fill, h, shortDate } from '../dom.ts';
 import { draftArea } from '../draft.ts';
 import { hasText, t } from '../i18n.ts';
 import { confirmClosing, haptic, setBackButton, setMainButton } from '../telegram.ts';
+import { loadOrShowError, showLoadError } from './load.ts';
 import type { Nav, Section } from './nav.ts';
 
 type S = Parameters<Section>[0];
@@ -47,7 +48,7 @@ export const ticketsSection: Section = async (s, root, nav, params) => {
         : [h('p', { class: 'hint' }, t('requests.empty'))]),
     );
   } catch (error) {
-    fill(root, h('p', { class: 'error' }, errorText(error)));
+    showLoadError(root, error);
   }
 };
 
@@ -81,13 +82,8 @@ async function form(s: S, root: HTMLElement, nav: Nav, text: string): Promise<vo
 
 async function thread(s: S, root: HTMLElement, nav: Nav, id: string): Promise<void> {
   setBackButton(() => nav.go('requests'));
-  let r: TicketThread;
-  try {
-    r = await s.api.tickets.get.query({ id });
-  } catch (error) {
-    fill(root, h('p', { class: 'error' }, errorText(error)));
-    return;
-  }
+  const r = await loadOrShowError(root, () => s.api.tickets.get.query({ id }));
+  if (r === undefined) return;
   const error = h('p', { class: 'error', role: 'alert' });
   const area = draftArea(
     { id: 'reply-text', placeholder: t('requests.reply') },
