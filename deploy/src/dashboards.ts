@@ -2,6 +2,8 @@ import { dashboard, type PanelSpec, quantile, type RowSpec, r } from './grafana.
 
 const SERVICES = ['gateway', 'sheets', 'assistant'] as const;
 const PROBES = 'route!~"/metrics|/healthz|/readyz"';
+/** Google's quota is per minute: a counter's rate over 5 minutes, summed (by a label), in calls per minute. */
+const perMinute = (selector: string, by?: string) => `sum${by ? ` by (${by}) ` : ''}(rate(${selector}[5m])) * 60`;
 
 function red(service: string): RowSpec {
   const http = `${service}_http_request_duration_seconds`;
@@ -317,9 +319,9 @@ const sheets = dashboard(
           description:
             'Reads: values.batchGet, spreadsheets.get. Writes: every other method (spreadsheets.batchUpdate, values.batchUpdate, …).',
           targets: [
-            { expr: 'sum(rate(sheets_google_requests_total{method=~".*[gG]et"}[5m])) * 60', legend: 'reads/min' },
-            { expr: 'sum(rate(sheets_google_requests_total{method!~".*[gG]et"}[5m])) * 60', legend: 'writes/min' },
-            { expr: 'sum by (method) (rate(sheets_google_requests_total[5m])) * 60', legend: '{{method}}' },
+            { expr: perMinute('sheets_google_requests_total{method=~".*[gG]et"}'), legend: 'reads/min' },
+            { expr: perMinute('sheets_google_requests_total{method!~".*[gG]et"}'), legend: 'writes/min' },
+            { expr: perMinute('sheets_google_requests_total', 'method'), legend: '{{method}}' },
           ],
         },
         {
@@ -328,10 +330,10 @@ const sheets = dashboard(
           width: 12,
           targets: [
             {
-              expr: 'sum by (status) (rate(sheets_google_requests_total{status!~"2.."}[5m])) * 60',
+              expr: perMinute('sheets_google_requests_total{status!~"2.."}', 'status'),
               legend: '{{status}}',
             },
-            { expr: 'sum(rate(sheets_google_quota_errors_total[5m])) * 60', legend: 'quota (429)' },
+            { expr: perMinute('sheets_google_quota_errors_total'), legend: 'quota (429)' },
           ],
         },
       ],
