@@ -26,14 +26,18 @@ RUN node scripts/docker/service-manifests.ts /out services/gateway services/shee
       tool:typescript \
  && cp scripts/docker/npm-install.sh /out/
 
+# The stages that install packages start here: Node and scripts/docker/npm-install.sh as `npm-install` (the lockfile's
+# versions; the CA secret, which each RUN mounts with `--mount=type=secret,id=ca`, handed to npm). Never a runtime image.
+FROM ${NODE_IMAGE} AS npm-install
+COPY --from=manifests /out/npm-install.sh /usr/local/bin/npm-install
+
 # Production dependencies of each service, each in its own directory: no dev tools, no peer-only packages
 # (TypeScript), no other service's libraries. One stage for the three (each runtime image copies its own directory):
 # a target builds all three installs once, and the next targets take them from the build cache.
-FROM ${NODE_IMAGE} AS deps
+FROM npm-install AS deps
 WORKDIR /deps
 COPY --from=manifests /out/ ./
-RUN --mount=type=bind,from=manifests,source=/out/npm-install.sh,target=/usr/local/bin/npm-install \
-    --mount=type=secret,id=ca \
+RUN --mount=type=secret,id=ca \
     for service in sheets assistant gateway; do \
       (cd "$service" && npm-install "@mb/$service" --omit=dev --omit=peer) || exit 1; \
     done
@@ -41,12 +45,10 @@ RUN --mount=type=bind,from=manifests,source=/out/npm-install.sh,target=/usr/loca
 # The JavaScript the images run: each workspace's src/ transpiled file by file to dist/ (scripts/build-js.ts, as
 # `npm run build` does), and the backup script beside it. Only TypeScript is installed here (the lockfile's version);
 # neither it nor any .ts file reaches a runtime image.
-FROM ${NODE_IMAGE} AS build
+FROM npm-install AS build
 WORKDIR /build
 COPY --from=manifests /out/typescript/ ./
-RUN --mount=type=bind,from=manifests,source=/out/npm-install.sh,target=/usr/local/bin/npm-install \
-    --mount=type=secret,id=ca \
-    npm-install .
+RUN --mount=type=secret,id=ca npm-install .
 COPY scripts/build-js.ts scripts/
 COPY packages/contracts/src packages/contracts/src
 COPY packages/service-kit/src packages/service-kit/src
@@ -60,12 +62,10 @@ RUN for dir in packages/contracts packages/service-kit services/sheets services/
     done
 
 # The Mini App, built with its dev dependencies (Vite); only its dist/ reaches the gateway image.
-FROM ${NODE_IMAGE} AS webapp
+FROM npm-install AS webapp
 WORKDIR /app
 COPY --from=manifests /out/webapp/ ./
-RUN --mount=type=bind,from=manifests,source=/out/npm-install.sh,target=/usr/local/bin/npm-install \
-    --mount=type=secret,id=ca \
-    npm-install @mb/webapp
+RUN --mount=type=secret,id=ca npm-install @mb/webapp
 COPY tsconfig.base.json ./
 COPY packages packages
 COPY services/gateway services/gateway
