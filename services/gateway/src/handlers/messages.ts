@@ -30,7 +30,4 @@ export type FromWorker =
   | { t: 'metrics'; id: number; metrics: MetricObjectWithValues<MetricValue<string>>[] };
 
 /** A call of the sending budget from a worker that waits (answered by `gate-answer`: a slot's id, or ms). */
-export type GateCall =
-  | { op: 'holdChat'; chatId: number }
-  | { op: 'acquireBulk' }
-  | { op: 'pause'; ms: number };
+export type GateCall = { op: 'holdChat'; chatId: number } | { op: 'acquireBulk' } | { op: 'pause'; ms: number };

@@ -105,7 +105,10 @@ export class GateServer {
     }
     if (message.t === 'gate-take') {
       // As on one thread (broadcast/priority.ts): a gate that cannot be reached does not hold the reply back.
-      this.slots.set(message.slot, this.gate.takeInteractive(message.chatId).catch(() => undefined));
+      this.slots.set(
+        message.slot,
+        this.gate.takeInteractive(message.chatId).catch(() => undefined),
+      );
       return true;
     }
     if (message.t !== 'gate') return false;
