@@ -1,5 +1,5 @@
 import { recordWaits } from '@mb/testing';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { streamAnswer, useHarness } from './harness.ts';
 
 /** Whatever the model does, the user gets an answer: the retrieval answer, marked as such, within the deadline. */
@@ -27,13 +27,22 @@ describe.each(['responses', 'chat'] as const)('model failures through the %s API
       { kind: 'status', status: 429, retryAfter: 1 },
       { kind: 'text', text: 'Доставка стоит 390 ₽ [faq-3].' },
     );
-    // The waits scheduled in this process, each with how many model requests had arrived by then.
+    // Timers on a clock that runs with real time but can be moved on, so that the retry-after second need not pass;
+    // the waits scheduled in this process are recorded, each with how many model requests had arrived by then.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'], shouldAdvanceTime: true });
     const { waits, stop } = recordWaits(() => h.model.requests.length - before);
-    const { result } = await ask().finally(stop);
-    expect(result).toMatchObject({ outcome: 'llm', answered: true, sources: [{ id: 'faq-3' }] });
-    expect(h.model.requests.length - before).toBe(2);
-    // Between the 429 and the retry the client waited the 1 s the answer asked for.
-    expect(waits).toContainEqual({ ms: 1000, state: 1 });
+    try {
+      const answer = ask();
+      // Between the 429 and the retry the client waits the 1 s the answer asked for: the clock is moved past it.
+      await expect.poll(() => waits, { interval: 5 }).toContainEqual({ ms: 1000, state: 1 });
+      await vi.advanceTimersByTimeAsync(1000);
+      const { result } = await answer;
+      expect(result).toMatchObject({ outcome: 'llm', answered: true, sources: [{ id: 'faq-3' }] });
+      expect(h.model.requests.length - before).toBe(2);
+    } finally {
+      stop();
+      vi.useRealTimers();
+    }
   });
 
   it.each([
