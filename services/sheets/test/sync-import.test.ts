@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createBroadcast, recipientsFor, startBroadcast } from '../src/domain/broadcasts/index.ts';
 import { addMessage, getTicket, ticketsOf } from '../src/domain/tickets.ts';
 import { signIn, userByTelegramId } from '../src/domain/users.ts';
-import { startSheets, useSyncedSheets } from './sync-harness.ts';
+import { openingMessage, startSheets, ticketRow, useSyncedSheets } from './sync-harness.ts';
 
 const t = useSyncedSheets({ start: false });
 
@@ -11,65 +11,61 @@ const LINKED = 2000;
 const BLOCKED = 25;
 
 /** A row in the tab's header order. */
-const row = (tab: keyof typeof TABS, record: Record<string, string>) => TABS[tab].columns.map((c) => record[c] ?? '');
+const row = (tab: keyof typeof TABS, record: Partial<Record<string, string>>) =>
+  TABS[tab].columns.map((c) => record[c] ?? '');
+
+/** User `i` as the old bot linked them: U-i, Telegram id 500000 + i, the first a manager, the first 25 blocked it. */
+const linkedUser = (i: number) => ({
+  id: `U-${i}`,
+  telegram_id: String(500_000 + i),
+  phone: `+7903${String(i).padStart(7, '0')}`,
+  name: `Клиент ${i}`,
+  role: i === 1 ? 'manager' : 'client',
+  segment: i % 2 ? 'retail' : 'wholesale',
+  status: 'active',
+  language: i % 3 ? 'ru' : 'en',
+  registered_at: '2023-04-01T10:00:00Z',
+  last_seen_at: '2025-11-30T10:00:00Z',
+  blocked_bot: i <= BLOCKED ? 'yes' : 'no',
+});
 
 /** The Sheet the old Python bot filled for years: 2,000 users it linked to Telegram, their requests, a broadcast. */
 function oldBotSheet() {
   const users: string[][] = [[...TABS.Users.columns]];
-  for (let i = 1; i <= LINKED; i++)
-    users.push(
-      row('Users', {
-        id: `U-${i}`,
-        telegram_id: String(500_000 + i),
-        phone: `+7903${String(i).padStart(7, '0')}`,
-        name: `Клиент ${i}`,
-        role: i === 1 ? 'manager' : 'client',
-        segment: i % 2 ? 'retail' : 'wholesale',
-        status: 'active',
-        language: i % 3 ? 'ru' : 'en',
-        registered_at: '2023-04-01T10:00:00Z',
-        last_seen_at: '2025-11-30T10:00:00Z',
-        blocked_bot: i <= BLOCKED ? 'yes' : 'no',
-      }),
-    );
+  for (let i = 1; i <= LINKED; i++) users.push(row('Users', linkedUser(i)));
   // two rows the old bot let drift: a telegram_id twice, a phone twice (in another form) — reported, never merged
   users.push(
     row('Users', { id: 'U-9001', telegram_id: '500007', phone: '+79990000001', name: 'Двойник', status: 'active' }),
   );
   users.push(row('Users', { id: 'U-9002', phone: '8 (903) 000-00-09', name: 'Тот же телефон', status: 'active' }));
   t.double.setTab('Users', users);
+  // Client 42's request, taken and answered by Olga, and their entry to a promotion.
+  const client = linkedUser(42);
+  const ticket = ticketRow({
+    id: 'T-812',
+    telegram_id: client.telegram_id,
+    name: client.name,
+    category: 'Доставка',
+    text: 'Где мой заказ?',
+    status: 'in_progress',
+    assignee: 'Olga',
+    created_at: '2025-10-01T09:00:00Z',
+    updated_at: '2025-10-01T09:30:00Z',
+  });
   t.double.setTab('Tickets', [
     [...TABS.Tickets.columns],
-    row('Tickets', {
-      id: 'T-812',
-      telegram_id: '500042',
-      name: 'Клиент 42',
-      category: 'Доставка',
-      text: 'Где мой заказ?',
-      status: 'in_progress',
-      assignee: 'Olga',
-      created_at: '2025-10-01T09:00:00Z',
-      updated_at: '2025-10-01T09:30:00Z',
-    }),
+    row('Tickets', ticket),
     row('Tickets', { id: 'T-812', telegram_id: '500043', text: 'an id used twice', status: 'new' }),
   ]);
   t.double.setTab('TicketMessages', [
     [...TABS.TicketMessages.columns],
+    row('TicketMessages', openingMessage(ticket, 'M-3001')),
     row('TicketMessages', {
-      id: 'M-3001',
-      ticket_id: 'T-812',
-      author: 'user',
-      author_name: 'Клиент 42',
-      text: 'Где мой заказ?',
-      created_at: '2025-10-01T09:00:00Z',
-    }),
-    row('TicketMessages', {
-      id: 'M-3002',
-      ticket_id: 'T-812',
+      ...openingMessage(ticket, 'M-3002'),
       author: 'staff',
       author_name: 'Olga',
       text: 'Смотрим',
-      created_at: '2025-10-01T09:30:00Z',
+      created_at: ticket.updated_at,
     }),
   ]);
   t.double.setTab('Participations', [
@@ -77,9 +73,9 @@ function oldBotSheet() {
     row('Participations', {
       id: 'PR-77',
       promotion_id: 'P-1',
-      telegram_id: '500042',
-      name: 'Клиент 42',
-      phone: '+79030000042',
+      telegram_id: client.telegram_id,
+      name: client.name,
+      phone: client.phone,
       created_at: '2025-09-01T10:00:00Z',
       status: 'new',
     }),
