@@ -1,4 +1,4 @@
-import { Composer } from 'grammy';
+import { Composer } from '../bot/composer.ts';
 import type { BotContext } from '../bot/context.ts';
 import { BROADCAST_LINK } from './render.ts';
 

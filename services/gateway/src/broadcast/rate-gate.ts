@@ -46,9 +46,13 @@ export class LocalRateGate implements RateGate {
     this.chatGapMs = opts.chatGapMs ?? 1000;
   }
 
+  /** Drops the stamps that left the window, in place (this runs for every message: no new array each time). */
   private occupied(now: number): number {
-    this.stamps = this.stamps.filter((s) => s > now - this.windowMs);
-    return this.stamps.length;
+    const from = now - this.windowMs;
+    let kept = 0;
+    for (const s of this.stamps) if (s > from) this.stamps[kept++] = s;
+    this.stamps.length = kept;
+    return kept;
   }
 
   private slot(heldChat?: number): Slot {

@@ -1,5 +1,5 @@
 import { callErrorCode } from '@mb/service-kit';
-import { Composer } from 'grammy';
+import { Composer } from '../composer.ts';
 import type { BotContext } from '../context.ts';
 import { approvalKeyboard } from '../keyboards.ts';
 

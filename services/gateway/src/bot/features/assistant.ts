@@ -1,7 +1,7 @@
-import { Composer } from 'grammy';
 import { askInChat, handOff } from '../../assistant-chat/answer-in-chat.ts';
 import type { AssistantChatDeps } from '../../assistant-chat/index.ts';
 import { HANDOFF_CALLBACK } from '../../assistant-chat/render.ts';
+import { Composer } from '../composer.ts';
 import type { BotContext } from '../context.ts';
 import { hearsMenu } from '../menu-labels.ts';
 

@@ -1,4 +1,3 @@
-import { Composer } from 'grammy';
 import {
   broadcastCommand,
   continueDraft,
@@ -7,6 +6,7 @@ import {
   sendDraft,
   writeDraft,
 } from '../../broadcast/staff-wizard.ts';
+import { Composer } from '../composer.ts';
 import type { BotContext } from '../context.ts';
 
 /**

@@ -1,5 +1,6 @@
-import { Composer, InlineKeyboard } from 'grammy';
+import { InlineKeyboard } from 'grammy';
 import { CB, statusLabel, threadButtons, userThread } from '../../tickets/format.ts';
+import { Composer } from '../composer.ts';
 import type { BotContext } from '../context.ts';
 import { hearsMenu } from '../menu-labels.ts';
 import { ownTicketOnPress } from '../own-ticket.ts';

@@ -1,10 +1,11 @@
 import { type ConversationFlavor, conversations, createConversation } from '@grammyjs/conversations';
-import { Composer, type Context, InlineKeyboard, type Transformer } from 'grammy';
+import { type Context, InlineKeyboard, type Transformer } from 'grammy';
 import type { Message } from 'grammy/types';
 import { CB } from '../../tickets/format.ts';
 import type { TicketsDeps } from '../../tickets/index.ts';
 import { NEW_TICKET, newTicketFlow, type TicketStart } from '../../tickets/new-ticket-flow.ts';
 import { attachmentsOf } from '../../tickets/staff-actions.ts';
+import { Composer } from '../composer.ts';
 import type { BotContext } from '../context.ts';
 import { hearsMenu } from '../menu-labels.ts';
 

@@ -1,6 +1,6 @@
 import { callErrorCode } from '@mb/service-kit';
-import { Composer } from 'grammy';
 import { unlessNotModified } from '../../telegram/not-modified.ts';
+import { Composer } from '../composer.ts';
 import type { BotContext } from '../context.ts';
 import { hearsMenu } from '../menu-labels.ts';
 import { type Card, cardAmong, findByRef, promotionCard, sendCard } from '../promotion-card.ts';

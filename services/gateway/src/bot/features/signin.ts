@@ -1,5 +1,5 @@
-import { Composer } from 'grammy';
 import { applyRoleCommands } from '../commands.ts';
+import { Composer } from '../composer.ts';
 import type { BotContext } from '../context.ts';
 import { contactKeyboard, mainMenu } from '../keyboards.ts';
 import { verifiedPhone } from '../phone.ts';

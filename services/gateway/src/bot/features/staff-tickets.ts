@@ -1,4 +1,3 @@
-import { Composer } from 'grammy';
 import {
   attachmentsOf,
   isStaff,
@@ -7,6 +6,7 @@ import {
   staffSetStatus,
   staffWriter,
 } from '../../tickets/staff-actions.ts';
+import { Composer } from '../composer.ts';
 import type { BotContext } from '../context.ts';
 import { staffChatId } from '../staff-chat.ts';
 

@@ -1,8 +1,8 @@
 import { callErrorCode } from '@mb/service-kit';
-import { Composer } from 'grammy';
 import { unlessNotModified } from '../../telegram/not-modified.ts';
 import { ratingButtons, threadButtons } from '../../tickets/format.ts';
 import { attachmentsOf } from '../../tickets/staff-actions.ts';
+import { Composer } from '../composer.ts';
 import type { BotContext } from '../context.ts';
 import { ownTicketOnPress } from '../own-ticket.ts';
 
