@@ -17,8 +17,11 @@ const MODEL_ANSWER = {
   delayMs: 100,
 } as const;
 
-/** The stack with `totalUsers` signed-in users in the workbook, the mix driver wired to its Bot API double. */
-export async function startMixStack(totalUsers: number) {
+/**
+ * The stack with `totalUsers` signed-in users in the workbook, the mix driver wired to its Bot API double;
+ * `gatewayEnv` on top of the gateway's (e.g. `GATEWAY_HANDLER_WORKERS`).
+ */
+export async function startMixStack(totalUsers: number, gatewayEnv?: Record<string, string>) {
   const users = makeUsers(MIX_USERS);
   const driver = new MixDriver(users);
   const botApi = await startBotApi(driver.onCall);
@@ -30,6 +33,7 @@ export async function startMixStack(totalUsers: number) {
       apiRoot: botApi.api.url,
       assistantEnv: { OPENAI_API_KEY: 'sk-bench', OPENAI_BASE_URL: model.url, OPENAI_API_STYLE: 'responses' },
       beforeGateway: ({ dir }) => seedSignedInUsers(join(dir, 'workbook.sqlite'), users, totalUsers),
+      ...(gatewayEnv ? { gatewayEnv } : {}),
     });
   } catch (error) {
     await Promise.all([botApi.close(), model.close()]);
@@ -49,13 +53,17 @@ export async function runMix(
   mix: Awaited<ReturnType<typeof startMixStack>>,
   rate: number,
   seconds: number,
-): Promise<MixResult & { cpuMsPerUpdate: number; cpu: string }> {
+): Promise<MixResult & { cpuMsPerUpdate: number; cpu: string; benchCores: number }> {
   const opts = { url: mix.stack.webhookUrl, secret: mix.stack.secret };
   await mix.driver.run({ ...opts, rate: rate / 2, seconds: ctx.quick ? 2 : 5, record: false });
   const services = mix.stack.services;
   const cpu0 = services.map((s) => s.cpuSeconds());
+  const bench0 = process.cpuUsage();
   const result = await mix.driver.run({ ...opts, rate, seconds, record: true });
   const used = services.map((s, i) => s.cpuSeconds() - cpu0[i]!);
+  // This process: the load generator and the Telegram and OpenAI doubles, on the same 2 cores as the services.
+  const benchUsed = process.cpuUsage(bench0);
+  const benchCores = (benchUsed.user + benchUsed.system) / 1e6 / result.seconds;
   // CPU time per answered update barely depends on what else runs on the machine, unlike rates and latencies.
   const cpuMsPerUpdate = (used.reduce((a, b) => a + b, 0) * 1000) / result.answered;
   const cpu = services.map((s, i) => `${s.name} ${(used[i]! / result.seconds).toFixed(2)}`).join(', ');
@@ -68,10 +76,12 @@ export async function runMix(
       .map(([k, v]) => `${k} ${v.p99Ms.toFixed(0)} ms (${v.answered})`)
       .join(', ')}`,
   );
-  ctx.log(`CPU cores used: ${cpu}; ${cpuMsPerUpdate.toFixed(2)} ms of CPU per answered update`);
+  ctx.log(
+    `CPU cores used: ${cpu}, load generator and doubles ${benchCores.toFixed(2)}; ${cpuMsPerUpdate.toFixed(2)} ms of CPU per answered update`,
+  );
   for (const s of mix.stack.services)
     if (s.errors) ctx.log(`${s.name} logged ${s.errors} errors, last: ${s.lastErrors.at(-1)}`);
-  return { ...result, cpuMsPerUpdate, cpu };
+  return { ...result, cpuMsPerUpdate, cpu, benchCores };
 }
 
 const suite: BenchSuite = {
@@ -83,7 +93,7 @@ const suite: BenchSuite = {
     const mix = await startMixStack(MIX_USERS);
     try {
       const r = await runMix(ctx, mix, rate, seconds);
-      const mixNote = `offered ${rate}/s; scenarios ${r.scenarios.join(', ')}; CPU cores ${r.cpu}`;
+      const mixNote = `offered ${rate}/s; scenarios ${r.scenarios.join(', ')}; CPU cores ${r.cpu}, load generator and doubles ${r.benchCores.toFixed(2)}`;
       return [
         { suite: this.name, metric: 'answered updates/s', value: r.rate, unit: '/s', goal: '≥ 1000', note: mixNote },
         {
@@ -111,11 +121,35 @@ const suite: BenchSuite = {
           note: `${r.answered} of ${r.sent} sent answered by 10 s after the load; ${r.shed} arrivals not sent (2 s of arrivals already waiting)`,
         },
         ...(await atHalfCapacity(ctx, mix, r, rate)),
+        ...(await onTheMainThread(ctx, rate, seconds)),
       ];
     } finally {
       await mix.stop();
     }
   },
+};
+
+/**
+ * The same mix with `GATEWAY_HANDLER_WORKERS=0` (handlers on the gateway's main thread), beside the default shape
+ * (cores − 1 workers), so the README shows what the process shape costs or gains on this machine in the same run.
+ */
+const onTheMainThread = async (ctx: BenchContext, rate: number, seconds: number): Promise<BenchRow[]> => {
+  const mix = await startMixStack(MIX_USERS, { GATEWAY_HANDLER_WORKERS: '0' });
+  try {
+    const r = await runMix(ctx, mix, rate, seconds);
+    return [
+      {
+        suite: 'e2e-mix',
+        metric: 'answered updates/s, GATEWAY_HANDLER_WORKERS=0',
+        value: r.rate,
+        unit: '/s',
+        goal: '≥ 1000',
+        note: `handlers on the main thread; p99 ${r.p99Ms.toFixed(0)} ms, ${r.lost + r.non2xx + r.shed} unanswered/shed; CPU cores ${r.cpu}, load generator and doubles ${r.benchCores.toFixed(2)}; ${r.cpuMsPerUpdate.toFixed(2)} ms of CPU per answered update`,
+      },
+    ];
+  } finally {
+    await mix.stop();
+  }
 };
 /**
  * Where the offered rate was more than the stack answers, the latency above is mostly queueing: measure it again at
