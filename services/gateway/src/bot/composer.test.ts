@@ -1,19 +1,20 @@
 import { testBotInfo, textUpdate } from '@mb/testing';
 import { Bot, type Context } from 'grammy';
+import type { Update } from 'grammy/types';
 import { describe, expect, it } from 'vitest';
 import { Composer } from './composer.ts';
 
 const user = { id: 7, first_name: 'Ира', language_code: 'ru' };
 
 /** Runs `updates` through `composer` (no Bot API calls: nothing replies), returning what the middleware wrote down. */
-async function run(build: (c: Composer<Context>, log: string[]) => void, updates: ReturnType<typeof textUpdate>[]) {
+async function run(build: (c: Composer<Context>, log: string[]) => void, updates: object[]) {
   const log: string[] = [];
-  const bot = new Bot<Context>('1:test', { botInfo: testBotInfo });
+  const bot = new Bot<Context>('1:test', { botInfo: testBotInfo() });
   const features = new Composer<Context>();
   build(features, log);
   bot.use(features);
   bot.use((ctx) => void log.push(`end ${ctx.message?.text}`));
-  for (const u of updates) await bot.handleUpdate(u);
+  for (const u of updates) await bot.handleUpdate(u as Update);
   return log;
 }
 
@@ -74,19 +75,19 @@ describe('Composer.branch, built once', () => {
   });
 
   it('lets an error of the predicate or of a side reach the caller', async () => {
-    const bot = new Bot<Context>('1:test', { botInfo: testBotInfo });
+    const bot = new Bot<Context>('1:test', { botInfo: testBotInfo() });
     bot.filter(
       () => {
         throw new Error('predicate failed');
       },
       () => undefined,
     );
-    await expect(bot.handleUpdate(textUpdate(user, 'x'))).rejects.toThrow(/predicate failed/);
-    const other = new Bot<Context>('1:test', { botInfo: testBotInfo });
+    await expect(bot.handleUpdate(textUpdate(user, 'x') as Update)).rejects.toThrow(/predicate failed/);
+    const other = new Bot<Context>('1:test', { botInfo: testBotInfo() });
     other.on('message', () => {
       throw new Error('side failed');
     });
-    await expect(other.handleUpdate(textUpdate(user, 'x'))).rejects.toThrow(/side failed/);
+    await expect(other.handleUpdate(textUpdate(user, 'x') as Update)).rejects.toThrow(/side failed/);
   });
 
   it('is the Composer grammY’s Bot extends, patched once however often it is imported', async () => {
