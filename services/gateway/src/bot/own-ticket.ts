@@ -1,4 +1,4 @@
-import { isDependencyError } from '../webhook/retry.ts';
+import { nullUnlessUnavailable } from '../webhook/retry.ts';
 import type { BotContext } from './context.ts';
 
 /**
@@ -8,10 +8,9 @@ import type { BotContext } from './context.ts';
  */
 export async function ownTicketOnPress(ctx: BotContext & { from: { id: number } }, ticketId: string) {
   await ctx.answerCallbackQuery();
-  const ticket = await ctx.deps.sheets.tickets.get.query({ ticketId, telegramId: ctx.from.id }).catch((error) => {
-    if (isDependencyError(error)) throw error;
-    return null;
-  });
+  const ticket = await ctx.deps.sheets.tickets.get
+    .query({ ticketId, telegramId: ctx.from.id })
+    .catch(nullUnlessUnavailable);
   if (!ticket) await ctx.reply(ctx.t('request-not-found'));
   return ticket;
 }

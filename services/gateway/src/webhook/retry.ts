@@ -29,6 +29,15 @@ export function isDependencyError(error: unknown): boolean {
   return false;
 }
 
+/**
+ * `.catch(nullUnlessUnavailable)` on a call whose "no such thing" answer is an error: null when sheets answered, the
+ * error again when it could not answer, so the update (or change event) is kept and retried, not taken for "not found".
+ */
+export function nullUnlessUnavailable(error: unknown): null {
+  if (isDependencyError(error)) throw error;
+  return null;
+}
+
 /** The error a handler failed with, without grammY's context wrapper (never log the context: it holds the token). */
 export function rootError(error: unknown): unknown {
   return error instanceof BotError ? rootError(error.error) : error;

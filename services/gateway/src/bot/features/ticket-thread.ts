@@ -2,6 +2,7 @@ import { callErrorCode } from '@mb/service-kit';
 import { unlessNotModified } from '../../telegram/not-modified.ts';
 import { ratingButtons, threadButtons } from '../../tickets/format.ts';
 import { attachmentsOf } from '../../tickets/staff-actions.ts';
+import { nullUnlessUnavailable } from '../../webhook/retry.ts';
 import { Composer } from '../composer.ts';
 import type { BotContext } from '../context.ts';
 import { ownTicketOnPress } from '../own-ticket.ts';
@@ -44,7 +45,7 @@ pm.on(
 pm.callbackQuery(/^rq:z:(T-\d{1,9})$/, async (ctx) => {
   const r = await ctx.deps.sheets.tickets.setStatus
     .mutate({ ticketId: ctx.match[1]!, telegramId: ctx.from.id, as: 'user', status: 'closed' })
-    .catch(() => null);
+    .catch(nullUnlessUnavailable);
   if (!r) {
     await ctx.answerCallbackQuery();
     return ctx.reply(ctx.t('request-not-found'));

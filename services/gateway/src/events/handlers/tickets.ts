@@ -1,5 +1,6 @@
 import type { Ticket } from '@mb/contracts';
 import type { TicketDesk } from '../../tickets/desk.ts';
+import { nullUnlessUnavailable } from '../../webhook/retry.ts';
 import type { EventHandlers } from '../types.ts';
 
 /**
@@ -16,7 +17,8 @@ export function ticketHandlers(desk: TicketDesk): EventHandlers {
     'ticket.changed': async ({ ticketId, by }, deps) => {
       if (by !== 'sheet') return;
       // The row as it is now: a later edit supersedes this event's values (its own event then finds nothing new).
-      const ticket = (await deps.sheets.tickets.get.query({ ticketId }).catch(() => null)) as Ticket | null;
+      // Sheets unreachable: the handler fails and the event is retried; only sheets' own answer means "gone".
+      const ticket = (await deps.sheets.tickets.get.query({ ticketId }).catch(nullUnlessUnavailable)) as Ticket | null;
       if (!ticket) return;
       const user = await deps.sheets.users.byTelegramId.query({ telegramId: ticket.telegramId });
       const last = await desk.links.lastNotice(ticket.id);
