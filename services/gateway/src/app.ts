@@ -15,7 +15,7 @@ import { createAssistantChat } from './assistant-chat/index.ts';
 import type { StreamPacing } from './assistant-chat/stream-to-chat.ts';
 import { setupCommands } from './bot/commands.ts';
 import { createFunnelMetrics } from './bot/funnel-metrics.ts';
-import { createI18n } from './bot/i18n.ts';
+import { botI18n } from './bot/i18n.ts';
 import { createBot } from './bot/index.ts';
 import { staffChatId as resolveStaffChat } from './bot/staff-chat.ts';
 import type { RateGate } from './broadcast/rate-gate.ts';
@@ -131,7 +131,7 @@ export function createGatewayApp(opts: GatewayAppOptions) {
   const updateMetrics = createUpdateMetrics(registry);
   const funnel = createFunnelMetrics(registry);
   const apiMetrics = apiMetricsTransformer(registry);
-  const i18n = createI18n();
+  const i18n = botI18n();
 
   const clients = createClients({
     sheetsUrl: opts.sheetsUrl,

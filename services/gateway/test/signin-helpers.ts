@@ -5,7 +5,8 @@ import { useStack } from './use-stack.ts';
 /** Update builders for what packages/testing does not build: group callbacks, bot blocks, deep links. */
 let nextId = 9_000_000;
 
-export const STAFF_CHAT = -1001234567890;
+/** The staff supergroup of the gateway's tests. */
+export const STAFF_CHAT = -1_001_234_567_890;
 
 export function person(id: number, first_name: string, language_code = 'ru'): TestUser {
   return { id, first_name, language_code };

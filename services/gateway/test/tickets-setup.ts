@@ -6,9 +6,10 @@ import { createSheetsApp } from '@mb/sheets/app';
 import { BotApiDouble, TEST_INTERNAL_TOKEN, TEST_SECRET, TEST_TOKEN, type TestUser, testBotInfo } from '@mb/testing';
 import { afterAll, beforeAll } from 'vitest';
 import { createGatewayApp } from '../src/app.ts';
+import { STAFF_CHAT } from './signin-helpers.ts';
 
-/** The staff supergroup of these tests (a forum unless a test says otherwise). */
-export const STAFF_CHAT = -1_001_234_567_890;
+/** The staff supergroup of these tests (a forum unless a test says otherwise), the one of every gateway test. */
+export { STAFF_CHAT };
 export const manager: TestUser = { id: 6_000_001, first_name: 'Мария', last_name: 'Менеджерова', language_code: 'ru' };
 export const client: TestUser = { id: 6_000_002, first_name: 'Пётр', last_name: 'Клиентов', language_code: 'ru' };
 export const bystander: TestUser = { id: 6_000_003, first_name: 'Ольга', language_code: 'ru' };

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createI18n } from './i18n.ts';
+import { botI18n, createI18n } from './i18n.ts';
+import { menuLabels } from './menu-labels.ts';
 
 describe('i18n with memoized bundle matching', () => {
   it('translates each locale as before, again and again, and falls back to Russian for an unknown locale', () => {
@@ -19,5 +20,11 @@ describe('i18n with memoized bundle matching', () => {
     i18n.loadLocaleSync('uz', { source: 'menu-promotions = 🎁 Aksiyalar' });
     expect(i18n.t('uz', 'menu-promotions')).toBe('🎁 Aksiyalar');
     expect(i18n.t('en', 'menu-promotions')).toBe('🎁 Promotions');
+  });
+
+  it('is one I18n per thread: the menu labels are read from the one the app uses', () => {
+    expect(botI18n()).toBe(botI18n());
+    botI18n().loadLocaleSync('uz', { source: 'menu-promotions = 🎁 Aksiyalar' });
+    expect([...menuLabels('menu-promotions')].sort()).toEqual(['🎁 Aksiyalar', '🎁 Promotions', '🎁 Акции']);
   });
 });

@@ -21,6 +21,15 @@ export function createI18n(): I18n<BotContext> {
   return i18n;
 }
 
+let shared: I18n<BotContext> | undefined;
+
+/**
+ * The thread's one I18n, built at first use: the app's middleware and replies, and the menu labels that features
+ * match at module load (before any app exists), read the locale files once. Its translations never change while the
+ * process runs, so every app in the thread (tests build several) can share it.
+ */
+export const botI18n = (): I18n<BotContext> => (shared ??= createI18n());
+
 type BundleMatcher = { bundles: Set<unknown>; matchBundles(locales: string[]): Set<unknown> };
 
 /**

@@ -23,7 +23,7 @@ import { staffTicketsFeature } from './features/staff-tickets.ts';
 import { startFeature } from './features/start.ts';
 import { ticketThreadFeature } from './features/ticket-thread.ts';
 import { unhandledFeature } from './features/unhandled.ts';
-import { createI18n, localeOfLanguageCode } from './i18n.ts';
+import { botI18n, localeOfLanguageCode } from './i18n.ts';
 
 export type CreateBotOptions = {
   token: string;
@@ -53,7 +53,7 @@ export function createBot(opts: CreateBotOptions): Bot<BotContext> {
   bot.api.config.use(answers.transformer);
   bot.use(answers.middleware);
 
-  const i18n = opts.i18n ?? createI18n();
+  const i18n = opts.i18n ?? botI18n();
   bot.use(
     floodControl({
       ...DEFAULT_FLOOD_LIMIT,

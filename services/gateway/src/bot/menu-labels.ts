@@ -1,13 +1,15 @@
 import type { Context } from 'grammy';
-import { createI18n } from './i18n.ts';
+import { botI18n } from './i18n.ts';
 
-const i18n = createI18n();
 const labels = new Map<string, ReadonlySet<string>>();
 
 /** A menu button's label in every locale the bot speaks (computed once per key). */
 export function menuLabels(key: string): ReadonlySet<string> {
   let set = labels.get(key);
-  if (!set) labels.set(key, (set = new Set(i18n.locales.map((locale) => i18n.t(locale, key)))));
+  if (!set) {
+    const i18n = botI18n();
+    labels.set(key, (set = new Set(i18n.locales.map((locale) => i18n.t(locale, key)))));
+  }
   return set;
 }
 
