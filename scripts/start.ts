@@ -28,7 +28,7 @@ let stopping = false;
 
 function start(name: (typeof services)[number]): ChildProcess {
   // Each service's heap bounds and allocator setting, as in the Dockerfile and the bench (docs/memory.md).
-  const child = spawn(process.execPath, [...serviceNodeFlags(name), ...serviceEntry(name, built)], {
+  const child = spawn(process.execPath, [...serviceNodeFlags(name, shared), ...serviceEntry(name, built)], {
     cwd: root,
     env: { ...SERVICE_PROCESS_ENV, ...shared },
     stdio: ['ignore', 'inherit', 'inherit'],

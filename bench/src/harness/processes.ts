@@ -91,7 +91,7 @@ export async function startProcess(
 ): Promise<ServiceProcess> {
   // The service's own launch flags (as in production), then any given with --node-options (later ones win).
   const args = [
-    ...serviceNodeFlags(name),
+    ...serviceNodeFlags(name, env),
     ...nodeFlags,
     ...(profileDir
       ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${name}-${Date.now()}.cpuprofile`]

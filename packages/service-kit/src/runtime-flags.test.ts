@@ -1,7 +1,15 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { SERVICE_NODE_FLAGS, SERVICE_PROCESS_ENV, type ServiceName, serviceNodeFlags } from './runtime-flags.ts';
+import {
+  GATEWAY_ACK_THREAD_FLAGS,
+  gatewayHandsOffUpdates,
+  HANDLER_WORKER_LIMITS,
+  SERVICE_NODE_FLAGS,
+  SERVICE_PROCESS_ENV,
+  type ServiceName,
+  serviceNodeFlags,
+} from './runtime-flags.ts';
 
 const ROOT = new URL('../../../', import.meta.url);
 const SERVICES = Object.keys(SERVICE_NODE_FLAGS) as ServiceName[];
@@ -50,6 +58,35 @@ describe('service runtime flags', () => {
     expect(serviceNodeFlags('toString')).toEqual([]);
   });
 
+  it("bound the gateway main thread's young generation only where handler workers take the handling from it", () => {
+    const token = { TELEGRAM_BOT_TOKEN: '123:abc' };
+    const cases: [Record<string, string | undefined>, boolean][] = [
+      [token, true], // GATEWAY_HANDLER_WORKERS unset: every core but one, at least one
+      [{ ...token, GATEWAY_HANDLER_WORKERS: '2' }, true],
+      [{ ...token, GATEWAY_HANDLER_WORKERS: '0' }, false],
+      [{ ...token, GATEWAY_HANDLER_WORKERS: ' 0 ' }, false],
+      [{ ...token, REDIS_URL: 'redis://127.0.0.1:6379' }, false], // handler processes instead
+      [{}, false], // the sandbox: its emulated Bot API is on the main thread
+      [{ TELEGRAM_BOT_TOKEN: '', GATEWAY_HANDLER_WORKERS: '1' }, false],
+    ];
+    for (const [env, handsOff] of cases) {
+      expect(gatewayHandsOffUpdates(env), JSON.stringify(env)).toBe(handsOff);
+      expect(serviceNodeFlags('gateway', env), JSON.stringify(env)).toEqual([
+        ...SERVICE_NODE_FLAGS.gateway,
+        ...(handsOff ? GATEWAY_ACK_THREAD_FLAGS : []),
+      ]);
+      // Sheets and the assistant do not depend on the gateway's shape.
+      expect(serviceNodeFlags('sheets', env)).toEqual([...SERVICE_NODE_FLAGS.sheets]);
+    }
+    // The flag is process-wide: it must not take from a worker what HANDLER_WORKER_LIMITS gives it (V8's young
+    // generation is three semi-spaces).
+    expect(3 * flagValue(GATEWAY_ACK_THREAD_FLAGS, 'max-semi-space-size')).toBe(
+      HANDLER_WORKER_LIMITS.maxYoungGenerationSizeMb,
+    );
+    const flags = serviceNodeFlags('gateway', token);
+    expect(heapLimitMb(flags, 'argv')).toBeLessThanOrEqual(flagValue(flags, 'max-old-space-size') + 3 * 8);
+  });
+
   it('take effect on the command line and in NODE_OPTIONS (how the Docker images pass them)', () => {
     for (const service of SERVICES) {
       const flags = SERVICE_NODE_FLAGS[service];
@@ -79,7 +116,7 @@ describe('service runtime flags', () => {
   it('are used by npm start and by the bench harness', () => {
     for (const file of ['scripts/start.ts', 'bench/src/harness/processes.ts']) {
       const source = readFileSync(new URL(file, ROOT), 'utf8');
-      expect(source, file).toMatch(/\.\.\.serviceNodeFlags\(name\)/);
+      expect(source, file).toMatch(/\.\.\.serviceNodeFlags\(name, (shared|env)\)/);
       expect(source, file).toMatch(/\.\.\.SERVICE_PROCESS_ENV/);
     }
   });

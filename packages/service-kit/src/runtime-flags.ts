@@ -35,7 +35,7 @@ export const SERVICE_NODE_FLAGS: Readonly<Record<ServiceName, readonly string[]>
  * worker's CPU per update stops falling: 12 MB collected twice as often, and with 256 handlers in flight each
  * collection copies most of what they hold (e2e mix at 1,000/s: 614–726 answered/s with 12 MB, 790 with 24, 759–800
  * with 48, 709 with 96; +9 MB peak RSS for 24 over 12; docs/memory.md). A process-wide `--max-semi-space-size` would
- * override this bound for the worker too. A worker that outgrows the old-generation bound dies with
+ * override this bound for the worker too: GATEWAY_ACK_THREAD_FLAGS sets the same 8 MB per semi-space. A worker that outgrows the old-generation bound dies with
  * ERR_WORKER_OUT_OF_MEMORY and is replaced (its unfinished updates handed to the replacement), so the bound is set
  * well above what a worker keeps live.
  */
@@ -50,9 +50,36 @@ export const SERVICE_PROCESS_ENV: Readonly<Record<string, string>> = {
   MALLOC_MMAP_THRESHOLD_: '65536',
 };
 
-/** The Node flags for a process named `name` (none for a name that is not one of the services). */
-export function serviceNodeFlags(name: string): string[] {
-  return Object.hasOwn(SERVICE_NODE_FLAGS, name) ? [...SERVICE_NODE_FLAGS[name as ServiceName]] : [];
+/**
+ * Whether a gateway started with `env` hands its updates to handler worker threads: a bot token (the sandbox's
+ * emulated Bot API lives on the main thread), no REDIS_URL (handler processes scale instead) and
+ * GATEWAY_HANDLER_WORKERS not 0 (unset: every core but one, at least one). The gateway decides the same from its parsed
+ * env (app.ts, handlers/index.ts) and warns at start when it disagrees with this.
+ */
+export function gatewayHandsOffUpdates(env: Readonly<Record<string, string | undefined>>): boolean {
+  const workers = env['GATEWAY_HANDLER_WORKERS']?.trim();
+  return Boolean(env['TELEGRAM_BOT_TOKEN']) && !env['REDIS_URL'] && (workers === undefined || Number(workers) !== 0);
+}
+
+/**
+ * The gateway's main thread when handler workers run: it only acknowledges updates (HTTP, a SQLite commit per batch,
+ * a message to a worker), yet V8 grows its young generation to 32 MB per semi-space under that allocation rate
+ * (e2e mix at 1,000/s: a 168 MB heap with 57 MB used). 8 MB per semi-space is the workers' own bound
+ * (HANDLER_WORKER_LIMITS: 24 MB young = 3 semi-spaces), so the flag, which is process-wide, changes nothing for them.
+ * Not for a gateway that handles on its main thread: there the same bound cut the answers at 1,000/s from 945–975 to
+ * 555/s (docs/memory.md).
+ */
+export const GATEWAY_ACK_THREAD_FLAGS: readonly string[] = ['--max-semi-space-size=8'];
+
+/**
+ * The Node flags for a process named `name` started with `env` (none for a name that is not one of the services); the
+ * gateway's depend on whether it will hand its updates to workers.
+ */
+export function serviceNodeFlags(name: string, env: Readonly<Record<string, string | undefined>> = {}): string[] {
+  if (!Object.hasOwn(SERVICE_NODE_FLAGS, name)) return [];
+  const flags = [...SERVICE_NODE_FLAGS[name as ServiceName]];
+  if (name === 'gateway' && gatewayHandsOffUpdates(env)) flags.push(...GATEWAY_ACK_THREAD_FLAGS);
+  return flags;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { type DependencyWait, installShutdown, listen, runService, waitForDependencies } from '@mb/service-kit';
+import { gatewayHandsOffUpdates } from '@mb/service-kit/runtime-flags';
 import { Api } from 'grammy';
 import { createGatewayApp } from './app.ts';
 import { readEnv } from './env.ts';
@@ -40,6 +41,12 @@ await runService(
         sender: env.BROADCAST_SENDER === 'on',
       },
     });
+    // The launchers chose this process's V8 flags from the same env (runtime-flags.ts): they must agree with the app.
+    if ((app.workers?.size ?? 0) > 0 !== gatewayHandsOffUpdates(process.env))
+      logger.warn(
+        { handlerWorkers: app.workers?.size ?? 0 },
+        'gatewayHandsOffUpdates (runtime-flags.ts) disagrees with the app: the launch flags were chosen for the other shape',
+      );
     const port = await listen(app.server, env.GATEWAY_PORT);
     // Start order is not a failure: Redis (the inbox) and sheets may come up after the gateway; it waits for them with
     // backoff, saying so in /readyz, instead of exiting (it exited with MaxRetriesPerRequestError before).

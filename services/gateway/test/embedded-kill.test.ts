@@ -86,6 +86,8 @@ function startGateway(
         const line = buffered.slice(0, nl);
         buffered = buffered.slice(nl + 1);
         const entry = JSON.parse(line) as { msg?: string; port?: number };
+        // The launchers' flags (runtime-flags.ts) follow the same shape decision as the app.
+        if (entry.msg?.includes('disagrees with the app')) reject(new Error(entry.msg));
         if (entry.msg === 'gateway listening') resolve({ child, url: `http://127.0.0.1:${entry.port}` });
       }
     });
