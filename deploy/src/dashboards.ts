@@ -137,16 +137,32 @@ const overview = dashboard(
         {
           title: 'Resident memory',
           unit: 'bytes',
-          width: 8,
+          width: 6,
           threshold: 150 * 1024 * 1024,
           targets: [
             { expr: 'process_resident_memory_bytes{job=~"gateway|sheets|assistant"}', legend: '{{job}} {{instance}}' },
           ],
         },
         {
+          // A gateway with handler workers holds a V8 heap per thread; nodejs_heap_* shows only the main thread's.
+          title: 'JS heap used, by thread',
+          unit: 'bytes',
+          width: 6,
+          targets: [
+            {
+              expr: 'nodejs_heap_size_used_bytes{job=~"gateway|sheets|assistant"}',
+              legend: '{{job}} {{instance}} main',
+            },
+            {
+              expr: 'gateway_handler_worker_heap_bytes{what="used"}',
+              legend: 'gateway {{instance}} worker {{worker}}',
+            },
+          ],
+        },
+        {
           title: 'CPU (cores)',
           unit: 'short',
-          width: 8,
+          width: 6,
           targets: [
             {
               expr: `${r('process_cpu_seconds_total{job=~"gateway|sheets|assistant"}')}`,
@@ -157,7 +173,7 @@ const overview = dashboard(
         {
           title: 'Event-loop lag p99',
           unit: 's',
-          width: 8,
+          width: 6,
           targets: [
             {
               expr: 'nodejs_eventloop_lag_p99_seconds{job=~"gateway|sheets|assistant"}',

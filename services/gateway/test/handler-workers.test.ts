@@ -39,6 +39,21 @@ describe('handler workers (GATEWAY_HANDLER_WORKERS): the main thread acknowledge
     const handled = [...metrics.matchAll(/^gateway_update_handler_duration_seconds_count\{[^}]*\} (\d+)/gm)];
     expect(handled.reduce((sum, m) => sum + Number(m[1]), 0)).toBe(chats.length * 6);
     expect(metrics.match(/^process_cpu_seconds_total/gm)).toHaveLength(1);
+    // Each worker's own heap, which the main thread's nodejs_heap_* do not include, within its bound.
+    for (const worker of ['0', '1']) {
+      const heap = (what: string) =>
+        Number(
+          new RegExp(
+            `^gateway_handler_worker_heap_bytes\\{[^}]*worker="${worker}"[^}]*what="${what}"[^}]*\\} (\\d+)`,
+            'm',
+          ).exec(metrics)?.[1],
+        );
+      expect(heap('used'), `worker ${worker}`).toBeGreaterThan(1 << 20);
+      expect(heap('used'), `worker ${worker}`).toBeLessThanOrEqual(heap('total'));
+      const bound =
+        (HANDLER_WORKER_LIMITS.maxOldGenerationSizeMb + HANDLER_WORKER_LIMITS.maxYoungGenerationSizeMb) << 20;
+      expect(heap('total'), `worker ${worker}`).toBeLessThan(bound);
+    }
   }, 30_000);
 
   // The thread's kill -9 (terminate), and an error nothing caught: an update message without an update makes the

@@ -244,7 +244,7 @@ function hash(key: string): number {
 /** The handler workers' metrics: registered with or without a pool (0 workers when updates are handled on this thread). */
 export class HandlerWorkerMetrics {
   readonly restarts: Counter<'reason'>;
-  private slots: ReadonlyArray<{ index: number; ready: boolean; pending: Map<number, unknown> }> = [];
+  private slots: ReadonlyArray<{ index: number; ready: boolean; pending: Map<number, unknown>; worker: Worker }> = [];
 
   constructor(registry: Registry) {
     const self = this;
@@ -263,6 +263,25 @@ export class HandlerWorkerMetrics {
       registers: [registry],
       collect() {
         for (const s of self.slots) this.set({ worker: String(s.index) }, s.pending.size);
+      },
+    });
+    // prom-client's nodejs_heap_* are the main thread's; each worker is an isolate with a heap of its own.
+    new Gauge({
+      name: 'gateway_handler_worker_heap_bytes',
+      help: "A handler worker's V8 heap at scrape time, by worker index and what: used (live and not yet collected), total (reserved).",
+      labelNames: ['worker', 'what'],
+      registers: [registry],
+      async collect() {
+        this.reset();
+        const ready = self.slots.filter((s) => s.ready);
+        const heaps = await Promise.allSettled(ready.map((s) => s.worker.getHeapStatistics()));
+        heaps.forEach((heap, i) => {
+          // A worker that died between the filter and the answer has no heap to show.
+          if (heap.status !== 'fulfilled') return;
+          const worker = String(ready[i]!.index);
+          this.set({ worker, what: 'used' }, heap.value.used_heap_size);
+          this.set({ worker, what: 'total' }, heap.value.total_heap_size);
+        });
       },
     });
     this.restarts = new Counter({
