@@ -65,6 +65,8 @@ describe('service runtime flags', () => {
       [{ ...token, GATEWAY_HANDLER_WORKERS: '2' }, true],
       [{ ...token, GATEWAY_HANDLER_WORKERS: '0' }, false],
       [{ ...token, GATEWAY_HANDLER_WORKERS: ' 0 ' }, false],
+      [{ ...token, GATEWAY_HANDLER_WORKERS: '' }, true], // empty is unset (parseEnv), as compose's `VAR=` gives it
+      [{ ...token, REDIS_URL: '' }, true],
       [{ ...token, REDIS_URL: 'redis://127.0.0.1:6379' }, false], // handler processes instead
       [{}, false], // the sandbox: its emulated Bot API is on the main thread
       [{ TELEGRAM_BOT_TOKEN: '', GATEWAY_HANDLER_WORKERS: '1' }, false],

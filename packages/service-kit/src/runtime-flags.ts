@@ -57,7 +57,8 @@ export const SERVICE_PROCESS_ENV: Readonly<Record<string, string>> = {
  * env (app.ts, handlers/index.ts) and warns at start when it disagrees with this.
  */
 export function gatewayHandsOffUpdates(env: Readonly<Record<string, string | undefined>>): boolean {
-  const workers = env['GATEWAY_HANDLER_WORKERS']?.trim();
+  // An empty value is unset, as parseEnv reads it (docker-compose's `VAR=`): the default, at least one worker.
+  const workers = env['GATEWAY_HANDLER_WORKERS']?.trim() || undefined;
   return Boolean(env['TELEGRAM_BOT_TOKEN']) && !env['REDIS_URL'] && (workers === undefined || Number(workers) !== 0);
 }
 

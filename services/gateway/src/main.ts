@@ -3,7 +3,7 @@ import { gatewayHandsOffUpdates } from '@mb/service-kit/runtime-flags';
 import { Api } from 'grammy';
 import { createGatewayApp } from './app.ts';
 import { readEnv } from './env.ts';
-import { defaultHandlerWorkers } from './handlers/worker-pool.ts';
+import { handlerWorkerCount } from './handlers/worker-pool.ts';
 import { startPolling, WebhookIsSetError } from './polling.ts';
 
 await runService(
@@ -33,7 +33,7 @@ await runService(
       ...(env.REDIS_URL ? { redisUrl: env.REDIS_URL } : {}),
       ...(env.GATEWAY_REPLICA_ID ? { replicaId: env.GATEWAY_REPLICA_ID } : {}),
       role: env.GATEWAY_ROLE,
-      handlerWorkers: env.GATEWAY_HANDLER_WORKERS ?? defaultHandlerWorkers(),
+      handlerWorkers: handlerWorkerCount(env),
       broadcast: {
         ratePerSecond: env.BROADCAST_RATE_PER_SECOND,
         allowPaid: env.BROADCAST_ALLOW_PAID,

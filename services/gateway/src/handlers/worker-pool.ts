@@ -7,12 +7,22 @@ import { HANDLER_WORKER_LIMITS } from '@mb/service-kit/runtime-flags';
 import type { Update } from 'grammy/types';
 import { AggregatorRegistry, Counter, Gauge, type Registry } from 'prom-client';
 import type { RateGate } from '../broadcast/rate-gate.ts';
+import type { GatewayEnv } from '../env.ts';
 import { chatKeyOf } from '../webhook/dispatcher.ts';
 import type { FromWorker, ToWorker } from './messages.ts';
 import { GateServer } from './thread-gate.ts';
 
 /** GATEWAY_HANDLER_WORKERS unset: every core but the one the webhook keeps, at least one. */
 export const defaultHandlerWorkers = () => Math.max(1, availableParallelism() - 1);
+
+/**
+ * The handler workers a gateway with `env` runs: none in the sandbox (its emulated Bot API lives on the main thread)
+ * or with REDIS_URL (handler processes scale instead), else GATEWAY_HANDLER_WORKERS or the default. The launchers
+ * choose the process's V8 flags by the same rule from the raw env (`gatewayHandsOffUpdates`, runtime-flags.ts).
+ */
+export const handlerWorkerCount = (
+  env: Pick<GatewayEnv, 'TELEGRAM_BOT_TOKEN' | 'REDIS_URL' | 'GATEWAY_HANDLER_WORKERS'>,
+): number => (env.TELEGRAM_BOT_TOKEN && !env.REDIS_URL ? (env.GATEWAY_HANDLER_WORKERS ?? defaultHandlerWorkers()) : 0);
 
 // The worker entry beside this module, with this module's extension: `.ts` in development, `.js` when built.
 const WORKER_URL = new URL(`./worker${extname(fileURLToPath(import.meta.url))}`, import.meta.url);
